@@ -1,0 +1,181 @@
+"""Load the demo records: the seed meeting and the real events of events/demo/.
+
+Idempotent and careful: a record that already exists (matched by slug, or by
+URL for sources) is left exactly as it is, so running it again never
+overwrites an editor's corrections.
+"""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from events.models import (
+    Delegation,
+    Meeting,
+    Organisation,
+    Person,
+    Source,
+    Status,
+    Topic,
+)
+
+DEMO_DATA = Path(__file__).resolve().parents[2] / "demo" / "demo_data.json"
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (real, sourced events). Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--path", type=Path, default=DEMO_DATA)
+
+    def handle(self, *args, path: Path, **options):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        self.created: dict[str, int] = {}
+        with transaction.atomic():
+            topics = {t["slug"]: self.topic(t) for t in data["topics"]}
+            self.link_parents(Topic, data["topics"], topics)
+            organisations = {o["slug"]: self.organisation(o) for o in data["organisations"]}
+            self.link_parents(Organisation, data["organisations"], organisations)
+            people = {p["slug"]: self.person(p, organisations) for p in data["people"]}
+            sources = {s["url"]: self.source(s) for s in data["sources"]}
+            delegations = {
+                d["slug"]: self.delegation(d, organisations, people, sources) for d in data["delegations"]
+            }
+            meetings = {}
+            for record in data["meetings"]:
+                meetings[record["slug"]] = self.meeting(
+                    record, organisations, people, sources, delegations, topics
+                )
+            for record in data["meetings"]:
+                follows = record.get("follow_up_of")
+                meeting = meetings[record["slug"]]
+                if follows and meeting.follow_up_of_id is None and meeting._demo_created:
+                    meeting.follow_up_of = meetings[follows]
+                    meeting.save(update_fields=["follow_up_of"])
+            for meeting in meetings.values():
+                if meeting._demo_created:
+                    meeting.refresh_search_document()
+        summary = ", ".join(f"{count} {name}" for name, count in self.created.items() if count) or "nothing"
+        total = Meeting.objects.published().count()
+        self.stdout.write(f"Demo data: created {summary}; {total} published meetings in the database.")
+
+    def count(self, name: str, created: bool) -> None:
+        self.created[name] = self.created.get(name, 0) + int(created)
+
+    def topic(self, record: dict) -> Topic:
+        topic, created = Topic.objects.get_or_create(
+            slug=record["slug"],
+            defaults={
+                "name": record["name"],
+                "description": record["description"],
+                "keywords": "\n".join(record["keywords"]),
+            },
+        )
+        self.count("topics", created)
+        return topic
+
+    def link_parents(self, model, records: list[dict], objects: dict) -> None:
+        for record in records:
+            obj = objects[record["slug"]]
+            if record.get("parent") and obj.parent_id is None:
+                obj.parent = objects[record["parent"]]
+                obj.save(update_fields=["parent"])
+
+    def organisation(self, record: dict) -> Organisation:
+        organisation, created = Organisation.objects.get_or_create(
+            slug=record["slug"],
+            defaults={
+                key: record[key] for key in ("name", "acronym", "kind", "country", "website", "description")
+            },
+        )
+        if created:
+            for other in record["other_names"]:
+                organisation.other_names.get_or_create(name=other["name"], defaults={"kind": other["kind"]})
+        self.count("organisations", created)
+        return organisation
+
+    def person(self, record: dict, organisations: dict) -> Person:
+        person, created = Person.objects.get_or_create(
+            slug=record["slug"], defaults={"name": record["name"], "honorific": record["honorific"]}
+        )
+        if created:
+            for other in record["other_names"]:
+                person.other_names.get_or_create(name=other["name"], defaults={"kind": other["kind"]})
+            for position in record["positions"]:
+                person.positions.create(
+                    organisation=organisations.get(position["organisation"]),
+                    title=position["title"],
+                    start_date=position["start_date"],
+                    end_date=position["end_date"],
+                )
+        self.count("people", created)
+        return person
+
+    def source(self, record: dict) -> Source:
+        fields = ("title", "publisher", "republished_by", "author", "language", "published_on")
+        defaults = {key: record[key] for key in fields}
+        defaults["published_precision"] = record["published_precision"]
+        defaults["note"] = record["note"]
+        source, created = Source.objects.get_or_create(url=record["url"], defaults=defaults)
+        self.count("sources", created)
+        return source
+
+    def delegation(self, record: dict, organisations: dict, people: dict, sources: dict) -> Delegation:
+        delegation, created = Delegation.objects.get_or_create(
+            slug=record["slug"],
+            defaults={
+                "title": record["title"],
+                "sending_country": record["sending_country"],
+                "head": people.get(record["head"]),
+                "destination_countries": record["destination_countries"],
+                "start_date": record["start_date"],
+                "end_date": record["end_date"],
+                "purpose": record["purpose"],
+                "status": Status.PUBLISHED,
+            },
+        )
+        if created:
+            delegation.sending_organisations.set(
+                organisations[slug] for slug in record["sending_organisations"]
+            )
+            delegation.members.set(people[slug] for slug in record["members"])
+            delegation.sources.set(sources[url] for url in record["sources"])
+        self.count("delegations", created)
+        return delegation
+
+    def meeting(self, record, organisations, people, sources, delegations, topics) -> Meeting:
+        fields = ("title", "kind", "start_date", "end_date", "date_precision", "date_as_reported")
+        defaults = {key: record[key] for key in fields}
+        defaults.update(
+            country=record["country"],
+            city=record["city"],
+            delegation=delegations.get(record["delegation"]),
+            summary=record["summary"],
+            editorial_note=record["editorial_note"],
+            status=Status.PUBLISHED,
+        )
+        meeting, created = Meeting.objects.get_or_create(slug=record["slug"], defaults=defaults)
+        meeting._demo_created = created
+        if created:
+            for link in record["organisations"]:
+                meeting.organisation_roles.create(
+                    organisation=organisations[link["organisation"]], role=link["role"]
+                )
+            for order, participant in enumerate(record["participants"]):
+                meeting.participations.create(
+                    name_as_written=participant["name_as_written"],
+                    person=people.get(participant["person"]),
+                    organisation=organisations.get(participant["organisation"]),
+                    title_as_stated=participant["title_as_stated"],
+                    role=participant["role"],
+                    order=order,
+                )
+            for item in record["outcomes"]:
+                outcome = meeting.outcomes.create(kind=item["kind"], text=item["text"])
+                outcome.parties.set(organisations[slug] for slug in item["parties"])
+            meeting.topics.set(topics[slug] for slug in record["topics"])
+            meeting.sources.set(sources[url] for url in record["sources"])
+        self.count("meetings", created)
+        return meeting

@@ -1,0 +1,649 @@
+"""Records of cooperation between mine-action organisations.
+
+A *meeting* is the unit of the timeline. Organisations, people, delegations,
+topics and sources hang off it. Every rule that can live in the database
+does, as a named constraint; the one rule that spans two tables (a meeting
+lies inside its delegation's trip) is a trigger, see migration 0002.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django_countries.fields import CountryField
+
+
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=120) -> str:
+    """A slug for ``text`` that no other row of ``model`` uses yet."""
+    base = slugify(text)[: max_length - 8].strip("-") or "record"
+    slug, number = base, 2
+    others = model._default_manager.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    while others.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "Week"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    ON_OR_BEFORE = "on_or_before", "Not stated: on or before the date of the first report"
+
+
+class OtherNameKind(models.TextChoices):
+    ALIAS = "alias", "Alias"
+    FORMER = "former", "Former name"
+    TRANSLITERATION = "transliteration", "Transliteration"
+    TRANSLATION = "translation", "Translation"
+    MISSPELLING = "misspelling", "Variant spelling in a report"
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def end_not_before_start(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+        name=f"{prefix}_end_not_before_start",
+        violation_error_message="The end date cannot be before the start date.",
+    )
+
+
+# --- Reference records ------------------------------------------------------
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    keywords = models.TextField(
+        blank=True,
+        help_text="Words and synonyms that signal this topic in a report, one per line.",
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:topic-detail", args=[self.slug])
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [line.strip().lower() for line in self.keywords.splitlines() if line.strip()]
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_index(self):
+        """Organisations with their parent, for list pages and autocomplete."""
+        return self.select_related("parent")
+
+
+class Organisation(TimeStamped):
+    class Kind(models.TextChoices):
+        NATIONAL_AUTHORITY = "national_authority", "National mine action authority or centre"
+        REGIONAL = "regional", "Regional organisation"
+        UN_AGENCY = "un_agency", "UN agency"
+        INTERNATIONAL = "international", "International organisation"
+        NGO = "ngo", "NGO"
+        GOVERNMENT = "government", "Government body"
+        ARMED_FORCES = "armed_forces", "Armed forces"
+        RESEARCH = "research", "Research or training centre"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300, unique=True, help_text="The full official name.")
+    acronym = models.CharField(max_length=30, blank=True, help_text="For example ANAMA or TMAC.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the page's address.")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    country = CountryField(blank=True, help_text="Leave blank for international bodies.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The body this one belongs to, if any.",
+    )
+    website = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [
+            # Organisation index filtered by country and kind; country profiles.
+            models.Index(fields=["country", "kind"], name="organisation_country_kind"),
+            models.Index(fields=["acronym"], name="organisation_acronym"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="organisation_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        if self.acronym and self.acronym != self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:organisation-detail", args=[self.slug])
+
+    @property
+    def short_name(self) -> str:
+        """What lists show: the acronym when there is one."""
+        return self.acronym or self.name
+
+
+class OrganisationName(models.Model):
+    """Another name of an organisation: reports spell the same body many ways."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=OtherNameKind.choices, default=OtherNameKind.ALIAS)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="organisation_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(TimeStamped):
+    name = models.CharField(max_length=200, help_text="The name in its usual English spelling.")
+    slug = models.SlugField(max_length=120, unique=True)
+    honorific = models.CharField(
+        max_length=100, blank=True, help_text="Rank or honorific, e.g. Lieutenant General, Dr."
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["name"], name="person_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:person-detail", args=[self.slug])
+
+
+class PersonName(models.Model):
+    """Another spelling of a person's name (transliterations differ by outlet)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OtherNameKind.choices, default=OtherNameKind.ALIAS)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="person_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.Model):
+    """A title a person held, at an organisation, for a time: titles change."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+    )
+    title = models.CharField(max_length=300)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = [F("start_date").desc(nulls_last=True), "pk"]
+        constraints = [end_not_before_start("position")]
+
+    def __str__(self) -> str:
+        where = f", {self.organisation.short_name}" if self.organisation_id else ""
+        return f"{self.title}{where}"
+
+
+class Source(TimeStamped):
+    """A published report that a record rests on."""
+
+    url = models.URLField("URL", max_length=1000, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, help_text="The outlet that published it, e.g. AzerNews.")
+    republished_by = models.CharField(
+        max_length=200, blank=True, help_text="A wire service or aggregator that carried it, e.g. MENAFN."
+    )
+    author = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=10, blank=True, help_text="ISO 639-1 code, e.g. en, az, km.")
+    published_on = models.DateField("publication date", null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=20,
+        choices=[(c.value, c.label) for c in (DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR)],
+        default=DatePrecision.DAY,
+        help_text="How exactly the publication date is known.",
+    )
+    accessed_on = models.DateField("date accessed", null=True, blank=True)
+    note = models.TextField(blank=True, help_text="What the source reports, in our own words.")
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        when = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
+        label = self.title or self.url
+        return f"{self.publisher}: {label}{when}"
+
+
+# --- Delegations and meetings -------------------------------------------------
+
+
+class DelegationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def for_index(self):
+        return self.select_related("head").prefetch_related("sending_organisations")
+
+
+class Delegation(TimeStamped):
+    """One trip: a delegation travelling from one country to one or more others."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    sending_country = CountryField(blank=True)
+    sending_organisations = models.ManyToManyField(Organisation, blank=True, related_name="delegations_sent")
+    head = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delegations_led",
+        help_text="The head of delegation.",
+    )
+    members = models.ManyToManyField(Person, blank=True, related_name="delegations")
+    destination_countries = CountryField(multiple=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    purpose = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="delegations")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("start_date").desc(nulls_last=True), "title", "pk"]
+        constraints = [end_not_before_start("delegation")]
+        indexes = [
+            # Country pages: delegations a country sent.
+            models.Index(fields=["sending_country", "status"], name="delegation_country_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:delegation-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        if self.pk:
+            for meeting in self.meetings.all():
+                try:
+                    self.check_meeting_dates(meeting)
+                except ValidationError:
+                    raise ValidationError(
+                        f"The meeting “{meeting.title}” ({meeting.date_display}) would fall outside "
+                        "these dates. Change the meeting first."
+                    ) from None
+
+    def check_meeting_dates(self, meeting: Meeting) -> None:
+        """Refuse a meeting whose possible dates lie wholly outside the trip."""
+        earliest, latest = meeting.possible_dates
+        if self.start_date and latest < self.start_date:
+            began = f"{self.start_date.day} {self.start_date:%B %Y}"
+            raise ValidationError(
+                {"start_date": f"This meeting is before the delegation's trip began ({began})."}
+            )
+        if self.end_date and earliest and earliest > self.end_date:
+            ended = f"{self.end_date.day} {self.end_date:%B %Y}"
+            raise ValidationError(
+                {"start_date": f"This meeting is after the delegation's trip ended ({ended})."}
+            )
+
+
+class MeetingKind(models.TextChoices):
+    BILATERAL = "bilateral", "Bilateral meeting"
+    MULTILATERAL = "multilateral", "Multilateral meeting"
+    CONFERENCE = "conference", "Conference"
+    TRAINING = "training", "Training"
+    AGREEMENT = "agreement", "Agreement signing"
+    SITE_VISIT = "site_visit", "Site visit"
+    OTHER = "other", "Other"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def for_timeline(self):
+        """Published meetings with what a timeline row shows, in two extra queries."""
+        return (
+            self.published()
+            .select_related("delegation")
+            .prefetch_related(
+                models.Prefetch(
+                    "organisation_roles",
+                    queryset=MeetingOrganisation.objects.select_related("organisation").order_by(
+                        "role_order", "organisation__name"
+                    ),
+                ),
+                models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+            )
+        )
+
+
+class Meeting(TimeStamped):
+    """A meeting, conference, training or signing: the unit of the timeline."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=140, unique=True, help_text="Used in the page's address.")
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.BILATERAL)
+    start_date = models.DateField(
+        help_text="The day it began. If only the month or year is known, the first day of it; "
+        "if the report does not say, the report's date (and precision “on or before”)."
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="Only for events lasting several days.")
+    date_precision = models.CharField(max_length=20, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    date_as_reported = models.CharField(
+        max_length=300, blank=True, help_text="How the source put the date, e.g. “last week”, “in May”."
+    )
+    country = CountryField(blank=True, help_text="Where it took place; blank if online.")
+    city = models.CharField(max_length=120, blank=True)
+    delegation = models.ForeignKey(
+        Delegation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        help_text="The trip this meeting was part of, if any.",
+    )
+    organisations = models.ManyToManyField(
+        Organisation, through="MeetingOrganisation", related_name="meetings", blank=True
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="meetings")
+    summary = models.TextField(blank=True, help_text="What happened, in our own words.")
+    sources = models.ManyToManyField(Source, blank=True, related_name="meetings")
+    follow_up_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        help_text="An earlier meeting this one continues.",
+    )
+    editorial_note = models.TextField(
+        blank=True, help_text="Where sources disagree or a fact is uncertain, say so here."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    search_document = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Every searchable word of the meeting and its relations (see refresh_search_document).",
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            end_not_before_start("meeting"),
+            models.CheckConstraint(condition=~Q(follow_up_of=F("pk")), name="meeting_not_own_follow_up"),
+        ]
+        indexes = [
+            # The timeline: published meetings, newest first (and its year facet).
+            models.Index(fields=["status", "-start_date", "-id"], name="meeting_status_date"),
+            # country filter and facet on the place of the meeting.
+            models.Index(fields=["country", "status"], name="meeting_country_status"),
+            # kind filter and facet.
+            models.Index(fields=["kind", "status"], name="meeting_kind_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:meeting-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        if self.delegation_id and self.start_date:
+            self.delegation.check_meeting_dates(self)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def possible_dates(self) -> tuple[datetime.date | None, datetime.date]:
+        """The earliest and latest day the meeting can have taken place, given its precision."""
+        start = self.start_date
+        if self.date_precision == DatePrecision.ON_OR_BEFORE:
+            return None, start
+        if self.date_precision == DatePrecision.WEEK:
+            return start, start + datetime.timedelta(days=6)
+        if self.date_precision == DatePrecision.MONTH:
+            return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        if self.date_precision == DatePrecision.YEAR:
+            return start, start.replace(month=12, day=31)
+        return start, self.end_date or start
+
+    @property
+    def date_display(self) -> str:
+        """The date as precisely as it is known: "August 2024", "3–5 May 2023"."""
+        start, end = self.start_date, self.end_date
+        day = f"{start.day} {start:%B %Y}"
+        match self.date_precision:
+            case DatePrecision.YEAR:
+                return f"{start.year}"
+            case DatePrecision.MONTH:
+                return f"{start:%B %Y}"
+            case DatePrecision.WEEK:
+                return f"Week of {day}"
+            case DatePrecision.ON_OR_BEFORE:
+                return f"On or before {day}"
+        if not end or end == start:
+            return day
+        if (end.year, end.month) == (start.year, start.month):
+            return f"{start.day}–{end.day} {end:%B %Y}"
+        if end.year == start.year:
+            return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+        return f"{day} – {end.day} {end:%B %Y}"
+
+    @property
+    def place_display(self) -> str:
+        return ", ".join(part for part in (self.city, self.country.name if self.country else "") if part)
+
+    def _roles(self, role: str) -> list[Organisation]:
+        return [link.organisation for link in self.organisation_roles.all() if link.role == role]
+
+    @property
+    def hosts(self) -> list[Organisation]:
+        return self._roles(MeetingOrganisation.Role.HOST)
+
+    @property
+    def organisers(self) -> list[Organisation]:
+        return self._roles(MeetingOrganisation.Role.ORGANISER)
+
+    @property
+    def distinct_organisations(self) -> list[Organisation]:
+        """Each organisation once, in role order, from the prefetched roles."""
+        seen: dict[int, Organisation] = {}
+        for link in self.organisation_roles.all():
+            seen.setdefault(link.organisation_id, link.organisation)
+        return list(seen.values())
+
+    def build_search_document(self) -> str:
+        """Gather every searchable word; queries the meeting's relations."""
+        parts: list[str] = [self.title, self.summary, self.city, self.date_as_reported]
+        if self.country:
+            parts.append(self.country.name)
+        if self.delegation_id:
+            parts.append(self.delegation.title)
+        parts += self.outcomes.values_list("text", flat=True)
+        parts += self.topics.values_list("name", flat=True)
+        organisations = Organisation.objects.filter(
+            Q(meetings=self) | Q(participations__meeting=self)
+        ).distinct()
+        for organisation in organisations.prefetch_related("other_names"):
+            parts += [organisation.name, organisation.acronym]
+            parts += [other.name for other in organisation.other_names.all()]
+        for participation in self.participations.select_related("person").prefetch_related(
+            "person__other_names"
+        ):
+            parts.append(participation.name_as_written)
+            if participation.person:
+                parts.append(participation.person.name)
+                parts += [other.name for other in participation.person.other_names.all()]
+        return "\n".join(dict.fromkeys(part for part in parts if part))
+
+    def refresh_search_document(self) -> None:
+        self.search_document = self.build_search_document()
+        Meeting.objects.filter(pk=self.pk).update(search_document=self.search_document)
+
+
+class MeetingOrganisation(models.Model):
+    """An organisation's part in a meeting: host, organiser, visiting delegation..."""
+
+    class Role(models.TextChoices):
+        HOST = "host", "Host"
+        ORGANISER = "organiser", "Organiser"
+        DELEGATION = "delegation", "Visiting delegation"
+        PARTICIPANT = "participant", "Participant"
+        SIGNATORY = "signatory", "Signatory"
+        FUNDER = "funder", "Funder"
+        OBSERVER = "observer", "Observer"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="organisation_roles")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meeting_roles")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    role_order = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["role_order", "pk"]
+        verbose_name = "organisation in the meeting"
+        verbose_name_plural = "organisations in the meeting"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation", "role"], name="meeting_organisation_role_unique"
+            ),
+        ]
+        indexes = [
+            # org filter and organisation facet: meetings of an organisation.
+            models.Index(fields=["organisation", "meeting"], name="meetingorg_org_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.short_name} ({self.get_role_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        self.role_order = list(self.Role.values).index(self.role)
+        super().save(*args, **kwargs)
+
+
+class Participation(models.Model):
+    """Someone who took part in a meeting, as the source named them."""
+
+    class Role(models.TextChoices):
+        HEAD_OF_DELEGATION = "head_of_delegation", "Head of delegation"
+        DELEGATION_MEMBER = "delegation_member", "Delegation member"
+        HOST = "host", "Host"
+        ORGANISER = "organiser", "Organiser"
+        SPEAKER = "speaker", "Speaker"
+        OBSERVER = "observer", "Observer"
+        PARTICIPANT = "participant", "Participant"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    name_as_written = models.CharField(max_length=200, help_text="The name exactly as the source spells it.")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        help_text="The known person, if identified. Leave blank when unsure.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        help_text="The organisation they represented.",
+    )
+    title_as_stated = models.CharField(
+        max_length=300, blank=True, help_text="Their title as the source gives it at the time."
+    )
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.PARTICIPANT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name_as_written=""), name="participation_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_as_written
+
+
+class Outcome(models.Model):
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitation"
+        AGREEMENT = "agreement", "Agreement or MoU"
+        JOINT_TRAINING = "joint_training", "Joint training"
+        FOLLOW_UP_MEETING = "follow_up_meeting", "Follow-up meeting"
+        ASSISTANCE_OFFERED = "assistance_offered", "Assistance offered"
+        OTHER = "other", "Other"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    text = models.TextField(help_text="What was agreed, offered or decided, in our own words.")
+    parties = models.ManyToManyField(Organisation, blank=True, related_name="outcomes")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
