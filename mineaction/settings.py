@@ -109,6 +109,29 @@ DATABASES = {
     )
 }
 
+
+def cache_from_url(url: str) -> dict:
+    """CACHES["default"] from DJANGO_CACHE_URL: redis://…, dummy:// (no caching) or unset (in-process).
+
+    Cached results are made stale by every write (events.cache). An in-process
+    cache cannot hear writes made by other worker processes, so its entries
+    expire after a minute; a shared Redis cache is exact and keeps them longer.
+    """
+    if url.startswith(("redis://", "rediss://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "TIMEOUT": 24 * 3600,
+        }
+    if url == "dummy://":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if url:
+        raise ImproperlyConfigured(f"DJANGO_CACHE_URL must start with redis:// or be dummy://, not {url!r}")
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 60}
+
+
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", "").strip())}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
