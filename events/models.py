@@ -418,7 +418,9 @@ class Meeting(TimeStamped):
     search_document = models.TextField(
         blank=True,
         editable=False,
-        help_text="Every searchable word of the meeting and its relations (see refresh_search_document).",
+        help_text=(
+            "Every searchable word of the meeting and its relations, kept by refresh_search_document()."
+        ),
     )
 
     objects = MeetingQuerySet.as_manager()
