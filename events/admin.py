@@ -1,6 +1,7 @@
 """The editors' admin: fast, correct entry of meetings with their sources."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 
@@ -41,6 +42,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     inlines = [OrganisationNameInline]
     show_facets = admin.ShowFacets.ALWAYS
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "country", "parent"]}),
         ("More", {"fields": ["website", "description"]}),
@@ -98,6 +100,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["language"]
     search_fields = ["url", "title", "publisher", "republished_by", "author"]
     date_hierarchy = "published_on"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["url", "title", "publisher", "republished_by", "author", "language"]}),
         ("Dates", {"fields": [("published_on", "published_precision"), "accessed_on"]}),
