@@ -5,6 +5,7 @@ unless ``DJANGO_DEBUG`` turns it on, and with debug off the app refuses to
 start without a real ``DJANGO_SECRET_KEY``.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "csp",
+    "axes",
     "events",
 ]
 
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mineaction.urls"
@@ -113,6 +117,12 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out login is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -174,6 +184,39 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+# How many reverse proxies stand in front of gunicorn, each appending the
+# address it saw to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for).
+# 0 means clients connect directly and REMOTE_ADDR is the client.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+
+
+def client_ip(request) -> str | None:
+    """The client's address: the one the outermost of PROXY_COUNT trusted proxies saw.
+
+    Only the entries our own proxies appended to X-Forwarded-For are trusted;
+    anything further left came from the client and may be forged.
+    """
+    from django.conf import settings
+
+    count = settings.PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= count and forwarded[-count]:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is refused for
+# AXES_COOLOFF_TIME; a successful login clears the count. Other user names
+# and other addresses are unaffected. `manage.py axes_reset` lifts every lock.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = client_ip
 
 LOGIN_URL = "admin:login"
 
