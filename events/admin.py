@@ -1,7 +1,9 @@
 """The editors' admin: fast, correct entry of meetings with their sources."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.views.main import ChangeList
 from django.db import models, router
 from django.db.models import Count
 from django.urls import reverse
@@ -67,6 +69,25 @@ class ExplainWhatBlocksDeletion:
         if page is record:
             return format_html("{}{}", link, listing)
         return format_html("{}: {} “{}”{}", link, record._meta.verbose_name, record, listing)
+
+
+class DateHierarchyChangeList(ChangeList):
+    """A change list that treats an impossible year in the address as a bad filter, not a crash.
+
+    Django 5.2 fails with a server error on ``?start_date__year=9999`` or a
+    year too large for a number (ticket #37357, fixed in a later Django).
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class SafeDateHierarchy:
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
 
 
 class OrganisationNameInline(admin.TabularInline):
@@ -139,7 +160,7 @@ class TopicAdmin(ExplainWhatBlocksDeletion, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ExplainWhatBlocksDeletion, admin.ModelAdmin):
+class SourceAdmin(ExplainWhatBlocksDeletion, SafeDateHierarchy, admin.ModelAdmin):
     list_display = ["publisher", "title", "published_on", "language", "url"]
     list_filter = ["language"]
     search_fields = ["url", "title", "publisher", "republished_by", "author"]
@@ -169,7 +190,7 @@ class MeetingInDelegationInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(SafeDateHierarchy, admin.ModelAdmin):
     list_display = ["title", "sending_country", "start_date", "end_date", "status", "meeting_count"]
     list_filter = ["status", ("sending_country", CountryFilter)]
     search_fields = [
@@ -222,7 +243,7 @@ class OutcomeInline(admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SafeDateHierarchy, admin.ModelAdmin):
     list_display = ["title", "date_display", "kind", "country", "status", "delegation"]
     list_filter = ["status", "kind", ("country", CountryFilter), "topics", "date_precision"]
     list_select_related = ["delegation"]
