@@ -297,7 +297,7 @@ def test_restore_rolls_everything_back_when_the_database_ends_up_different_from_
     assert not Participation.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_backup_outside_a_transaction_reads_one_consistent_snapshot(tmp_path):
     # Outside the test's own transaction, the backup opens its own (REPEATABLE READ on PostgreSQL).
     make_meeting(title="Committed meeting")
