@@ -1,7 +1,14 @@
 """The editors' admin: fast, correct entry of meetings with their sources."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.views.main import ChangeList
+from django.db import models, router
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django_countries.filters import CountryFilter
 
 from .models import (
@@ -17,11 +24,70 @@ from .models import (
     Position,
     Source,
     Topic,
+    links_to,
 )
 
 admin.site.site_header = "Mine Action Cooperation Timeline"
 admin.site.site_title = "Mine Action Cooperation Timeline admin"
 admin.site.index_title = "Records"
+
+
+class ExplainWhatBlocksDeletion:
+    """The delete page lists every record that stands in the way, each with a link to where it is edited.
+
+    Django lists the records a PROTECT foreign key guards, but an inline row
+    such as "ANAMA (participant)" without its meeting; the models also refuse
+    to drop records that others list in a many-to-many field (``links_to``),
+    which Django would not list at all.
+    """
+
+    # Rows edited on another record's form, and the field that leads to it.
+    edited_on = {
+        MeetingOrganisation: "meeting",
+        Participation: "meeting",
+        Outcome: "meeting",
+        Position: "person",
+    }
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = [link for obj in objs for link in links_to(obj)]
+        if protected or links:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            blocking = sorted(collector.protected, key=str)
+            protected = [self.blocking_record_html(record) for record in blocking]
+            protected += [self.blocking_record_html(other, field) for other, field in links]
+        return deleted, model_count, perms_needed, protected
+
+    def blocking_record_html(self, record, listed_in=None) -> str:
+        field = self.edited_on.get(type(record))
+        page = getattr(record, field) if field else record
+        url = reverse(f"admin:{page._meta.app_label}_{page._meta.model_name}_change", args=[quote(page.pk)])
+        listing = format_html(" lists it under “{}”", listed_in.verbose_name) if listed_in else ""
+        link = format_html('{} <a href="{}">{}</a>', capfirst(page._meta.verbose_name), url, page)
+        if page is record:
+            return format_html("{}{}", link, listing)
+        return format_html("{}: {} “{}”{}", link, record._meta.verbose_name, record, listing)
+
+
+class DateHierarchyChangeList(ChangeList):
+    """A change list that treats an impossible year in the address as a bad filter, not a crash.
+
+    Django 5.2 fails with a server error on ``?start_date__year=9999`` or a
+    year too large for a number (ticket #37357, fixed in a later Django).
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class SafeDateHierarchy:
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
 
 
 class OrganisationNameInline(admin.TabularInline):
@@ -32,7 +98,7 @@ class OrganisationNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ExplainWhatBlocksDeletion, admin.ModelAdmin):
     list_display = ["name", "acronym", "kind", "country", "parent"]
     list_filter = ["kind", ("country", CountryFilter)]
     list_select_related = ["parent"]
@@ -41,6 +107,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     inlines = [OrganisationNameInline]
     show_facets = admin.ShowFacets.ALWAYS
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "country", "parent"]}),
         ("More", {"fields": ["website", "description"]}),
@@ -61,7 +128,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ExplainWhatBlocksDeletion, admin.ModelAdmin):
     list_display = ["name", "honorific", "current_position"]
     search_fields = ["name", "other_names__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -77,7 +144,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ExplainWhatBlocksDeletion, admin.ModelAdmin):
     list_display = ["name", "parent", "meeting_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "keywords"]
@@ -93,11 +160,12 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ExplainWhatBlocksDeletion, SafeDateHierarchy, admin.ModelAdmin):
     list_display = ["publisher", "title", "published_on", "language", "url"]
     list_filter = ["language"]
     search_fields = ["url", "title", "publisher", "republished_by", "author"]
     date_hierarchy = "published_on"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["url", "title", "publisher", "republished_by", "author", "language"]}),
         ("Dates", {"fields": [("published_on", "published_precision"), "accessed_on"]}),
@@ -122,7 +190,7 @@ class MeetingInDelegationInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(SafeDateHierarchy, admin.ModelAdmin):
     list_display = ["title", "sending_country", "start_date", "end_date", "status", "meeting_count"]
     list_filter = ["status", ("sending_country", CountryFilter)]
     search_fields = [
@@ -175,7 +243,7 @@ class OutcomeInline(admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SafeDateHierarchy, admin.ModelAdmin):
     list_display = ["title", "date_display", "kind", "country", "status", "delegation"]
     list_filter = ["status", "kind", ("country", CountryFilter), "topics", "date_precision"]
     list_select_related = ["delegation"]
