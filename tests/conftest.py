@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from .browser import browser  # noqa: F401  (the one Chromium every browser test shares)
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
