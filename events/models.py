@@ -496,6 +496,23 @@ class MeetingQuerySet(models.QuerySet):
         rows = self.order_by().annotate(year=ExtractYear("start_date")).values_list("year")
         return sorted(rows.annotate(meetings=models.Count("pk")))
 
+    # Pictures: the grouped counts the charts draw, one query each.
+
+    def year_kind_counts(self) -> list[tuple[int, str, int]]:
+        """(year, kind, meetings), oldest first: meetings per year stacked by kind."""
+        rows = self.order_by().annotate(year=ExtractYear("start_date")).values_list("year", "kind")
+        return sorted(rows.annotate(meetings=models.Count("pk")))
+
+    def topic_year_counts(self) -> list[dict]:
+        """Dicts of topic_id, slug, name, year and ``meetings`` among these: topics over time."""
+        rows = (
+            Meeting.topics.through.objects.filter(meeting__in=self.order_by().values("pk"))
+            .values("topic_id", slug=F("topic__slug"), name=F("topic__name"))
+            .annotate(year=ExtractYear("meeting__start_date"), meetings=models.Count("meeting"))
+            .order_by("name", "topic_id", "year")
+        )
+        return list(rows)
+
 
 MAX_SEARCH_WORDS = 12
 

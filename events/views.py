@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django_countries import countries
 from django_countries.fields import Country
 
-from .facets import facets_for, year_chart
+from .facets import facets_for, stacked_year_chart, topic_grid
 from .filters import MeetingFilter
 from .models import (
     Delegation,
@@ -72,7 +72,7 @@ def timeline(request):
         "page": page,
         "notices": [*meeting_filter.notices, *([page_notice] if page_notice else [])],
         "facets": facets,
-        "chart": year_chart(facets.years),
+        "chart": stacked_year_chart(facets.year_kinds),
         "grouped_by_month": meeting_filter.chosen_sort != "relevance",
     }
     return render(request, "events/timeline.html", context)
@@ -184,7 +184,7 @@ def organisation_detail(request, slug):
         "notices": [notice] if notice else [],
         "partners": partners,
         "representatives": representatives,
-        "chart": year_chart(meetings.year_counts()),
+        "chart": stacked_year_chart(meetings.year_kind_counts()),
     }
     return render(request, "events/organisation_detail.html", context)
 
@@ -201,7 +201,7 @@ def organisation_pair(request, slug, other):
         "second": second,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": year_chart(meetings.year_counts()),
+        "chart": stacked_year_chart(meetings.year_kind_counts()),
     }
     return render(request, "events/organisation_pair.html", context)
 
@@ -245,7 +245,7 @@ def country_detail(request, code):
         )[:50],
         "organisations": Organisation.objects.filter(country=country.code).order_by("name")[:100],
         "partners": partners,
-        "chart": year_chart(involving.year_counts()),
+        "chart": stacked_year_chart(involving.year_kind_counts()),
     }
     return render(request, "events/country_detail.html", context)
 
@@ -263,7 +263,7 @@ def country_pair(request, code, other):
         "second": second,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": year_chart(meetings.year_counts()),
+        "chart": stacked_year_chart(meetings.year_kind_counts()),
     }
     return render(request, "events/country_pair.html", context)
 
@@ -292,14 +292,26 @@ def person_detail(request, slug):
         .select_related("meeting", "organisation")
         .order_by("-meeting__start_date", "-meeting__pk")
     )
-    return render(request, "events/person_detail.html", {"person": person, "participations": participations})
+    attended = Meeting.objects.published().filter(
+        pk__in=Participation.objects.filter(person=person).values("meeting_id")
+    )
+    context = {
+        "person": person,
+        "participations": participations,
+        "chart": stacked_year_chart(attended.year_kind_counts()),
+    }
+    return render(request, "events/person_detail.html", context)
 
 
 def topic_index(request):
     topics = Topic.objects.select_related("parent").annotate(
         meeting_count=Count("meetings", filter=Q(meetings__status="published"))
     )
-    return render(request, "events/topic_index.html", {"topics": topics.order_by("name", "pk")})
+    context = {
+        "topics": topics.order_by("name", "pk"),
+        "grid": topic_grid(Meeting.objects.published().topic_year_counts(), limit=30),
+    }
+    return render(request, "events/topic_index.html", context)
 
 
 def topic_detail(request, slug):
@@ -310,6 +322,8 @@ def topic_detail(request, slug):
         "topic": topic,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": year_chart(meetings.year_counts()),
+        "chart": stacked_year_chart(meetings.year_kind_counts()),
+        # Topics over time: this topic and the others its meetings were also about.
+        "grid": topic_grid(meetings.topic_year_counts(), limit=10, first=topic.slug),
     }
     return render(request, "events/topic_detail.html", context)
