@@ -4,8 +4,8 @@ Each facet is one grouped query over the filtered meetings (see the
 ``*_counts`` methods of MeetingQuerySet); this module turns the counts into
 what the page shows: labels, whether a value is selected, and whether more
 values exist than are shown. The charts (meetings per year stacked by kind,
-topics over time) are drawn from the same counts, so a picture never
-disagrees with its list.
+topics over time) and the shade scale the map shares with them are drawn
+from the same counts, so a picture never disagrees with its list.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ class Facets:
     kinds: Facet
     years: list[tuple[int, int]]
     year_facet: Facet
-    # The year-by-kind counts the stacked chart draws.
+    # Every country's count (the facet shows the first few; the map shows all)
+    # and the year-by-kind counts the stacked chart draws.
+    country_totals: dict[str, int] = field(default_factory=dict)
     year_kinds: list[tuple[int, str, int]] = field(default_factory=list)
 
     def __iter__(self):
@@ -66,9 +68,9 @@ def facets_for(meetings, meeting_filter, expanded: str = "") -> Facets:
     def limit_for(param: str) -> int:
         return EXPANDED_LIMIT if expanded == param else FACET_LIMIT
 
-    country_rows, more_countries = _limited(
-        meetings.country_counts(limit=limit_for("country") + 1), limit_for("country")
-    )
+    # All countries in one query: the facet shows the first few, the map all of them.
+    all_countries = meetings.country_counts()
+    country_rows, more_countries = _limited(all_countries, limit_for("country"))
     countries = Facet("country", "Country", expanded=expanded == "country", has_more=more_countries)
     for code, count in country_rows:
         countries.values.append(
@@ -123,6 +125,7 @@ def facets_for(meetings, meeting_filter, expanded: str = "") -> Facets:
         kinds,
         years,
         year_facet,
+        country_totals=dict(all_countries),
         year_kinds=year_kinds,
     )
 

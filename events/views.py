@@ -15,6 +15,7 @@ from django_countries.fields import Country
 
 from .facets import facets_for, stacked_year_chart, topic_grid
 from .filters import MeetingFilter
+from .geo import choropleth, route_map
 from .models import (
     Delegation,
     Meeting,
@@ -73,6 +74,7 @@ def timeline(request):
         "notices": [*meeting_filter.notices, *([page_notice] if page_notice else [])],
         "facets": facets,
         "chart": stacked_year_chart(facets.year_kinds),
+        "world_map": choropleth(facets.country_totals, selected=meeting_filter.active.get("country", [])),
         "grouped_by_month": meeting_filter.chosen_sort != "relevance",
     }
     return render(request, "events/timeline.html", context)
@@ -120,8 +122,9 @@ def delegation_detail(request, slug):
         .prefetch_related("sending_organisations", "members", "sources"),
         slug=slug,
     )
-    meetings = delegation.meetings.published().for_timeline().order_by("start_date", "pk")
-    return render(request, "events/delegation_detail.html", {"delegation": delegation, "meetings": meetings})
+    meetings = list(delegation.meetings.published().for_timeline().order_by("start_date", "pk"))
+    context = {"delegation": delegation, "meetings": meetings, "route": route_map(delegation, meetings)}
+    return render(request, "events/delegation_detail.html", context)
 
 
 def organisation_index(request):
@@ -214,16 +217,25 @@ def country_or_404(code: str) -> Country:
 
 
 def country_index(request):
-    counts = dict(Meeting.objects.published().country_counts())
+    """Every country with meetings or organisations; the timeline's filters narrow the meetings."""
+    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    counts = dict(meeting_filter.qs.country_counts())
     based = dict(
         Organisation.objects.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by()
     )
-    codes = sorted(set(counts) | set(based), key=lambda code: Country(code).name)
+    # Under a filter, only the countries of the matching meetings are listed.
+    codes = set(counts) if meeting_filter.active else set(counts) | set(based)
     rows = [
         {"country": Country(code), "meetings": counts.get(code, 0), "organisations": based.get(code, 0)}
-        for code in codes
+        for code in sorted(codes, key=lambda code: Country(code).name)
     ]
-    return render(request, "events/country_index.html", {"rows": rows})
+    context = {
+        "filter": meeting_filter,
+        "notices": meeting_filter.notices,
+        "rows": rows,
+        "world_map": choropleth(counts, selected=meeting_filter.active.get("country", [])),
+    }
+    return render(request, "events/country_index.html", context)
 
 
 def country_detail(request, code):

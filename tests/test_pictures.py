@@ -1,4 +1,4 @@
-"""The pictures: the activity charts.
+"""The pictures: the world map, a delegation's route and the activity charts.
 
 Each picture is read as data from the page (its links, data attributes and
 text-equivalent tables) and checked against the lists and facets it draws,
@@ -6,14 +6,19 @@ or against counts computed here independently.
 """
 
 import datetime
+import json
+import re
+from pathlib import Path
 
 import pytest
+from django_countries import countries
 
 from events.facets import shade_of, shade_scale
-from events.models import Status
+from events.geo import world
+from events.models import Meeting, Status
 
 from .factories import make_delegation, make_meeting, make_organisation, make_person, make_topic
-from .pages import facet_links, meeting_titles, soup
+from .pages import chip_links, facet_links, meeting_titles, query, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +101,214 @@ def world_data():
         "trip": trip,
         **meetings,
     }
+
+
+# --- Reading the pictures as data ---------------------------------------------
+
+
+def map_counts(response) -> dict[str, int]:
+    """{country code: count} from the map's country links."""
+    return {
+        link["data-country"]: int(link["data-count"])
+        for link in soup(response).select(".world-map svg a.map-country")
+        if int(link["data-count"])
+    }
+
+
+def map_links(response) -> dict[str, str]:
+    return {
+        link["data-country"]: link["href"] for link in soup(response).select(".world-map svg a.map-country")
+    }
+
+
+# --- The world map ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "",
+        "topic=joint-training",
+        "country=TH",
+        "kind=bilateral&year=2024",
+        "org=cmac",
+        "q=ANAMA",
+        "year=1999",
+    ],
+)
+def test_map_counts_equal_the_country_facet_for_the_same_filters(client, world_data, params):
+    response = client.get(f"/?{params}&more=country")
+    facet = {label: count for label, (count, _href) in facet_links(response, "country").items()}
+    assert {dict(countries)[code]: count for code, count in map_counts(response).items()} == facet
+
+
+def test_map_count_is_what_clicking_the_country_shows(client, world_data):
+    response = client.get("/?topic=joint-training")
+    counts, links = map_counts(response), map_links(response)
+    assert counts == {"AZ": 3, "TH": 1, "KH": 2, "CH": 1}
+    for code, count in counts.items():
+        assert len(meeting_titles(client.get("/" + links[code]))) == count, code
+
+
+def test_map_links_add_the_country_filter_and_keep_the_others(client, world_data):
+    response = client.get("/?topic=joint-training&sort=oldest&page=1")
+    assert query(map_links(response)["TH"]) == {
+        "topic": ["joint-training"],
+        "sort": ["oldest"],
+        "country": ["TH"],
+    }
+    # A country in the filter is marked and its link takes it off again.
+    response = client.get("/?country=TH")
+    selected = soup(response).select_one('.world-map a.map-country[data-country="TH"]')
+    assert "is-selected" in selected["class"]
+    assert query(selected["href"]) == {}
+    assert "Thailand" in chip_links(response)
+
+
+def test_map_drafts_do_not_count_and_countries_without_meetings_are_not_links(client, world_data):
+    counts = map_counts(client.get("/"))
+    assert counts == {"AZ": 4, "TH": 2, "KH": 3, "CH": 1}
+    page = soup(client.get("/"))
+    assert not page.select('.world-map a.map-country[data-country="FR"]')
+    assert "France: no meetings" in page.select_one(".world-map .map-land").get_text()
+
+
+def test_map_has_a_legend_a_description_and_a_table(client, world_data):
+    page = soup(client.get("/"))
+    figure = page.select_one("figure.world-map")
+    assert (
+        figure.select_one("desc").get_text().startswith("4 countries with meetings; the most: Azerbaijan 4")
+    )
+    assert [li.get_text(strip=True) for li in figure.select(".legend li")] == ["1", "2", "3", "4", "none"]
+    rows = [
+        [cell.get_text(strip=True) for cell in row.select("td")] for row in figure.select("table tbody tr")
+    ]
+    assert rows == [["Azerbaijan", "4"], ["Cambodia", "3"], ["Thailand", "2"], ["Switzerland", "1"]]
+    titles = {a["data-country"]: a.select_one("title").get_text() for a in figure.select("a.map-country")}
+    assert titles["KH"] == "Cambodia: 3 meetings" and titles["CH"] == "Switzerland: 1 meeting"
+
+
+def test_map_shades_follow_the_legend(client, world_data):
+    figure = soup(client.get("/")).select_one("figure.world-map")
+    shades = {
+        a["data-country"]: a.select_one("path, circle")["class"][0] for a in figure.select("a.map-country")
+    }
+    scale = shade_scale(4)
+    assert shades == {
+        code: f"shade-{shade_of(count, scale)}" for code, count in map_counts(client.get("/")).items()
+    }
+    assert shades["AZ"] == "shade-5"
+
+
+def test_countries_page_map_takes_the_timeline_filters(client, world_data):
+    for params in ("", "year=2024", "topic=helping-survivors"):
+        timeline = client.get(f"/?{params}&more=country")
+        facet = {label: count for label, (count, _href) in facet_links(timeline, "country").items()}
+        page = client.get(f"/countries/?{params}")
+        assert {dict(countries)[code]: n for code, n in map_counts(page).items()} == facet, params
+        rows = {
+            row.select("td")[0].get_text(strip=True): int(row.select("td")[1].get_text())
+            for row in soup(page).select("table.table tbody tr")
+        }
+        assert {name: n for name, n in rows.items() if n} == facet, params
+    assert query(map_links(client.get("/countries/?year=2024"))["TH"]) == {
+        "year": ["2024"],
+        "country": ["TH"],
+    }
+
+
+def test_map_is_not_drawn_when_nothing_matches(client, world_data):
+    assert not soup(client.get("/?year=1999")).select("figure.world-map")
+
+
+def test_map_stays_small(client, world_data):
+    for code in ("FR", "DE", "US", "BR", "CN", "IN", "AU", "ZA", "SG", "MT"):
+        make_meeting(country=code)
+    figure = str(soup(client.get("/")).select_one("figure.world-map"))
+    assert len(figure.encode()) < 120_000
+
+
+def test_every_country_has_a_place_on_the_map():
+    places = world()["countries"]
+    assert set(dict(countries)) - set(places) == {"AQ"}
+    for code, entry in places.items():
+        assert entry["d"] == "" or re.fullmatch(r"(M[^Mz]+z)+", entry["d"]), code
+        assert 0 <= entry["c"][0] <= world()["width"] and 0 <= entry["c"][1] <= world()["height"], code
+
+
+def test_the_map_data_says_where_it_comes_from():
+    folder = Path(__file__).resolve().parent.parent / "static" / "geo"
+    about = json.loads((folder / "world.json").read_text())["about"]
+    assert "Natural Earth" in about and "world-atlas 2.0.2" in about
+    assert "public domain" in (folder / "README.md").read_text()
+    assert (
+        "ISC" in (folder / "LICENCE-world-atlas.txt").read_text()
+        or "Permission to use" in (folder / "LICENCE-world-atlas.txt").read_text()
+    )
+
+
+# --- A delegation's route -------------------------------------------------------------
+
+
+def test_route_lists_the_stops_in_date_order(client, world_data):
+    trip = world_data["trip"]
+    # Recorded out of order: a later stop first, then an earlier one, then one with no place.
+    make_meeting(title="Last stop", delegation=trip, country="VN", start_date=datetime.date(2024, 8, 30))
+    make_meeting(title="First stop", delegation=trip, country="MY", start_date=datetime.date(2024, 8, 20))
+    make_meeting(title="Somewhere", delegation=trip, country="", start_date=datetime.date(2024, 8, 28))
+    page = soup(client.get("/delegations/azerbaijani-trip/"))
+    stops = page.select("figure.route-map svg a.route-stop")
+    dates = [stop["data-date"] for stop in stops]
+    assert dates == sorted(dates)
+    assert [int(stop["data-stop"]) for stop in stops] == [1, 2, 3, 5]
+    assert [stop["data-country"] for stop in stops] == ["MY", "TH", "KH", "VN"]
+    assert [stop["href"] for stop in stops] == [
+        Meeting.objects.get(title=title).get_absolute_url()
+        for title in ("First stop", "ANAMA meets TMAC", "ANAMA visits CMAC", "Last stop")
+    ]
+    itinerary = page.select("figure.route-map .itinerary li")
+    assert [int(li["data-stop"]) for li in itinerary] == [1, 2, 3, 4, 5]
+    assert "place not recorded" in itinerary[3].get_text()
+    assert page.select_one(".itinerary-start").get_text(" ", strip=True) == "From Azerbaijan"
+    # The trip's own list below numbers the same meetings in the same order.
+    assert meeting_titles(client.get("/delegations/azerbaijani-trip/")) == [
+        "First stop",
+        "ANAMA meets TMAC",
+        "ANAMA visits CMAC",
+        "Somewhere",
+        "Last stop",
+    ]
+
+
+def test_route_starts_in_the_sending_country_and_joins_the_stops(client, world_data):
+    page = soup(client.get("/delegations/azerbaijani-trip/"))
+    figure = page.select_one("figure.route-map")
+    assert figure.select_one(".route-start title").get_text() == "Start: Azerbaijan"
+    assert len(figure.select("path.route-leg")) == 2  # Azerbaijan to Thailand, Thailand to Cambodia
+    roles = {
+        path.select_one("title").get_text(): path.get("class", []) for path in figure.select(".map-land path")
+    }
+    assert roles["Azerbaijan"] == ["route-origin"]
+    assert roles["Thailand"] == roles["Cambodia"] == ["route-visited"]
+    assert roles["France"] == []
+    assert "Secret draft meeting" not in str(figure)
+
+
+def test_route_names_destinations_without_a_meeting(client, world_data):
+    trip = make_delegation(
+        title="Tour", slug="tour", sending_country="AZ", destination_countries=["BE", "LU"]
+    )
+    make_meeting(title="Brussels talks", delegation=trip, country="BE", start_date=datetime.date(2024, 5, 2))
+    figure = soup(client.get("/delegations/tour/")).select_one("figure.route-map")
+    assert "no dated meeting recorded there: Luxembourg" in figure.get_text(" ", strip=True)
+    # Luxembourg is too small to see, so it gets a dot.
+    assert figure.select_one(".route-small circle.route-visited title").get_text() == "Luxembourg"
+
+
+def test_route_is_left_out_when_nothing_has_a_place(client, world_data):
+    trip = make_delegation(title="Nowhere", slug="nowhere", sending_country="")
+    make_meeting(title="Call", delegation=trip, country="")
+    assert not soup(client.get("/delegations/nowhere/")).select("figure.route-map")
 
 
 # --- Activity charts ---------------------------------------------------------------
