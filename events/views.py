@@ -24,6 +24,7 @@ from .models import (
     Person,
     Topic,
 )
+from .network import partner_network
 
 
 @never_cache
@@ -188,6 +189,7 @@ def organisation_detail(request, slug):
         "partners": partners,
         "representatives": representatives,
         "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "network": partner_network(meetings, links=40, focus=organisation),
     }
     return render(request, "events/organisation_detail.html", context)
 
@@ -339,3 +341,16 @@ def topic_detail(request, slug):
         "grid": topic_grid(meetings.topic_year_counts(), limit=10, first=topic.slug),
     }
     return render(request, "events/topic_detail.html", context)
+
+
+def network(request):
+    """The partner network of the meetings that match the timeline's filters."""
+    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    meetings = meeting_filter.qs
+    context = {
+        "filter": meeting_filter,
+        "notices": meeting_filter.notices,
+        "meeting_count": meetings.count(),
+        "network": partner_network(meetings),
+    }
+    return render(request, "events/network.html", context)

@@ -1,4 +1,4 @@
-"""The pictures: the world map, a delegation's route and the activity charts.
+"""The pictures: the world map, a delegation's route, the partner network and the activity charts.
 
 Each picture is read as data from the page (its links, data attributes and
 text-equivalent tables) and checked against the lists and facets it draws,
@@ -6,16 +6,20 @@ or against counts computed here independently.
 """
 
 import datetime
+import itertools
 import json
 import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_countries import countries
 
+from events import network
 from events.facets import shade_of, shade_scale
 from events.geo import world
-from events.models import Meeting, Status
+from events.models import Meeting, MeetingOrganisation, Status
 
 from .factories import make_delegation, make_meeting, make_organisation, make_person, make_topic
 from .pages import chip_links, facet_links, meeting_titles, query, soup
@@ -119,6 +123,25 @@ def map_links(response) -> dict[str, str]:
     return {
         link["data-country"]: link["href"] for link in soup(response).select(".world-map svg a.map-country")
     }
+
+
+def network_edges(response) -> dict[frozenset, int]:
+    """{frozenset of two organisation slugs: shared meetings} from the network's table of links."""
+    edges = {}
+    for row in soup(response).select(".network table tbody tr"):
+        first, second = row["data-pair"].split()
+        edges[frozenset((first, second))] = int(row.select("td")[2].get_text(strip=True))
+    return edges
+
+
+def shared_meetings(first, second) -> int:
+    """Published meetings both organisations took part in, counted without the network's query."""
+    both = Meeting.objects.published().filter(organisation_roles__organisation=first)
+    return (
+        both.filter(pk__in=MeetingOrganisation.objects.filter(organisation=second).values("meeting_id"))
+        .distinct()
+        .count()
+    )
 
 
 # --- The world map ----------------------------------------------------------------
@@ -309,6 +332,124 @@ def test_route_is_left_out_when_nothing_has_a_place(client, world_data):
     trip = make_delegation(title="Nowhere", slug="nowhere", sending_country="")
     make_meeting(title="Call", delegation=trip, country="")
     assert not soup(client.get("/delegations/nowhere/")).select("figure.route-map")
+
+
+# --- The partner network --------------------------------------------------------------
+
+
+def test_network_edge_weights_equal_the_shared_meeting_counts(client, world_data):
+    edges = network_edges(client.get("/network/"))
+    organisations = [world_data[key] for key in ("anama", "tmac", "cmac", "gichd", "undp")]
+    expected = {}
+    for first, second in itertools.combinations(organisations, 2):
+        shared = shared_meetings(first, second)
+        if shared:
+            expected[frozenset((first.slug, second.slug))] = shared
+    assert edges == expected
+    assert edges[frozenset(("anama", "cmac"))] == 2  # not 3: two roles in one meeting, and a draft
+
+
+def test_network_takes_the_timeline_filters(client, world_data):
+    response = client.get("/network/?year=2024")
+    assert set(network_edges(response)) == {
+        frozenset(p)
+        for p in [("anama", "tmac"), ("anama", "undp"), ("tmac", "undp"), ("anama", "cmac"), ("cmac", "undp")]
+    }
+    assert "Year 2024" in chip_links(response)
+    assert "2 published meetings that match these filters" in soup(response).select_one(".lede").get_text()
+    timeline_link = soup(response).select_one(".picture-links a")["href"]
+    assert query(timeline_link) == {"year": ["2024"]}
+    assert network_edges(client.get("/network/?country=CH")) == {
+        frozenset(("gichd", "anama")): 1,
+        frozenset(("gichd", "cmac")): 1,
+        frozenset(("anama", "cmac")): 1,
+    }
+
+
+def test_network_nodes_link_to_profiles_and_grow_with_meetings(client, world_data):
+    page = soup(client.get("/network/"))
+    nodes = {a["data-org"]: a for a in page.select(".network svg a.net-node")}
+    assert set(nodes) == {"anama", "tmac", "cmac", "gichd", "undp"}
+    assert nodes["anama"]["href"] == "/organisations/anama/"
+    assert int(nodes["anama"]["data-meetings"]) == 4
+    radius = {slug: float(a.select_one("circle")["r"]) for slug, a in nodes.items()}
+    assert radius["anama"] > radius["cmac"] > radius["gichd"]
+    assert (
+        nodes["anama"]
+        .select_one("title")
+        .get_text()
+        .startswith("Mine Action Agency of Azerbaijan: 4 meetings")
+    )
+
+
+def test_network_shows_the_strongest_links_and_says_so(client, world_data, monkeypatch):
+    monkeypatch.setattr(network, "NETWORK_LINKS", 3)
+    response = client.get("/network/")
+    edges = network_edges(response)
+    assert len(edges) == 3
+    scope = soup(response).select_one(".network-scope").get_text(" ", strip=True)
+    assert scope.startswith("Showing the strongest 3 of 8 links")
+    everything = [
+        shared_meetings(a, b)
+        for a, b in itertools.combinations(
+            [world_data[k] for k in ("anama", "tmac", "cmac", "gichd", "undp")], 2
+        )
+    ]
+    assert sorted(edges.values(), reverse=True) == sorted(everything, reverse=True)[:3]
+
+
+def test_network_of_many_organisations_is_bounded(client):
+    hub = make_organisation(slug="hub")
+    for number in range(70):
+        others = [make_organisation() for _ in range(2)]
+        make_meeting(organisations=[hub, *others], start_date=datetime.date(2020, 1, 1 + number % 28))
+    page = soup(client.get("/network/"))
+    assert len(page.select(".network svg a.net-node")) <= network.MAX_NODES
+    assert len(page.select(".network svg line.net-edge")) <= network.NETWORK_LINKS
+    assert "Showing the strongest" in page.select_one(".network-scope").get_text()
+
+
+def test_organisation_page_draws_its_network_with_itself_marked(client, world_data):
+    page = soup(client.get("/organisations/tmac/"))
+    current = page.select(".network a.net-node.is-current")
+    assert [a["data-org"] for a in current] == ["tmac"]
+    edges = network_edges(client.get("/organisations/tmac/"))
+    # Among TMAC's meetings only: Bangkok (ANAMA, UNDP) and the border talks (CMAC).
+    assert edges == {
+        frozenset(("tmac", "anama")): 1,
+        frozenset(("tmac", "undp")): 1,
+        frozenset(("anama", "undp")): 1,
+        frozenset(("tmac", "cmac")): 1,
+    }
+    assert page.select_one('a[href="/network/?org=tmac"]')
+
+
+def test_network_page_says_so_when_nobody_met(client):
+    make_meeting(organisations=[make_organisation()])
+    page = soup(client.get("/network/"))
+    assert not page.select("figure.network")
+    assert "No two organisations shared a meeting" in page.select_one(".empty").get_text()
+
+
+def test_organisation_pairs_on_an_empty_set():
+    assert Meeting.objects.none().organisation_pairs(10) == ([], 0)
+    assert Meeting.objects.published().organisation_pairs(10) == ([], 0)
+
+
+def test_network_page_runs_a_fixed_number_of_queries(client, world_data, django_assert_num_queries):
+    url = "/network/?org=anama&topic=joint-training&year=2024"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    # org and topic lookups, the pairs, the nodes, the count
+    assert len(few) == 5
+    for _ in range(10):
+        make_meeting(
+            start_date=datetime.date(2024, 3, 3),
+            organisations=[world_data["anama"], make_organisation(), make_organisation()],
+            topics=[Meeting.objects.get(title="ANAMA meets TMAC").topics.first()],
+        )
+    with django_assert_num_queries(len(few)):
+        client.get(url)
 
 
 # --- Activity charts ---------------------------------------------------------------
