@@ -1,5 +1,9 @@
 import pytest
 
+# One headless Chromium for the whole session, shared by every browser test
+# module: Playwright's sync API allows one running instance per thread.
+from .browser import browser  # noqa: F401
+
 
 @pytest.fixture
 def editor_client(client, django_user_model):
