@@ -12,6 +12,7 @@ import functools
 import itertools
 import json
 import math
+import re
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
@@ -34,6 +35,34 @@ def world() -> dict:
         raise FileNotFoundError(f"static/{WORLD_FILE} is missing; see tools/build_world_map.py")
     with open(path, encoding="utf-8") as file:
         return json.load(file)
+
+
+@functools.cache
+def _bounds() -> dict[str, tuple[float, float, float, float]]:
+    """(left, top, right, bottom) of each country's shape, to leave out those outside a zoomed view."""
+    bounds = {}
+    for code, entry in world()["countries"].items():
+        xs, ys = [], []
+        # Each ring is "M x y l dx dy dx dy ... z": an absolute start, then relative steps.
+        for ring in re.findall(r"M([^z]*)z", entry["d"]):
+            start, _, steps = ring.partition("l")
+            x, y = (float(n) for n in re.findall(r"-?[\d.]+", start))
+            numbers = [float(n) for n in re.findall(r"-?[\d.]+", steps)]
+            xs.append(x)
+            ys.append(y)
+            for dx, dy in zip(numbers[::2], numbers[1::2], strict=True):
+                x, y = x + dx, y + dy
+                xs.append(x)
+                ys.append(y)
+        if xs:
+            bounds[code] = (min(xs), min(ys), max(xs), max(ys))
+    return bounds
+
+
+def _in_view(code: str, view: tuple[float, ...]) -> bool:
+    left, top, right, bottom = _bounds().get(code, (0, 0, 0, 0))
+    x, y, width, height = view
+    return right >= x and left <= x + width and bottom >= y and top <= y + height
 
 
 @dataclass
@@ -118,6 +147,8 @@ def choropleth(counts: dict[str, int], selected=()) -> dict:
     # Bigger counts are drawn last, so their focus outline is not hidden by a neighbour.
     linked.sort(key=lambda country: (country.count, country.name))
     view = _view_box([(c.x, c.y) for c in linked], MIN_ZOOM_WIDTH, pad=40)
+    # A zoomed map leaves out the land it does not show, which keeps the page small.
+    land = [country for country in land if _in_view(country.code, view)]
     ranked = sorted(linked, key=lambda country: (-country.count, country.name))
     return {
         "width": data["width"],
@@ -183,7 +214,7 @@ def route_map(delegation, meetings) -> dict | None:
     highlighted = {code for code in [*visited, *destinations, origin_code] if code}
     land = []
     for code, entry in places.items():
-        if not entry["d"]:
+        if not entry["d"] or not _in_view(code, view):
             continue
         role = "origin" if code == origin_code else "visited" if code in highlighted else ""
         land.append({"code": code, "name": Country(code).name, "d": entry["d"], "role": role})

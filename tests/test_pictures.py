@@ -245,10 +245,13 @@ def test_map_is_not_drawn_when_nothing_matches(client, world_data):
 
 
 def test_map_stays_small(client, world_data):
+    zoomed = str(soup(client.get("/?country=KH")).select_one("figure.world-map"))
+    assert "Brazil" not in zoomed  # out of view, so left out
     for code in ("FR", "DE", "US", "BR", "CN", "IN", "AU", "ZA", "SG", "MT"):
         make_meeting(country=code)
-    figure = str(soup(client.get("/")).select_one("figure.world-map"))
-    assert len(figure.encode()) < 120_000
+    whole = str(soup(client.get("/")).select_one("figure.world-map"))
+    assert "Brazil" in whole
+    assert len(zoomed.encode()) < len(whole.encode()) < 120_000
 
 
 def test_every_country_has_a_place_on_the_map():
@@ -313,7 +316,9 @@ def test_route_starts_in_the_sending_country_and_joins_the_stops(client, world_d
     }
     assert roles["Azerbaijan"] == ["route-origin"]
     assert roles["Thailand"] == roles["Cambodia"] == ["route-visited"]
-    assert roles["France"] == []
+    assert roles["India"] == []
+    # Zoomed to the trip, the map leaves out the land it does not show.
+    assert "France" not in roles and "Brazil" not in roles
     assert "Secret draft meeting" not in str(figure)
 
 
