@@ -11,6 +11,10 @@ def empty_cache():
     yield
     cache.clear()
 
+# One headless Chromium for the whole session, shared by every browser test
+# module: Playwright's sync API allows one running instance per thread.
+from .browser import browser  # noqa: F401
+
 
 @pytest.fixture
 def editor_client(client, django_user_model):
