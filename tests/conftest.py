@@ -1,7 +1,9 @@
 import pytest
 from django.core.cache import cache
 
-from .browser import browser  # noqa: F401  (the one Chromium every browser test shares)
+# One headless Chromium for the whole session, shared by every browser test
+# module: Playwright's sync API allows one running instance per thread.
+from .browser import browser  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -10,10 +12,6 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-# One headless Chromium for the whole session, shared by every browser test
-# module: Playwright's sync API allows one running instance per thread.
-from .browser import browser  # noqa: F401
 
 
 @pytest.fixture
