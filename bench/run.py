@@ -216,6 +216,8 @@ def main() -> None:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE": "0",
+        # Both workers share one cache, as a production deployment should.
+        "DJANGO_CACHE_URL": os.environ.get("DJANGO_CACHE_URL", "redis://127.0.0.1:6379/1"),
     }
     manage(production, "collectstatic", "--noinput", "-v0")
     results = []

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django_countries import countries
 from django_countries.fields import Country
 
+from .cache import cached
 from .facets import facets_for, stacked_year_chart, topic_grid
 from .filters import MeetingFilter
 from .geo import choropleth, route_map
@@ -44,9 +45,33 @@ def search_text(request, max_length: int = 100) -> str:
     return " ".join(request.GET.get("q", "").replace("\x00", "").split())[:max_length]
 
 
-def paginate(request, queryset, per_page: int | None = None):
+class TimelinePaginator(Paginator):
+    """A paginator that can be told the count, and reads deep pages from the far end.
+
+    A page past the middle is read in reverse order with a small offset and
+    turned back around, so the last page costs what the first does.
+    """
+
+    def __init__(self, object_list, per_page, count: int | None = None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.count = count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        queryset = self.object_list
+        if bottom > self.count // 2 and getattr(queryset, "ordered", False):
+            items = list(queryset.reverse()[self.count - top : self.count - bottom])[::-1]
+        else:
+            items = queryset[bottom:top]
+        return self._get_page(items, number, self)
+
+
+def paginate(request, queryset, per_page: int | None = None, count: int | None = None):
     """A page of ``queryset``; a bad or out-of-range ``page`` gives the nearest page and a notice."""
-    paginator = Paginator(queryset, per_page or settings.TIMELINE_PAGE_SIZE)
+    paginator = TimelinePaginator(queryset, per_page or settings.TIMELINE_PAGE_SIZE, count=count)
     raw = request.GET.get("page", "1")
     notice = ""
     try:
@@ -67,8 +92,14 @@ def paginate(request, queryset, per_page: int | None = None):
 def timeline(request):
     meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
     meetings = meeting_filter.qs
-    page, page_notice = paginate(request, meeting_filter.ordered(meetings.for_timeline()))
-    facets = facets_for(meetings, meeting_filter, expanded=request.GET.get("more", ""))
+    expanded = request.GET.get("more", "")
+    # The count and the facets cost most of the page: keep them until the data changes.
+    total, facets = cached(
+        "timeline",
+        {"filters": meeting_filter.form.cleaned_data, "more": expanded[:20]},
+        lambda: (meetings.count(), facets_for(meetings, meeting_filter, expanded=expanded)),
+    )
+    page, page_notice = paginate(request, meeting_filter.ordered(meetings.for_timeline()), count=total)
     context = {
         "filter": meeting_filter,
         "page": page,

@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
-from events.models import Status
+from events.models import Meeting, Status
 
 from .factories import make_delegation, make_meeting, make_organisation, make_person, make_topic
 from .pages import chip_links, facet_links, meeting_titles, notices, query, soup
@@ -293,10 +294,20 @@ def test_odd_parameters_never_fail(client, world, params):
 
 def test_each_page_of_the_timeline_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
     url = "/?country=AZ&country=TH&org=anama&topic=joint-training&kind=bilateral&q=ANAMA&year=2024"
-    client.get(url)
-    # filter lookups (2) + count + page + 2 prefetches + 5 facets = 11
-    with django_assert_num_queries(11):
-        client.get(url)
+
+    def assert_queries(response_rows: int | None = None) -> None:
+        cache.clear()
+        # Not cached: filter lookups (2) + count + 5 facets + page + 2 prefetches = 11.
+        with django_assert_num_queries(11):
+            response = client.get(url)
+        # Cached count and facets: filter lookups (2) + page + 2 prefetches = 5.
+        with django_assert_num_queries(5):
+            cached_response = client.get(url)
+        assert meeting_titles(cached_response) == meeting_titles(response)
+        if response_rows is not None:
+            assert len(meeting_titles(response)) == response_rows
+
+    assert_queries()
     for number in range(30):
         organisation = make_organisation()
         make_meeting(
@@ -306,6 +317,32 @@ def test_each_page_of_the_timeline_runs_a_fixed_number_of_queries(client, world,
             topics=[world["training"]],
             delegation=make_delegation(),
         )
-    with django_assert_num_queries(11):
-        response = client.get(url)
-    assert len(meeting_titles(response)) == 25
+    assert_queries(response_rows=25)
+
+
+def test_cached_counts_follow_every_change(client, world):
+    before = facet_links(client.get("/"), "country")["Thailand"][0]
+    draft = Meeting.objects.get(title="Secret draft meeting")
+    draft.status = Status.PUBLISHED
+    draft.save()
+    response = client.get("/")
+    assert facet_links(response, "country")["Thailand"][0] == before + 1
+    assert "Secret draft meeting" in meeting_titles(response)
+    draft.status = Status.DRAFT
+    draft.save()
+    response = client.get("/")
+    assert facet_links(response, "country")["Thailand"][0] == before
+    assert "Secret draft meeting" not in meeting_titles(response)
+
+
+def test_deep_pages_hold_the_same_meetings_as_a_plain_slice(client, world, settings):
+    settings.TIMELINE_PAGE_SIZE = 3
+    for number in range(8):
+        make_meeting(title=f"Extra {number}", start_date=datetime.date(2020, 1, 1 + number))
+    everything = meeting_titles(client.get("/?sort=oldest&page=1")) + meeting_titles(
+        client.get("/?sort=oldest&page=2")
+    )
+    for page in range(3, 5):
+        everything += meeting_titles(client.get(f"/?sort=oldest&page={page}"))
+    expected = list(Meeting.objects.published().order_by("start_date", "pk").values_list("title", flat=True))
+    assert everything == expected
