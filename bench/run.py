@@ -220,6 +220,8 @@ def main() -> None:
         "DJANGO_CACHE_URL": os.environ.get("DJANGO_CACHE_URL", "redis://127.0.0.1:6379/1"),
     }
     manage(production, "collectstatic", "--noinput", "-v0")
+    # The shared cache may hold results for other data: start from a new data version.
+    manage(production, "shell", "-c", "from events.cache import data_changed; data_changed()")
     results = []
     with Server(production, args.port) as server:
         base = f"http://127.0.0.1:{args.port}"
