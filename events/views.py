@@ -203,24 +203,36 @@ def organisation_detail(request, slug):
         Organisation.objects.select_related("parent").prefetch_related("other_names", "children"), slug=slug
     )
     meetings = Meeting.objects.published().involving_organisations([organisation])
-    page, notice = paginate(request, meetings.for_timeline().order_by("-start_date", "-pk"))
-    partners = [
-        row for row in meetings.organisation_counts(limit=21) if row["organisation_id"] != organisation.pk
-    ][:20]
-    representatives = (
-        Participation.objects.filter(organisation=organisation, meeting__status="published")
-        .values("person__slug", "person__name", "name_as_written")
-        .annotate(meetings=Count("meeting", distinct=True))
-        .order_by("-meetings", "person__name", "name_as_written")[:30]
+
+    def figures() -> dict:
+        representatives = (
+            Participation.objects.filter(organisation=organisation, meeting__status="published")
+            .values("person__slug", "person__name", "name_as_written")
+            .annotate(meetings=Count("meeting", distinct=True))
+            .order_by("-meetings", "person__name", "name_as_written")[:30]
+        )
+        partners = meetings.organisation_counts(limit=21)
+        return {
+            "count": meetings.count(),
+            "partners": [row for row in partners if row["organisation_id"] != organisation.pk][:20],
+            "representatives": list(representatives),
+            "year_kinds": meetings.year_kind_counts(),
+            "network": partner_network(meetings, links=40, focus=organisation),
+        }
+
+    # The aggregates cost most of the page: keep them until the data changes.
+    profile = cached("organisation-profile", organisation.pk, figures)
+    page, notice = paginate(
+        request, meetings.for_timeline().order_by("-start_date", "-pk"), count=profile["count"]
     )
     context = {
         "organisation": organisation,
         "page": page,
         "notices": [notice] if notice else [],
-        "partners": partners,
-        "representatives": representatives,
-        "chart": stacked_year_chart(meetings.year_kind_counts()),
-        "network": partner_network(meetings, links=40, focus=organisation),
+        "partners": profile["partners"],
+        "representatives": profile["representatives"],
+        "chart": stacked_year_chart(profile["year_kinds"]),
+        "network": profile["network"],
     }
     return render(request, "events/organisation_detail.html", context)
 
