@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
-from . import views
+from . import api, views
 
 app_name = "events"
 
@@ -20,4 +21,8 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),
     path("topics/", views.topic_index, name="topic-index"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
+    # Data out: the JSON API with its schema and docs.
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", api.DocsView.as_view(url_name="events:api-schema"), name="api-docs"),
+    path("api/", include(api.router.urls)),
 ]

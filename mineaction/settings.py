@@ -171,15 +171,13 @@ LOGGING = {
 TIMELINE_PAGE_SIZE = 25
 
 # The JSON API (events/api.py): public and read-only, so no authentication and
-# no sessions; only GET views exist. Pagination and filters are set per view.
+# no sessions; only GET views exist. JSON only: /api/docs/ is the readable
+# reference. Pagination and filters are set per view.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
@@ -193,4 +191,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     # The docs page's script is served from our own static files, not a CDN.
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "events.models.MeetingKind",
+        "OrganisationKindEnum": "events.models.Organisation.Kind",
+        "OutcomeKindEnum": "events.models.Outcome.Kind",
+        "OrganisationRoleEnum": "events.models.MeetingOrganisation.Role",
+        "ParticipantRoleEnum": "events.models.Participation.Role",
+        "DatePrecisionEnum": "events.models.DatePrecision",
+    },
 }
