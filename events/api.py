@@ -563,7 +563,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     ),
 )
 class MeetingViewSet(ReadOnlyViewSet):
-    queryset = Meeting.objects.published().for_export()
+    queryset = Meeting.objects.published().for_api()
     serializer_class = MeetingSerializer
     filter_backends = [MeetingFilterBackend]
     filterset_class = MeetingFilter

@@ -394,13 +394,11 @@ class MeetingQuerySet(models.QuerySet):
             models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
         )
 
-    # Data out: the API, the CSV export and the feeds read many meetings at a time.
+    # Data out: the API and the feeds read many meetings at a time (the CSV export
+    # reads in chunks, see events/exports.py).
 
-    def for_export(self):
-        """Everything the API and the CSV give for each meeting, in a fixed number of queries.
-
-        The prefetches also run per chunk under ``.iterator(chunk_size=...)``.
-        """
+    def for_api(self):
+        """Everything the API gives for each meeting, in a fixed number of queries per page."""
         return (
             self.select_related("delegation", "follow_up_of")
             .defer("search_document", "follow_up_of__search_document", "delegation__purpose")

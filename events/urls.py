@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import api, views
+from . import api, exports, views
 
 app_name = "events"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api.DocsView.as_view(url_name="events:api-schema"), name="api-docs"),
     path("api/", include(api.router.urls)),
+    # Data out: CSV downloads of what the timeline's filters match.
+    path("export/meetings.csv", exports.meetings_csv, name="export-meetings-csv"),
+    path("export/organisations.csv", exports.organisations_csv, name="export-organisations-csv"),
 ]

@@ -1,5 +1,7 @@
 import pytest
 
+from .dataout import records  # noqa: F401  (a fixture for the API, export and feed tests)
+
 
 @pytest.fixture
 def editor_client(client, django_user_model):

@@ -11,99 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django_countries import countries
 
 from events.filters import MeetingFilter
-from events.models import Meeting, Participation, Position, Status
+from events.models import Meeting, Position
 
-from .factories import (
-    make_delegation,
-    make_meeting,
-    make_organisation,
-    make_person,
-    make_source,
-    make_topic,
-)
+from .dataout import all_pages
+from .factories import make_meeting, make_organisation, make_person, make_source, make_topic
 from .pages import query, soup
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seed():
-    """A delegation from Azerbaijan meets TMAC, organised by ARMAC; with drafts around it."""
-    anama = make_organisation(
-        name="Mine Action Agency of Azerbaijan", acronym="ANAMA", slug="anama", country="AZ"
-    )
-    anama.other_names.create(name="Azerbaijan National Agency for Mine Action")
-    tmac = make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
-    armac = make_organisation(
-        name="ASEAN Regional Mine Action Center", acronym="ARMAC", slug="armac", country="KH", parent=None
-    )
-    suleymanov = make_person(name="Vugar Suleymanov", slug="vugar-suleymanov", honorific="Mr")
-    Position.objects.create(person=suleymanov, organisation=anama, title="Chairman of the Board")
-    training = make_topic(name="Joint training", slug="joint-training")
-    trip = make_delegation(
-        title="Trip to Southeast Asia", slug="trip", head=suleymanov, destination_countries=["TH", "KH"]
-    )
-    trip.sending_organisations.add(anama)
-    draft_trip = make_delegation(title="Unpublished trip", slug="unpublished-trip", status=Status.DRAFT)
-    draft_earlier = make_meeting(title="Draft contact", slug="draft-contact", status=Status.DRAFT)
-    meeting = make_meeting(
-        title="ANAMA meets TMAC",
-        slug="anama-meets-tmac",
-        city="Bangkok",
-        start_date=datetime.date(2024, 8, 22),
-        end_date=datetime.date(2024, 8, 23),
-        delegation=trip,
-        follow_up_of=draft_earlier,
-        organisations=[(anama, "delegation"), (tmac, "host"), (armac, "organiser")],
-        topics=[training],
-        sources=[
-            make_source(publisher="AzerNews", author="Fatima Latifova", url="https://news.example.org/x")
-        ],
-        participants=[
-            {
-                "name_as_written": "V. Suleymanov",
-                "person": suleymanov,
-                "organisation": anama,
-                "title_as_stated": "Chair",
-                "role": "head_of_delegation",
-            },
-            {"name_as_written": "Rotna But", "organisation": armac, "title_as_stated": "Executive Director"},
-        ],
-    )
-    meeting.outcomes.create(kind="invitation", text="ANAMA invited TMAC to a conference.").parties.set(
-        [anama, tmac]
-    )
-    later = make_meeting(
-        title="Second round",
-        slug="second-round",
-        start_date=datetime.date(2025, 2, 1),
-        follow_up_of=meeting,
-        organisations=[anama, tmac],
-        delegation=draft_trip,
-    )
-    older = make_meeting(
-        title="Border talks", slug="border-talks", country="KH", start_date=datetime.date(2018, 12, 7)
-    )
-    draft = make_meeting(
-        title="Draft visit", slug="draft-visit", status=Status.DRAFT, organisations=[anama], delegation=trip
-    )
-    Participation.objects.create(meeting=draft, name_as_written="Vugar", person=suleymanov)
-    return locals()
-
-
-def all_pages(client, url: str) -> list[dict]:
-    """Every result of a paginated list, following ``next``."""
-    results = []
-    while url:
-        response = client.get(url)
-        assert response.status_code == 200, response.content
-        body = response.json()
-        results += body["results"]
-        url = body["next"]
-    return results
-
-
-def test_a_meeting_carries_everything_recorded(client, seed):
+def test_a_meeting_carries_everything_recorded(client, records):
     body = client.get("/api/meetings/anama-meets-tmac/").json()
     assert body["url"] == "http://testserver/api/meetings/anama-meets-tmac/"
     assert body["html_url"] == "http://testserver/meetings/anama-meets-tmac/"
@@ -158,7 +75,7 @@ def test_a_meeting_carries_everything_recorded(client, seed):
     assert body["follow_up_of"] is None  # it follows a draft
 
 
-def test_the_meetings_list_matches_the_database(client, seed):
+def test_the_meetings_list_matches_the_database(client, records):
     results = all_pages(client, "/api/meetings/")
     meetings = list(Meeting.objects.published().order_by("-start_date", "-pk"))
     assert [row["slug"] for row in results] == [meeting.slug for meeting in meetings]
@@ -175,7 +92,7 @@ def test_the_meetings_list_matches_the_database(client, seed):
     assert later["delegation"] is None  # its delegation is a draft
 
 
-def test_drafts_never_appear(client, seed):
+def test_drafts_never_appear(client, records):
     assert client.get("/api/meetings/draft-visit/").status_code == 404
     assert client.get("/api/meetings/draft-contact/").status_code == 404
     assert client.get("/api/delegations/unpublished-trip/").status_code == 404
@@ -200,7 +117,7 @@ def test_drafts_never_appear(client, seed):
     assert client.get("/api/organisations/anama/").json()["meeting_count"] == 2
 
 
-def test_records_other_than_meetings(client, seed):
+def test_records_other_than_meetings(client, records):
     organisation = client.get("/api/organisations/anama/").json()
     assert organisation["other_names"] == ["Azerbaijan National Agency for Mine Action"]
     assert organisation["country"] == {"code": "AZ", "name": "Azerbaijan"}
@@ -231,7 +148,7 @@ def test_records_other_than_meetings(client, seed):
     assert client.get("/api/countries/QQ/").status_code == 404
 
 
-def test_sort_orders_like_the_timeline(client, seed):
+def test_sort_orders_like_the_timeline(client, records):
     oldest = [row["slug"] for row in all_pages(client, "/api/meetings/?sort=oldest")]
     assert oldest == ["border-talks", "anama-meets-tmac", "second-round"]
     best = all_pages(client, "/api/meetings/?q=TMAC&sort=relevance")
@@ -260,7 +177,7 @@ def test_sort_orders_like_the_timeline(client, seed):
         ("page_size=ten", "page_size"),
     ],
 )
-def test_bad_parameters_get_400_with_a_json_error_naming_them(client, seed, params, param):
+def test_bad_parameters_get_400_with_a_json_error_naming_them(client, records, params, param):
     response = client.get(f"/api/meetings/?{params}&country=KH")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
@@ -268,7 +185,7 @@ def test_bad_parameters_get_400_with_a_json_error_naming_them(client, seed, para
     assert param in body and all(isinstance(message, str) for message in body[param])
 
 
-def test_a_page_beyond_the_last_is_404(client, seed):
+def test_a_page_beyond_the_last_is_404(client, records):
     response = client.get("/api/meetings/?page=99")
     assert response.status_code == 404 and "detail" in response.json()
 
@@ -284,11 +201,11 @@ def test_a_page_beyond_the_last_is_404(client, seed):
         "unknown=1&format=json",
     ],
 )
-def test_odd_but_harmless_parameters_are_accepted(client, seed, params):
+def test_odd_but_harmless_parameters_are_accepted(client, records, params):
     assert client.get(f"/api/meetings/?{params}").status_code == 200
 
 
-def test_pages_are_stable_and_keep_the_filters(client, seed):
+def test_pages_are_stable_and_keep_the_filters(client, records):
     for number in range(5):
         make_meeting(title=f"Same day {number}", start_date=datetime.date(2024, 8, 22), country="TH")
     first = client.get("/api/meetings/?country=TH&page_size=3").json()
@@ -300,31 +217,31 @@ def test_pages_are_stable_and_keep_the_filters(client, seed):
     assert slugs == list(expected.ordered(expected.qs).values_list("slug", flat=True))
 
 
-def test_a_meetings_own_url_ignores_list_filters(client, seed):
+def test_a_meetings_own_url_ignores_list_filters(client, records):
     assert client.get("/api/meetings/border-talks/?country=XX").status_code == 200
 
 
-def add_more_rows(seed, how_many: int) -> None:
+def add_more_rows(records, how_many: int) -> None:
     for number in range(how_many):
         organisation = make_organisation(country="TH")
         person = make_person()
         Position.objects.create(person=person, organisation=organisation, title="Officer")
         meeting = make_meeting(
-            delegation=seed["trip"],
+            delegation=records["trip"],
             country="TH",
-            organisations=[(seed["anama"], "host"), (seed["tmac"], "participant"), organisation],
-            topics=[seed["training"], make_topic()],
+            organisations=[(records["anama"], "host"), (records["tmac"], "participant"), organisation],
+            topics=[records["training"], make_topic()],
             sources=[make_source()],
             participants=[
-                {"name_as_written": f"Person {number}", "person": person, "organisation": seed["anama"]}
+                {"name_as_written": f"Person {number}", "person": person, "organisation": records["anama"]}
             ],
-            follow_up_of=seed["meeting"],
+            follow_up_of=records["meeting"],
         )
         meeting.outcomes.create(kind="other", text="More.").parties.set([organisation])
         person.other_names.create(name=f"P. {number}")
         organisation.other_names.create(name=f"Other name {number}")
-        seed["trip"].members.add(person)
-        seed["trip"].sources.add(make_source())
+        records["trip"].members.add(person)
+        records["trip"].sources.add(make_source())
 
 
 API_LISTS = [
@@ -343,19 +260,19 @@ API_LISTS = [
 
 
 @pytest.mark.parametrize("url", API_LISTS)
-def test_query_count_does_not_grow_with_rows(client, seed, django_assert_num_queries, url):
-    add_more_rows(seed, 1)
+def test_query_count_does_not_grow_with_rows(client, records, django_assert_num_queries, url):
+    add_more_rows(records, 1)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url, HTTP_ACCEPT="application/json").status_code == 200
     assert len(few) <= 12, [q["sql"] for q in few]
-    add_more_rows(seed, 12)
+    add_more_rows(records, 12)
     with django_assert_num_queries(len(few)):
         response = client.get(url, HTTP_ACCEPT="application/json")
     assert response.status_code == 200
 
 
-def test_the_meetings_list_runs_a_known_number_of_queries(client, seed, django_assert_num_queries):
-    add_more_rows(seed, 5)
+def test_the_meetings_list_runs_a_known_number_of_queries(client, records, django_assert_num_queries):
+    add_more_rows(records, 5)
     # count + page + organisations, participants, topics, outcomes, their parties, sources
     with django_assert_num_queries(8):
         client.get("/api/meetings/")
@@ -399,7 +316,7 @@ BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.
 
 
 @pytest.mark.parametrize("url", [*API_LISTS, "/api/", "/api/meetings/?country=XX"])
-def test_a_browser_gets_json_too(client, seed, url):
+def test_a_browser_gets_json_too(client, records, url):
     response = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
     assert response.status_code in (200, 400)
     assert response["Content-Type"] == "application/json"
