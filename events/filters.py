@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.http import QueryDict
 from django_countries import countries
 from django_countries.fields import Country
 
@@ -247,3 +248,13 @@ class MeetingFilter(django_filters.FilterSet):
         if active.get("q"):
             chips.append(("q", active["q"], f"“{active['q']}”"))
         return chips
+
+
+def filter_query(data) -> str:
+    """The URL-encoded part of ``data`` (a QueryDict) that MeetingFilter reads: no page, no other state."""
+    kept = QueryDict(mutable=True)
+    for key in MeetingFilter.base_filters:
+        values = [value for value in data.getlist(key) if value.strip()]
+        if values:
+            kept.setlist(key, values)
+    return kept.urlencode()

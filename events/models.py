@@ -394,8 +394,8 @@ class MeetingQuerySet(models.QuerySet):
             models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
         )
 
-    # Data out: the API and the feeds read many meetings at a time (the CSV export
-    # reads in chunks, see events/exports.py).
+    # Data out: the API and the Atom feed read a page of meetings at a time (the
+    # CSV and iCalendar downloads stream every row in chunks instead).
 
     def for_api(self):
         """Everything the API gives for each meeting, in a fixed number of queries per page."""
@@ -416,6 +416,12 @@ class MeetingQuerySet(models.QuerySet):
                 models.Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("parties")),
                 "sources",
             )
+        )
+
+    def for_feed(self):
+        """What an Atom entry shows: the meeting's own fields, its topics and its sources."""
+        return self.defer("search_document", "editorial_note").prefetch_related(
+            models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")), "sources"
         )
 
     # Filters shared by the timeline, profiles, exports and the API. Each

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import api, exports, views
+from . import api, exports, feeds, views
 
 app_name = "events"
 
@@ -28,4 +28,7 @@ urlpatterns = [
     # Data out: CSV downloads of what the timeline's filters match.
     path("export/meetings.csv", exports.meetings_csv, name="export-meetings-csv"),
     path("export/organisations.csv", exports.organisations_csv, name="export-organisations-csv"),
+    # Data out: feeds to subscribe to.
+    path("feeds/meetings.atom", feeds.MeetingsAtomFeed(), name="feed-meetings-atom"),
+    path("feeds/meetings.ics", feeds.meetings_ics, name="feed-meetings-ics"),
 ]
