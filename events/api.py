@@ -27,7 +27,8 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularRedocView
 from rest_framework import routers, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import api_view, schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -683,6 +684,13 @@ class CountryViewSet(viewsets.GenericViewSet):
             "organisation_count": Organisation.objects.filter(country=code).count(),
         }
         return Response(self.get_serializer(row).data)
+
+
+@api_view(["GET"])
+@schema(None)
+def not_found(request, path: str = ""):
+    """Any other address under /api/ is a JSON 404, as the schema promises, not the site's HTML page."""
+    raise NotFound()
 
 
 class DocsView(SpectacularRedocView):

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import api, exports, feeds, views
@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api.DocsView.as_view(url_name="events:api-schema"), name="api-docs"),
     path("api/", include(api.router.urls)),
+    re_path(r"^api/(?P<path>[\s\S]+)/$", api.not_found, name="api-not-found"),
     # Data out: CSV downloads of what the timeline's filters match.
     path("export/meetings.csv", exports.meetings_csv, name="export-meetings-csv"),
     path("export/organisations.csv", exports.organisations_csv, name="export-organisations-csv"),

@@ -320,3 +320,19 @@ def test_a_browser_gets_json_too(client, records, url):
     response = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
     assert response.status_code in (200, 400)
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/nothing/",
+        "/api/countries/%C2%84/",
+        "/api/organisations/a.b/",
+        "/api/people/a%0Ab/",
+        "/api/meetings/x/y/",
+    ],
+)
+def test_any_other_api_address_is_a_json_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json" and "detail" in response.json()
