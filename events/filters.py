@@ -3,13 +3,15 @@
 Parameter names are short and stable because they are public URLs. Filters
 are lenient: a bad value is dropped with a notice that says why, and the
 other filters still apply. Several values of one filter combine with OR,
-different filters with AND.
+different filters with AND. Each bad value is also recorded under its
+parameter in ``problems``, for outputs that refuse bad input (the API).
 """
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.http import QueryDict
 from django_countries import countries
 from django_countries.fields import Country
 
@@ -113,6 +115,7 @@ class MeetingFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, **kwargs):
         data = data.copy() if data is not None else None
         self.notices: list[str] = []
+        self.problems: dict[str, list[str]] = {}
         if data is not None:
             self._tidy(data)
         self.selected_organisations: list[Organisation] = []
@@ -123,7 +126,11 @@ class MeetingFilter(django_filters.FilterSet):
         """Trim an over-long search and drop empty values before validation."""
         text = " ".join(data.get("q", "").split())
         if len(text) > MAX_QUERY_LENGTH:
-            self.notices.append(f"The search text was shortened to its first {MAX_QUERY_LENGTH} characters.")
+            self._note(
+                "q",
+                f"The search text was shortened to its first {MAX_QUERY_LENGTH} characters.",
+                f"Use at most {MAX_QUERY_LENGTH} characters.",
+            )
             text = text[:MAX_QUERY_LENGTH]
         data["q"] = text.replace("\x00", "")
         for key in list(data):
@@ -144,41 +151,53 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset.involving_countries(codes)
 
     def filter_org(self, queryset, name, slugs):
-        self.selected_organisations = self._known(Organisation, slugs, "organisation")
+        self.selected_organisations = self._known(Organisation, slugs, "organisation", name)
         if not self.selected_organisations:
             return queryset
         return queryset.involving_organisations(self.selected_organisations)
 
     def filter_topic(self, queryset, name, slugs):
-        self.selected_topics = self._known(Topic, slugs, "topic")
+        self.selected_topics = self._known(Topic, slugs, "topic", name)
         if not self.selected_topics:
             return queryset
         return queryset.about_topics(self.selected_topics)
 
-    def _known(self, model, slugs, noun: str) -> list:
+    def _known(self, model, slugs, noun: str, param: str) -> list:
         """The records named by ``slugs``, in the order given; unknown ones get a notice."""
         if not slugs:
             return []
         found = {obj.slug: obj for obj in model.objects.filter(slug__in=slugs)}
         for slug in slugs:
             if slug not in found:
-                self.notices.append(f"There is no {noun} “{slug}”; that filter was ignored.")
+                self._note(
+                    param,
+                    f"There is no {noun} “{slug}”; that filter was ignored.",
+                    f"There is no {noun} “{slug}”.",
+                )
         return [found[slug] for slug in slugs if slug in found]
 
+    def _note(self, param: str, notice: str, problem: str) -> None:
+        """Record a bad parameter: ``notice`` tells a reader what the page did, ``problem`` what is wrong."""
+        self.notices.append(notice)
+        self.problems.setdefault(param, []).append(problem)
+
     def _explain_errors(self) -> None:
-        for field in self.form.fields.values():
+        for name, field in self.form.fields.items():
             for value in getattr(field, "rejected", []):
                 label = field.label.lower()
-                self.notices.append(f"“{value}” is not a valid {label} value and was ignored.")
+                invalid = f"“{value}” is not a valid {label} value"
+                self._note(name, f"{invalid} and was ignored.", f"{invalid}.")
         for name, errors in self.form.errors.items():
             label = self.form.fields[name].label if name in self.form.fields else name
             for error in errors:
-                self.notices.append(f"{label}: {error} The filter was ignored.")
+                self._note(name, f"{label}: {error} The filter was ignored.", error)
 
     def _check_date_range(self, data) -> None:
         date_from, date_to = data.get("date_from"), data.get("date_to")
         if date_from and date_to and date_from > date_to:
-            self.notices.append("“From” is after “To”, so the date range was ignored.")
+            self._note(
+                "date_from", "“From” is after “To”, so the date range was ignored.", "“From” is after “To”."
+            )
             data["date_from"] = data["date_to"] = None
 
     def filter_search(self, queryset, name, value):
@@ -229,3 +248,13 @@ class MeetingFilter(django_filters.FilterSet):
         if active.get("q"):
             chips.append(("q", active["q"], f"“{active['q']}”"))
         return chips
+
+
+def filter_query(data) -> str:
+    """The URL-encoded part of ``data`` (a QueryDict) that MeetingFilter reads: no page, no other state."""
+    kept = QueryDict(mutable=True)
+    for key in MeetingFilter.base_filters:
+        values = [value for value in data.getlist(key) if value.strip()]
+        if values:
+            kept.setlist(key, values)
+    return kept.urlencode()

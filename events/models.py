@@ -394,6 +394,36 @@ class MeetingQuerySet(models.QuerySet):
             models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
         )
 
+    # Data out: the API and the Atom feed read a page of meetings at a time (the
+    # CSV and iCalendar downloads stream every row in chunks instead).
+
+    def for_api(self):
+        """Everything the API gives for each meeting, in a fixed number of queries per page."""
+        return (
+            self.select_related("delegation", "follow_up_of")
+            .defer("search_document", "follow_up_of__search_document", "delegation__purpose")
+            .prefetch_related(
+                models.Prefetch(
+                    "organisation_roles",
+                    queryset=MeetingOrganisation.objects.select_related("organisation").order_by(
+                        "role_order", "organisation__name"
+                    ),
+                ),
+                models.Prefetch(
+                    "participations", queryset=Participation.objects.select_related("person", "organisation")
+                ),
+                models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+                models.Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("parties")),
+                "sources",
+            )
+        )
+
+    def for_feed(self):
+        """What an Atom entry shows: the meeting's own fields, its topics and its sources."""
+        return self.defer("search_document", "editorial_note").prefetch_related(
+            models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")), "sources"
+        )
+
     # Filters shared by the timeline, profiles, exports and the API. Each
     # to-many condition is a subquery, so no row is ever counted twice.
 

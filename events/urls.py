@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
 
-from . import views
+from . import api, exports, feeds, views
 
 app_name = "events"
 
@@ -21,4 +22,15 @@ urlpatterns = [
     path("topics/", views.topic_index, name="topic-index"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("network/", views.network, name="network"),
+    # Data out: the JSON API with its schema and docs.
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", api.DocsView.as_view(url_name="events:api-schema"), name="api-docs"),
+    path("api/", include(api.router.urls)),
+    re_path(r"^api/(?P<path>[\s\S]+)/$", api.not_found, name="api-not-found"),
+    # Data out: CSV downloads of what the timeline's filters match.
+    path("export/meetings.csv", exports.meetings_csv, name="export-meetings-csv"),
+    path("export/organisations.csv", exports.organisations_csv, name="export-organisations-csv"),
+    # Data out: feeds to subscribe to.
+    path("feeds/meetings.atom", feeds.MeetingsAtomFeed(), name="feed-meetings-atom"),
+    path("feeds/meetings.ics", feeds.meetings_ics, name="feed-meetings-ics"),
 ]

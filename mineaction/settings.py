@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "events",
 ]
 
@@ -254,3 +257,34 @@ LOGGING = {
 
 # How many meetings one page of the timeline shows.
 TIMELINE_PAGE_SIZE = 25
+
+# The JSON API (events/api.py): public and read-only, so no authentication and
+# no sessions; only GET views exist. JSON only: /api/docs/ is the readable
+# reference. Pagination and filters are set per view.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mine Action Cooperation Timeline API",
+    "DESCRIPTION": (
+        "Read-only access to the published records: meetings, delegations, organisations, people, "
+        "topics and countries. The meetings list takes the same filters as the timeline."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # The docs page's script is served from our own static files, not a CDN.
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "events.models.MeetingKind",
+        "OrganisationKindEnum": "events.models.Organisation.Kind",
+        "OutcomeKindEnum": "events.models.Outcome.Kind",
+        "OrganisationRoleEnum": "events.models.MeetingOrganisation.Role",
+        "ParticipantRoleEnum": "events.models.Participation.Role",
+        "DatePrecisionEnum": "events.models.DatePrecision",
+    },
+}

@@ -4,6 +4,7 @@ from django.core.cache import cache
 # One headless Chromium for the whole session, shared by every browser test
 # module: Playwright's sync API allows one running instance per thread.
 from .browser import browser  # noqa: F401
+from .dataout import records  # noqa: F401  (a fixture for the API, export and feed tests)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,8 @@
 from django import template
 from django.http import QueryDict
 
+from ..filters import filter_query
+
 register = template.Library()
 
 # Parameters that take one value: choosing a new one replaces the old.
@@ -43,3 +45,18 @@ def without_query(context, *keys: str) -> str:
         if keys or key not in ("sort",):
             query.pop(key, None)
     return _encode(query)
+
+
+@register.simple_tag(takes_context=True)
+def filters_query(context, **filters) -> str:
+    """The timeline filters that data links carry, URL-encoded, without "?".
+
+    With no arguments: the current request's (only what MeetingFilter reads, so never
+    ``page``). With arguments such as ``org=organisation.slug``: just those, for a profile.
+    """
+    if not filters:
+        return filter_query(context["request"].GET)
+    query = QueryDict(mutable=True)
+    for key, value in filters.items():
+        query[key] = value
+    return query.urlencode()

@@ -1,0 +1,219 @@
+"""Feeds to subscribe to what a reader filtered: Atom for feed readers, iCalendar for calendars.
+
+Both take the timeline's parameters and handle them as the page does
+(``MeetingFilter``, lenient: a bad value is dropped, the rest still apply).
+
+- Atom (``/feeds/meetings.atom``): the 50 meetings with the latest start dates,
+  newest first whatever ``sort`` says, each linking to its page. An entry's id
+  is a tag URI built from the meeting's primary key, so it survives a new
+  slug or title.
+- iCalendar (``/feeds/meetings.ics``): one all-day event per matching meeting,
+  streamed. Each UID is ``meeting-<pk>@mineaction-timeline``, the same on
+  every host and after every edit, so calendar apps update an event rather
+  than add it twice. Dates follow the precision: a meeting known to the day
+  spans its days (end date inclusive, so DTEND is the day after); one known
+  to the week spans that week; one known only to the month or year, or only
+  to have happened on or before a report's date, is a single day on its
+  start date, and its description says how precise that date is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import islice
+
+from django.contrib.syndication.views import Feed
+from django.db.models import F
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
+from icalendar import Calendar, Event, vDuration
+
+from .filters import MeetingFilter, filter_query
+from .models import DatePrecision, Meeting
+
+SITE_NAME = "Mine Action Cooperation Timeline"
+# The stable, host-independent part of every feed identifier.
+ID_DOMAIN = "mineaction-timeline"
+ATOM_LIMIT = 50
+# Meetings read at a time by the iCalendar download; well under SQLite's 999 query parameters.
+CHUNK_SIZE = 500
+# How often a subscribed calendar should look for changes.
+REFRESH_INTERVAL = datetime.timedelta(hours=12)
+
+PRECISION_NOTES = {
+    DatePrecision.WEEK: "Some day in that week; shown across the week.",
+    DatePrecision.MONTH: "Only the month is known; shown on the first day of the month.",
+    DatePrecision.YEAR: "Only the year is known; shown on 1 January.",
+    DatePrecision.ON_OR_BEFORE: "The date is not stated; shown on the date of the first report.",
+}
+
+
+def matching(request) -> MeetingFilter:
+    """The timeline's filter for this request, already applied (so its chips are known)."""
+    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published(), request=request)
+    meeting_filter.qs  # noqa: B018  (runs the filters, which look up the chosen organisations and topics)
+    return meeting_filter
+
+
+def feed_title(meeting_filter: MeetingFilter) -> str:
+    labels = [label for _, _, label in meeting_filter.chips()]
+    return f"{SITE_NAME}: {', '.join(labels)}" if labels else SITE_NAME
+
+
+def with_query(path: str, meeting_filter: MeetingFilter) -> str:
+    query = filter_query(meeting_filter.data)
+    return f"{path}?{query}" if query else path
+
+
+class MeetingsAtomFeed(Feed):
+    """/feeds/meetings.atom?<timeline filters>"""
+
+    feed_type = Atom1Feed
+    author_name = SITE_NAME
+
+    def get_object(self, request, *args, **kwargs) -> MeetingFilter:
+        return matching(request)
+
+    def title(self, meeting_filter: MeetingFilter) -> str:
+        return feed_title(meeting_filter)
+
+    def subtitle(self, meeting_filter: MeetingFilter) -> str:
+        return f"The {ATOM_LIMIT} most recent published meetings matching these filters, newest first."
+
+    def link(self, meeting_filter: MeetingFilter) -> str:
+        return with_query(reverse("events:timeline"), meeting_filter)
+
+    def feed_url(self, meeting_filter: MeetingFilter) -> str:
+        return with_query(reverse("events:feed-meetings-atom"), meeting_filter)
+
+    def feed_guid(self, meeting_filter: MeetingFilter) -> str:
+        return meeting_filter.request.build_absolute_uri(self.feed_url(meeting_filter))
+
+    def items(self, meeting_filter: MeetingFilter):
+        return meeting_filter.qs.for_feed().order_by("-start_date", "-pk")[:ATOM_LIMIT]
+
+    def item_title(self, meeting: Meeting) -> str:
+        return meeting.title
+
+    def item_description(self, meeting: Meeting) -> str:
+        when_and_where = " · ".join(part for part in (meeting.date_display, meeting.place_display) if part)
+        sources = format_html_join(
+            ", ", '<a href="{}">{}</a>', ((s.url, s.publisher or s.url) for s in meeting.sources.all())
+        )
+        return format_html(
+            "<p>{}</p><p>{}</p>{}",
+            when_and_where,
+            meeting.summary,
+            format_html("<p>Sources: {}</p>", sources) if sources else "",
+        )
+
+    def item_link(self, meeting: Meeting) -> str:
+        return meeting.get_absolute_url()
+
+    def item_guid(self, meeting: Meeting) -> str:
+        return f"tag:{ID_DOMAIN},2024:meeting-{meeting.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, meeting: Meeting) -> datetime.datetime:
+        return meeting.created_at
+
+    def item_updateddate(self, meeting: Meeting) -> datetime.datetime:
+        return meeting.updated_at
+
+    def item_categories(self, meeting: Meeting) -> list[str]:
+        return [meeting.get_kind_display(), *(topic.name for topic in meeting.topics.all())]
+
+
+# --- iCalendar ----------------------------------------------------------------------
+
+
+def calendar_days(meeting: Meeting) -> tuple[datetime.date, datetime.date]:
+    """The first and last day (inclusive) a calendar shows the meeting on; see the module docstring."""
+    if meeting.date_precision in (DatePrecision.DAY, DatePrecision.WEEK):
+        first, last = meeting.possible_dates
+        return first, last
+    return meeting.start_date, meeting.start_date
+
+
+def event_description(meeting: Meeting, sources: list[str], page_url: str) -> str:
+    lines = [meeting.date_display]
+    if meeting.date_as_reported:
+        lines[0] += f" (as reported: {meeting.date_as_reported})"
+    if meeting.date_precision in PRECISION_NOTES:
+        lines.append(PRECISION_NOTES[meeting.date_precision])
+    if meeting.summary:
+        lines += ["", meeting.summary]
+    if sources:
+        lines += ["", "Sources:", *sources]
+    lines += ["", page_url]
+    return "\n".join(lines)
+
+
+def calendar_event(meeting: Meeting, sources: list[str], site: str) -> Event:
+    first, last = calendar_days(meeting)
+    page_url = site + meeting.get_absolute_url()
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@{ID_DOMAIN}")
+    event.add("dtstamp", meeting.updated_at)
+    event.add("last-modified", meeting.updated_at)
+    event.add("created", meeting.created_at)
+    event.add("dtstart", first)
+    event.add("dtend", last + datetime.timedelta(days=1))  # exclusive, as all-day events need
+    event.add("summary", meeting.title)
+    if meeting.place_display:
+        event.add("location", meeting.place_display)
+    event.add("url", page_url)
+    event.add("description", event_description(meeting, sources, page_url))
+    event.add("categories", [meeting.get_kind_display()])
+    event.add("class", "PUBLIC")
+    event.add("transp", "TRANSPARENT")  # a record of the past, never "busy"
+    return event
+
+
+def with_source_urls(meetings) -> Iterator[tuple[Meeting, list[str]]]:
+    """Each meeting with its sources' URLs, reading CHUNK_SIZE meetings and then their sources at a time."""
+    records = meetings.iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(records, CHUNK_SIZE)):
+        urls: dict[int, list[str]] = defaultdict(list)
+        links = (
+            Meeting.sources.through.objects.filter(meeting_id__in=[meeting.pk for meeting in chunk])
+            .order_by(F("source__published_on").desc(nulls_last=True), "source_id")
+            .values_list("meeting_id", "source__url")
+        )
+        for meeting_id, url in links:
+            urls[meeting_id].append(url)
+        for meeting in chunk:
+            yield meeting, urls[meeting.pk]
+
+
+def meetings_ics(request):
+    """/feeds/meetings.ics?<timeline filters>: every matching meeting as an all-day event, streamed."""
+    meeting_filter = matching(request)
+    meetings = meeting_filter.ordered(meeting_filter.qs.defer("search_document", "editorial_note"))
+    site = request.build_absolute_uri("/").rstrip("/")
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{SITE_NAME}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", feed_title(meeting_filter))
+    calendar.add("x-wr-caldesc", f"Published meetings from {site + with_query('/', meeting_filter)}")
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+    # The calendar's own lines, then the events one by one, then its closing line.
+    head, end, tail = calendar.to_ical().rpartition(b"END:VCALENDAR")
+
+    def pieces() -> Iterator[bytes]:
+        yield head
+        for meeting, sources in with_source_urls(meetings):
+            yield calendar_event(meeting, sources, site).to_ical()
+        yield end + tail
+
+    response = StreamingHttpResponse(pieces(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mineaction-meetings.ics"'
+    return response

@@ -1,0 +1,338 @@
+"""The JSON API: what it gives, what it hides, how it pages and refuses, what it costs."""
+
+import datetime
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django_countries import countries
+
+from events.filters import MeetingFilter
+from events.models import Meeting, Position
+
+from .dataout import all_pages
+from .factories import make_meeting, make_organisation, make_person, make_source, make_topic
+from .pages import query, soup
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_meeting_carries_everything_recorded(client, records):
+    body = client.get("/api/meetings/anama-meets-tmac/").json()
+    assert body["url"] == "http://testserver/api/meetings/anama-meets-tmac/"
+    assert body["html_url"] == "http://testserver/meetings/anama-meets-tmac/"
+    assert body["title"] == "ANAMA meets TMAC" and body["kind"] == "bilateral"
+    assert (body["start_date"], body["end_date"], body["date_precision"]) == (
+        "2024-08-22",
+        "2024-08-23",
+        "day",
+    )
+    assert body["date_display"] == "22–23 August 2024"
+    assert body["country"] == {"code": "TH", "name": "Thailand"} and body["place"] == "Bangkok, Thailand"
+    assert body["delegation"] == {
+        "slug": "trip",
+        "title": "Trip to Southeast Asia",
+        "url": "http://testserver/api/delegations/trip/",
+    }
+    # Organisations in role order, each with its role.
+    assert [(o["acronym"], o["role"]) for o in body["organisations"]] == [
+        ("TMAC", "host"),
+        ("ARMAC", "organiser"),
+        ("ANAMA", "delegation"),
+    ]
+    assert body["organisations"][0]["url"] == "http://testserver/api/organisations/tmac/"
+    first, second = body["participants"]
+    assert first["name_as_written"] == "V. Suleymanov" and first["title_as_stated"] == "Chair"
+    assert first["person"]["slug"] == "vugar-suleymanov" and first["organisation"]["slug"] == "anama"
+    assert first["role"] == "head_of_delegation"
+    assert second["person"] is None and second["organisation"]["acronym"] == "ARMAC"
+    assert [t["slug"] for t in body["topics"]] == ["joint-training"]
+    assert body["outcomes"] == [
+        {
+            "kind": "invitation",
+            "text": "ANAMA invited TMAC to a conference.",
+            "parties": [
+                {
+                    "slug": "anama",
+                    "name": "Mine Action Agency of Azerbaijan",
+                    "acronym": "ANAMA",
+                    "url": "http://testserver/api/organisations/anama/",
+                },
+                {
+                    "slug": "tmac",
+                    "name": "Thailand Mine Action Centre",
+                    "acronym": "TMAC",
+                    "url": "http://testserver/api/organisations/tmac/",
+                },
+            ],
+        }
+    ]
+    assert body["sources"][0]["url"] == "https://news.example.org/x"
+    assert body["sources"][0]["publisher"] == "AzerNews" and body["sources"][0]["author"] == "Fatima Latifova"
+    assert body["follow_up_of"] is None  # it follows a draft
+
+
+def test_the_meetings_list_matches_the_database(client, records):
+    results = all_pages(client, "/api/meetings/")
+    meetings = list(Meeting.objects.published().order_by("-start_date", "-pk"))
+    assert [row["slug"] for row in results] == [meeting.slug for meeting in meetings]
+    for row, meeting in zip(results, meetings, strict=True):
+        assert row["title"] == meeting.title
+        assert row["start_date"] == meeting.start_date.isoformat()
+        assert row["summary"] == meeting.summary
+        assert row["html_url"] == f"http://testserver{meeting.get_absolute_url()}"
+        assert {o["slug"] for o in row["organisations"]} == set(
+            meeting.organisations.values_list("slug", flat=True)
+        )
+    later = next(row for row in results if row["slug"] == "second-round")
+    assert later["follow_up_of"]["slug"] == "anama-meets-tmac"
+    assert later["delegation"] is None  # its delegation is a draft
+
+
+def test_drafts_never_appear(client, records):
+    assert client.get("/api/meetings/draft-visit/").status_code == 404
+    assert client.get("/api/meetings/draft-contact/").status_code == 404
+    assert client.get("/api/delegations/unpublished-trip/").status_code == 404
+    for url in (
+        "/api/meetings/",
+        "/api/meetings/?org=anama",
+        "/api/delegations/",
+        "/api/delegations/trip/",
+        "/api/people/",
+        "/api/people/vugar-suleymanov/",
+        "/api/organisations/anama/",
+        "/api/countries/",
+        "/api/topics/",
+    ):
+        text = client.get(url).content.decode()
+        for hidden in ("Draft visit", "draft-visit", "Draft contact", "Unpublished trip", "unpublished-trip"):
+            assert hidden not in text, (url, hidden)
+    trip = client.get("/api/delegations/trip/").json()
+    assert [meeting["slug"] for meeting in trip["meetings"]] == ["anama-meets-tmac"]
+    person = client.get("/api/people/vugar-suleymanov/").json()
+    assert [p["meeting"]["slug"] for p in person["participations"]] == ["anama-meets-tmac"]
+    assert client.get("/api/organisations/anama/").json()["meeting_count"] == 2
+
+
+def test_records_other_than_meetings(client, records):
+    organisation = client.get("/api/organisations/anama/").json()
+    assert organisation["other_names"] == ["Azerbaijan National Agency for Mine Action"]
+    assert organisation["country"] == {"code": "AZ", "name": "Azerbaijan"}
+    assert organisation["html_url"] == "http://testserver/organisations/anama/"
+    assert query(organisation["meetings_url"]) == {"org": ["anama"]}
+    its_meetings = all_pages(client, organisation["meetings_url"])
+    assert {row["slug"] for row in its_meetings} == {"anama-meets-tmac", "second-round"}
+
+    person = client.get("/api/people/vugar-suleymanov/").json()
+    assert person["honorific"] == "Mr"
+    assert person["positions"][0]["title"] == "Chairman of the Board"
+    assert person["participations"][0]["name_as_written"] == "V. Suleymanov"
+
+    trip = client.get("/api/delegations/trip/").json()
+    assert trip["head"]["slug"] == "vugar-suleymanov"
+    assert {c["code"] for c in trip["destination_countries"]} == {"TH", "KH"}
+    assert [o["slug"] for o in trip["sending_organisations"]] == ["anama"]
+
+    topic = client.get("/api/topics/joint-training/").json()
+    assert topic["meeting_count"] == 1 and query(topic["meetings_url"]) == {"topic": ["joint-training"]}
+
+    countries = {row["code"]: row for row in all_pages(client, "/api/countries/")}
+    # Azerbaijan: no meeting there, but ANAMA and the trip are from it.
+    assert countries["AZ"]["meeting_count"] == 2 and countries["AZ"]["organisation_count"] == 1
+    assert countries["KH"]["meeting_count"] == 2
+    assert client.get("/api/countries/az/").json() == countries["AZ"]
+    assert client.get("/api/countries/FR/").json()["meeting_count"] == 0
+    assert client.get("/api/countries/QQ/").status_code == 404
+
+
+def test_sort_orders_like_the_timeline(client, records):
+    oldest = [row["slug"] for row in all_pages(client, "/api/meetings/?sort=oldest")]
+    assert oldest == ["border-talks", "anama-meets-tmac", "second-round"]
+    best = all_pages(client, "/api/meetings/?q=TMAC&sort=relevance")
+    assert best[0]["slug"] == "anama-meets-tmac"
+
+
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ("country=XX", "country"),
+        ("org=no-such-org", "org"),
+        ("topic=nope", "topic"),
+        ("kind=party", "kind"),
+        ("date_from=yesterday", "date_from"),
+        ("date_from=2025-01-01&date_to=2020-01-01", "date_from"),
+        ("year=nineteen", "year"),
+        ("year=99999", "year"),
+        ("sort=random", "sort"),
+        ("q=" + "landmine+" * 30, "q"),
+        ("country=" + "&country=".join(sorted(dict(countries))[:21]), "country"),
+        ("page=abc", "page"),
+        ("page=0", "page"),
+        ("page=-1", "page"),
+        ("page_size=0", "page_size"),
+        ("page_size=201", "page_size"),
+        ("page_size=ten", "page_size"),
+    ],
+)
+def test_bad_parameters_get_400_with_a_json_error_naming_them(client, records, params, param):
+    response = client.get(f"/api/meetings/?{params}&country=KH")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert param in body and all(isinstance(message, str) for message in body[param])
+
+
+def test_a_page_beyond_the_last_is_404(client, records):
+    response = client.get("/api/meetings/?page=99")
+    assert response.status_code == 404 and "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "country=&org=&topic=&q=",
+        "country=th&country=TH",
+        "q=%00%00",
+        "q={{ request }}{% debug %}",
+        "q=' OR 1=1; DROP TABLE events_meeting; --",
+        "unknown=1&format=json",
+    ],
+)
+def test_odd_but_harmless_parameters_are_accepted(client, records, params):
+    assert client.get(f"/api/meetings/?{params}").status_code == 200
+
+
+def test_pages_are_stable_and_keep_the_filters(client, records):
+    for number in range(5):
+        make_meeting(title=f"Same day {number}", start_date=datetime.date(2024, 8, 22), country="TH")
+    first = client.get("/api/meetings/?country=TH&page_size=3").json()
+    assert first["count"] == 7 and len(first["results"]) == 3
+    assert query(first["next"]) == {"country": ["TH"], "page_size": ["3"], "page": ["2"]}
+    slugs = [row["slug"] for row in all_pages(client, "/api/meetings/?country=TH&page_size=3")]
+    assert len(slugs) == len(set(slugs)) == 7
+    expected = MeetingFilter(QueryDict("country=TH"), queryset=Meeting.objects.published())
+    assert slugs == list(expected.ordered(expected.qs).values_list("slug", flat=True))
+
+
+def test_a_meetings_own_url_ignores_list_filters(client, records):
+    assert client.get("/api/meetings/border-talks/?country=XX").status_code == 200
+
+
+def add_more_rows(records, how_many: int) -> None:
+    for number in range(how_many):
+        organisation = make_organisation(country="TH")
+        person = make_person()
+        Position.objects.create(person=person, organisation=organisation, title="Officer")
+        meeting = make_meeting(
+            delegation=records["trip"],
+            country="TH",
+            organisations=[(records["anama"], "host"), (records["tmac"], "participant"), organisation],
+            topics=[records["training"], make_topic()],
+            sources=[make_source()],
+            participants=[
+                {"name_as_written": f"Person {number}", "person": person, "organisation": records["anama"]}
+            ],
+            follow_up_of=records["meeting"],
+        )
+        meeting.outcomes.create(kind="other", text="More.").parties.set([organisation])
+        person.other_names.create(name=f"P. {number}")
+        organisation.other_names.create(name=f"Other name {number}")
+        records["trip"].members.add(person)
+        records["trip"].sources.add(make_source())
+
+
+API_LISTS = [
+    "/api/meetings/",
+    "/api/meetings/?country=TH&org=anama&topic=joint-training&kind=bilateral&q=meeting&sort=relevance",
+    "/api/meetings/anama-meets-tmac/",
+    "/api/delegations/",
+    "/api/delegations/trip/",
+    "/api/organisations/",
+    "/api/people/",
+    "/api/people/vugar-suleymanov/",
+    "/api/topics/",
+    "/api/countries/",
+    "/api/countries/TH/",
+]
+
+
+@pytest.mark.parametrize("url", API_LISTS)
+def test_query_count_does_not_grow_with_rows(client, records, django_assert_num_queries, url):
+    add_more_rows(records, 1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, HTTP_ACCEPT="application/json").status_code == 200
+    assert len(few) <= 12, [q["sql"] for q in few]
+    add_more_rows(records, 12)
+    with django_assert_num_queries(len(few)):
+        response = client.get(url, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+
+
+def test_the_meetings_list_runs_a_known_number_of_queries(client, records, django_assert_num_queries):
+    add_more_rows(records, 5)
+    # count + page + organisations, participants, topics, outcomes, their parties, sources
+    with django_assert_num_queries(8):
+        client.get("/api/meetings/")
+
+
+def test_the_schema_documents_every_filter_and_the_docs_page_serves_it(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    parameters = {p["name"] for p in schema["paths"]["/api/meetings/"]["get"]["parameters"]}
+    assert parameters == {*MeetingFilter.base_filters, "page", "page_size"}
+    assert set(schema["paths"]) == {
+        f"/api/{name}/{suffix}"
+        for name, key in [
+            ("meetings", "{slug}"),
+            ("delegations", "{slug}"),
+            ("organisations", "{slug}"),
+            ("people", "{slug}"),
+            ("topics", "{slug}"),
+            ("countries", "{code}"),
+        ]
+        for suffix in ("", f"{key}/")
+    }
+    docs = soup(client.get("/api/docs/"))
+    scripts = [script["src"] for script in docs.select("script[src]")]
+    assert scripts and all(src.startswith("/static/") for src in scripts)
+    assert not docs.select('link[href^="http"]')  # no web fonts from elsewhere
+
+
+def test_the_schema_generates_without_warnings_and_validates(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+def test_the_api_root_lists_every_endpoint(client):
+    body = client.get("/api/", HTTP_ACCEPT="application/json").json()
+    assert set(body) == {"meetings", "delegations", "organisations", "people", "topics", "countries"}
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("url", [*API_LISTS, "/api/", "/api/meetings/?country=XX"])
+def test_a_browser_gets_json_too(client, records, url):
+    response = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert response.status_code in (200, 400)
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/nothing/",
+        "/api/countries/%C2%84/",
+        "/api/organisations/a.b/",
+        "/api/people/a%0Ab/",
+        "/api/meetings/x/y/",
+    ],
+)
+def test_any_other_api_address_is_a_json_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json" and "detail" in response.json()
