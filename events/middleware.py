@@ -1,6 +1,7 @@
 """Request checks that apply to every URL of the site."""
 
 from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 
 
 class RefuseNullCharacters:
@@ -18,5 +19,9 @@ class RefuseNullCharacters:
         if "\x00" in request.path or any(
             "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values
         ):
-            raise BadRequest("The address contains a null character.")
+            message = "The address contains a null character."
+            if request.path.startswith("/api/"):
+                # The API answers errors in JSON, as its schema documents.
+                return JsonResponse({"query": [message]}, status=400)
+            raise BadRequest(message)
         return self.get_response(request)
