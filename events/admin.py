@@ -9,11 +9,13 @@ CSV import with a preview (django-import-export, see ``imports``).
 
 from __future__ import annotations
 
+import itertools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -24,6 +26,8 @@ from django.utils.html import format_html, format_html_join
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange, ModelDelta
+from simple_history.utils import get_m2m_reverse_field_name
 
 from . import intake
 from .imports import MeetingResource
@@ -56,7 +60,201 @@ def admin_change_url(obj) -> str:
 class HistoryAdmin(SimpleHistoryAdmin):
     """Every record's admin: its history page lists who changed what and when, and restores."""
 
-    history_list_display = ["history_change_reason"]
+    history_list_display = ["Why"]
+
+    def Why(self, record) -> str:  # noqa: N802 - the column heading on the history page
+        return record.history_change_reason or ""
+
+    # Django 6 assumes https for a typed address without a scheme; so do we, now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class VersionedAdmin(HistoryAdmin):
+    """One history entry per save, taken once the inline rows and relations are saved.
+
+    django-simple-history records a record when it is saved and again at each
+    change of a many-to-many relation, and the inline rows after that; so by
+    default no single entry is a whole version. Here the record is saved
+    without history, then its relations and rows, then one entry is taken.
+    Restoring an entry (the history page's "Revert") brings back the
+    record's fields, its many-to-many relations and its inline rows
+    (``version_rows``: model and foreign key) as they were at that entry.
+    """
+
+    version_rows: list[tuple[type, str]] = []
+    # Restoring brings back content, not the workflow: these keep their current values.
+    kept_on_restore = ["status", "published_at", "published_by", "merged_into"]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(
+            self.model.history.model, **{self.opts.pk.attname: object_id, "history_id": version_id}
+        )
+        request.restoring_version = version
+        if request.method == "POST":
+            # django-simple-history checks only the right to view history before saving.
+            current = self.model.objects.filter(pk=version.instance.pk).first()
+            allowed = (
+                self.has_change_permission(request, current)
+                if current is not None
+                else self.has_add_permission(request)
+            )
+            if not allowed:
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    object_history_template = "admin/events/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The record's versions, then the changes to its inline rows (participants, names…)."""
+        changes = []
+        for model, fk_name in self.version_rows:
+            related = [f.name for f in model._meta.fields if f.is_relation and f.name != fk_name]
+            rows = (
+                model.history.filter(**{f"{fk_name}_id": object_id})
+                .select_related("history_user", *related)
+                .order_by("-history_date")[:200]
+            )
+            changes += [(model._meta.verbose_name, row) for row in rows]
+        changes.sort(key=lambda change: change[1].history_date, reverse=True)
+        extra_context = {**(extra_context or {}), "row_changes": changes}
+        return super().history_view(request, object_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """As django-simple-history's, but reads the many-to-many values in one query per relation.
+
+        The library asks the database twice per relation for every pair of
+        versions; this keeps the history page's queries from growing with it.
+        """
+        records = list(historical_records)
+        m2m = self.model.history.model._history_m2m_fields
+        values: dict[str, dict[int, list]] = {}
+        for field in m2m:
+            target = get_m2m_reverse_field_name(field)
+            values[field.name] = {record.history_id: [] for record in records}
+            if not records:
+                continue
+            rows = getattr(records[0], field.name).model.objects.filter(
+                history_id__in=[record.history_id for record in records]
+            )
+            for row in rows.select_related(target):
+                values[field.name][row.history_id].append(getattr(row, target))
+        for newer, older in itertools.pairwise(records):
+            delta = newer.diff_against(
+                older, excluded_fields=[f.name for f in m2m], foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            changes = list(delta.changes)
+            for field in m2m:
+                target = get_m2m_reverse_field_name(field)
+                old = sorted(values[field.name][older.history_id], key=str)
+                new = sorted(values[field.name][newer.history_id], key=str)
+                if {o.pk for o in old} != {n.pk for n in new}:
+                    changes.append(
+                        ModelChange(field.name, [{target: o} for o in old], [{target: n} for n in new])
+                    )
+            delta = ModelDelta(changes, [change.field for change in changes], older, newer)
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = helper.context_for_delta_changes(delta)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if getattr(request, "restoring_version", None) is None:
+            return fieldsets
+        return [
+            (name, dict(options, fields=without(options["fields"], self.kept_on_restore)))
+            for name, options in fieldsets
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        version = getattr(request, "restoring_version", None)
+        if version is None:
+            return form
+        # The version's many-to-many values: the form would otherwise show today's.
+        initial = {}
+        for field in version._history_m2m_fields:
+            target = field.remote_field.model._meta.model_name
+            initial[field.name] = [getattr(row, f"{target}_id") for row in getattr(version, field.name).all()]
+
+        class RestoringForm(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+                super().__init__(*args, **kwargs)
+
+        return RestoringForm
+
+    def save_model(self, request, obj, form, change):
+        obj.skip_history_when_saving = True
+        if getattr(request, "restoring_version", None) is not None:
+            current = self.model.objects.filter(pk=obj.pk).first()
+            for name in self.kept_on_restore:
+                if hasattr(obj, name) and current is not None:
+                    setattr(obj, name, getattr(current, name))
+                elif name == "status":  # a deleted record comes back as a draft
+                    obj.status = Status.DRAFT
+                elif hasattr(obj, name):
+                    setattr(obj, name, None)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.take_version(request, form.instance, "+" if not change else "~")
+
+    def response_change(self, request, obj):
+        version = getattr(request, "restoring_version", None)
+        if version is not None and request.method == "POST":
+            restored, skipped = self.restore_rows(request, obj, version.history_date)
+            reason = f"Restored the version of {version.history_date:%Y-%m-%d %H:%M:%S}"
+            self.take_version(request, obj, "~", reason)
+            if skipped:
+                self.message_user(
+                    request,
+                    f"{skipped} row(s) could not be restored: what they refer to is gone.",
+                    messages.WARNING,
+                )
+        return super().response_change(request, obj)
+
+    def take_version(self, request, obj, history_type: str, reason: str = "") -> None:
+        if hasattr(obj, "skip_history_when_saving"):
+            del obj.skip_history_when_saving
+        obj._history_user = request.user
+        if reason:
+            obj._change_reason = reason
+        obj.save(update_fields=["updated_at"])
+        if history_type == "+":
+            obj.history.filter(pk=obj.history.latest().pk).update(history_type="+")
+
+    def restore_rows(self, request, obj, when) -> tuple[int, int]:
+        """Put the inline rows back as they were at ``when``; each change is itself in the history."""
+        restored = skipped = 0
+        for model, fk_name in self.version_rows:
+            then = {row.pk: row for row in model.history.as_of(when).filter(**{f"{fk_name}_id": obj.pk})}
+            for row in model.objects.filter(**{fk_name: obj}):
+                if row.pk not in then:
+                    row._history_user = request.user
+                    row.delete()
+            for row in then.values():
+                row._history_user = request.user
+                try:
+                    with transaction.atomic():
+                        row.save()
+                except Exception:  # noqa: BLE001 - e.g. an organisation deleted since
+                    skipped += 1
+                else:
+                    restored += 1
+        return restored, skipped
+
+
+def without(fields, names) -> list:
+    """A fieldset's fields less ``names`` (fields may be grouped in tuples on one line)."""
+    kept = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            group = tuple(f for f in field if f not in names)
+            if group:
+                kept.append(group)
+        elif field not in names:
+            kept.append(field)
+    return kept
 
 
 class RefusedDeletionsMixin:
@@ -130,7 +328,7 @@ class AttachToMeetingMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AttachToMeetingMixin, HistoryAdmin):
+class OrganisationAdmin(AttachToMeetingMixin, VersionedAdmin):
     list_display = ["name", "acronym", "kind", "country", "parent"]
     list_filter = ["kind", ("country", CountryFilter)]
     list_select_related = ["parent"]
@@ -138,6 +336,7 @@ class OrganisationAdmin(AttachToMeetingMixin, HistoryAdmin):
     prepopulated_fields = {"slug": ["acronym", "name"]}
     autocomplete_fields = ["parent"]
     inlines = [OrganisationNameInline]
+    version_rows = [(OrganisationName, "organisation")]
     show_facets = admin.ShowFacets.ALWAYS
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "country", "parent"]}),
@@ -170,11 +369,12 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(AttachToMeetingMixin, HistoryAdmin):
+class PersonAdmin(AttachToMeetingMixin, VersionedAdmin):
     list_display = ["name", "honorific", "current_position"]
     search_fields = ["name", "other_names__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PersonNameInline, PositionInline]
+    version_rows = [(PersonName, "person"), (Position, "person")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("positions__organisation")
@@ -408,7 +608,7 @@ class MeetingInDelegationInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(WorkflowAdminMixin, HistoryAdmin):
+class DelegationAdmin(WorkflowAdminMixin, VersionedAdmin):
     list_display = ["title", "sending_country", "start_date", "end_date", "status", "meeting_count"]
     list_filter = ["status", ("sending_country", CountryFilter)]
     search_fields = [
@@ -555,7 +755,7 @@ def duplicate_warning(candidates) -> str:
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ImportMixin, WorkflowAdminMixin, HistoryAdmin):
+class MeetingAdmin(ImportMixin, WorkflowAdminMixin, VersionedAdmin):
     form = MeetingForm
     resource_classes = [MeetingResource]
     change_list_template = "admin/events/meeting/change_list.html"
@@ -576,6 +776,7 @@ class MeetingAdmin(ImportMixin, WorkflowAdminMixin, HistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["delegation", "topics", "sources", "follow_up_of"]
     inlines = [MeetingOrganisationInline, ParticipationInline, OutcomeInline]
+    version_rows = [(MeetingOrganisation, "meeting"), (Participation, "meeting"), (Outcome, "meeting")]
     show_facets = admin.ShowFacets.ALWAYS
     save_on_top = True
     actions = [*WorkflowAdminMixin.actions, "merge_meetings"]
@@ -610,6 +811,12 @@ class MeetingAdmin(ImportMixin, WorkflowAdminMixin, HistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.refresh_search_document()
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if getattr(request, "restoring_version", None) is not None:
+            obj.refresh_search_document()
+        return response
 
     def has_merge_permission(self, request) -> bool:
         return request.user.has_perm("events.merge_meeting")
