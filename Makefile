@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Local development runs with debug on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format migrate demo admin-user serve clean
+.PHONY: run test lint format migrate demo admin-user serve clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,10 @@ format: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
+
+MEETINGS ?= 10000
+DURATION ?= 10
+## Benchmark the production stack with wrk (DATABASE_URL chooses the database; MEETINGS, DURATION)
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION)

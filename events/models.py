@@ -13,10 +13,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.db import connections, models, transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -593,10 +594,10 @@ class MeetingQuerySet(models.QuerySet):
         return target if target.is_published else None
 
     def for_timeline(self):
-        """Published meetings with what a timeline row shows, in two extra queries."""
+        """What a timeline row shows: the delegation, organisations and topics, in two extra queries."""
         return (
-            self.published()
-            .select_related("delegation")
+            self.select_related("delegation")
+            .defer("search_document", "editorial_note", "created_at", "updated_at")
             .prefetch_related(
                 models.Prefetch(
                     "organisation_roles",
@@ -607,6 +608,136 @@ class MeetingQuerySet(models.QuerySet):
                 models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
             )
         )
+
+    def for_detail(self):
+        """Everything a meeting page shows, in a fixed number of queries."""
+        published_follow_ups = Meeting.objects.published().only(
+            "title", "slug", "start_date", "end_date", "date_precision", "follow_up_of"
+        )
+        return self.select_related("delegation", "follow_up_of").prefetch_related(
+            models.Prefetch(
+                "organisation_roles",
+                queryset=MeetingOrganisation.objects.select_related("organisation").order_by(
+                    "role_order", "organisation__name"
+                ),
+            ),
+            models.Prefetch(
+                "participations", queryset=Participation.objects.select_related("person", "organisation")
+            ),
+            "topics",
+            models.Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("parties")),
+            "sources",
+            models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
+        )
+
+    # Filters shared by the timeline, profiles, exports and the API. Each
+    # to-many condition is a subquery, so no row is ever counted twice.
+
+    def involving_countries(self, codes):
+        """Held in one of the countries, or with an organisation or delegation from one."""
+        from_organisations = MeetingOrganisation.objects.filter(organisation__country__in=codes)
+        return self.filter(
+            Q(country__in=codes)
+            | Q(pk__in=from_organisations.values("meeting_id"))
+            | Q(delegation__sending_country__in=codes)
+        )
+
+    def involving_organisations(self, organisations):
+        """With any of the organisations (ids or Organisation objects) taking part."""
+        return self.filter(
+            pk__in=MeetingOrganisation.objects.filter(organisation__in=organisations).values("meeting_id")
+        )
+
+    def about_topics(self, topics):
+        return self.filter(
+            pk__in=Meeting.topics.through.objects.filter(topic__in=topics).values("meeting_id")
+        )
+
+    def search(self, text: str):
+        """Meetings matching every word of ``text``, with a ``rank`` on PostgreSQL.
+
+        PostgreSQL: full-text search over the search document, served by the
+        GIN index ``meeting_search_gin`` (migration 0002), which indexes this
+        exact expression. SQLite: every word must appear in the document.
+        """
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return self.annotate(search=search_vector(), rank=SearchRank(search_vector(), query)).filter(
+                search=query
+            )
+        matching = self
+        for word in text.split()[:MAX_SEARCH_WORDS]:
+            matching = matching.filter(search_document__icontains=word)
+        return matching.annotate(rank=models.Case(models.When(title__icontains=text, then=1), default=0))
+
+    # Facets: how many meetings of this queryset each value has, one grouped
+    # query each.
+
+    def country_counts(self, limit: int | None = None) -> list[tuple[str, int]]:
+        """(code, meetings) pairs, most first, by the same rule as involving_countries()."""
+        try:
+            ids_sql, ids_params = self.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        sql = f"""
+            SELECT code, COUNT(*) AS meetings FROM (
+                SELECT m.id AS meeting_id, m.country AS code
+                  FROM events_meeting m WHERE m.id IN ({ids_sql})
+                UNION
+                SELECT mo.meeting_id, o.country
+                  FROM events_meetingorganisation mo
+                  JOIN events_organisation o ON o.id = mo.organisation_id
+                 WHERE mo.meeting_id IN ({ids_sql})
+                UNION
+                SELECT m.id, d.sending_country
+                  FROM events_meeting m JOIN events_delegation d ON d.id = m.delegation_id
+                 WHERE m.id IN ({ids_sql})
+            ) AS pairs
+            WHERE code <> ''
+            GROUP BY code
+            ORDER BY meetings DESC, code
+        """
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, ids_params * 3)
+            return [(code, count) for code, count in cursor.fetchall()]
+
+    def organisation_counts(self, limit: int | None = None) -> list[dict]:
+        """Dicts of organisation_id, slug, name, acronym and ``meetings`` among these, most first."""
+        rows = (
+            MeetingOrganisation.objects.filter(meeting__in=self.order_by().values("pk"))
+            .values("organisation_id", slug=F("organisation__slug"), name=F("organisation__name"))
+            .annotate(acronym=F("organisation__acronym"), meetings=models.Count("meeting", distinct=True))
+            .order_by("-meetings", "name")
+        )
+        return list(rows[:limit])
+
+    def topic_counts(self, limit: int | None = None) -> list[dict]:
+        """Dicts of topic_id, slug, name and ``meetings`` among these, most first."""
+        rows = (
+            Meeting.topics.through.objects.filter(meeting__in=self.order_by().values("pk"))
+            .values("topic_id", slug=F("topic__slug"), name=F("topic__name"))
+            .annotate(meetings=models.Count("meeting"))
+            .order_by("-meetings", "name")
+        )
+        return list(rows[:limit])
+
+    def kind_counts(self) -> list[tuple[str, int]]:
+        rows = self.order_by().values_list("kind").annotate(meetings=models.Count("pk"))
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        """(year, meetings), oldest first."""
+        rows = self.order_by().annotate(year=ExtractYear("start_date")).values_list("year")
+        return sorted(rows.annotate(meetings=models.Count("pk")))
+
+
+MAX_SEARCH_WORDS = 12
+
+
+def search_vector() -> SearchVector:
+    return SearchVector("search_document", config="english")
 
 
 class Meeting(Publishable, TimeStamped):
@@ -663,7 +794,9 @@ class Meeting(Publishable, TimeStamped):
     search_document = models.TextField(
         blank=True,
         editable=False,
-        help_text="Every searchable word of the meeting and its relations (see refresh_search_document).",
+        help_text=(
+            "Every searchable word of the meeting and its relations, kept by refresh_search_document()."
+        ),
     )
 
     objects = MeetingQuerySet.as_manager()

@@ -1,8 +1,28 @@
-"""Readers' pages: thin views over the FilterSets and page-shaped querysets."""
+"""Readers' pages: thin views over the FilterSet and the page-shaped querysets.
 
+Only published meetings and delegations are ever shown; a draft's page is a 404.
+"""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Count, F, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django_countries import countries
+from django_countries.fields import Country
+
+from .facets import facets_for, year_chart
+from .filters import MeetingFilter
+from .models import (
+    Delegation,
+    Meeting,
+    Organisation,
+    Participation,
+    Person,
+    Topic,
+)
 
 
 @never_cache
@@ -17,11 +37,279 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("")
+def search_text(request, max_length: int = 100) -> str:
+    """The ``q`` parameter with whitespace collapsed, NUL bytes dropped and length capped."""
+    return " ".join(request.GET.get("q", "").replace("\x00", "").split())[:max_length]
 
 
-timeline = meeting_detail = delegation_index = delegation_detail = _todo
-organisation_index = organisation_detail = organisation_pair = _todo
-country_index = country_detail = country_pair = person_index = person_detail = _todo
-topic_index = topic_detail = _todo
+def paginate(request, queryset, per_page: int | None = None):
+    """A page of ``queryset``; a bad or out-of-range ``page`` gives the nearest page and a notice."""
+    paginator = Paginator(queryset, per_page or settings.TIMELINE_PAGE_SIZE)
+    raw = request.GET.get("page", "1")
+    notice = ""
+    try:
+        page = paginator.page(raw)
+    except PageNotAnInteger:
+        page, notice = paginator.page(1), f"“{raw[:20]}” is not a page number; showing the first page."
+    except EmptyPage:
+        last = paginator.num_pages
+        page = paginator.page(last)
+        if raw.strip().lstrip("-").isdigit() and int(raw) > last:
+            notice = f"There are only {last} pages; showing the last one."
+        else:
+            notice = "Page numbers start at 1; showing the first page."
+            page = paginator.page(1)
+    return page, notice
+
+
+def timeline(request):
+    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    meetings = meeting_filter.qs
+    page, page_notice = paginate(request, meeting_filter.ordered(meetings.for_timeline()))
+    facets = facets_for(meetings, meeting_filter, expanded=request.GET.get("more", ""))
+    context = {
+        "filter": meeting_filter,
+        "page": page,
+        "notices": [*meeting_filter.notices, *([page_notice] if page_notice else [])],
+        "facets": facets,
+        "chart": year_chart(facets.years),
+        "grouped_by_month": meeting_filter.chosen_sort != "relevance",
+    }
+    return render(request, "events/timeline.html", context)
+
+
+def meeting_detail(request, slug):
+    meeting = get_object_or_404(Meeting.objects.published().for_detail(), slug=slug)
+    organisation_ids = {link.organisation_id for link in meeting.organisation_roles.all()}
+    related = (
+        Meeting.objects.published()
+        .exclude(pk=meeting.pk)
+        .involving_organisations(organisation_ids)
+        .annotate(
+            shared=Count(
+                "organisation_roles__organisation",
+                filter=Q(organisation_roles__organisation__in=organisation_ids),
+                distinct=True,
+            )
+        )
+        .order_by("-shared", "-start_date", "-pk")
+        .only("title", "slug", "start_date", "end_date", "date_precision", "kind")[:6]
+    )
+    follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
+    context = {"meeting": meeting, "related": related, "follows": follows}
+    return render(request, "events/meeting_detail.html", context)
+
+
+def delegation_index(request):
+    delegations = (
+        Delegation.objects.published()
+        .for_index()
+        .annotate(meeting_count=Count("meetings", filter=Q(meetings__status="published")))
+        .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
+    )
+    page, notice = paginate(request, delegations)
+    return render(
+        request, "events/delegation_index.html", {"page": page, "notices": [notice] if notice else []}
+    )
+
+
+def delegation_detail(request, slug):
+    delegation = get_object_or_404(
+        Delegation.objects.published()
+        .select_related("head")
+        .prefetch_related("sending_organisations", "members", "sources"),
+        slug=slug,
+    )
+    meetings = delegation.meetings.published().for_timeline().order_by("start_date", "pk")
+    return render(request, "events/delegation_detail.html", {"delegation": delegation, "meetings": meetings})
+
+
+def organisation_index(request):
+    organisations = Organisation.objects.for_index().annotate(
+        meeting_count=Count(
+            "meeting_roles__meeting", filter=Q(meeting_roles__meeting__status="published"), distinct=True
+        )
+    )
+    kind = request.GET.get("kind", "")
+    country = request.GET.get("country", "").upper()
+    text = search_text(request)
+    notices = []
+    if kind and kind in Organisation.Kind.values:
+        organisations = organisations.filter(kind=kind)
+    elif kind:
+        notices.append(f"“{kind[:40]}” is not a kind of organisation; that filter was ignored.")
+        kind = ""
+    if country and country in dict(countries):
+        organisations = organisations.filter(country=country)
+    elif country:
+        notices.append(f"“{country[:10]}” is not a country code; that filter was ignored.")
+        country = ""
+    if text:
+        organisations = organisations.filter(
+            Q(name__icontains=text) | Q(acronym__icontains=text) | Q(other_names__name__icontains=text)
+        ).distinct()
+    page, notice = paginate(request, organisations.order_by("name", "pk"), per_page=50)
+    context = {
+        "page": page,
+        "notices": [*notices, *([notice] if notice else [])],
+        "kinds": Organisation.Kind.choices,
+        "countries": Organisation.objects.exclude(country="")
+        .values_list("country", flat=True)
+        .distinct()
+        .order_by(),
+        "chosen": {"kind": kind, "country": country, "q": text},
+    }
+    context["countries"] = sorted({Country(code) for code in context["countries"]}, key=lambda c: c.name)
+    return render(request, "events/organisation_index.html", context)
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("parent").prefetch_related("other_names", "children"), slug=slug
+    )
+    meetings = Meeting.objects.published().involving_organisations([organisation])
+    page, notice = paginate(request, meetings.for_timeline().order_by("-start_date", "-pk"))
+    partners = [
+        row for row in meetings.organisation_counts(limit=21) if row["organisation_id"] != organisation.pk
+    ][:20]
+    representatives = (
+        Participation.objects.filter(organisation=organisation, meeting__status="published")
+        .values("person__slug", "person__name", "name_as_written")
+        .annotate(meetings=Count("meeting", distinct=True))
+        .order_by("-meetings", "person__name", "name_as_written")[:30]
+    )
+    context = {
+        "organisation": organisation,
+        "page": page,
+        "notices": [notice] if notice else [],
+        "partners": partners,
+        "representatives": representatives,
+        "chart": year_chart(meetings.year_counts()),
+    }
+    return render(request, "events/organisation_detail.html", context)
+
+
+def organisation_pair(request, slug, other):
+    first = get_object_or_404(Organisation, slug=slug)
+    second = get_object_or_404(Organisation, slug=other)
+    if first == second:
+        raise Http404("Choose two different organisations.")
+    meetings = Meeting.objects.published().involving_organisations([first]).involving_organisations([second])
+    page, notice = paginate(request, meetings.for_timeline().order_by("-start_date", "-pk"))
+    context = {
+        "first": first,
+        "second": second,
+        "page": page,
+        "notices": [notice] if notice else [],
+        "chart": year_chart(meetings.year_counts()),
+    }
+    return render(request, "events/organisation_pair.html", context)
+
+
+def country_or_404(code: str) -> Country:
+    code = code.upper()
+    if code not in dict(countries):
+        raise Http404("No such country.")
+    return Country(code)
+
+
+def country_index(request):
+    counts = dict(Meeting.objects.published().country_counts())
+    based = dict(
+        Organisation.objects.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by()
+    )
+    codes = sorted(set(counts) | set(based), key=lambda code: Country(code).name)
+    rows = [
+        {"country": Country(code), "meetings": counts.get(code, 0), "organisations": based.get(code, 0)}
+        for code in codes
+    ]
+    return render(request, "events/country_index.html", {"rows": rows})
+
+
+def country_detail(request, code):
+    country = country_or_404(code)
+    published = Meeting.objects.published()
+    held_here = published.filter(country=country.code)
+    page, notice = paginate(request, held_here.for_timeline().order_by("-start_date", "-pk"))
+    involving = published.involving_countries([country.code])
+    partners = [(Country(c), n) for c, n in involving.country_counts(limit=21) if c != country.code][:20]
+    delegations = Delegation.objects.published()
+    context = {
+        "country": country,
+        "page": page,
+        "notices": [notice] if notice else [],
+        "involving_count": involving.count(),
+        "sent": delegations.filter(sending_country=country.code).order_by("-start_date", "title")[:50],
+        "received": delegations.filter(destination_countries__contains=country.code).order_by(
+            "-start_date", "title"
+        )[:50],
+        "organisations": Organisation.objects.filter(country=country.code).order_by("name")[:100],
+        "partners": partners,
+        "chart": year_chart(involving.year_counts()),
+    }
+    return render(request, "events/country_detail.html", context)
+
+
+def country_pair(request, code, other):
+    first, second = country_or_404(code), country_or_404(other)
+    if first == second:
+        raise Http404("Choose two different countries.")
+    meetings = (
+        Meeting.objects.published().involving_countries([first.code]).involving_countries([second.code])
+    )
+    page, notice = paginate(request, meetings.for_timeline().order_by("-start_date", "-pk"))
+    context = {
+        "first": first,
+        "second": second,
+        "page": page,
+        "notices": [notice] if notice else [],
+        "chart": year_chart(meetings.year_counts()),
+    }
+    return render(request, "events/country_pair.html", context)
+
+
+def person_index(request):
+    people = Person.objects.annotate(
+        meeting_count=Count(
+            "participations__meeting", filter=Q(participations__meeting__status="published"), distinct=True
+        )
+    )
+    text = search_text(request)
+    if text:
+        people = people.filter(Q(name__icontains=text) | Q(other_names__name__icontains=text)).distinct()
+    page, notice = paginate(request, people.order_by("name", "pk"), per_page=50)
+    return render(
+        request, "events/person_index.html", {"page": page, "notices": [notice] if notice else [], "q": text}
+    )
+
+
+def person_detail(request, slug):
+    person = get_object_or_404(
+        Person.objects.prefetch_related("other_names", "positions__organisation"), slug=slug
+    )
+    participations = (
+        Participation.objects.filter(person=person, meeting__status="published")
+        .select_related("meeting", "organisation")
+        .order_by("-meeting__start_date", "-meeting__pk")
+    )
+    return render(request, "events/person_detail.html", {"person": person, "participations": participations})
+
+
+def topic_index(request):
+    topics = Topic.objects.select_related("parent").annotate(
+        meeting_count=Count("meetings", filter=Q(meetings__status="published"))
+    )
+    return render(request, "events/topic_index.html", {"topics": topics.order_by("name", "pk")})
+
+
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.select_related("parent").prefetch_related("children"), slug=slug)
+    meetings = Meeting.objects.published().about_topics([topic])
+    page, notice = paginate(request, meetings.for_timeline().order_by("-start_date", "-pk"))
+    context = {
+        "topic": topic,
+        "page": page,
+        "notices": [notice] if notice else [],
+        "chart": year_chart(meetings.year_counts()),
+    }
+    return render(request, "events/topic_detail.html", context)

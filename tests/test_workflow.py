@@ -41,14 +41,16 @@ def page_messages(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def test_only_published_records_are_public():
+def test_only_published_records_are_public(client):
     shown = make_meeting(status=Status.PUBLISHED)
+    hidden = [make_meeting(status=status) for status in (Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN)]
     for status in (Status.DRAFT, Status.IN_REVIEW, Status.WITHDRAWN):
-        make_meeting(status=status)
         make_delegation(status=status)
     assert list(Meeting.objects.published()) == [shown]
-    assert list(Meeting.objects.for_timeline()) == [shown]
     assert Delegation.objects.published().count() == 0
+    assert client.get(shown.get_absolute_url()).status_code == 200
+    for meeting in hidden:
+        assert client.get(meeting.get_absolute_url()).status_code == 404
 
 
 def test_the_roles_migration_creates_editor_and_publisher():

@@ -820,15 +820,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name="meeting",
-            name="search_document",
-            field=models.TextField(
-                blank=True,
-                editable=False,
-                help_text="Every searchable word of the meeting and its relations (see refresh_search_document).",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="meeting",
             name="status",
             field=models.CharField(
                 choices=[

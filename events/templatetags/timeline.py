@@ -1,0 +1,45 @@
+"""Links that change one filter and keep every other one (the URL is the list's state)."""
+
+from django import template
+from django.http import QueryDict
+
+register = template.Library()
+
+# Parameters that take one value: choosing a new one replaces the old.
+SINGLE_VALUED = {"year", "date_from", "date_to", "q", "sort", "more"}
+
+
+def _encode(query: QueryDict) -> str:
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def toggle_query(context, key: str, value) -> str:
+    """The current query with ``value`` added to ``key`` or, if present, removed; back to page 1."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    value = str(value)
+    current = query.getlist(key)
+    if key in SINGLE_VALUED:
+        current = [] if value in current else [value]
+    elif value in current:
+        current = [item for item in current if item != value]
+    else:
+        current = [*current, value]
+    if current:
+        query.setlist(key, current)
+    else:
+        query.pop(key, None)
+    return _encode(query)
+
+
+@register.simple_tag(takes_context=True)
+def without_query(context, *keys: str) -> str:
+    """The current query without ``keys`` (all filters when none are named)."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    for key in keys or list(query):
+        if keys or key not in ("sort",):
+            query.pop(key, None)
+    return _encode(query)

@@ -1,0 +1,99 @@
+"""A reader's path through the timeline in headless Chromium, with screenshots."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from .browser import WIDTHS, browser, screenshot  # noqa: F401  (browser is a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("load_demo_data", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shown_count(page) -> int:
+    return int(re.match(r"(\d+)", page.locator(".lede").first.inner_text()).group(1))
+
+
+def test_reader_narrows_searches_and_follows_links(page, demo_site):
+    page.goto(demo_site + "/")
+    everything = shown_count(page)
+    assert everything == 30
+
+    # Narrow by a country facet: a chip appears and the list shrinks.
+    page.locator('section[aria-labelledby="facet-country"] a', has_text="Thailand").click()
+    page.wait_for_url(re.compile(r"country=TH"))
+    assert page.locator(".chips a.chip", has_text="Thailand").is_visible()
+    in_thailand = shown_count(page)
+    assert 0 < in_thailand < everything
+
+    # Add a topic: the filters combine.
+    page.locator('section[aria-labelledby="facet-topic"] a', has_text="Training").first.click()
+    page.wait_for_url(re.compile(r"topic=training"))
+    assert "country=TH" in page.url
+    assert shown_count(page) <= in_thailand
+
+    # Search a word, keeping the facets chosen.
+    page.get_by_label("Search").fill("TMAC")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"q=TMAC"))
+    assert "country=TH" in page.url and "topic=training" in page.url
+    screenshot(page, "timeline-filtered-desktop")
+
+    # Open the seed meeting, then its host's profile, then a partner's pair page.
+    page.get_by_role("link", name="Azerbaijani delegation meets TMAC in Thailand").click()
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Azerbaijani delegation meets TMAC in Thailand"
+    )
+    assert page.get_by_role("cell", name="Nattavut Sabyeroop").is_visible()
+    screenshot(page, "meeting-desktop")
+    page.locator(".facts").get_by_role("link", name="Thailand Mine Action Centre").click()
+    assert "Thailand Mine Action Centre" in page.get_by_role("heading", level=1).inner_text()
+    page.locator("#partners ~ ul").get_by_role("link", name="ANAMA", exact=True).click()
+    assert page.url.endswith("/organisations/tmac/with/anama/")
+    assert "both took part" in page.locator(".lede").inner_text()
+    screenshot(page, "pair-desktop")
+
+
+def test_keyboard_user_can_skip_to_content_and_reach_filters(page, demo_site):
+    page.goto(demo_site + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/meetings/2024-08-anama-tmac-thailand/",
+        "/organisations/anama/",
+        "/countries/KH/",
+        "/delegations/",
+    ],
+)
+def test_pages_fit_the_screen(browser, demo_site, width, path):  # noqa: F811
+    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})
+    page = context.new_page()
+    page.goto(demo_site + path)
+    # Nothing overflows sideways: a reader never scrolls horizontally.
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} overflows by {overflow}px at {WIDTHS[width]}px"
+    name = path.strip("/").replace("/", "-") or "timeline"
+    screenshot(page, f"{name}-{width}")
+    context.close()

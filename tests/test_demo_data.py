@@ -1,0 +1,78 @@
+"""The demo data: the seed meeting complete, and loading it twice changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from events.models import Delegation, Meeting, Organisation, Person, Source
+
+pytestmark = pytest.mark.django_db
+
+SEED = "2024-08-anama-tmac-thailand"
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo_data", verbosity=0)
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count() for model in (Meeting, Organisation, Person, Source, Delegation)
+    }
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = counts()
+    assert before["Meeting"] == 30
+    call_command("load_demo_data", verbosity=0)
+    assert counts() == before
+
+
+def test_loading_again_keeps_an_editors_correction(demo):
+    Meeting.objects.filter(slug=SEED).update(title="Corrected by an editor")
+    call_command("load_demo_data", verbosity=0)
+    assert Meeting.objects.get(slug=SEED).title == "Corrected by an editor"
+
+
+def test_seed_meeting_is_complete(demo):
+    meeting = Meeting.objects.for_detail().get(slug=SEED)
+    assert meeting.is_published
+    assert meeting.start_date.isoformat() == "2024-08-22"
+    assert meeting.date_precision == "on_or_before"
+    assert meeting.country.code == "TH"
+    roles = {(link.organisation.acronym, link.role) for link in meeting.organisation_roles.all()}
+    assert {("TMAC", "host"), ("ARMAC", "organiser"), ("ANAMA", "delegation"), ("UNDP", "observer")} <= roles
+    assert "ANAMA-UNDP International Centre for Advanced Mine Action Practices and Training" in {
+        link.organisation.name for link in meeting.organisation_roles.all()
+    }
+    participants = {p.name_as_written: p for p in meeting.participations.all()}
+    assert set(participants) == {"Elchin Amirbeyov", "Vugar Suleymanov", "Nattavut Sabyeroop", "Rotna But"}
+    assert participants["Elchin Amirbeyov"].person.name == "Elchin Amirbayov"
+    assert participants["Elchin Amirbeyov"].role == "head_of_delegation"
+    assert all(p.title_as_stated for p in participants.values())
+    topics = {topic.slug for topic in meeting.topics.all()}
+    assert {"training", "capacity-building", "technical-assistance"} <= topics
+    kinds = {outcome.kind for outcome in meeting.outcomes.all()}
+    assert {"invitation", "joint_training"} <= kinds
+    invitation = meeting.outcomes.get(kind="invitation")
+    assert "conference" in invitation.text.lower()
+    source = meeting.sources.get()
+    assert (source.publisher, source.author, source.republished_by) == (
+        "AzerNews",
+        "Fatima Latifova",
+        "MENAFN",
+    )
+    assert source.published_on.isoformat() == "2024-08-22"
+    assert meeting.delegation.head.name == "Elchin Amirbayov"
+    assert {c.code for c in meeting.delegation.destination_countries} == {"TH", "KH"}
+
+
+def test_every_demo_meeting_has_a_source_and_a_searchable_document(demo):
+    for meeting in Meeting.objects.prefetch_related("sources"):
+        assert meeting.sources.all(), meeting.slug
+        assert meeting.title in meeting.search_document
+
+
+def test_every_demo_meeting_page_renders(client, demo):
+    for slug in Meeting.objects.values_list("slug", flat=True):
+        assert client.get(f"/meetings/{slug}/").status_code == 200, slug
