@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -46,6 +47,7 @@ from .models import (
     Source,
     Status,
     Topic,
+    record_version,
 )
 
 admin.site.site_header = "Mine Action Cooperation Timeline"
@@ -61,12 +63,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """Every record's admin: its history page lists who changed what and when, and restores."""
 
     history_list_display = ["Why"]
+    # Django 6 assumes https for a typed address without a scheme; so do we, now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def Why(self, record) -> str:  # noqa: N802 - the column heading on the history page
         return record.history_change_reason or ""
-
-    # Django 6 assumes https for a typed address without a scheme; so do we, now.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class VersionedAdmin(HistoryAdmin):
@@ -84,6 +85,7 @@ class VersionedAdmin(HistoryAdmin):
     version_rows: list[tuple[type, str]] = []
     # Restoring brings back content, not the workflow: these keep their current values.
     kept_on_restore = ["status", "published_at", "published_by", "merged_into"]
+    object_history_template = "admin/events/object_history.html"
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(
@@ -101,8 +103,6 @@ class VersionedAdmin(HistoryAdmin):
             if not allowed:
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-    object_history_template = "admin/events/object_history.html"
 
     def history_view(self, request, object_id, extra_context=None):
         """The record's versions, then the changes to its inline rows (participants, names…)."""
@@ -187,11 +187,13 @@ class VersionedAdmin(HistoryAdmin):
         if getattr(request, "restoring_version", None) is not None:
             current = self.model.objects.filter(pk=obj.pk).first()
             for name in self.kept_on_restore:
-                if hasattr(obj, name) and current is not None:
+                if not hasattr(obj, name):
+                    continue
+                if current is not None:
                     setattr(obj, name, getattr(current, name))
                 elif name == "status":  # a deleted record comes back as a draft
                     obj.status = Status.DRAFT
-                elif hasattr(obj, name):
+                else:
                     setattr(obj, name, None)
         super().save_model(request, obj, form, change)
 
@@ -214,14 +216,7 @@ class VersionedAdmin(HistoryAdmin):
         return super().response_change(request, obj)
 
     def take_version(self, request, obj, history_type: str, reason: str = "") -> None:
-        if hasattr(obj, "skip_history_when_saving"):
-            del obj.skip_history_when_saving
-        obj._history_user = request.user
-        if reason:
-            obj._change_reason = reason
-        obj.save(update_fields=["updated_at"])
-        if history_type == "+":
-            obj.history.filter(pk=obj.history.latest().pk).update(history_type="+")
+        record_version(obj, request.user, reason=reason, created=history_type == "+")
 
     def restore_rows(self, request, obj, when) -> tuple[int, int]:
         """Put the inline rows back as they were at ``when``; each change is itself in the history."""
@@ -237,7 +232,7 @@ class VersionedAdmin(HistoryAdmin):
                 try:
                     with transaction.atomic():
                         row.save()
-                except Exception:  # noqa: BLE001 - e.g. an organisation deleted since
+                except IntegrityError:  # what it refers to was deleted since
                     skipped += 1
                 else:
                     restored += 1
@@ -349,7 +344,7 @@ class OrganisationAdmin(AttachToMeetingMixin, VersionedAdmin):
             return None
         role = request.GET.get("role")
         role = role if role in MeetingOrganisation.Role.values else MeetingOrganisation.Role.PARTICIPANT
-        link, _ = MeetingOrganisation.objects.get_or_create(
+        MeetingOrganisation.objects.get_or_create(
             meeting=meeting, organisation=organisation, defaults={"role": role}
         )
         return meeting
@@ -1012,7 +1007,12 @@ def draft_messages(draft: intake.Draft) -> list[tuple[int, str]]:
             )
         )
     result.append(
-        (messages.INFO, format_html("Found {}.", format_html_join("; ", "{}", ((item,) for item in found))))
+        (
+            messages.INFO,
+            format_html(
+                "Found:<br>{}", format_html_join(mark_safe("<br>"), "{}", ((item,) for item in found))
+            ),
+        )
     )
     if draft.unmatched_organisations:
         links = format_html_join(

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
 from django_countries import countries as all_countries
 from django_countries.fields import Country
 
@@ -42,6 +44,7 @@ from .models import (
     Source,
     Status,
     Topic,
+    record_version,
     unique_slug,
 )
 
@@ -66,7 +69,7 @@ def strip_accents(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower case, no accents or punctuation, one spelling per word: for comparing names."""
-    text = strip_accents(text).casefold().replace("’", "'").replace("'s ", " ")
+    text = re.sub(r"'s\b", "", strip_accents(text).casefold().replace("’", "'"))
     words = re.findall(r"[a-z0-9&]+", text)
     words = [WORD_VARIANTS.get(word, word) for word in words]
     if words and words[0] == "the":
@@ -219,8 +222,9 @@ COUNTRY_ALIASES = {
 }  # fmt: skip
 
 
+@functools.cache
 def country_names() -> dict[str, str]:
-    """Every name a country goes by in a report, to its code."""
+    """Every name a country goes by in a report, to its code (English names)."""
     names = {}
     for country in all_countries:
         name = str(country.name)
@@ -231,14 +235,17 @@ def country_names() -> dict[str, str]:
     return names
 
 
+@functools.cache
+def country_pattern() -> str:
+    """Every country name as one regular expression, longest first ("Thailand" before "Thai")."""
+    return "|".join(re.escape(name) for name in sorted(country_names(), key=len, reverse=True))
+
+
 def find_countries(text: str) -> list[str]:
     """Country codes in order of first mention, by name, short name or adjective ("Thai")."""
     names = country_names()
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b"
-    )
     codes: list[str] = []
-    for match in pattern.finditer(text):
+    for match in re.finditer(rf"\b({country_pattern()})\b", text):
         code = names[match.group(1)]
         if code not in codes:
             codes.append(code)
@@ -378,6 +385,7 @@ def find_organisations(
     matches: dict[int, OrganisationMatch] = {}
     candidates: dict[str, OrganisationCandidate] = {}
     covered_acronyms: set[str] = set()
+    named: list[tuple[int, int]] = []  # where names were found: their words are not acronyms
 
     def matched(organisation: Organisation, as_written: str) -> None:
         match = matches.setdefault(organisation.pk, OrganisationMatch(organisation, as_written))
@@ -402,6 +410,8 @@ def find_organisations(
         words = re.findall(r"[\w’'\-&]+", match.group(1))
         name_words = name_before_acronym(words, acronym)
         name = " ".join(name_words)
+        if name_words:
+            named.append((match.start(1) + match.group(1).rfind(name_words[0]), match.end()))
         organisation = index.by_acronym_text(acronym) or (index.find_name(name) if name else None)
         covered_acronyms.add(acronym)
         if organisation is not None:
@@ -410,7 +420,8 @@ def find_organisations(
             candidate(name, acronym)
 
     # 2. Full names, exactly or nearly ("Thailand Mine Action Center" for "...Centre").
-    for _, run in capitalised_runs(text):
+    for offset, run in capitalised_runs(text):
+        positions = [(offset + m.start(), offset + m.end()) for m in re.finditer(r"\S+", run)]
         words = run.split()
         used = [False] * len(words)
         for size in range(len(words), 1, -1):
@@ -422,23 +433,31 @@ def find_organisations(
                     continue
                 organisation = index.find_name(" ".join(span))
                 if organisation is not None:
-                    matched(organisation, " ".join(span))
+                    matched(organisation, re.sub(r"[’']s$", "", " ".join(span)))
                     used[start : start + size] = [True] * size
+                    named.append((positions[start][0], positions[start + size - 1][1]))
         unknown = organisation_like_name(words, used)
         if unknown and index.find_name(unknown) is None:
-            covered = [c for c in candidates.values() if c.name and normalise(c.name) == normalise(unknown)]
+            # "Representatives of the Geneva ... Demining" when "(GICHD)" gave the name already.
+            covered = [
+                c for c in candidates.values() if c.name and normalise(unknown).endswith(normalise(c.name))
+            ]
             if not covered:
                 candidate(unknown)
 
     # 3. Acronyms on their own, also inside "ANAMA-UNDP" and "ANAMA's".
-    for token in re.findall(r"\b[A-Z][A-Za-z0-9&]*(?:[’'\-][A-Za-z0-9&]+)*\b", text):
+    shouted = {m.group(0) for m in re.finditer(r"\b[A-Z]{2,}(?:\s+[A-Z]{2,}){2,}\b", text)}
+    shouted_words = {word for phrase in shouted for word in phrase.split()}  # a headline in capitals
+    for found in re.finditer(r"\b[A-Z][A-Za-z0-9&]*(?:[’'\-][A-Za-z0-9&]+)*\b", text):
+        inside_a_name = any(start <= found.start() < end for start, end in named)
+        token = found.group(0)
         for part in re.split(r"[\-]", re.sub(r"[’']s$", "", token)):
-            if not is_acronym(part) or part in NOT_AN_ACRONYM or not part.isupper():
+            if not is_acronym(part) or part in NOT_AN_ACRONYM or not part.isupper() or part in shouted_words:
                 continue
             organisation = index.by_acronym_text(part)
             if organisation is not None:
-                matched(organisation, part)
-            elif part not in covered_acronyms and not find_countries(part):
+                matched(organisation, part)  # "ANAMA-UNDP International Centre" names UNDP too
+            elif part not in covered_acronyms and not find_countries(part) and not inside_a_name:
                 candidate(acronym=part)
 
     known = {normalise(m.organisation.acronym) for m in matches.values() if m.organisation.acronym}
@@ -517,6 +536,18 @@ def looks_like_name(words: list[str], countries: dict[str, str]) -> bool:
     return True
 
 
+def title_phrase_end(text: str, *, joined: bool = False) -> str:
+    """The title at the end of ``text``: "thanked the Korean ambassador " → "the Korean ambassador".
+
+    ``joined`` allows "and" inside it ("Minister of Foreign Affairs and International
+    Cooperation"); without it, "X and UNDP Resident" stops at "and" (two people).
+    """
+    small = "of|the|and|for|on|to" if joined else "of|the|for|on|to"
+    word = rf"(?:[A-Z][\w’'.\-]*|{small}|" + "|".join(sorted(TITLE_WORDS)) + r")"
+    match = re.search(rf"(?:{word}\s+)*$", text)
+    return match.group(0).strip() if match else ""
+
+
 def is_title(text: str) -> bool:
     words = {w.casefold() for w in re.findall(r"[A-Za-z]+", text)}
     return bool(words & TITLE_WORDS)
@@ -541,37 +572,55 @@ def find_people(text: str, known_people: Iterable[Person] = ()) -> list[PersonMe
     known = list(known_people)
     mentions: list[PersonMention] = []
     rank = rf"(?:(?P<rank>{RANK_PATTERN})\s+)?"
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n+", text):
+    for sentence in sentences(text):
         for match in re.finditer(rank + rf"(?P<name>{PERSON_NAME.pattern})", sentence):
             words = match.group("name").split()
-            title_before = ""
-            # Titles inside the run: "Director General Nattavut Sabyeroop".
-            while words and (normalise(words[0]) in TITLE_WORDS or words[0].casefold() in {"the"}):
-                title_before = f"{title_before} {words.pop(0)}".strip()
+            # Titles inside the run: "Director General Nattavut Sabyeroop", "Resident Representative X".
+            last_title = max((i for i, w in enumerate(words) if normalise(w) in TITLE_WORDS), default=-1)
+            title_before = " ".join(words[: last_title + 1])
+            words = words[last_title + 1 :]
             if not looks_like_name(words, countries):
                 continue
             name = " ".join(words)
             before = sentence[: match.start()]
             after = sentence[match.end() :]
+            if title_before:
+                # "ANAMA Chairman of the Board Vugar Suleymanov": the run began before "of the".
+                title_before = (title_phrase_end(before) + " " + title_before).strip()
             mention = PersonMention(name=name, rank=(match.group("rank") or "").strip())
             mention.leads_delegation = bool(re.search(r"\b(?:led|headed)\s+by\s*$", before))
             title_match = TITLE_AFTER.match(after)
             if title_match and is_title(title_match.group(1)):
-                mention.title = clean_title(title_match.group(1))
+                # "Senior Minister Heng Ratana, Director General of CMAC": both.
+                mention.title = ", ".join(t for t in (title_before, clean_title(title_match.group(1))) if t)
             elif title_before:
-                mention.title = title_before
+                mention.title = clean_title(title_before)
             else:
                 # "The Director General of TMAC, Nattavut Sabyeroop".
                 clause = re.split(r"[;:]|,(?=[^,]*,\s*$)", before)[-1]
                 preceding = re.search(r"([^,]*?)\s*,\s*$", clause)
                 if preceding and is_title(preceding.group(1)) and len(preceding.group(1).split()) <= 14:
-                    mention.title = clean_title(preceding.group(1))
+                    mention.title = clean_title(title_phrase_end(preceding.group(1) + " ", joined=True))
             person = next((p for p in known if any(same_person_name(name, n) for n in person_names(p))), None)
             mention.person = person
             has_cue = mention.title or mention.rank or mention.leads_delegation or person is not None
             if has_cue:
                 merge_mention(mentions, mention)
     return mentions
+
+
+ABBREVIATIONS = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof|Gen|Lt|Col|Capt|Maj|Brig|H\.E|St|No|[A-Z])\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences; "Dr. Prum" and "V. Suleymanov" do not end one."""
+    result: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n+", text):
+        if result and ABBREVIATIONS.search(result[-1]):
+            result[-1] = f"{result[-1]} {piece}"
+        else:
+            result.append(piece)
+    return result
 
 
 def person_names(person: Person) -> list[str]:
@@ -678,7 +727,9 @@ def find_date(text: str, published_on: datetime.date) -> DateFinding:
             day = published_on - datetime.timedelta(days=(published_on.weekday() - weekday) % 7)
         add(match.start(), day, None, DatePrecision.DAY, match.group(0).strip())
     if found:
-        return min(found, key=lambda item: item[0])[1]
+        # A dateline usually repeats the publication date: prefer any other stated date.
+        other = [item for item in found if item[1].start != published_on] or found
+        return min(other, key=lambda item: item[0])[1]
     return DateFinding(
         published_on,
         None,
@@ -714,11 +765,12 @@ def find_topics(text: str, topics: Iterable[Topic], *, ignore: Iterable[str] = (
         plain = plain.replace(f" {phrase} ", " | ")
     found = []
     for topic in topics:
-        hits, count = [], 0
+        hits, count, seen = [], 0, set()
         for keyword in dict.fromkeys([topic.name.casefold(), *topic.keyword_list]):
             words = normalise(keyword)
-            if not words:
+            if not words or words in seen:  # "program" and "programme" are one keyword
                 continue
+            seen.add(words)
             occurrences = len(re.findall(r"\b" + re.escape(words) + r"(?:s|es)?\b", plain))
             if occurrences:
                 hits.append(keyword)
@@ -755,6 +807,7 @@ class Analysis:
     weak_topics: list[TopicMatch]  # a word once: only suggested
     kind: str
     title: str
+    city: str = ""
 
     @property
     def date_evidence(self) -> str:
@@ -780,6 +833,15 @@ def analyse(article: Article, *, organisations=None, people=None, topics=None) -
     codes = find_countries(text)
     sending = sending_country(text)
     by_pk = {m.organisation.pk: m for m in matches}
+    if not sending:
+        # "A delegation from the Mine Action Agency of ..." : that organisation's country.
+        for match in matches:
+            written = "|".join(re.escape(mention) for mention in match.mentions)
+            if match.organisation.country and re.search(
+                rf"\bdelegations?\s+(?:from|of)\s+(?:the\s+)?(?:{written})", text
+            ):
+                sending = match.organisation.country.code
+                break
 
     # Roles: who organised, who hosted, who came with the delegation.
     for match in matches:
@@ -789,33 +851,58 @@ def analyse(article: Article, *, organisations=None, people=None, topics=None) -
         elif re.search(rf"(?:{written})[^.]{{0,40}}\bwas\s+(?:organi[sz]ed|arranged)\s+by\b", text):
             match.role = MeetingOrganisation.Role.HOST  # "the meeting at TMAC was organised by ARMAC"
         elif re.search(
-            rf"\b(?:hosted\s+by|(?:meetings?|talks|held)\s+at|visit(?:ed)?(?:\s+to)?)\s+(?:the\s+)?(?:{written})",
+            rf"\b(?:hosted\s+by|(?:meetings?|talks|held|place|ceremony)\s+at|visit(?:ed)?(?:\s+to)?)"
+            rf"\s+(?:the\s+)?(?:{written})",
             text,
         ):
             match.role = MeetingOrganisation.Role.HOST
-    hosts = [m for m in matches if m.role == MeetingOrganisation.Role.HOST]
-    meeting_country = ""
-    if hosts and hosts[0].organisation.country:
-        meeting_country = hosts[0].organisation.country.code
-    else:
-        held_in = re.search(HELD_IN, text)
-        in_codes = find_countries(held_in.group(1)) if held_in else []
-        others = [code for code in codes if code != sending]
-        meeting_country = (in_codes or others or codes or [""])[0]
-    for match in matches:
-        organisation = match.organisation
-        country = organisation.country.code if organisation.country else ""
-        if match.role != MeetingOrganisation.Role.PARTICIPANT:
-            continue
-        if sending and country == sending and organisation.kind == Organisation.Kind.NATIONAL_AUTHORITY:
-            match.role = MeetingOrganisation.Role.DELEGATION
-        elif (
-            not hosts
-            and country
-            and country == meeting_country
-            and organisation.kind == Organisation.Kind.NATIONAL_AUTHORITY
+        elif re.search(
+            rf"\b(?:(?:support|funding|financing|sponsorship)\s+(?:of|from)|funded\s+by|sponsored\s+by)"
+            rf"\s+(?:the\s+)?(?:{written})",
+            text,
         ):
-            match.role = MeetingOrganisation.Role.HOST
+            match.role = MeetingOrganisation.Role.FUNDER
+    hosts = [m for m in matches if m.role == MeetingOrganisation.Role.HOST]
+    organisers = [m for m in matches if m.role == MeetingOrganisation.Role.ORGANISER]
+    city = find_city(text)
+    held_in = re.search(HELD_IN, text)
+    # Where it took place: the host's country, the city's, the organiser's, "held in X",
+    # else the first country named that is not the visitors'.
+    meeting_country = next(
+        (
+            code
+            for code in (
+                *(m.organisation.country.code for m in hosts if m.organisation.country),
+                CITIES.get(city, ""),
+                *(m.organisation.country.code for m in organisers if m.organisation.kind in NATIONAL_KINDS),
+                *(find_countries(held_in.group(1)) if held_in else []),
+                *(code for code in codes if code != sending),
+                *codes,
+            )
+            if code
+        ),
+        "",
+    )
+
+    def national_of(match: OrganisationMatch) -> str:
+        """The country of a body that belongs to one, else ""."""
+        organisation = match.organisation
+        return (
+            organisation.country.code if organisation.country and organisation.kind in NATIONAL_KINDS else ""
+        )
+
+    undecided = [m for m in matches if m.role == MeetingOrganisation.Role.PARTICIPANT]
+    if not hosts:
+        # No "hosted by" / "visited": the national body of the meeting's country hosts.
+        for match in undecided:
+            if national_of(match) and national_of(match) == meeting_country and meeting_country != sending:
+                match.role = MeetingOrganisation.Role.HOST
+        hosts = [m for m in matches if m.role == MeetingOrganisation.Role.HOST]
+    for match in undecided:
+        country = national_of(match)
+        if country and (country == sending or (hosts and country != meeting_country)):
+            # From the delegation's country, or a national body from elsewhere at a hosted meeting.
+            match.role = MeetingOrganisation.Role.DELEGATION
 
     # Participants: their organisation from the title, else from their position.
     for mention in mentions:
@@ -852,7 +939,8 @@ def analyse(article: Article, *, organisations=None, people=None, topics=None) -
         topics=[match for match in topic_matches if match.strong],
         weak_topics=[match for match in topic_matches if not match.strong],
         kind=kind,
-        title=propose_title(kind, matches, sending, meeting_country),
+        title=propose_title(kind, matches, sending, meeting_country, text),
+        city=city,
     )
 
 
@@ -860,6 +948,13 @@ def analyse(article: Article, *, organisations=None, people=None, topics=None) -
 HELD_IN = re.compile(
     r"(?<!to be )(?<!will be )\b(?:held|took place|met)\s+in\s+(?:[A-Z]\w+,\s+)?(?:the\s+)?([A-Z][\w ]+)"
 )
+
+# Bodies that belong to one country (and so can be a country's host or visitors).
+NATIONAL_KINDS = {
+    Organisation.Kind.NATIONAL_AUTHORITY,
+    Organisation.Kind.GOVERNMENT,
+    Organisation.Kind.ARMED_FORCES,
+}
 
 # A participant's role follows their organisation's role in the meeting.
 PARTICIPANT_ROLE = {
@@ -869,10 +964,40 @@ PARTICIPANT_ROLE = {
 }
 
 
+# Places that reports of mine action name often, and their countries.
+CITIES = {
+    "Baku": "AZ", "Ganja": "AZ", "Shusha": "AZ", "Aghdam": "AZ", "Fuzuli": "AZ", "Phnom Penh": "KH",
+    "Siem Reap": "KH", "Battambang": "KH", "Bangkok": "TH", "Vientiane": "LA", "Hanoi": "VN",
+    "Kuala Lumpur": "MY", "Jakarta": "ID", "Geneva": "CH", "Brussels": "BE", "Sarajevo": "BA",
+    "Zagreb": "HR", "Belgrade": "RS", "Kyiv": "UA", "Kabul": "AF", "Tashkent": "UZ", "Astana": "KZ",
+    "Ankara": "TR", "Istanbul": "TR", "Tbilisi": "GE", "Yerevan": "AM", "Seoul": "KR", "Tokyo": "JP",
+    "Beijing": "CN", "Amman": "JO", "Beirut": "LB", "Baghdad": "IQ", "Luanda": "AO", "Maputo": "MZ",
+    "Colombo": "LK", "Bogota": "CO", "Oslo": "NO", "Vienna": "AT", "London": "GB", "Paris": "FR",
+    "Berlin": "DE", "Washington": "US", "New York": "US", "Ljubljana": "SI",
+}  # fmt: skip
+
+
+def find_city(text: str) -> str:
+    """The place in the dateline ("Baku, May 24 ...") or after "held in" / "took place in"."""
+    names = country_names()
+    candidates = []
+    dateline = re.match(r"\s*([A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?),\s+(?:\d|(?i:" + MONTH_NAMES + "))", text)
+    if dateline:
+        candidates.append(dateline.group(1))
+    candidates += re.findall(
+        r"\b(?:held|took place|met|signed)\s+in\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b", text
+    )
+    candidates += re.findall(r"\boffice\s+in\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b", text)
+    for candidate in candidates:
+        if candidate not in names and normalise(candidate) not in NOT_A_NAME:
+            return candidate
+    return ""
+
+
 def sending_country(text: str) -> str:
     """The country a visiting delegation came from ("the Azerbaijani delegation")."""
     names = country_names()
-    pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = country_pattern()
     match = re.search(rf"\b({pattern})\s+delegation\b", text) or re.search(
         rf"\bdelegation\s+(?:from|of)\s+(?:the\s+)?(?:Republic\s+of\s+)?({pattern})\b", text
     )
@@ -912,7 +1037,25 @@ def meeting_kind(text: str, matches: list[OrganisationMatch]) -> str:
     return MeetingKind.MULTILATERAL if len(national) > 2 else MeetingKind.BILATERAL
 
 
-def propose_title(kind: str, matches: list[OrganisationMatch], sending: str, country: str) -> str:
+EVENT_WORDS = r"(?:Conference|Forum|Symposium|Summit|Workshop|Seminar|Meeting of States Parties)"
+EVENT_NAME = re.compile(
+    rf"\b((?:[A-Z0-9][\w’'\-]*\s+)*?{EVENT_WORDS}"
+    r"(?:\s+(?:on|of|for|in)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*)+)?)"
+)
+
+
+def event_name(text: str) -> str:
+    """The name of a conference or workshop as the opening sentences write it, if capitalised."""
+    match = EVENT_NAME.search(lead(text))
+    if not match:
+        return ""
+    name = re.sub(r"^(?:The|A|An)\s+", "", match.group(1).strip())
+    return name if len(name.split()) >= 2 else ""
+
+
+def propose_title(
+    kind: str, matches: list[OrganisationMatch], sending: str, country: str, text: str = ""
+) -> str:
     def names(role):
         return [m.organisation.short_name for m in matches if m.role == role]
 
@@ -925,6 +1068,8 @@ def propose_title(kind: str, matches: list[OrganisationMatch], sending: str, cou
         if visitor:
             return f"{visitor} delegation meets {' and '.join(hosts)}"
         return f"Meeting at {' and '.join(hosts)}"
+    if kind in (MeetingKind.CONFERENCE, MeetingKind.TRAINING) and event_name(text):
+        return event_name(text)
     if kind == MeetingKind.AGREEMENT and len(matches) >= 2:
         return (
             f"{matches[0].organisation.short_name} and {matches[1].organisation.short_name} sign an agreement"
@@ -988,10 +1133,10 @@ def draft_meeting(article: Article, user) -> Draft:
         date_precision=date.precision,
         date_as_reported=date.as_reported,
         country=analysis.meeting_country,
+        city=analysis.city[:120],
         status=Status.DRAFT,
     )
-    meeting._history_user = user
-    meeting._change_reason = f"Drafted from the article {article.url}"
+    meeting.skip_history_when_saving = True  # one history entry, once its rows are in
     meeting.save()
     for match in analysis.organisations:
         MeetingOrganisation.objects.create(meeting=meeting, organisation=match.organisation, role=match.role)
@@ -1008,6 +1153,7 @@ def draft_meeting(article: Article, user) -> Draft:
     meeting.topics.set([match.topic for match in analysis.topics])
     meeting.sources.add(source)
     delegation, delegation_existed = link_delegation(meeting, analysis, source, user)
+    record_version(meeting, user, reason=f"Drafted from the article {article.url}", created=True)
     meeting.refresh_search_document()
     return Draft(
         **vars(analysis),
@@ -1027,14 +1173,14 @@ def link_delegation(meeting: Meeting, analysis: Analysis, source: Source, user):
     day = meeting.start_date
     existing = (
         Delegation.objects.filter(sending_country=sending)
-        .filter(sources=source)
-        .union(Delegation.objects.filter(sending_country=sending, start_date__lte=day, end_date__gte=day))
+        .filter(Q(sources=source) | Q(start_date__lte=day, end_date__gte=day))
+        .distinct()
         .first()
     )
     if existing is not None:
         try:
             existing.check_meeting_dates(meeting)
-        except Exception:  # noqa: BLE001 - a trip that does not fit is simply not linked
+        except ValidationError:  # a trip that does not fit is simply not linked
             return None, False
         meeting.delegation = existing
         meeting.save(update_fields=["delegation"])

@@ -40,6 +40,23 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_le
     return slug
 
 
+def record_version(record: models.Model, user, *, reason: str = "", created: bool = False) -> None:
+    """Take one history entry of ``record`` now that its relations and rows are saved.
+
+    Whoever saved it with ``skip_history_when_saving`` set (the admin, the
+    article intake) calls this last, so that the entry is a whole version,
+    which restoring brings back with its rows.
+    """
+    if hasattr(record, "skip_history_when_saving"):
+        del record.skip_history_when_saving
+    record._history_user = user
+    if reason:
+        record._change_reason = reason
+    record.save(update_fields=["updated_at"])
+    if created:
+        record.history.filter(pk=record.history.latest().pk).update(history_type="+")
+
+
 class Status(models.TextChoices):
     """Where a record is in the editors' workflow; only PUBLISHED is public."""
 
