@@ -88,11 +88,12 @@ class MeetingResource(resources.ModelResource):
     city = fields.Field(attribute="city", column_name="city")
     summary = fields.Field(attribute="summary", column_name="summary")
     editorial_note = fields.Field(attribute="editorial_note", column_name="editorial_note")
-    # Relations, read by import_instance and written after the meeting is saved.
-    topics = fields.Field(column_name="topics")
-    organisations = fields.Field(column_name="organisations")
-    sources = fields.Field(column_name="sources")
-    source_publisher = fields.Field(column_name="source_publisher")
+    # Relations, read by import_instance and written after the meeting is saved. The
+    # attributes only keep the text as written, for the preview.
+    topics = fields.Field(attribute="csv_topics", column_name="topics")
+    organisations = fields.Field(attribute="csv_organisations", column_name="organisations")
+    sources = fields.Field(attribute="csv_sources", column_name="sources")
+    source_publisher = fields.Field(attribute="csv_source_publisher", column_name="source_publisher")
 
     class Meta:
         model = Meeting
@@ -186,15 +187,3 @@ class MeetingResource(resources.ModelResource):
             )
         instance.sources.set(sources)
         instance.refresh_search_document()
-
-    def dehydrate_topics(self, meeting: Meeting) -> str:
-        return "; ".join(topic.slug for topic in meeting.topics.all())
-
-    def dehydrate_organisations(self, meeting: Meeting) -> str:
-        return "; ".join(f"{link.organisation.slug}:{link.role}" for link in meeting.organisation_roles.all())
-
-    def dehydrate_sources(self, meeting: Meeting) -> str:
-        return "; ".join(source.url for source in meeting.sources.all())
-
-    def dehydrate_source_publisher(self, meeting: Meeting) -> str:
-        return ""

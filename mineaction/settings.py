@@ -171,7 +171,6 @@ LOGGING = {
 # CSV import in the admin (django-import-export): importing needs the "add"
 # permission, and an import is one transaction, written whole or not at all.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # How many meetings one page of the timeline shows.
