@@ -33,6 +33,20 @@ admin-user: migrate
 run: demo admin-user
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# A secret key for `make serve`, generated once, readable only by you, never committed.
+.secret_key:
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+## Serve the production stack on http://127.0.0.1:8000: debug off, collected and
+## compressed static files, gunicorn. Plain HTTP, so loopback only (DJANGO_SECURE=0).
+serve: export DJANGO_DEBUG = 0
+serve: export DJANGO_SECURE = 0
+serve: export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
+serve: $(VENV)/.installed .secret_key
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) migrate --noinput
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,7 +62,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .hypothesis
 
 MEETINGS ?= 10000
 DURATION ?= 10

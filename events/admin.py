@@ -13,9 +13,11 @@ import itertools
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import quote
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -24,6 +26,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -47,6 +50,7 @@ from .models import (
     Source,
     Status,
     Topic,
+    links_to,
     record_version,
 )
 
@@ -57,6 +61,64 @@ admin.site.index_title = "Records"
 
 def admin_change_url(obj) -> str:
     return reverse(f"admin:events_{obj._meta.model_name}_change", args=[quote(obj.pk)])
+
+
+class ExplainWhatBlocksDeletion:
+    """The delete page lists every record that stands in the way, each with a link to where it is edited.
+
+    Django lists the records a PROTECT foreign key guards, but an inline row
+    such as "ANAMA (participant)" without its meeting; the models also refuse
+    to drop records that others list in a many-to-many field (``links_to``),
+    which Django would not list at all.
+    """
+
+    # Rows edited on another record's form, and the field that leads to it.
+    edited_on = {
+        MeetingOrganisation: "meeting",
+        Participation: "meeting",
+        Outcome: "meeting",
+        Position: "person",
+    }
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = [link for obj in objs for link in links_to(obj)]
+        if protected or links:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            blocking = sorted(collector.protected, key=str)
+            protected = [self.blocking_record_html(record) for record in blocking]
+            protected += [self.blocking_record_html(other, field) for other, field in links]
+        return deleted, model_count, perms_needed, protected
+
+    def blocking_record_html(self, record, listed_in=None) -> str:
+        field = self.edited_on.get(type(record))
+        page = getattr(record, field) if field else record
+        url = reverse(f"admin:{page._meta.app_label}_{page._meta.model_name}_change", args=[quote(page.pk)])
+        listing = format_html(" lists it under “{}”", listed_in.verbose_name) if listed_in else ""
+        link = format_html('{} <a href="{}">{}</a>', capfirst(page._meta.verbose_name), url, page)
+        if page is record:
+            return format_html("{}{}", link, listing)
+        return format_html("{}: {} “{}”{}", link, record._meta.verbose_name, record, listing)
+
+
+class DateHierarchyChangeList(ChangeList):
+    """A change list that treats an impossible year in the address as a bad filter, not a crash.
+
+    Django 5.2 fails with a server error on ``?start_date__year=9999`` or a
+    year too large for a number (ticket #37357, fixed in a later Django).
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class SafeDateHierarchy:
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -323,7 +385,7 @@ class AttachToMeetingMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AttachToMeetingMixin, VersionedAdmin):
+class OrganisationAdmin(AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
     list_display = ["name", "acronym", "kind", "country", "parent"]
     list_filter = ["kind", ("country", CountryFilter)]
     list_select_related = ["parent"]
@@ -364,7 +426,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(AttachToMeetingMixin, VersionedAdmin):
+class PersonAdmin(AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
     list_display = ["name", "honorific", "current_position"]
     search_fields = ["name", "other_names__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -395,7 +457,7 @@ class PersonAdmin(AttachToMeetingMixin, VersionedAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryAdmin):
+class TopicAdmin(ExplainWhatBlocksDeletion, HistoryAdmin):
     list_display = ["name", "parent", "meeting_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "keywords"]
@@ -411,7 +473,7 @@ class TopicAdmin(HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RefusedDeletionsMixin, HistoryAdmin):
+class SourceAdmin(RefusedDeletionsMixin, ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin):
     list_display = ["publisher", "title", "published_on", "language", "url"]
     list_filter = ["language"]
     search_fields = ["url", "title", "publisher", "republished_by", "author"]
@@ -603,7 +665,7 @@ class MeetingInDelegationInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(WorkflowAdminMixin, VersionedAdmin):
+class DelegationAdmin(WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
     list_display = ["title", "sending_country", "start_date", "end_date", "status", "meeting_count"]
     list_filter = ["status", ("sending_country", CountryFilter)]
     search_fields = [
@@ -750,7 +812,7 @@ def duplicate_warning(candidates) -> str:
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ImportMixin, WorkflowAdminMixin, VersionedAdmin):
+class MeetingAdmin(ImportMixin, WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
     form = MeetingForm
     resource_classes = [MeetingResource]
     change_list_template = "admin/events/meeting/change_list.html"

@@ -5,10 +5,12 @@ unless ``DJANGO_DEBUG`` turns it on, and with debug off the app refuses to
 start without a real ``DJANGO_SECRET_KEY``.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,12 +72,15 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "csp",
+    "axes",
     "events",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mineaction.middleware.RefuseNullCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,6 +89,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mineaction.urls"
@@ -113,7 +121,36 @@ DATABASES = {
     )
 }
 
+
+def cache_from_url(url: str) -> dict:
+    """CACHES["default"] from DJANGO_CACHE_URL: redis://…, dummy:// (no caching) or unset (in-process).
+
+    Cached results are made stale by every write (events.cache). An in-process
+    cache cannot hear writes made by other worker processes, so its entries
+    expire after a minute; a shared Redis cache is exact and keeps them longer.
+    """
+    if url.startswith(("redis://", "rediss://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "TIMEOUT": 24 * 3600,
+        }
+    if url == "dummy://":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if url:
+        raise ImproperlyConfigured(f"DJANGO_CACHE_URL must start with redis:// or be dummy://, not {url!r}")
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 60}
+
+
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", "").strip())}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out login is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -157,6 +194,57 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content Security Policy (django-csp): everything from our own origin, no
+# inline scripts or styles, no framing. Templates put CSS and JavaScript in
+# static files; the Django admin works under this policy as it is.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# How many reverse proxies stand in front of gunicorn, each appending the
+# address it saw to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for).
+# 0 means clients connect directly and REMOTE_ADDR is the client.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+
+
+def client_ip(request) -> str | None:
+    """The client's address: the one the outermost of PROXY_COUNT trusted proxies saw.
+
+    Only the entries our own proxies appended to X-Forwarded-For are trusted;
+    anything further left came from the client and may be forged.
+    """
+    from django.conf import settings
+
+    count = settings.PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= count and forwarded[-count]:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is refused for
+# AXES_COOLOFF_TIME; a successful login clears the count. Other user names
+# and other addresses are unaffected. `manage.py axes_reset` lifts every lock.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = client_ip
 
 LOGIN_URL = "admin:login"
 

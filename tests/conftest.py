@@ -1,5 +1,16 @@
+import importlib
+
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached results never leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -16,8 +27,23 @@ def editor_client(client, django_user_model):
     return client
 
 
+def ensure_roles() -> None:
+    """The Editor and Publisher groups as migration 0004 makes them.
+
+    A transactional test's flush empties every table, groups included; the
+    tests that run after one (browser tests) make them again from the same list.
+    """
+    roles = importlib.import_module("events.migrations.0004_editor_and_publisher_groups")
+    for name, codenames in roles.GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
+        )
+
+
 def staff_in_group(django_user_model, username: str, group: str):
     """A staff user whose only rights come from a group made by the roles migration."""
+    ensure_roles()
     user = django_user_model.objects.create_user(username, f"{username}@example.org", "a-long-test-password")
     user.is_staff = True
     user.save()

@@ -8,17 +8,18 @@ from django.contrib.auth.models import Group
 from events.models import Meeting, Status
 
 from .browser import WIDTHS, browser, screenshot  # noqa: F401  (browser is a fixture)
+from .conftest import ensure_roles
 from .factories import make_meeting, make_organisation, make_person, make_source
 from .test_intake import VISIT
 
-# serialized_rollback: the groups and topics that migrations create survive the flushes.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
 def site(live_server, django_user_model):
+    ensure_roles()  # a transactional test before this one emptied the groups
     for username, group in (("eve", "Editor"), ("pat", "Publisher")):
         user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
         user.groups.add(Group.objects.get(name=group))

@@ -25,6 +25,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_countries import countries as all_countries
 
+from events.cache import data_changed
 from events.models import (
     DatePrecision,
     Delegation,
@@ -182,6 +183,8 @@ class Command(BaseCommand):
                     ],
                 ):
                     cursor.execute(statement)
+            # The rows bypassed the ORM's signals: make cached counts stale by hand.
+            data_changed()
         self.stdout.write(
             f"Generated {options['meetings']} synthetic meetings in {time.monotonic() - started:.1f} s "
             f"(seed {options['seed']})."

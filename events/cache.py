@@ -1,0 +1,62 @@
+"""Caching of expensive read results, made stale by every write.
+
+One *data version* token lives in the cache. Every saved, deleted or
+relinked record of this app replaces it once its transaction commits, and
+every cache key includes it: a write makes all earlier entries unreachable
+at once, so a cached count is never older than the last committed edit.
+A reader takes the version before computing, so a result computed while a
+write was committing is filed under the old version and never served after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "events:data-version"
+T = TypeVar("T")
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        # add() keeps a token another process set meanwhile.
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def data_changed() -> None:
+    """Make every cached result stale (call after writes that bypass the ORM's signals)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def cached(name: str, parts, compute: Callable[[], T]) -> T:
+    """``compute()``'s result for ``parts`` (any JSON-able value), cached until the data changes."""
+    digest = hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"events:{name}:{data_version()}:{digest}"
+    result = cache.get(key)
+    if result is None:
+        result = compute()
+        cache.set(key, result)
+    return result
+
+
+def _on_write(sender, **kwargs) -> None:
+    if sender._meta.app_label == "events":
+        # Now, for readers inside this transaction; again on commit, for everyone else.
+        data_changed()
+        transaction.on_commit(data_changed)
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_write, dispatch_uid=f"events-cache-{signal!r}")

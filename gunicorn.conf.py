@@ -1,0 +1,51 @@
+"""gunicorn settings, used by `make serve` and in production: `gunicorn -c gunicorn.conf.py`.
+
+Each value can be changed from the environment (README, "Deploying").
+"""
+
+import os
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
+
+
+def available_cpus() -> int:
+    # The CPUs this process may use, which in a container can be fewer than the host has.
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+wsgi_app = "mineaction.wsgi:application"
+
+# Loopback only: a reverse proxy (nginx, Caddy) faces the internet and terminates TLS.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# gunicorn's rule of thumb, capped: each worker keeps its own database
+# connection, and PostgreSQL allows 100 by default.
+workers = env_int("GUNICORN_WORKERS", min(2 * available_cpus() + 1, 9))
+
+# A request that takes longer than this is stuck; the worker is restarted.
+timeout = env_int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+keepalive = 5
+
+# Restart each worker now and then, so a slow leak never grows without bound.
+max_requests = 1000
+max_requests_jitter = 100
+
+# Logs go to stdout and stderr for systemd's journal or the container runtime.
+accesslog = "-"
+errorlog = "-"
+# The client address as the proxy reported it, then gunicorn's peer, then the usual fields and the time taken.
+access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+
+# Proxies allowed to set X-Forwarded-Proto and friends for gunicorn itself.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -1,0 +1,306 @@
+"""`manage.py backup` and `restore`: every record and relation survives the round trip, or nothing changes."""
+
+import datetime
+import gzip
+import importlib
+import json
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from events.models import Meeting, Organisation, Outcome, Participation, Position, Status, Topic
+
+from .factories import make_delegation, make_meeting, make_organisation, make_person, make_source, make_topic
+
+pytestmark = pytest.mark.django_db
+
+EVENTS_MODELS = list(apps.get_app_config("events").get_models())
+
+
+def build_rich_records() -> None:
+    """Every kind of record and relation, including references to records with higher ids."""
+    branch = make_organisation(name="ANAMA Regional Branch", acronym="ANAMA-R", country="AZ")
+    anama = make_organisation(
+        name="Mine Action Agency of Azerbaijan", acronym="ANAMA", website="https://anama.gov.az"
+    )
+    branch.parent = anama  # a parent created after its child
+    branch.save()
+    anama.other_names.create(name="ANAMA Agency", kind="former")
+    tmac = make_organisation(
+        name="Thailand Mine Action Centre", acronym="TMAC", country="TH", kind="national_authority"
+    )
+    cmac = make_organisation(
+        name="Cambodian Mine Action Centre", acronym="CMAC", country="", kind="international"
+    )
+    tmac.other_names.create(name="ศูนย์ปฏิบัติการทุ่นระเบิดแห่งชาติ", kind="translation")
+
+    head = make_person(name="Vugar Suleymanov", honorific="Mr")
+    head.other_names.create(name="Vüqar Süleymanov", kind="transliteration")
+    Position.objects.create(
+        person=head,
+        organisation=anama,
+        title="Chairman of the Board",
+        start_date=datetime.date(2019, 1, 1),
+        end_date=datetime.date(2024, 12, 31),
+    )
+    Position.objects.create(person=head, title="Adviser")
+    member = make_person(name="Nattavut Sabyeroop")
+
+    report = make_source(url="https://news.example.org/anama-tmac", publisher="AzerNews", language="en")
+    wire = make_source(
+        url="https://wire.example.org/1", publisher="MENAFN", published_on=None, note="Ünïcödé\nnote"
+    )
+    trip = make_delegation(
+        title="ANAMA delegation to Thailand and Cambodia",
+        head=head,
+        destination_countries=["TH", "KH"],
+        start_date=datetime.date(2024, 8, 18),
+        end_date=datetime.date(2024, 8, 25),
+        status=Status.DRAFT,
+    )
+    trip.sending_organisations.add(anama, branch)
+    trip.members.add(head, member)
+    trip.sources.add(report)
+
+    training, land = make_topic(name="Training (test)"), Topic.objects.get(slug="land-release")
+    first = make_meeting(
+        title="ANAMA meets TMAC",
+        delegation=trip,
+        start_date=datetime.date(2024, 8, 20),
+        end_date=datetime.date(2024, 8, 21),
+        organisations=[(tmac, "host"), (anama, "delegation"), (anama, "signatory")],
+        topics=[training, land],
+        sources=[report, wire],
+        participants=[
+            {
+                "name_as_written": "V. Suleymanov",
+                "person": head,
+                "organisation": anama,
+                "role": "head_of_delegation",
+            },
+            {"name_as_written": "Unknown officer", "organisation": tmac},
+        ],
+    )
+    outcome = Outcome.objects.create(meeting=first, kind="invitation", text="ANAMA invited TMAC.")
+    outcome.parties.add(anama, tmac)
+    later = make_meeting(
+        title="ANAMA meets CMAC",
+        start_date=datetime.date(2024, 9, 1),
+        date_precision="month",
+        organisations=[cmac],
+        country="",
+        status=Status.DRAFT,
+    )
+    first.follow_up_of = later  # points at a meeting with a higher id
+    first.save()
+    later.follow_up_of = None
+    first.refresh_search_document()
+
+
+def canonical_dump() -> dict[str, list]:
+    """Every row of every events table and many-to-many link, read straight from the database."""
+    dump = {}
+    for model in EVENTS_MODELS:
+        dump[model._meta.label] = list(model.objects.order_by("pk").values())
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            if through._meta.auto_created:
+                columns = [f.attname for f in through._meta.fields if f.name != "id"]
+                dump[through._meta.label] = sorted(through.objects.values_list(*columns))
+    return dump
+
+
+def empty_the_events_tables() -> None:
+    """What a new database looks like before its first migration seeds topics: no events rows at all."""
+    tables = [
+        field.remote_field.through._meta.db_table
+        for model in EVENTS_MODELS
+        for field in model._meta.many_to_many
+    ]
+    tables += [model._meta.db_table for model in reversed(EVENTS_MODELS)]
+    with connection.cursor() as cursor:
+        for table in dict.fromkeys(tables):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+
+
+def seed_topics_as_migrate_does() -> None:
+    importlib.import_module("events.migrations.0002_database_rules_and_topics").seed_topics(apps, None)
+
+
+def test_backup_then_restore_brings_back_every_record_and_relation(tmp_path):
+    build_rich_records()
+    before = canonical_dump()
+    path = tmp_path / "backup.json"
+
+    call_command("backup", path)
+    empty_the_events_tables()
+    assert not Meeting.objects.exists()
+    call_command("restore", path)
+
+    assert canonical_dump() == before
+    meeting = Meeting.objects.get(title="ANAMA meets TMAC")
+    assert meeting.follow_up_of.title == "ANAMA meets CMAC"
+    assert meeting.delegation.destination_countries == ["KH", "TH"]
+    assert "Unknown officer" in meeting.search_document
+
+
+def test_restore_into_a_freshly_migrated_database_replaces_its_seeded_topics(tmp_path):
+    build_rich_records()
+    before = canonical_dump()
+    path = tmp_path / "backup.json.gz"
+    call_command("backup", path)
+    empty_the_events_tables()
+    seed_topics_as_migrate_does()
+
+    call_command("restore", path)
+
+    assert canonical_dump() == before
+
+
+def test_restored_database_numbers_new_records_after_the_restored_ones(tmp_path):
+    build_rich_records()
+    highest = Organisation.objects.order_by("-pk").first().pk
+    call_command("backup", tmp_path / "backup.json")
+    empty_the_events_tables()
+    call_command("restore", tmp_path / "backup.json")
+
+    assert make_organisation().pk > highest
+
+
+def test_backup_is_a_versioned_envelope_with_counts(tmp_path, capsys):
+    build_rich_records()
+    call_command("backup", tmp_path / "backup.json.gz")
+
+    with gzip.open(tmp_path / "backup.json.gz", "rt", encoding="utf-8") as file:
+        envelope = json.load(file)
+    assert envelope["format"] == "mineaction-backup"
+    assert envelope["version"] == 1
+    assert datetime.datetime.fromisoformat(envelope["created"]).tzinfo is not None
+    assert envelope["django_migration"] == "0002_database_rules_and_topics"
+    assert envelope["includes_users"] is False
+    assert envelope["counts"]["events.meeting"] == 2
+    assert envelope["counts"]["events.meeting_sources"] == 2
+    assert envelope["counts"]["events.outcome_parties"] == 2
+    assert [r["model"] for r in envelope["records"]].count("events.participation") == 2
+    assert not any(record["model"].startswith("auth.") for record in envelope["records"])
+    assert (
+        "search_document" in next(r for r in envelope["records"] if r["model"] == "events.meeting")["fields"]
+    )
+    assert "Backed up 13 topics, 4 organisations, 2 organisation names, 2 people" in capsys.readouterr().out
+
+
+def test_user_accounts_are_included_only_when_asked(tmp_path, django_user_model):
+    editors = Group.objects.create(name="Editors")
+    user = django_user_model.objects.create_user("editor", "editor@example.org", "a-long-test-password")
+    user.groups.add(editors)
+    editors.permissions.add(
+        *apps.get_model("auth", "Permission").objects.filter(codename__endswith="_meeting")
+    )
+    password_hash = user.password
+    call_command("backup", tmp_path / "with-users.json", include_users=True)
+
+    django_user_model.objects.all().delete()
+    Group.objects.all().delete()
+    empty_the_events_tables()
+    call_command("restore", tmp_path / "with-users.json")
+
+    restored = django_user_model.objects.get(username="editor")
+    assert restored.password == password_hash
+    assert restored.has_perm("events.change_meeting")
+
+
+def test_restore_refuses_a_database_that_holds_records_and_changes_nothing(tmp_path):
+    build_rich_records()
+    call_command("backup", tmp_path / "backup.json")
+    make_organisation(name="Added after the backup")
+    before = canonical_dump()
+
+    with pytest.raises(
+        CommandError, match=r"The database is not empty: it holds 1 topic, 5 organisations"
+    ) as error:
+        call_command("restore", tmp_path / "backup.json")
+
+    assert "restore into a new database" in str(error.value)
+    assert canonical_dump() == before
+
+
+def rewrite(path, **changes) -> None:
+    envelope = json.loads(path.read_text(encoding="utf-8"))
+    envelope.update(changes)
+    path.write_text(json.dumps(envelope), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"format": "something-else"}, "is not a Mine Action Cooperation Timeline backup"),
+        ({"version": 2}, "is a version 2 backup; this version of the app reads version 1"),
+        (
+            {"django_migration": "0001_initial"},
+            r"made at events migration 0001_initial, but this database is at 0002",
+        ),
+    ],
+)
+def test_restore_refuses_a_file_it_cannot_trust(tmp_path, changes, message):
+    build_rich_records()
+    path = tmp_path / "backup.json"
+    call_command("backup", path)
+    rewrite(path, **changes)
+    empty_the_events_tables()
+
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", path)
+    assert not Organisation.objects.exists()
+
+
+def test_restore_refuses_a_file_that_is_not_json(tmp_path):
+    path = tmp_path / "backup.json"
+    path.write_text("<html>not a backup</html>", encoding="utf-8")
+    with pytest.raises(CommandError, match="is not a backup file: it cannot be read as JSON"):
+        call_command("restore", path)
+
+
+def test_restore_refuses_a_file_whose_counts_do_not_match_its_records(tmp_path):
+    build_rich_records()
+    path = tmp_path / "backup.json"
+    call_command("backup", path)
+    envelope = json.loads(path.read_text(encoding="utf-8"))
+    envelope["records"] = [r for r in envelope["records"] if r["model"] != "events.participation"]
+    path.write_text(json.dumps(envelope), encoding="utf-8")
+    empty_the_events_tables()
+
+    with pytest.raises(
+        CommandError, match="is damaged: 2 events.participation in the file's counts, 0 it holds"
+    ):
+        call_command("restore", path)
+
+
+def test_restore_rolls_everything_back_when_the_database_ends_up_different_from_the_file(tmp_path):
+    build_rich_records()
+    path = tmp_path / "backup.json"
+    call_command("backup", path)
+    envelope = json.loads(path.read_text(encoding="utf-8"))
+    # A damaged file: the second participant carries the first one's id, so it overwrites it.
+    participants = [r for r in envelope["records"] if r["model"] == "events.participation"]
+    participants[1]["pk"] = participants[0]["pk"]
+    path.write_text(json.dumps(envelope), encoding="utf-8")
+    empty_the_events_tables()
+
+    with pytest.raises(
+        CommandError, match="nothing was restored: 2 events.participation in the file's counts, 1 in"
+    ):
+        call_command("restore", path)
+    assert not Organisation.objects.exists()
+    assert not Participation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_outside_a_transaction_reads_one_consistent_snapshot(tmp_path):
+    # Outside the test's own transaction, the backup opens its own (REPEATABLE READ on PostgreSQL).
+    make_meeting(title="Committed meeting")
+    call_command("backup", tmp_path / "backup.json")
+    envelope = json.loads((tmp_path / "backup.json").read_text(encoding="utf-8"))
+    assert envelope["counts"]["events.meeting"] == 1

@@ -1,0 +1,92 @@
+"""gunicorn serves the app with production settings, configured from the environment."""
+
+import json
+import os
+import runpy
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+CONFIG = BASE_DIR / "gunicorn.conf.py"
+
+
+def load_config(monkeypatch, **env: str) -> dict:
+    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONFIG))
+
+
+def test_gunicorn_defaults_to_loopback_and_logs_requests_to_stdout(monkeypatch):
+    config = load_config(monkeypatch)
+    assert config["bind"] == "127.0.0.1:8000"
+    assert config["wsgi_app"] == "mineaction.wsgi:application"
+    assert config["accesslog"] == "-"
+    assert config["timeout"] == 30
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert config["workers"] == min(2 * cpus + 1, 9)
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    config = load_config(
+        monkeypatch, GUNICORN_BIND="0.0.0.0:9000", GUNICORN_WORKERS="3", GUNICORN_TIMEOUT="60"
+    )
+    assert (config["bind"], config["workers"], config["timeout"]) == ("0.0.0.0:9000", 3, 60)
+
+
+def test_gunicorn_refuses_a_worker_count_that_is_not_a_number(monkeypatch):
+    with pytest.raises(SystemExit, match="GUNICORN_WORKERS must be a whole number, not 'many'"):
+        load_config(monkeypatch, GUNICORN_WORKERS="many")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_gunicorn_serves_the_health_check_with_production_settings(tmp_path):
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECURE="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="1",
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", str(CONFIG)],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                    status, body = response.status, json.load(response)
+                    policy = response.headers["Content-Security-Policy"]
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert (status, body) == (200, {"status": "ok", "database": "ok"})
+    assert "default-src 'self'" in policy
+    assert '"GET /healthz HTTP/1.1" 200' in output  # the access log, on stdout
