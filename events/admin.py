@@ -562,6 +562,12 @@ class WorkflowAdminMixin(RefusedDeletionsMixin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *self.publication_fields]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # nothing to say about publication before the record exists
+            fieldsets = [(name, options) for name, options in fieldsets if name != "Publication"]
+        return fieldsets
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
