@@ -473,7 +473,7 @@ class TopicAdmin(ExplainWhatBlocksDeletion, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RefusedDeletionsMixin, ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin):
+class SourceAdmin(ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin):
     list_display = ["publisher", "title", "published_on", "language", "url"]
     list_filter = ["language"]
     search_fields = ["url", "title", "publisher", "republished_by", "author"]
@@ -483,12 +483,6 @@ class SourceAdmin(RefusedDeletionsMixin, ExplainWhatBlocksDeletion, SafeDateHier
         ("Dates", {"fields": [("published_on", "published_precision"), "accessed_on"]}),
         (None, {"fields": ["note"]}),
     ]
-
-    def deletion_refused(self, request, source):
-        cited_by = source.published_citations()
-        if cited_by:
-            return "cited by published records (" + "; ".join(str(record) for record in cited_by) + ")"
-        return ""
 
 
 # --- The publishing workflow -------------------------------------------------

@@ -18,8 +18,6 @@ from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationE
 from django.db import connections, models, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce, ExtractYear
-from django.db.models.signals import pre_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -405,29 +403,6 @@ class Source(TimeStamped):
         when = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
         label = self.title or self.url
         return f"{self.publisher}: {label}{when}"
-
-    def published_citations(self) -> list[models.Model]:
-        """The published meetings and delegations that cite this source (queries)."""
-        return [
-            *self.meetings.filter(status=Status.PUBLISHED),
-            *self.delegations.filter(status=Status.PUBLISHED),
-        ]
-
-
-@receiver(pre_delete, sender=Source, dispatch_uid="refuse_deleting_cited_source")
-def refuse_deleting_cited_source(sender, instance: Source, **kwargs) -> None:
-    """Nobody deletes a source that a published record rests on, by any path.
-
-    The admin hides the delete button for such a source; this guard also covers
-    bulk deletes, the shell and cascades. Withdraw the records first.
-    """
-    cited_by = instance.published_citations()
-    if cited_by:
-        names = "; ".join(str(record) for record in cited_by)
-        raise models.ProtectedError(
-            f"The source “{instance}” is cited by published records ({names}); it cannot be deleted.",
-            set(cited_by),
-        )
 
 
 # --- Delegations and meetings -------------------------------------------------
