@@ -1,13 +1,16 @@
-"""Facet counts and the meetings-per-year chart for a filtered set of meetings.
+"""Facet counts and the activity charts for a filtered set of meetings.
 
 Each facet is one grouped query over the filtered meetings (see the
 ``*_counts`` methods of MeetingQuerySet); this module turns the counts into
 what the page shows: labels, whether a value is selected, and whether more
-values exist than are shown.
+values exist than are shown. The charts (meetings per year stacked by kind,
+topics over time) and the shade scale the map shares with them are drawn
+from the same counts, so a picture never disagrees with its list.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from django_countries.fields import Country
@@ -45,6 +48,10 @@ class Facets:
     kinds: Facet
     years: list[tuple[int, int]]
     year_facet: Facet
+    # Every country's count (the facet shows the first few; the map shows all)
+    # and the year-by-kind counts the stacked chart draws.
+    country_totals: dict[str, int] = field(default_factory=dict)
+    year_kinds: list[tuple[int, str, int]] = field(default_factory=list)
 
     def __iter__(self):
         return iter([self.countries, self.organisations, self.topics, self.kinds, self.year_facet])
@@ -61,9 +68,9 @@ def facets_for(meetings, meeting_filter, expanded: str = "") -> Facets:
     def limit_for(param: str) -> int:
         return EXPANDED_LIMIT if expanded == param else FACET_LIMIT
 
-    country_rows, more_countries = _limited(
-        meetings.country_counts(limit=limit_for("country") + 1), limit_for("country")
-    )
+    # All countries in one query: the facet shows the first few, the map all of them.
+    all_countries = meetings.country_counts()
+    country_rows, more_countries = _limited(all_countries, limit_for("country"))
     countries = Facet("country", "Country", expanded=expanded == "country", has_more=more_countries)
     for code, count in country_rows:
         countries.values.append(
@@ -103,42 +110,179 @@ def facets_for(meetings, meeting_filter, expanded: str = "") -> Facets:
             FacetValue("kind", kind, labels.get(kind, kind), count, kind in active.get("kind", []))
         )
 
-    years = meetings.year_counts()
+    year_kinds = meetings.year_kind_counts()
+    per_year: dict[int, int] = {}
+    for year, _kind, count in year_kinds:
+        per_year[year] = per_year.get(year, 0) + count
+    years = sorted(per_year.items())
     year_facet = Facet("year", "Year")
     for year, count in sorted(years, reverse=True):
         year_facet.values.append(FacetValue("year", str(year), str(year), count, active.get("year") == year))
-    return Facets(countries, organisations, topics, kinds, years, year_facet)
+    return Facets(
+        countries,
+        organisations,
+        topics,
+        kinds,
+        years,
+        year_facet,
+        country_totals=dict(all_countries),
+        year_kinds=year_kinds,
+    )
 
 
-def year_chart(year_counts: list[tuple[int, int]], height: int = 80) -> dict | None:
-    """Bars for an SVG chart of meetings per year, with every year in the range present."""
-    if not year_counts:
+SHADES = 5
+
+
+def shade_scale(peak: int) -> list[tuple[int, int, str]]:
+    """(lowest count, shade 1-5, label) for each class of a sequential colour scale up to ``peak``.
+
+    Up to five classes; beyond five values the bounds grow geometrically and
+    are rounded to 1, 2, 3 or 5 times a power of ten, so one scale reads well
+    for the demo data (a handful of meetings) and for a hundred thousand.
+    """
+    if peak < 1:
+        return []
+    if peak <= SHADES:
+        bounds = list(range(1, peak + 1))
+    else:
+        bounds = []
+        for step in range(SHADES):
+            bound = _nice(peak ** (step / SHADES))
+            if bound <= peak and (not bounds or bound > bounds[-1]):
+                bounds.append(bound)
+    classes = []
+    for index, low in enumerate(bounds):
+        high = bounds[index + 1] - 1 if index + 1 < len(bounds) else peak
+        label = f"{low:,}" if low == high else f"{low:,}–{high:,}"
+        classes.append((low, math.ceil((index + 1) * SHADES / len(bounds)), label))
+    return classes
+
+
+def _nice(value: float) -> int:
+    """The nearest of 1, 2, 3, 5, 10, 20, 30, 50... to ``value``, by ratio."""
+    if value <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    candidates = [m * power for m in (1, 2, 3, 5, 10)]
+    return min(candidates, key=lambda c: abs(math.log(c / value)))
+
+
+def shade_of(count: int, scale: list[tuple[int, int, str]]) -> int:
+    """The shade (0 for none) of ``count`` on a scale from shade_scale()."""
+    shade = 0
+    for low, class_shade, _label in scale:
+        if count >= low:
+            shade = class_shade
+    return shade
+
+
+def stacked_year_chart(rows: list[tuple[int, str, int]], height: int = 90) -> dict | None:
+    """Bars for an SVG chart of meetings per year stacked by kind, every year in the range present.
+
+    ``rows`` are (year, kind, meetings) from MeetingQuerySet.year_kind_counts().
+    Kinds stack in the order of MeetingKind, the same order as the legend and
+    the table that is the chart's text equivalent.
+    """
+    if not rows:
         return None
-    counts = dict(year_counts)
+    labels = dict(MeetingKind.choices)
+    counts: dict[int, dict[str, int]] = {}
+    for year, kind, count in rows:
+        counts.setdefault(year, {})[kind] = counts.get(year, {}).get(kind, 0) + count
+    present = [kind for kind in labels if any(kind in by_kind for by_kind in counts.values())]
+    present += sorted({kind for by_kind in counts.values() for kind in by_kind} - set(present))
     first, last = min(counts), max(counts)
-    peak = max(counts.values())
-    bar_width, gap = 18, 4
+    totals = {year: sum(by_kind.values()) for year, by_kind in counts.items()}
+    peak = max(totals.values())
+    span = last - first + 1
+    bar_width, gap = (18, 4) if span <= 30 else (10, 2)
     bars = []
     for index, year in enumerate(range(first, last + 1)):
-        count = counts.get(year, 0)
-        bar_height = round(count / peak * height) if peak else 0
+        by_kind = counts.get(year, {})
+        total = totals.get(year, 0)
+        x = index * (bar_width + gap)
+        segments, below = [], 0
+        for kind in present:
+            count = by_kind.get(kind, 0)
+            if not count:
+                continue
+            bottom = height - round(below / peak * height)
+            below += count
+            top = height - round(below / peak * height)
+            segments.append(
+                {
+                    "kind": kind,
+                    "label": labels.get(kind, kind),
+                    "count": count,
+                    "y": top,
+                    "height": bottom - top,
+                }
+            )
         bars.append(
             {
                 "year": year,
-                "count": count,
-                "x": index * (bar_width + gap),
-                "y": height - bar_height,
-                "height": bar_height,
-                "label_x": index * (bar_width + gap) + bar_width / 2,
+                "count": total,
+                "x": x,
+                "y": height - round(total / peak * height),
+                "label_x": x + bar_width / 2,
+                "segments": segments,
+                "show_label": span <= 24 or year % 5 == 0 or year in (first, last),
+                "cells": [by_kind.get(kind, 0) for kind in present],
             }
         )
     return {
         "bars": bars,
+        "kinds": [
+            {
+                "kind": kind,
+                "label": labels.get(kind, kind),
+                "count": sum(c.get(kind, 0) for c in counts.values()),
+            }
+            for kind in present
+        ],
         "bar_width": bar_width,
         "height": height,
         "width": len(bars) * (bar_width + gap),
-        "total": sum(counts.values()),
+        "total": sum(totals.values()),
         "first": first,
         "last": last,
         "peak": peak,
+        "peak_year": min(year for year, total in totals.items() if total == peak),
+        "show_values": span <= 24,
+    }
+
+
+def topic_grid(rows: list[dict], *, limit: int = 15, first: str = "") -> dict | None:
+    """Topics over time: a row per topic (the busiest ``limit``), a cell per year, shaded by count.
+
+    ``rows`` come from MeetingQuerySet.topic_year_counts(); ``first`` names a
+    topic to put on top whatever its count (the topic whose page this is).
+    """
+    if not rows:
+        return None
+    by_topic: dict[str, dict] = {}
+    for row in rows:
+        topic = by_topic.setdefault(row["slug"], {"slug": row["slug"], "name": row["name"], "years": {}})
+        topic["years"][row["year"]] = topic["years"].get(row["year"], 0) + row["meetings"]
+    for topic in by_topic.values():
+        topic["total"] = sum(topic["years"].values())
+    ranked = sorted(by_topic.values(), key=lambda t: (t["slug"] != first, -t["total"], t["name"]))
+    shown = ranked[:limit]
+    years = list(range(min(r["year"] for r in rows), max(r["year"] for r in rows) + 1))
+    scale = shade_scale(max(count for topic in shown for count in topic["years"].values()))
+    for topic in shown:
+        topic["cells"] = [
+            {
+                "year": year,
+                "count": topic["years"].get(year, 0),
+                "shade": shade_of(topic["years"].get(year, 0), scale),
+            }
+            for year in years
+        ]
+    return {
+        "years": years,
+        "topics": shown,
+        "hidden": len(ranked) - len(shown),
+        "first_is_focus": bool(first) and shown[0]["slug"] == first,
+        "legend": [{"shade": shade, "label": label} for _low, shade, label in scale],
     }

@@ -724,6 +724,75 @@ class MeetingQuerySet(models.QuerySet):
         rows = self.order_by().annotate(year=ExtractYear("start_date")).values_list("year")
         return sorted(rows.annotate(meetings=models.Count("pk")))
 
+    # Pictures: the grouped counts that charts and the partner network draw,
+    # one query each.
+
+    def year_kind_counts(self) -> list[tuple[int, str, int]]:
+        """(year, kind, meetings), oldest first: meetings per year stacked by kind."""
+        rows = self.order_by().annotate(year=ExtractYear("start_date")).values_list("year", "kind")
+        return sorted(rows.annotate(meetings=models.Count("pk")))
+
+    def topic_year_counts(self) -> list[dict]:
+        """Dicts of topic_id, slug, name, year and ``meetings`` among these: topics over time."""
+        rows = (
+            Meeting.topics.through.objects.filter(meeting__in=self.order_by().values("pk"))
+            .values("topic_id", slug=F("topic__slug"), name=F("topic__name"))
+            .annotate(year=ExtractYear("meeting__start_date"), meetings=models.Count("meeting"))
+            .order_by("name", "topic_id", "year")
+        )
+        return list(rows)
+
+    def organisation_pairs(self, limit: int) -> tuple[list[tuple[int, int, int]], int]:
+        """The ``limit`` strongest links between organisations among these meetings, and how many in all.
+
+        A link is a pair of organisations that took part in the same meeting;
+        its weight is the number of distinct meetings they shared (an
+        organisation listed twice in one meeting, in two roles, counts once:
+        hence COUNT(DISTINCT), which measured faster than de-duplicating first).
+        Returns ([(first_id, second_id, shared)], links) with first_id <
+        second_id, strongest first. One query, bounded by ``limit``; the join
+        on meeting_id is served by the meeting_organisation_role_unique index.
+        """
+        try:
+            ids_sql, ids_params = self.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return [], 0
+        sql = f"""
+            SELECT a.organisation_id, b.organisation_id, COUNT(DISTINCT a.meeting_id) AS shared,
+                   COUNT(*) OVER () AS links
+              FROM events_meetingorganisation a
+              JOIN events_meetingorganisation b
+                ON b.meeting_id = a.meeting_id AND a.organisation_id < b.organisation_id
+             WHERE a.meeting_id IN ({ids_sql})
+             GROUP BY a.organisation_id, b.organisation_id
+             ORDER BY shared DESC, a.organisation_id, b.organisation_id
+             LIMIT {int(limit)}
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, ids_params)
+            rows = cursor.fetchall()
+        return [(first, second, shared) for first, second, shared, _ in rows], (rows[0][3] if rows else 0)
+
+    def organisation_nodes(self, ids) -> list[dict]:
+        """Dicts of organisation_id, slug, name, acronym, kind, country and ``meetings`` among these,
+        for the organisations ``ids`` only: the nodes of a partner network."""
+        rows = (
+            MeetingOrganisation.objects.filter(
+                meeting__in=self.order_by().values("pk"), organisation_id__in=list(ids)
+            )
+            .values(
+                "organisation_id",
+                slug=F("organisation__slug"),
+                name=F("organisation__name"),
+                acronym=F("organisation__acronym"),
+                kind=F("organisation__kind"),
+                country=F("organisation__country"),
+            )
+            .annotate(meetings=models.Count("meeting", distinct=True))
+            .order_by("-meetings", "name")
+        )
+        return list(rows)
+
 
 MAX_SEARCH_WORDS = 12
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),
     path("topics/", views.topic_index, name="topic-index"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
+    path("network/", views.network, name="network"),
 ]

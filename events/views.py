@@ -13,8 +13,9 @@ from django.views.decorators.cache import never_cache
 from django_countries import countries
 from django_countries.fields import Country
 
-from .facets import facets_for, year_chart
+from .facets import facets_for, stacked_year_chart, topic_grid
 from .filters import MeetingFilter
+from .geo import choropleth, route_map
 from .models import (
     Delegation,
     Meeting,
@@ -23,6 +24,7 @@ from .models import (
     Person,
     Topic,
 )
+from .network import partner_network
 
 
 @never_cache
@@ -72,7 +74,8 @@ def timeline(request):
         "page": page,
         "notices": [*meeting_filter.notices, *([page_notice] if page_notice else [])],
         "facets": facets,
-        "chart": year_chart(facets.years),
+        "chart": stacked_year_chart(facets.year_kinds),
+        "world_map": choropleth(facets.country_totals, selected=meeting_filter.active.get("country", [])),
         "grouped_by_month": meeting_filter.chosen_sort != "relevance",
     }
     return render(request, "events/timeline.html", context)
@@ -127,8 +130,9 @@ def delegation_detail(request, slug):
         .prefetch_related("sending_organisations", "members", "sources"),
         slug=slug,
     )
-    meetings = delegation.meetings.published().for_timeline().order_by("start_date", "pk")
-    return render(request, "events/delegation_detail.html", {"delegation": delegation, "meetings": meetings})
+    meetings = list(delegation.meetings.published().for_timeline().order_by("start_date", "pk"))
+    context = {"delegation": delegation, "meetings": meetings, "route": route_map(delegation, meetings)}
+    return render(request, "events/delegation_detail.html", context)
 
 
 def organisation_index(request):
@@ -191,7 +195,8 @@ def organisation_detail(request, slug):
         "notices": [notice] if notice else [],
         "partners": partners,
         "representatives": representatives,
-        "chart": year_chart(meetings.year_counts()),
+        "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "network": partner_network(meetings, links=40, focus=organisation),
     }
     return render(request, "events/organisation_detail.html", context)
 
@@ -208,7 +213,7 @@ def organisation_pair(request, slug, other):
         "second": second,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": year_chart(meetings.year_counts()),
+        "chart": stacked_year_chart(meetings.year_kind_counts()),
     }
     return render(request, "events/organisation_pair.html", context)
 
@@ -221,16 +226,25 @@ def country_or_404(code: str) -> Country:
 
 
 def country_index(request):
-    counts = dict(Meeting.objects.published().country_counts())
+    """Every country with meetings or organisations; the timeline's filters narrow the meetings."""
+    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    counts = dict(meeting_filter.qs.country_counts())
     based = dict(
         Organisation.objects.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by()
     )
-    codes = sorted(set(counts) | set(based), key=lambda code: Country(code).name)
+    # Under a filter, only the countries of the matching meetings are listed.
+    codes = set(counts) if meeting_filter.active else set(counts) | set(based)
     rows = [
         {"country": Country(code), "meetings": counts.get(code, 0), "organisations": based.get(code, 0)}
-        for code in codes
+        for code in sorted(codes, key=lambda code: Country(code).name)
     ]
-    return render(request, "events/country_index.html", {"rows": rows})
+    context = {
+        "filter": meeting_filter,
+        "notices": meeting_filter.notices,
+        "rows": rows,
+        "world_map": choropleth(counts, selected=meeting_filter.active.get("country", [])),
+    }
+    return render(request, "events/country_index.html", context)
 
 
 def country_detail(request, code):
@@ -252,7 +266,7 @@ def country_detail(request, code):
         )[:50],
         "organisations": Organisation.objects.filter(country=country.code).order_by("name")[:100],
         "partners": partners,
-        "chart": year_chart(involving.year_counts()),
+        "chart": stacked_year_chart(involving.year_kind_counts()),
     }
     return render(request, "events/country_detail.html", context)
 
@@ -270,7 +284,7 @@ def country_pair(request, code, other):
         "second": second,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": year_chart(meetings.year_counts()),
+        "chart": stacked_year_chart(meetings.year_kind_counts()),
     }
     return render(request, "events/country_pair.html", context)
 
@@ -299,14 +313,26 @@ def person_detail(request, slug):
         .select_related("meeting", "organisation")
         .order_by("-meeting__start_date", "-meeting__pk")
     )
-    return render(request, "events/person_detail.html", {"person": person, "participations": participations})
+    attended = Meeting.objects.published().filter(
+        pk__in=Participation.objects.filter(person=person).values("meeting_id")
+    )
+    context = {
+        "person": person,
+        "participations": participations,
+        "chart": stacked_year_chart(attended.year_kind_counts()),
+    }
+    return render(request, "events/person_detail.html", context)
 
 
 def topic_index(request):
     topics = Topic.objects.select_related("parent").annotate(
         meeting_count=Count("meetings", filter=Q(meetings__status="published"))
     )
-    return render(request, "events/topic_index.html", {"topics": topics.order_by("name", "pk")})
+    context = {
+        "topics": topics.order_by("name", "pk"),
+        "grid": topic_grid(Meeting.objects.published().topic_year_counts(), limit=30),
+    }
+    return render(request, "events/topic_index.html", context)
 
 
 def topic_detail(request, slug):
@@ -317,6 +343,21 @@ def topic_detail(request, slug):
         "topic": topic,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": year_chart(meetings.year_counts()),
+        "chart": stacked_year_chart(meetings.year_kind_counts()),
+        # Topics over time: this topic and the others its meetings were also about.
+        "grid": topic_grid(meetings.topic_year_counts(), limit=10, first=topic.slug),
     }
     return render(request, "events/topic_detail.html", context)
+
+
+def network(request):
+    """The partner network of the meetings that match the timeline's filters."""
+    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    meetings = meeting_filter.qs
+    context = {
+        "filter": meeting_filter,
+        "notices": meeting_filter.notices,
+        "meeting_count": meetings.count(),
+        "network": partner_network(meetings),
+    }
+    return render(request, "events/network.html", context)

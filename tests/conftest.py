@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
+from .browser import browser  # noqa: F401  (the one Chromium every browser test shares)
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
@@ -11,6 +13,10 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+# One headless Chromium for the whole session, shared by every browser test
+# module: Playwright's sync API allows one running instance per thread.
+from .browser import browser  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

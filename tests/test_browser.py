@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from .browser import WIDTHS, browser, screenshot  # noqa: F401  (browser is a fixture)
+from .browser import WIDTHS, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ def demo_site(live_server):
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811
+def page(browser):
     context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
     page = context.new_page()
     yield page
@@ -87,7 +87,7 @@ def test_keyboard_user_can_skip_to_content_and_reach_filters(page, demo_site):
         "/delegations/",
     ],
 )
-def test_pages_fit_the_screen(browser, demo_site, width, path):  # noqa: F811
+def test_pages_fit_the_screen(browser, demo_site, width, path):
     context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})
     page = context.new_page()
     page.goto(demo_site + path)

@@ -5,15 +5,11 @@ Chromium reports every blocked script, style or image as a
 raise none. Skipped where Chromium is not installed (CI installs it).
 """
 
-import shutil
-
 import pytest
 
 from .factories import make_organisation, make_source
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 COLLECT_VIOLATIONS = """
 window.cspViolations = [];
@@ -26,18 +22,11 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def page():
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        context = browser.new_context()
-        context.add_init_script(COLLECT_VIOLATIONS)
-        page = context.new_page()
-        yield page
-        browser.close()
+def page(browser):
+    context = browser.new_context()
+    context.add_init_script(COLLECT_VIOLATIONS)
+    yield context.new_page()
+    context.close()
 
 
 def violations(page) -> list[str]:

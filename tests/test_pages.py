@@ -231,12 +231,17 @@ def test_index_pages_list_and_count(client, seed):
         "/delegations/?page=-1",
         "/organisations/anama/?page=abc",
         "/topics/joint-training/?page=1000",
-        "/countries/TH/?page=%00",
-        "/people/?q=%00",
+        "/countries/TH/?page=%ff",
+        "/people/?q=%ff%fe",
     ],
 )
 def test_profile_and_index_pages_handle_bad_parameters(client, seed, url):
     assert client.get(url).status_code == 200
+
+
+def test_nul_characters_are_refused_with_400(client, seed):
+    for url in ("/people/?q=%00", "/countries/TH/?page=%00", "/?q=%00%00"):
+        assert client.get(url).status_code == 400, url
 
 
 def add_more_rows(seed, how_many: int) -> None:

@@ -1,0 +1,274 @@
+"""The partner network: which organisations met which, drawn on the server as SVG.
+
+Two queries (MeetingQuerySet.organisation_pairs() and organisation_nodes())
+give the strongest links and their organisations; a small force-directed
+layout in pure Python places them. It is deterministic, so the same result
+always draws the same picture, and cached per process, because the layout is
+the only costly step.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from django.urls import reverse
+
+from .models import Organisation
+
+# The strongest links drawn; beyond these the picture stops being legible.
+NETWORK_LINKS = 60
+MAX_NODES = 45
+# Labels are 13 units high; on a phone, where the drawing is about half size,
+# they are drawn 24 high (see .net-label in site.css) and only the first few fit.
+LABEL_SIZE, PHONE_LABEL_SIZE, PHONE_LABELS = 13, 24, 10
+LABEL_CHARS = 18
+WIDTH, HEIGHT, MARGIN = 800, 600, 40
+
+
+def partner_network(meetings, *, links: int | None = None, focus: Organisation | None = None) -> dict:
+    """The organisations that met each other in ``meetings``, as an SVG-ready graph.
+
+    Node size is the organisation's number of meetings among these, a link's
+    width the number of meetings two organisations shared. Only the
+    ``links`` (NETWORK_LINKS) strongest links are drawn, and fewer if they would bring in
+    more than MAX_NODES organisations; the result says how many there were.
+    """
+    pairs, total = meetings.organisation_pairs(limit=links or NETWORK_LINKS)
+    edges: list[tuple[int, int, int]] = []
+    ids: dict[int, None] = {}
+    capped = False
+    for first, second, shared in pairs:
+        new = {first, second} - ids.keys()
+        if len(ids) + len(new) > MAX_NODES:
+            capped = True
+            continue
+        edges.append((first, second, shared))
+        ids.update(dict.fromkeys(sorted(new)))
+    if not edges:
+        return {"nodes": [], "edges": [], "shown": 0, "total": total, "cut": False, "kinds": []}
+    rows = {row["organisation_id"]: row for row in meetings.organisation_nodes(ids)}
+    order = sorted(rows, key=lambda pk: (-rows[pk]["meetings"], rows[pk]["name"], pk))
+    peak = max(row["meetings"] for row in rows.values())
+    radii = tuple(round(5 + 15 * math.sqrt(rows[pk]["meetings"] / peak), 1) for pk in order)
+    positions = _layout(tuple(order), tuple(edges), radii)
+    kind_labels = dict(Organisation.Kind.choices)
+    nodes = {}
+    for pk, radius in zip(order, radii, strict=True):
+        row = rows[pk]
+        x, y = positions[pk]
+        label = row["acronym"] or row["name"]
+        if len(label) > LABEL_CHARS:
+            # A long name cut short keeps its country, which tells apart
+            # the many "Ministry of Foreign Affairs of ...".
+            label = (
+                label[: LABEL_CHARS - 1].rstrip() + "…" + (f" ({row['country']})" if row["country"] else "")
+            )
+        nodes[pk] = {
+            "pk": pk,
+            "slug": row["slug"],
+            "url": reverse("events:organisation-detail", args=[row["slug"]]),
+            "label": label,
+            "name": row["name"],
+            "meetings": row["meetings"],
+            "kind": row["kind"],
+            "kind_label": kind_labels.get(row["kind"], row["kind"]),
+            "x": x,
+            "y": y,
+            "r": radius,
+            "current": focus is not None and pk == focus.pk,
+        }
+    # The organisation whose page this is gets the first pick of label places.
+    _place_labels([nodes[pk] for pk in sorted(order, key=lambda pk: not nodes[pk]["current"])])
+    strongest, weakest = edges[0][2], edges[-1][2]
+    drawn_edges = []
+    for first, second, shared in edges:
+        a, b = nodes[first], nodes[second]
+        spread = strongest - weakest
+        width = 1.5 + (6.5 * (shared - weakest) / spread if spread else 2)
+        drawn_edges.append(
+            {
+                "first": a,
+                "second": b,
+                "meetings": shared,
+                "width": round(width, 1),
+                "pair_url": reverse("events:organisation-pair", args=[a["slug"], b["slug"]]),
+            }
+        )
+    kinds_present = {node["kind"] for node in nodes.values()}
+    return {
+        # Nodes in reverse rank, so the biggest are drawn last, on top.
+        "nodes": [nodes[pk] for pk in reversed(order)],
+        "ranked": [nodes[pk] for pk in order],
+        "edges": drawn_edges,
+        "shown": len(drawn_edges),
+        "total": total,
+        "cut": len(drawn_edges) < total,
+        "capped": capped,
+        "max_nodes": MAX_NODES,
+        "kinds": [{"kind": k, "label": label} for k, label in kind_labels.items() if k in kinds_present],
+        "view_box": f"0 0 {WIDTH} {HEIGHT}",
+    }
+
+
+@functools.lru_cache(maxsize=128)
+def _layout(
+    order: tuple[int, ...], edges: tuple[tuple[int, int, int], ...], radii: tuple[float, ...]
+) -> dict[int, tuple[float, float]]:
+    """Fruchterman-Reingold, started from a sunflower spiral in ``order`` (busiest in the middle).
+
+    Deterministic: no randomness, so a page always draws the same picture.
+    Shared meetings pull harder (logarithmically), every pair pushes apart,
+    and a weak pull to the centre keeps separate groups on the canvas. Then
+    the layout is stretched to the canvas and overlapping circles nudged apart.
+    """
+    count = len(order)
+    index = {pk: i for i, pk in enumerate(order)}
+    golden = math.pi * (3 - math.sqrt(5))
+    xs = [math.sqrt(i + 0.5) * math.cos(i * golden) for i in range(count)]
+    ys = [math.sqrt(i + 0.5) * math.sin(i * golden) for i in range(count)]
+    strongest = max(shared for _a, _b, shared in edges)
+    springs = [(index[a], index[b], 1 + math.log(shared) / math.log(strongest + 1)) for a, b, shared in edges]
+    iterations = 200
+    temperature = math.sqrt(count)
+    for step in range(iterations):
+        dx = [0.0] * count
+        dy = [0.0] * count
+        for i in range(count):
+            xi, yi = xs[i], ys[i]
+            for j in range(i + 1, count):
+                ex, ey = xi - xs[j], yi - ys[j]
+                force = 1 / (ex * ex + ey * ey or 1e-4)
+                dx[i] += ex * force
+                dy[i] += ey * force
+                dx[j] -= ex * force
+                dy[j] -= ey * force
+        for i, j, strength in springs:
+            ex, ey = xs[i] - xs[j], ys[i] - ys[j]
+            force = math.sqrt(ex * ex + ey * ey) * strength
+            dx[i] -= ex * force
+            dy[i] -= ey * force
+            dx[j] += ex * force
+            dy[j] += ey * force
+        limit = temperature * (1 - step / iterations) + 0.01
+        for i in range(count):
+            dx[i] -= xs[i] * 0.05
+            dy[i] -= ys[i] * 0.05
+            length = math.sqrt(dx[i] * dx[i] + dy[i] * dy[i])
+            if length > limit:
+                dx[i] *= limit / length
+                dy[i] *= limit / length
+            xs[i] += dx[i]
+            ys[i] += dy[i]
+    _fit(xs, ys)
+    _separate(xs, ys, radii)
+    return {pk: (round(x, 1), round(y, 1)) for pk, x, y in zip(order, xs, ys, strict=True)}
+
+
+def _fit(xs: list[float], ys: list[float]) -> None:
+    """Stretch the layout to fill the canvas, leaving a margin for labels."""
+    left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    span_x, span_y = (right - left) or 1, (bottom - top) or 1
+    for i in range(len(xs)):
+        xs[i] = MARGIN + (xs[i] - left) / span_x * (WIDTH - 2 * MARGIN)
+        ys[i] = MARGIN + (ys[i] - top) / span_y * (HEIGHT - 2 * MARGIN)
+
+
+def _separate(xs: list[float], ys: list[float], radii: tuple[float, ...], gap: float = 8) -> None:
+    """Nudge apart circles that overlap on the canvas, keeping them inside it."""
+    count = len(xs)
+    for _ in range(40):
+        moved = False
+        for i in range(count):
+            for j in range(i + 1, count):
+                dx, dy = xs[j] - xs[i], ys[j] - ys[i]
+                distance = math.hypot(dx, dy)
+                room = radii[i] + radii[j] + gap
+                if distance >= room:
+                    continue
+                ux, uy = (dx / distance, dy / distance) if distance else (1.0, 0.0)
+                push = (room - distance) / 2
+                xs[i], ys[i] = xs[i] - ux * push, ys[i] - uy * push
+                xs[j], ys[j] = xs[j] + ux * push, ys[j] + uy * push
+                moved = True
+        for i in range(count):
+            xs[i] = min(max(xs[i], radii[i] + 2), WIDTH - radii[i] - 2)
+            ys[i] = min(max(ys[i], radii[i] + 2), HEIGHT - radii[i] - 2)
+        if not moved:
+            break
+
+
+Box = tuple[float, float, float, float]
+
+
+def _label_box(node: dict, place: str, size: float) -> Box:
+    """(left, top, right, bottom) of a label ``size`` high, ``place``d below, above, right or left."""
+    width, height = _text_width(node["label"], size) + size * 0.3, size
+    x, y, r = node["x"], node["y"], node["r"]
+    if place == "below":
+        return x - width / 2, y + r + 2, x + width / 2, y + r + 2 + height
+    if place == "above":
+        return x - width / 2, y - r - 2 - height, x + width / 2, y - r - 2
+    if place == "right":
+        return x + r + 3, y - height / 2, x + r + 3 + width, y + height / 2
+    return x - r - 3 - width, y - height / 2, x - r - 3, y + height / 2
+
+
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of the width of ``text`` in a sans-serif face ``size`` high."""
+    ems = sum(0.3 if c == " " else 0.7 if c.isupper() or c.isdigit() else 0.55 for c in text)
+    return ems * size
+
+
+def _fits(box: Box, taken: list[Box]) -> bool:
+    inside = box[0] >= 0 and box[2] <= WIDTH and box[1] >= 0 and box[3] <= HEIGHT
+    return inside and not any(
+        box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken
+    )
+
+
+def _place_labels(nodes: list[dict]) -> None:
+    """Give each node a label place that overlaps no other label or circle, or no label at all.
+
+    In the order given (busiest first), so the organisations that matter
+    most keep their names; one without a label still has its name in the
+    tooltip and the table. A second pass at phone size marks the few labels
+    that still fit when drawn about twice as big (``major``).
+    """
+    circles = [(n["x"] - n["r"], n["y"] - n["r"], n["x"] + n["r"], n["y"] + n["r"]) for n in nodes]
+    for size, limit, key in (
+        (LABEL_SIZE, len(nodes), "label_place"),
+        (PHONE_LABEL_SIZE, PHONE_LABELS, "major"),
+    ):
+        taken: list[Box] = []
+        for index, node in enumerate(nodes):
+            others = circles[:index] + circles[index + 1 :]
+            # On a phone a label keeps its wide-screen place, only bigger.
+            places = [node["label_place"]] if key == "major" and node["label_place"] else []
+            places = places if key == "major" else ["below", "above", "right", "left"]
+            node[key] = "" if key == "label_place" else False
+            if len(taken) >= limit:
+                continue
+            for place in places:
+                box = _label_box(node, place, size)
+                if _fits(box, taken + others):
+                    taken.append(box)
+                    node[key] = place if key == "label_place" else True
+                    break
+        if key == "label_place":
+            for node in nodes:
+                if node["label_place"]:
+                    _anchor_label(node)
+
+
+def _anchor_label(node: dict) -> None:
+    """Where the label's text is anchored, so that at any size it grows away from its circle."""
+    x, y, r, place = node["x"], node["y"], node["r"], node["label_place"]
+    node["label_x"], node["label_y"] = {
+        "below": (x, y + r + 2),
+        "above": (x, y - r - 2),
+        "right": (x + r + 3, y),
+        "left": (x - r - 3, y),
+    }[place]
+    node["label_anchor"] = {"right": "start", "left": "end"}.get(place, "middle")
+    node["label_baseline"] = {"below": "hanging", "above": "auto"}.get(place, "central")
