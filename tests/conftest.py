@@ -14,10 +14,6 @@ def empty_cache():
     yield
     cache.clear()
 
-# One headless Chromium for the whole session, shared by every browser test
-# module: Playwright's sync API allows one running instance per thread.
-from .browser import browser  # noqa: F401
-
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from events.models import Meeting, Status
 
-from .browser import WIDTHS, browser, screenshot  # noqa: F401  (browser is a fixture)
+from .browser import WIDTHS, screenshot
 from .conftest import ensure_roles
 from .factories import make_meeting, make_organisation, make_person, make_source
 from .test_intake import VISIT
@@ -32,7 +32,7 @@ def site(live_server, django_user_model):
     return live_server.url
 
 
-def log_in(browser, site, username):  # noqa: F811
+def log_in(browser, site, username):
     context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
     page = context.new_page()
     page.goto(site + "/admin/login/")
@@ -50,7 +50,7 @@ def choose(page, select_id: str, typed: str, shown: str) -> None:
     page.locator(".select2-results__option", has_text=shown).first.click()
 
 
-def test_editor_drafts_from_an_article_and_a_publisher_publishes(browser, site):  # noqa: F811
+def test_editor_drafts_from_an_article_and_a_publisher_publishes(browser, site):
     editor = log_in(browser, site, "eve")
     editor.goto(site + "/admin/events/meeting/")
     editor.get_by_role("link", name="New meeting from an article").click()
@@ -90,7 +90,7 @@ def test_editor_drafts_from_an_article_and_a_publisher_publishes(browser, site):
     publisher.context.close()
 
 
-def test_publisher_is_warned_of_a_duplicate_merges_it_and_the_old_address_redirects(browser, site):  # noqa: F811
+def test_publisher_is_warned_of_a_duplicate_merges_it_and_the_old_address_redirects(browser, site):
     source = make_source(url="https://wire.example.org/first")
     kept = make_meeting(title="ANAMA delegation meets CMAC", slug="kept", country="KH", sources=[source])
     publisher = log_in(browser, site, "pat")
