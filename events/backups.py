@@ -201,14 +201,23 @@ def describe_difference(expected: dict[str, int], found: dict[str, int], verb: s
     return "; ".join(differences)
 
 
+def is_history(model: type[models.Model]) -> bool:
+    """A table of django-simple-history's: earlier versions of the records, backed up with them."""
+    return hasattr(model, "history_id") or model._meta.model_name.startswith("historical")
+
+
 def describe_records(counts: dict[str, int], include_users: bool) -> str:
-    """ "2 organisations, 1 meeting": the records among ``counts``, by model, in words."""
-    described = []
+    """ "2 organisations, 1 meeting and 5 history entries": ``counts`` by model, in words."""
+    described, history = [], 0
     for model in backed_up_models(include_users):
         count = counts.get(model._meta.label_lower, 0)
-        if count:
+        if count and is_history(model):
+            history += count
+        elif count:
             name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
             described.append(f"{count} {name}")
+    if history:
+        described.append(f"{history} history entr{'y' if history == 1 else 'ies'}")
     return ", ".join(described) or "no records"
 
 
@@ -217,7 +226,7 @@ def records_in_the_way(include_users: bool) -> dict[str, int]:
     in_the_way = {}
     for model in backed_up_models(include_users):
         rows = model._default_manager.all()
-        if model._meta.label_lower == "events.topic":
+        if model._meta.label_lower in ("events.topic", "events.historicaltopic"):
             rows = rows.exclude(slug__in=SEEDED_TOPICS)
         if count := rows.count():
             in_the_way[model._meta.label_lower] = count
@@ -247,9 +256,13 @@ def restore(envelope: dict) -> dict[str, int]:
                 f"The database is not empty: it holds {held}. A restore never overwrites or merges "
                 "records: restore into a new database (create it, run `manage.py migrate`, then restore)."
             )
-        apps.get_model("events", "Topic").objects.filter(slug__in=SEEDED_TOPICS).delete()
-
+        seeded = apps.get_model("events", "Topic").objects.filter(slug__in=SEEDED_TOPICS)
+        seeded_ids = list(seeded.values_list("pk", flat=True))
+        seeded.delete()
+        # A restore is not an edit: the file holds the history, and nothing here adds to it.
+        apps.get_model("events", "HistoricalTopic").objects.filter(id__in=seeded_ids).delete()
         for record in serializers.deserialize("python", envelope["records"]):
+            record.object.skip_history_when_saving = True  # also for its many-to-many links
             record.save()
 
         restored = backed_up_models(include_users)

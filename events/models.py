@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import connections, models
-from django.db.models import F, Q
-from django.db.models.functions import ExtractYear
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.db import connections, models, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=120) -> str:
@@ -34,9 +38,41 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_le
     return slug
 
 
+def record_version(record: models.Model, user, *, reason: str = "", created: bool = False) -> None:
+    """Take one history entry of ``record`` now that its relations and rows are saved.
+
+    Whoever saved it with ``skip_history_when_saving`` set (the admin, the
+    article intake) calls this last, so that the entry is a whole version,
+    which restoring brings back with its rows.
+    """
+    if hasattr(record, "skip_history_when_saving"):
+        del record.skip_history_when_saving
+    record._history_user = user
+    if reason:
+        record._change_reason = reason
+    record.save(update_fields=["updated_at"])
+    if created:
+        record.history.filter(pk=record.history.latest().pk).update(history_type="+")
+
+
 class Status(models.TextChoices):
+    """Where a record is in the editors' workflow; only PUBLISHED is public."""
+
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The moves the workflow allows, and who may make each: an editor moves a record
+# between draft and review; publishing and withdrawing need the model's
+# publish_* or withdraw_* permission (see Publishable).
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.IN_REVIEW, Status.PUBLISHED},
+    Status.IN_REVIEW: {Status.DRAFT, Status.PUBLISHED},
+    Status.PUBLISHED: {Status.WITHDRAWN},
+    Status.WITHDRAWN: {Status.DRAFT, Status.PUBLISHED},
+}
 
 
 class DatePrecision(models.TextChoices):
@@ -63,6 +99,98 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+class Publishable(models.Model):
+    """A record that goes draft → in review → published (→ withdrawn).
+
+    The moves are methods so that every path (admin actions, the change form,
+    article intake, imports) obeys the same rules: who may make the move, and
+    that a published record rests on at least one source. The source rule
+    cannot be a database constraint: sources are a many-to-many relation, and
+    a CHECK constraint sees one row only.
+    """
+
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published records are shown to readers. Editors submit drafts for review; "
+        "a publisher publishes them.",
+    )
+    published_at = models.DateTimeField("published at", null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last published it.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    def publication_problems(self) -> list[str]:
+        """Why this record may not be published yet (empty when it may); queries its sources."""
+        if self.pk is None or not self.sources.exists():
+            return [f"A {self._meta.verbose_name} cannot be published without at least one source."]
+        return []
+
+    def can_move_to(self, user, status: str) -> bool:
+        """Whether ``user`` may move this record from its current status to ``status``."""
+        if status == self.status:
+            return True
+        if status not in TRANSITIONS.get(self.status, set()):
+            return False
+        name = self._meta.model_name
+        if status == Status.PUBLISHED:
+            return user.has_perm(f"events.publish_{name}")
+        if status == Status.WITHDRAWN:
+            return user.has_perm(f"events.withdraw_{name}")
+        if self.status == Status.WITHDRAWN:  # reopening a withdrawn record is a publisher's call
+            return user.has_perm(f"events.withdraw_{name}")
+        return user.has_perm(f"events.change_{name}")
+
+    def move_to(self, status: str, user, *, save: bool = True) -> None:
+        """Move to ``status`` as ``user``; raises PermissionDenied or ValidationError."""
+        if status == self.status:
+            return
+        if status not in TRANSITIONS.get(self.status, set()):
+            raise ValidationError(
+                f"A {Status(self.status).label.lower()} {self._meta.verbose_name} cannot become "
+                f"{Status(status).label.lower()}."
+            )
+        if not self.can_move_to(user, status):
+            raise PermissionDenied(
+                f"You may not make a {self._meta.verbose_name} {Status(status).label.lower()}."
+            )
+        if status == Status.PUBLISHED:
+            problems = self.publication_problems()
+            if problems:
+                raise ValidationError(problems)
+            self.published_at, self.published_by = timezone.now(), user
+        self.status = status
+        if save:
+            self._history_user = user
+            self.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+
+    def submit_for_review(self, user) -> None:
+        self.move_to(Status.IN_REVIEW, user)
+
+    def publish(self, user) -> None:
+        self.move_to(Status.PUBLISHED, user)
+
+    def withdraw(self, user) -> None:
+        self.move_to(Status.WITHDRAWN, user)
+
+    def return_to_draft(self, user) -> None:
+        self.move_to(Status.DRAFT, user)
+
+
 def end_not_before_start(prefix: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -85,6 +213,8 @@ class Topic(models.Model):
         blank=True,
         help_text="Words and synonyms that signal this topic in a report, one per line.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -135,6 +265,7 @@ class Organisation(TimeStamped):
     description = models.TextField(blank=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -168,6 +299,8 @@ class OrganisationName(models.Model):
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=OtherNameKind.choices, default=OtherNameKind.ALIAS)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
@@ -184,6 +317,8 @@ class Person(TimeStamped):
     honorific = models.CharField(
         max_length=100, blank=True, help_text="Rank or honorific, e.g. Lieutenant General, Dr."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -203,6 +338,8 @@ class PersonName(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_names")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=OtherNameKind.choices, default=OtherNameKind.ALIAS)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -224,6 +361,8 @@ class Position(models.Model):
     title = models.CharField(max_length=300)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [F("start_date").desc(nulls_last=True), "pk"]
@@ -255,6 +394,8 @@ class Source(TimeStamped):
     accessed_on = models.DateField("date accessed", null=True, blank=True)
     note = models.TextField(blank=True, help_text="What the source reports, in our own words.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = [F("published_on").desc(nulls_last=True), "pk"]
 
@@ -275,7 +416,7 @@ class DelegationQuerySet(models.QuerySet):
         return self.select_related("head").prefetch_related("sending_organisations")
 
 
-class Delegation(TimeStamped):
+class Delegation(Publishable, TimeStamped):
     """One trip: a delegation travelling from one country to one or more others."""
 
     title = models.CharField(max_length=300)
@@ -296,12 +437,16 @@ class Delegation(TimeStamped):
     end_date = models.DateField(null=True, blank=True)
     purpose = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="delegations")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
 
     objects = DelegationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["sending_organisations", "members", "sources"])
 
     class Meta:
         ordering = [F("start_date").desc(nulls_last=True), "title", "pk"]
+        permissions = [
+            ("publish_delegation", "Can publish delegations"),
+            ("withdraw_delegation", "Can withdraw or reopen delegations"),
+        ]
         constraints = [end_not_before_start("delegation")]
         indexes = [
             # Country pages: delegations a country sent.
@@ -353,9 +498,92 @@ class MeetingKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# How far apart two reports of the same meeting may date it, and how many
+# organisations they must share, before the admin asks "is this a duplicate?".
+DUPLICATE_DAYS = 3
+DUPLICATE_SHARED_ORGANISATIONS = 2
+
+
+@dataclass
+class DuplicateCandidate:
+    """Another meeting that is probably the same event, and why we think so."""
+
+    meeting: Meeting
+    reasons: list[str] = field(default_factory=list)
+
+
 class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def likely_duplicates(
+        self,
+        *,
+        start_date: datetime.date | None,
+        end_date: datetime.date | None = None,
+        country: str = "",
+        organisation_ids=(),
+        source_ids=(),
+        source_urls=(),
+        delegation_id: int | None = None,
+        exclude_pk: int | None = None,
+    ) -> list[DuplicateCandidate]:
+        """Meetings that are probably the same event as the one described; three queries at most.
+
+        Takes plain values rather than a saved meeting because the admin asks
+        before anything is saved, from the submitted form and inlines. A
+        meeting is a likely duplicate when it cites one of the same sources;
+        or lies within DUPLICATE_DAYS in the same country and shares at least
+        DUPLICATE_SHARED_ORGANISATIONS organisations; or belongs to the same
+        delegation on the same day. Meetings already merged away are skipped.
+        """
+        others = self.filter(merged_into__isnull=True)
+        if exclude_pk is not None:
+            others = others.exclude(pk=exclude_pk)
+        found: dict[int, DuplicateCandidate] = {}
+
+        def note(meeting: Meeting, reason: str) -> None:
+            found.setdefault(meeting.pk, DuplicateCandidate(meeting)).reasons.append(reason)
+
+        source_match = Q(sources__in=list(source_ids)) | Q(sources__url__in=list(source_urls))
+        if source_ids or source_urls:
+            shared = others.filter(source_match).annotate(
+                shared_url=models.Min("sources__url", filter=source_match)
+            )
+            for meeting in shared.order_by("-start_date", "-pk"):
+                note(meeting, f"cites the same source ({meeting.shared_url})")
+        organisation_ids = set(organisation_ids)
+        if start_date and country and len(organisation_ids) >= DUPLICATE_SHARED_ORGANISATIONS:
+            window = datetime.timedelta(days=DUPLICATE_DAYS)
+            near = (
+                others.filter(country=country)
+                .alias(last_day=Coalesce("end_date", "start_date"))
+                .filter(start_date__lte=(end_date or start_date) + window, last_day__gte=start_date - window)
+                .annotate(
+                    shared=Count(
+                        "organisation_roles__organisation",
+                        filter=Q(organisation_roles__organisation__in=organisation_ids),
+                        distinct=True,
+                    )
+                )
+                .filter(shared__gte=DUPLICATE_SHARED_ORGANISATIONS)
+            )
+            for meeting in near.order_by("-start_date", "-pk"):
+                days = abs((meeting.start_date - start_date).days)
+                apart = "the same day" if days == 0 else f"{days} day{'s' if days > 1 else ''} apart"
+                note(meeting, f"same country, {apart}, {meeting.shared} organisations in common")
+        if start_date and delegation_id:
+            for meeting in others.filter(delegation_id=delegation_id, start_date=start_date):
+                note(meeting, "same delegation on the same day")
+        return list(found.values())
+
+    def redirect_target_for_slug(self, slug: str) -> Meeting | None:
+        """The published meeting a merged meeting's address should redirect to, if any (queries)."""
+        merged = self.filter(slug=slug, merged_into__isnull=False).first()
+        if merged is None:
+            return None
+        target = merged.final_merge_target
+        return target if target.is_published else None
 
     def for_timeline(self):
         """What a timeline row shows: the delegation, organisations and topics, in two extra queries."""
@@ -603,7 +831,7 @@ def search_vector() -> SearchVector:
     return SearchVector("search_document", config="english")
 
 
-class Meeting(TimeStamped):
+class Meeting(Publishable, TimeStamped):
     """A meeting, conference, training or signing: the unit of the timeline."""
 
     title = models.CharField(max_length=300)
@@ -645,7 +873,15 @@ class Meeting(TimeStamped):
     editorial_note = models.TextField(
         blank=True, help_text="Where sources disagree or a fact is uncertain, say so here."
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_meetings",
+        help_text="The meeting this duplicate was merged into; its address redirects there.",
+    )
     search_document = models.TextField(
         blank=True,
         editable=False,
@@ -655,12 +891,24 @@ class Meeting(TimeStamped):
     )
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_document"], m2m_fields=["topics", "sources"])
 
     class Meta:
         ordering = ["-start_date", "-pk"]
+        permissions = [
+            ("publish_meeting", "Can publish meetings"),
+            ("withdraw_meeting", "Can withdraw or reopen meetings"),
+            ("merge_meeting", "Can merge duplicate meetings"),
+        ]
         constraints = [
             end_not_before_start("meeting"),
             models.CheckConstraint(condition=~Q(follow_up_of=F("pk")), name="meeting_not_own_follow_up"),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="meeting_not_merged_into_itself"),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(status=Status.PUBLISHED),
+                name="meeting_merged_not_published",
+                violation_error_message="A meeting merged into another cannot be published.",
+            ),
         ]
         indexes = [
             # The timeline: published meetings, newest first (and its year facet).
@@ -683,10 +931,6 @@ class Meeting(TimeStamped):
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
         if self.delegation_id and self.start_date:
             self.delegation.check_meeting_dates(self)
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
 
     @property
     def possible_dates(self) -> tuple[datetime.date | None, datetime.date]:
@@ -747,6 +991,92 @@ class Meeting(TimeStamped):
             seen.setdefault(link.organisation_id, link.organisation)
         return list(seen.values())
 
+    @property
+    def final_merge_target(self) -> Meeting:
+        """The meeting this one was (perhaps in several steps) merged into; itself if never merged."""
+        meeting, seen = self, {self.pk}
+        while meeting.merged_into_id is not None and meeting.merged_into_id not in seen:
+            seen.add(meeting.merged_into_id)
+            meeting = meeting.merged_into
+        return meeting
+
+    def likely_duplicates(self) -> list[DuplicateCandidate]:
+        """The saved meeting's likely duplicates (see MeetingQuerySet.likely_duplicates)."""
+        return Meeting.objects.likely_duplicates(
+            start_date=self.start_date,
+            end_date=self.end_date,
+            country=self.country.code if self.country else "",
+            organisation_ids=self.organisation_roles.values_list("organisation_id", flat=True),
+            source_ids=list(self.sources.values_list("pk", flat=True)),
+            delegation_id=self.delegation_id,
+            exclude_pk=self.pk,
+        )
+
+    def merge_into(self, target: Meeting, user) -> None:
+        """Fold this duplicate into ``target``, keeping every fact and a trace of each move.
+
+        Participants, organisations, outcomes, topics and sources move to the
+        kept meeting (a row the kept meeting already has is dropped, and its
+        deletion recorded in the history); meetings that followed up this one
+        now follow up the kept one. This meeting stays in the database,
+        withdrawn, pointing at the kept one so that its address redirects.
+        """
+        if not user.has_perm("events.merge_meeting"):
+            raise PermissionDenied("You may not merge meetings.")
+        if target.pk == self.pk:
+            raise ValidationError("A meeting cannot be merged into itself.")
+        if self.merged_into_id is not None:
+            raise ValidationError(f"“{self.title}” was already merged into another meeting.")
+        if target.final_merge_target.pk == self.pk or target.merged_into_id is not None:
+            raise ValidationError(
+                f"“{target.title}” was itself merged away; merge into the meeting it became."
+            )
+        reason = f"Merged “{self.title}” ({self.slug}) into “{target.title}” ({target.slug})"
+        with transaction.atomic():
+            kept_roles = set(target.organisation_roles.values_list("organisation_id", "role"))
+            for link in self.organisation_roles.all():
+                link._history_user, link._change_reason = user, reason
+                if (link.organisation_id, link.role) in kept_roles:
+                    link.delete()
+                else:
+                    link.meeting = target
+                    link.save()
+            kept_people = {
+                (p.person_id or None, " ".join(p.name_as_written.casefold().split()))
+                for p in target.participations.all()
+            }
+            kept_person_ids = {person_id for person_id, _ in kept_people if person_id}
+            kept_names = {name for _, name in kept_people}
+            order = (target.participations.aggregate(last=models.Max("order"))["last"] or 0) + 1
+            for participation in self.participations.all():
+                participation._history_user, participation._change_reason = user, reason
+                name = " ".join(participation.name_as_written.casefold().split())
+                if participation.person_id in kept_person_ids or name in kept_names:
+                    participation.delete()
+                    continue
+                participation.meeting, participation.order = target, order
+                participation.save()
+                order += 1
+            for outcome in self.outcomes.all():
+                outcome._history_user, outcome._change_reason = user, reason
+                outcome.meeting = target
+                outcome.save()
+            target._history_user, target._change_reason = user, reason
+            target.topics.add(*self.topics.all())
+            target.sources.add(*self.sources.all())
+            for follow_up in Meeting.objects.filter(follow_up_of=self):
+                follow_up._history_user, follow_up._change_reason = user, reason
+                follow_up.follow_up_of = None if follow_up.pk == target.pk else target
+                follow_up.save(update_fields=["follow_up_of", "updated_at"])
+            if target.follow_up_of_id is None and self.follow_up_of_id not in (None, target.pk):
+                target.follow_up_of_id = self.follow_up_of_id
+                target.save(update_fields=["follow_up_of", "updated_at"])
+            self._history_user, self._change_reason = user, reason
+            self.status, self.merged_into = Status.WITHDRAWN, target
+            self.save(update_fields=["status", "merged_into", "updated_at"])
+        target.refresh_search_document()
+        self.refresh_search_document()
+
     def build_search_document(self) -> str:
         """Gather every searchable word; queries the meeting's relations."""
         parts: list[str] = [self.title, self.summary, self.city, self.date_as_reported]
@@ -792,6 +1122,8 @@ class MeetingOrganisation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meeting_roles")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     role_order = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role_order", "pk"]
@@ -851,6 +1183,8 @@ class Participation(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.PARTICIPANT)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "pk"]
         constraints = [
@@ -874,6 +1208,8 @@ class Outcome(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     text = models.TextField(help_text="What was agreed, offered or decided, in our own words.")
     parties = models.ManyToManyField(Organisation, blank=True, related_name="outcomes")
+
+    history = HistoricalRecords(m2m_fields=["parties"])
 
     class Meta:
         ordering = ["pk"]

@@ -8,7 +8,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, F, Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django_countries import countries
 from django_countries.fields import Country
@@ -113,7 +113,14 @@ def timeline(request):
 
 
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(Meeting.objects.published().for_detail(), slug=slug)
+    try:
+        meeting = Meeting.objects.published().for_detail().get(slug=slug)
+    except Meeting.DoesNotExist:
+        # A duplicate merged into another meeting: its address moved for good.
+        target = Meeting.objects.redirect_target_for_slug(slug)
+        if target is None:
+            raise Http404("No published meeting has this address.") from None
+        return redirect(target, permanent=True)
     organisation_ids = {link.organisation_id for link in meeting.organisation_roles.all()}
     related = (
         Meeting.objects.published()

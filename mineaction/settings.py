@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_countries",
     "django_filters",
+    "simple_history",
+    "import_export",
     "csp",
     "axes",
     "rest_framework",
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change in the records' history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -254,6 +258,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# CSV import in the admin (django-import-export): importing needs the "add"
+# permission, and an import is one transaction, written whole or not at all.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # How many meetings one page of the timeline shows.
 TIMELINE_PAGE_SIZE = 25

@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
 # One headless Chromium for the whole session, shared by every browser test
@@ -15,9 +18,63 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs a second a user on a busy machine; tests need none of it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor_client(client, django_user_model):
     """A client logged in as a staff superuser."""
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
     client.force_login(user)
+    return client
+
+
+def ensure_roles() -> None:
+    """The Editor and Publisher groups as migration 0004 makes them.
+
+    A transactional test's flush empties every table, groups included; the
+    tests that run after one (browser tests) make them again from the same list.
+    """
+    roles = importlib.import_module("events.migrations.0004_editor_and_publisher_groups")
+    for name, codenames in roles.GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
+        )
+
+
+def staff_in_group(django_user_model, username: str, group: str):
+    """A staff user whose only rights come from a group made by the roles migration."""
+    ensure_roles()
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "a-long-test-password")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return staff_in_group(django_user_model, "eve-editor", "Editor")
+
+
+@pytest.fixture
+def publisher(django_user_model):
+    return staff_in_group(django_user_model, "pat-publisher", "Publisher")
+
+
+@pytest.fixture
+def as_editor(client, editor):
+    """A client logged in as a member of the Editor group."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def as_publisher(client, publisher):
+    """A client logged in as a member of the Publisher group."""
+    client.force_login(publisher)
     return client

@@ -179,7 +179,7 @@ def test_backup_is_a_versioned_envelope_with_counts(tmp_path, capsys):
     assert envelope["format"] == "mineaction-backup"
     assert envelope["version"] == 1
     assert datetime.datetime.fromisoformat(envelope["created"]).tzinfo is not None
-    assert envelope["django_migration"] == "0002_database_rules_and_topics"
+    assert envelope["django_migration"] == "0004_editor_and_publisher_groups"
     assert envelope["includes_users"] is False
     assert envelope["counts"]["events.meeting"] == 2
     assert envelope["counts"]["events.meeting_sources"] == 2
@@ -240,7 +240,7 @@ def rewrite(path, **changes) -> None:
         ({"version": 2}, "is a version 2 backup; this version of the app reads version 1"),
         (
             {"django_migration": "0001_initial"},
-            r"made at events migration 0001_initial, but this database is at 0002",
+            r"made at events migration 0001_initial, but this database is at 0004",
         ),
     ],
 )

@@ -1,0 +1,451 @@
+"""Drafting a meeting from a news article: the reading functions, then the admin page.
+
+The texts here are written for these tests; they exercise what real reports
+do (acronyms in brackets, titles before and after names, ranks, variant and
+transliterated spellings). The seed article itself is read from the shared
+folder when it is there, never copied into the repository.
+"""
+
+import datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from events import intake
+from events.models import DatePrecision, Delegation, Meeting, Organisation, Source, Status, Topic
+
+from .factories import make_organisation, make_person, make_source
+from .forms import form_values
+
+pytestmark = pytest.mark.django_db
+
+SEED_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed-article.txt"
+
+VISIT = """Phnom Penh, 14 March 2024 (Example Wire) - A delegation from the Mine Action Agency of the \
+Republic of Azerbaijan, led by Vuqar Suleymanov, Chairman of the Board of ANAMA, visited the Cambodian \
+Mine Action Center (CMAC) on Tuesday.
+
+Dr. Prum Sofeakmonkul, Deputy Director General of CMAC, briefed the Azerbaijani guests on land release \
+and explosive ordnance risk education. Heng Ratana, the Director General of the Cambodian Mine Action \
+Centre, said the two agencies would hold a joint training course for deminers next year.
+
+Representatives of the Geneva International Centre for Humanitarian Demining (GICHD) and of The Halo \
+Trust (HALO) also attended. Lt Gen Ly Thuch, Senior Minister and First Vice-President of the Cambodian \
+Mine Action and Victim Assistance Authority (CMAA), thanked ANAMA for its technical support and \
+capacity development."""
+
+
+@pytest.fixture
+def known():
+    """Records as the demo data has them, with other spellings where reports use them."""
+    anama = make_organisation(
+        name="Mine Action Agency of the Republic of Azerbaijan", acronym="ANAMA", slug="anama"
+    )
+    anama.other_names.create(name="Azerbaijan National Agency for Mine Action")
+    cmac = make_organisation(name="Cambodian Mine Action Centre", acronym="CMAC", slug="cmac", country="KH")
+    cmac.other_names.create(name="Cambodia Mine Clearance Center")
+    suleymanov = make_person(name="Vugar Suleymanov", slug="vugar-suleymanov")
+    prum = make_person(name="Prum Sophakmonkol", slug="prum-sophakmonkol")
+    prum.other_names.create(name="Prum Sophakmokol")
+    prum.positions.create(title="Deputy Director General", organisation=cmac)
+    return {"anama": anama, "cmac": cmac, "suleymanov": suleymanov, "prum": prum}
+
+
+# --- Reading names -------------------------------------------------------------
+
+
+def test_names_compare_without_case_punctuation_or_spelling_variants():
+    assert intake.normalise("The Thailand Mine-Action CENTER") == intake.normalise(
+        "Thailand Mine Action Centre"
+    )
+    assert intake.normalise("ANAMA’s Board") == "anama board"
+
+
+@pytest.mark.parametrize(
+    ("written", "known", "same"),
+    [
+        ("Prum Sophakmokol", "Prum Sofeakmonkul", True),  # two outlets, one Cambodian official
+        ("Prum Sofeakmonkul", "Prum Sophakmonkol", True),
+        ("Vuqar Suleymanov", "Vugar Suleymanov", True),  # Azerbaijani q for g
+        ("Elchin Amirbeyov", "Elchin Amirbayov", True),
+        ("Rotna But", "Rothna Buth", True),
+        ("Buth Rothna", "Rothna Buth", True),  # family name first
+        ("V. Suleymanov", "Vugar Suleymanov", True),  # an initial
+        ("V. Suleymanov", "Samir Suleymanov", False),
+        ("Heng Ratana", "Heng Sovann", False),
+        ("Rotna But", "Ratana Heng", False),
+        ("Nattavut Sabyeroop", "Vugar Suleymanov", False),
+    ],
+)
+def test_person_names_match_across_transliterations(written, known, same):
+    assert intake.same_person_name(written, known) is same
+
+
+ARMAC = "ASEAN Regional Mine Action Center"
+ANAMA = "Azerbaijan National Agency for Mine Action"
+
+
+@pytest.mark.parametrize(
+    ("words", "acronym", "name"),
+    [
+        (f"the Executive Director of the {ARMAC}", "ARMAC", ARMAC),
+        ("a visit to the Thailand Mine Action Centre", "TMAC", "Thailand Mine Action Centre"),
+        (f"representatives of the {ANAMA}", "ANAMA", ANAMA),
+        ("also attended were The Halo Trust", "HALO", "Halo Trust"),
+    ],
+)
+def test_the_name_an_acronym_in_brackets_abbreviates(words, acronym, name):
+    assert " ".join(intake.name_before_acronym(words.split(), acronym)) == name
+
+
+def test_organisations_are_found_by_name_acronym_and_other_names(known):
+    index = intake.OrganisationIndex(Organisation.objects.prefetch_related("other_names"))
+    text = (
+        "Officials of the Cambodia Mine Clearance Center met the AZERBAIJAN NATIONAL AGENCY FOR MINE ACTION, "
+        "and ANAMA's experts visited a CMAC-UNDP site with the ASEAN Regional Mine Action Center (ARMAC)."
+    )
+    matches, unmatched = intake.find_organisations(text, index, ignore=["Example Wire"])
+    assert {m.organisation.acronym for m in matches} == {"CMAC", "ANAMA"}
+    cmac = next(m for m in matches if m.organisation.acronym == "CMAC")
+    assert set(cmac.mentions) == {"Cambodia Mine Clearance Center", "CMAC"}
+    assert {c.label for c in unmatched} == {"ASEAN Regional Mine Action Center (ARMAC)", "UNDP"}
+
+
+def test_a_small_spelling_difference_in_a_name_still_matches(known):
+    index = intake.OrganisationIndex(Organisation.objects.prefetch_related("other_names"))
+    matches, _ = intake.find_organisations("Staff of the Cambodia Mine Action Center attended.", index)
+    assert [m.organisation for m in matches] == [known["cmac"]]
+
+
+def test_people_are_found_with_the_title_written_next_to_them(known):
+    text = (
+        "ANAMA's Chairman of the Board, Vugar Suleymanov, opened the meeting. "
+        "Lt Gen Ly Thuch, the Senior Minister, spoke next. "
+        "CMAC Director General Heng Ratana thanked the guests. "
+        "Dr. Prum Sofeakmonkul, Deputy Director General of CMAC, presented a report. "
+        "Later V. Suleymanov visited a minefield, and Fatima Latifova reported on it."
+    )
+    people = {p.name: p for p in intake.find_people(text, [known["suleymanov"], known["prum"]])}
+    assert set(people) == {"Vugar Suleymanov", "Ly Thuch", "Heng Ratana", "Prum Sofeakmonkul"}
+    assert people["Vugar Suleymanov"].title == "ANAMA's Chairman of the Board"
+    assert people["Vugar Suleymanov"].person == known["suleymanov"]  # "V. Suleymanov" joined it
+    assert (people["Ly Thuch"].rank, people["Ly Thuch"].title) == ("Lt Gen", "Senior Minister")
+    assert people["Ly Thuch"].title_as_stated == "Lt Gen, Senior Minister"
+    assert people["Heng Ratana"].title == "CMAC Director General"
+    assert people["Prum Sofeakmonkul"].title == "Deputy Director General of CMAC"
+    assert people["Prum Sofeakmonkul"].person == known["prum"]
+
+
+def test_countries_by_name_and_adjective_in_order_of_mention():
+    text = "The Azerbaijani delegation left Thailand for the Republic of Korea, then Cambodia; Thai officials"
+    assert intake.find_countries(text) == ["AZ", "TH", "KR", "KH"]
+    assert intake.sending_country(text) == "AZ"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"),
+    [
+        ("The talks were held on 3-5 May 2023 in Baku.", "2023-05-03", "2023-05-05", DatePrecision.DAY),
+        ("They met on August 20 to plan training.", "2024-08-20", None, DatePrecision.DAY),
+        ("Baku, 22 August 2024 - The officials met on Tuesday.", "2024-08-20", None, DatePrecision.DAY),
+        ("The centre was visited yesterday.", "2024-08-21", None, DatePrecision.DAY),
+        ("Work began in March 2024 and goes on.", "2024-03-01", None, DatePrecision.MONTH),
+        ("A conference is planned for 15 October 2024.", "2024-08-22", None, DatePrecision.ON_OR_BEFORE),
+        ("During the visit, the sides met.", "2024-08-22", None, DatePrecision.ON_OR_BEFORE),
+    ],
+)
+def test_the_meeting_date_from_the_text_or_the_publication(text, start, end, precision):
+    found = intake.find_date(text, datetime.date(2024, 8, 22))  # a Thursday
+    assert str(found.start) == start
+    assert (str(found.end) if found.end else None) == end
+    assert found.precision == precision
+
+
+def test_topics_by_keywords_and_plurals_not_by_organisation_names():
+    topics = Topic.objects.all()
+    text = (
+        "They discussed joint training programs and capacity building, and raised awareness. "
+        "The International Centre for Mine Action Training was mentioned."
+    )
+    found = {
+        m.topic.slug: m
+        for m in intake.find_topics(text, topics, ignore=["International Centre for Mine Action Training"])
+    }
+    assert found["training"].keywords == ["training", "training programme"]  # "programs" too
+    assert found["training"].strong and found["capacity-building"].strong
+    assert not found["advocacy"].strong  # one "awareness" suggests, it does not tag
+    assert "mine-risk-management" not in found  # "mine action" only in the masked name
+
+
+# --- The whole article -----------------------------------------------------------
+
+
+def test_analysis_of_a_visit_report(known):
+    article = intake.Article(
+        url="https://wire.example.org/visit",
+        publisher="Example Wire",
+        published_on=datetime.date(2024, 3, 14),
+        text=VISIT,
+    )
+    result = intake.analyse(article)
+    roles = {m.organisation.acronym: m.role for m in result.organisations}
+    assert roles == {"ANAMA": "delegation", "CMAC": "host"}
+    assert {c.label for c in result.unmatched_organisations} == {
+        "Geneva International Centre for Humanitarian Demining (GICHD)",
+        "Halo Trust (HALO)",
+        "Cambodian Mine Action and Victim Assistance Authority (CMAA)",
+    }
+    people = {p.name: p for p in result.participants}
+    assert set(people) == {"Vuqar Suleymanov", "Prum Sofeakmonkul", "Heng Ratana", "Ly Thuch"}
+    assert people["Vuqar Suleymanov"].person == known["suleymanov"]
+    assert people["Vuqar Suleymanov"].role == "head_of_delegation"
+    assert people["Vuqar Suleymanov"].organisation == known["anama"]
+    assert people["Prum Sofeakmonkul"].person == known["prum"]
+    assert people["Prum Sofeakmonkul"].title_as_stated == "Dr., Deputy Director General of CMAC"
+    assert (people["Heng Ratana"].person, people["Heng Ratana"].role) == (None, "host")
+    assert people["Ly Thuch"].title.startswith("Senior Minister and First Vice-President of the Cambodian")
+    assert (result.meeting_country, result.sending_country) == ("KH", "AZ")
+    assert [c.code for c in result.countries] == ["AZ", "KH"]
+    assert (result.date.start, result.date.precision) == (datetime.date(2024, 3, 12), DatePrecision.DAY)
+    assert {m.topic.slug for m in result.topics} >= {
+        "land-release",
+        "risk-education",
+        "training",
+        "technical-assistance",
+        "capacity-building",
+    }
+    assert (result.kind, result.title) == ("bilateral", "ANAMA delegation meets CMAC")
+
+
+CONFERENCE = """Baku, 24 May (Example Wire). The Second International Conference on Mine Action \
+Innovations took place in Baku on 22-23 May, organised by ANAMA with the financial support of the \
+United Nations Development Programme (UNDP). Cambodian Mine Action Centre Director General Heng Ratana \
+and UNDP Resident Representative Anna Example spoke about new technologies and victim assistance."""
+
+
+def test_analysis_of_a_conference_report(known):
+    make_organisation(
+        name="United Nations Development Programme", acronym="UNDP", slug="undp", kind="un_agency"
+    )
+    article = intake.Article(
+        url="https://wire.example.org/conference",
+        publisher="Example Wire",
+        published_on=datetime.date(2023, 5, 24),
+        text=CONFERENCE,
+    )
+    result = intake.analyse(article)
+    assert (result.kind, result.title) == (
+        "conference",
+        "Second International Conference on Mine Action Innovations",
+    )
+    assert (result.meeting_country, result.city) == ("AZ", "Baku")
+    assert (result.date.start, result.date.end) == (datetime.date(2023, 5, 22), datetime.date(2023, 5, 23))
+    roles = {m.organisation.acronym: m.role for m in result.organisations}
+    assert roles == {"ANAMA": "organiser", "UNDP": "funder", "CMAC": "participant"}
+    titles = {p.name: p.title for p in result.participants}
+    assert titles == {
+        "Heng Ratana": "Cambodian Mine Action Centre Director General",
+        "Anna Example": "UNDP Resident Representative",
+    }
+
+
+# --- The admin page ----------------------------------------------------------------
+
+
+def submit_article(client, **overrides):
+    data = {
+        "url": "https://wire.example.org/visit",
+        "publisher": "Example Wire",
+        "published_on": "2024-03-14",
+        "language": "en",
+        "text": VISIT,
+    }
+    data.update(overrides)
+    return client.post(reverse("admin:events_meeting_from_article"), data)
+
+
+def test_the_meeting_list_links_to_the_article_page(as_editor):
+    page = as_editor.get(reverse("admin:events_meeting_changelist")).content.decode()
+    links = {
+        a.get_text(strip=True): a["href"] for a in BeautifulSoup(page, "html.parser").find_all("a", href=True)
+    }
+    assert links["New meeting from an article"] == reverse("admin:events_meeting_from_article")
+
+
+def test_an_editor_drafts_a_meeting_from_an_article(as_editor, editor, known):
+    response = submit_article(as_editor)
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:events_meeting_change", args=[meeting.pk])
+    assert (meeting.status, meeting.title, meeting.country.code) == (
+        Status.DRAFT,
+        "ANAMA delegation meets CMAC",
+        "KH",
+    )
+    assert meeting.start_date == datetime.date(2024, 3, 12)
+    source = meeting.sources.get()
+    assert (source.url, source.publisher, source.published_on) == (
+        "https://wire.example.org/visit",
+        "Example Wire",
+        datetime.date(2024, 3, 14),
+    )
+    assert {(link.organisation.acronym, link.role) for link in meeting.organisation_roles.all()} == {
+        ("ANAMA", "delegation"),
+        ("CMAC", "host"),
+    }
+    participants = list(
+        meeting.participations.values_list("name_as_written", "person__name", "title_as_stated")
+    )
+    assert participants[0] == ("Vuqar Suleymanov", "Vugar Suleymanov", "Chairman of the Board of ANAMA")
+    assert ("Heng Ratana", None, "Director General of the Cambodian Mine Action Centre") in participants
+    assert {"training", "capacity-building", "technical-assistance"} <= set(
+        meeting.topics.values_list("slug", flat=True)
+    )
+    assert "Heng Ratana" in meeting.search_document
+    assert meeting.history.first().history_user == editor
+    # The visiting delegation is drafted too, linking Azerbaijan to the visit.
+    trip = meeting.delegation
+    assert (trip.status, trip.sending_country.code, [c.code for c in trip.destination_countries]) == (
+        Status.DRAFT,
+        "AZ",
+        ["KH"],
+    )
+    assert trip.head == known["suleymanov"]
+    assert list(trip.sources.all()) == [source]
+
+    # The change form opens with a summary of what was found and what is left.
+    page = as_editor.get(response["Location"])
+    shown = " ".join(str(message) for message in get_messages(page.wsgi_request))
+    assert "Drafted “ANAMA delegation meets CMAC” from the article. Added the article as a source." in shown
+    assert "ANAMA (visiting delegation, as “Mine Action Agency of the Republic of Azerbaijan”)" in shown
+    assert "countries: Azerbaijan, Cambodia" in shown
+    assert "Vuqar Suleymanov = Vugar Suleymanov (Chairman of the Board of ANAMA)" in shown
+
+
+def test_unknown_organisations_are_one_click_from_being_created_and_added(as_editor, known):
+    response = submit_article(as_editor)
+    meeting = Meeting.objects.get()
+    page = as_editor.get(response["Location"])
+    messages = BeautifulSoup(page.content, "html.parser").select(".messagelist li")
+    links = {a.get_text(): a["href"] for li in messages for a in li.find_all("a")}
+    link = links["Halo Trust (HALO)"]
+    assert urlsplit(link).path == reverse("admin:events_organisation_add")
+    assert parse_qs(urlsplit(link).query) == {
+        "name": ["Halo Trust"],
+        "acronym": ["HALO"],
+        "slug": ["halo"],
+        "for_meeting": [str(meeting.pk)],
+    }
+    add_form = as_editor.get(link)
+    data = form_values(add_form.content.decode(), form_id="organisation_form")
+    assert (data["name"], data["acronym"], data["slug"]) == (["Halo Trust"], ["HALO"], ["halo"])
+    data["kind"] = ["ngo"]
+    response = as_editor.post(link, data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:events_meeting_change", args=[meeting.pk])
+    assert meeting.organisation_roles.filter(organisation__acronym="HALO").exists()
+
+
+def test_an_unknown_participant_is_one_click_from_being_a_known_person(as_editor, known):
+    response = submit_article(as_editor)
+    meeting = Meeting.objects.get()
+    page = BeautifulSoup(as_editor.get(response["Location"]).content, "html.parser")
+    link = next(a["href"] for a in page.select(".messagelist a") if a.get_text() == "Heng Ratana")
+    data = form_values(as_editor.get(link).content.decode(), form_id="person_form")
+    assert data["name"] == ["Heng Ratana"]
+    assert as_editor.post(link, data).status_code == 302
+    assert meeting.participations.get(name_as_written="Heng Ratana").person.name == "Heng Ratana"
+
+
+def test_a_known_article_is_found_not_added_again_and_the_duplicate_is_pointed_out(as_editor, known):
+    existing_source = make_source(url="https://wire.example.org/visit/", publisher="Example Wire")
+    first = Meeting.objects.create(
+        title="Earlier record", slug="earlier", start_date=datetime.date(2024, 3, 12)
+    )
+    first.sources.add(existing_source)
+    response = submit_article(as_editor, url="http://www.wire.example.org/visit")
+    assert Source.objects.count() == 1
+    draft = Meeting.objects.exclude(pk=first.pk).get()
+    assert list(draft.sources.all()) == [existing_source]
+    page = as_editor.get(response["Location"])
+    shown = " ".join(str(message) for message in get_messages(page.wsgi_request))
+    assert "Found the article among the sources" in shown
+    assert "This may be a meeting that is already recorded" in shown and "Earlier record" in shown
+
+
+def test_an_existing_trip_is_linked_rather_than_drafted_again(as_editor, known):
+    trip = Delegation.objects.create(
+        title="ANAMA in Cambodia",
+        slug="anama-in-cambodia",
+        sending_country="AZ",
+        start_date=datetime.date(2024, 3, 10),
+        end_date=datetime.date(2024, 3, 15),
+    )
+    submit_article(as_editor)
+    assert Meeting.objects.get().delegation == trip
+    assert Delegation.objects.count() == 1
+
+
+def test_the_article_form_explains_what_is_missing(as_editor):
+    response = submit_article(as_editor, url="not an address", text="")
+    assert response.status_code == 200
+    errors = BeautifulSoup(response.content, "html.parser").select(".errorlist")
+    assert len(errors) == 2
+    assert not Meeting.objects.exists() and not Source.objects.exists()
+
+
+def test_someone_who_may_not_add_meetings_cannot_use_it(client, django_user_model):
+    viewer = django_user_model.objects.create_user("viewer", password="a-long-test-password", is_staff=True)
+    client.force_login(viewer)
+    assert client.get(reverse("admin:events_meeting_from_article")).status_code == 403
+
+
+# --- The seed article, when the shared folder is there -----------------------------
+
+
+@pytest.mark.skipif(not SEED_ARTICLE.exists(), reason=f"the seed article is not at {SEED_ARTICLE}")
+def test_the_seed_article_drafts_the_expected_meeting(as_editor, known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    make_organisation(
+        name="ASEAN Regional Mine Action Center", acronym="ARMAC", slug="armac", country="KH", kind="regional"
+    )
+    make_organisation(
+        name="United Nations Development Programme", acronym="UNDP", slug="undp", country="", kind="un_agency"
+    )
+    make_person(name="Elchin Amirbayov", slug="elchin-amirbayov")
+    response = submit_article(
+        as_editor,
+        url="https://menafn.example.org/azernews-anama-tmac",
+        publisher="AzerNews",
+        republished_by="MENAFN",
+        published_on="2024-08-22",
+        text=SEED_ARTICLE.read_text(encoding="utf-8"),
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert {link.organisation.acronym for link in meeting.organisation_roles.all()} == {
+        "ANAMA",
+        "TMAC",
+        "ARMAC",
+        "UNDP",
+    }
+    assert meeting.country.code == "TH" and meeting.delegation.sending_country.code == "AZ"
+    assert (meeting.start_date, meeting.date_precision) == (
+        datetime.date(2024, 8, 22),
+        DatePrecision.ON_OR_BEFORE,
+    )
+    titles = dict(meeting.participations.values_list("name_as_written", "title_as_stated"))
+    assert titles == {
+        "Elchin Amirbeyov": "Special Representative of the President of the Republic of Azerbaijan",
+        "Nattavut Sabyeroop": "General-Lieutenant, Director General of the Thailand Mine Action Centre",
+        "Vugar Suleymanov": "Chairman of ANAMA's Board",
+        "Rotna But": "Executive Director of the ASEAN Regional Mine Action Center (ARMAC)",
+    }
+    assert {"training", "capacity-building", "technical-assistance"} <= set(
+        meeting.topics.values_list("slug", flat=True)
+    )
+    assert (meeting.kind, meeting.title) == ("bilateral", "ANAMA delegation meets TMAC")
