@@ -397,10 +397,16 @@ def network(request):
     """The partner network of the meetings that match the timeline's filters."""
     meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
     meetings = meeting_filter.qs
+    # Laying out the graph of a large result is costly: keep it until the data changes.
+    meeting_count, graph = cached(
+        "network",
+        meeting_filter.form.cleaned_data,
+        lambda: (meetings.count(), partner_network(meetings)),
+    )
     context = {
         "filter": meeting_filter,
         "notices": meeting_filter.notices,
-        "meeting_count": meetings.count(),
-        "network": partner_network(meetings),
+        "meeting_count": meeting_count,
+        "network": graph,
     }
     return render(request, "events/network.html", context)
