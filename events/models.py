@@ -38,6 +38,15 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_le
     return slug
 
 
+# django-simple-history stores a change's reason in 100 characters (PostgreSQL enforces it).
+CHANGE_REASON_LENGTH = 100
+
+
+def change_reason(text: str) -> str:
+    """``text`` cut to fit the history's reason column."""
+    return text if len(text) <= CHANGE_REASON_LENGTH else text[: CHANGE_REASON_LENGTH - 1] + "…"
+
+
 def record_version(record: models.Model, user, *, reason: str = "", created: bool = False) -> None:
     """Take one history entry of ``record`` now that its relations and rows are saved.
 
@@ -49,7 +58,7 @@ def record_version(record: models.Model, user, *, reason: str = "", created: boo
         del record.skip_history_when_saving
     record._history_user = user
     if reason:
-        record._change_reason = reason
+        record._change_reason = change_reason(reason)
     record.save(update_fields=["updated_at"])
     if created:
         record.history.filter(pk=record.history.latest().pk).update(history_type="+")
@@ -1031,7 +1040,7 @@ class Meeting(Publishable, TimeStamped):
             raise ValidationError(
                 f"“{target.title}” was itself merged away; merge into the meeting it became."
             )
-        reason = f"Merged “{self.title}” ({self.slug}) into “{target.title}” ({target.slug})"
+        reason = change_reason(f"Merged “{self.title}” ({self.slug}) into “{target.title}” ({target.slug})")
         with transaction.atomic():
             kept_roles = set(target.organisation_roles.values_list("organisation_id", "role"))
             for link in self.organisation_roles.all():

@@ -227,6 +227,14 @@ def test_a_merged_meetings_address_leads_to_the_kept_meeting(records, publisher)
     assert Meeting.objects.redirect_target_for_slug(second.slug) is None
 
 
+def test_merging_meetings_with_long_titles_keeps_a_short_reason(records, publisher):
+    kept = make_meeting(title="K" * 200, slug="kept-with-a-long-title")
+    duplicate = make_meeting(title="D" * 200, slug="duplicate-with-a-long-title", status=Status.DRAFT)
+    duplicate.merge_into(kept, publisher)  # PostgreSQL refuses a reason over 100 characters
+    reason = Meeting.history.filter(id=duplicate.pk).first().history_change_reason
+    assert reason.startswith("Merged “DDD") and len(reason) == 100
+
+
 def test_only_publishers_merge(records, editor):
     kept, duplicate = make_meeting(), make_meeting(status=Status.DRAFT)
     with pytest.raises(PermissionDenied):
