@@ -32,7 +32,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 from icalendar import Calendar, Event, vDuration
 
-from .filters import MeetingFilter, filter_query
+from .filters import MeetingFilter
 from .models import DatePrecision, Meeting
 
 SITE_NAME = "Mine Action Cooperation Timeline"
@@ -65,7 +65,7 @@ def feed_title(meeting_filter: MeetingFilter) -> str:
 
 
 def with_query(path: str, meeting_filter: MeetingFilter) -> str:
-    query = filter_query(meeting_filter.data)
+    query = meeting_filter.query_string()
     return f"{path}?{query}" if query else path
 
 

@@ -249,12 +249,15 @@ class MeetingFilter(django_filters.FilterSet):
             chips.append(("q", active["q"], f"“{active['q']}”"))
         return chips
 
+    def query_string(self) -> str:
+        """The filters in force and a chosen sort, URL-encoded: what links to outputs carry.
 
-def filter_query(data) -> str:
-    """The URL-encoded part of ``data`` (a QueryDict) that MeetingFilter reads: no page, no other state."""
-    kept = QueryDict(mutable=True)
-    for key in MeetingFilter.base_filters:
-        values = [value for value in data.getlist(key) if value.strip()]
-        if values:
-            kept.setlist(key, values)
-    return kept.urlencode()
+        Only values that were applied: a link never passes on what the page dropped.
+        """
+        query = QueryDict(mutable=True)
+        for param, value, _ in self.chips():
+            query.appendlist(param, value)
+        sort = self.form.cleaned_data.get("sort") if hasattr(self.form, "cleaned_data") else ""
+        if sort:
+            query["sort"] = sort
+        return query.urlencode()

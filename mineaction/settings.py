@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     # The docs page's script is served from our own static files, not a CDN.
     "REDOC_DIST": "SIDECAR",
+    # Long lists (249 country codes) show their first values and "more".
+    "REDOC_UI_SETTINGS": {"maxDisplayedEnumValues": 8},
     "ENUM_NAME_OVERRIDES": {
         "MeetingKindEnum": "events.models.MeetingKind",
         "OrganisationKindEnum": "events.models.Organisation.Kind",

@@ -140,6 +140,18 @@ def test_the_timeline_links_its_data_with_the_current_filters(client, more_recor
     assert query(heads["text/calendar"]) == filters
 
 
+def test_links_carry_only_the_filters_the_page_applied(client, more_records):
+    response = client.get(
+        "/?country=XX&country=KH&org=nope&year=nineteen&date_from=2030-01-01&date_to=2020-01-01"
+    )
+    assert len(soup(response).select(".notices li")) == 4
+    links = data_links(response)
+    for href in links.values():
+        assert query(href) == {"country": ["KH"]}
+    assert client.get(links["JSON"]).status_code == 200
+    assert query(feed_links(response)["application/atom+xml"]) == {"country": ["KH"]}
+
+
 def test_the_timelines_links_lead_to_what_it_shows(client, more_records):
     response = client.get("/?org=cmac")
     shown = set(meeting_titles(response))

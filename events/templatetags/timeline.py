@@ -3,8 +3,6 @@
 from django import template
 from django.http import QueryDict
 
-from ..filters import filter_query
-
 register = template.Library()
 
 # Parameters that take one value: choosing a new one replaces the old.
@@ -47,15 +45,15 @@ def without_query(context, *keys: str) -> str:
     return _encode(query)
 
 
-@register.simple_tag(takes_context=True)
-def filters_query(context, **filters) -> str:
+@register.simple_tag
+def filters_query(meeting_filter=None, **filters) -> str:
     """The timeline filters that data links carry, URL-encoded, without "?".
 
-    With no arguments: the current request's (only what MeetingFilter reads, so never
-    ``page``). With arguments such as ``org=organisation.slug``: just those, for a profile.
+    Given the timeline's MeetingFilter: the filters it applied (never ``page``, never a
+    value it dropped). Given keywords such as ``org=organisation.slug``: just those.
     """
-    if not filters:
-        return filter_query(context["request"].GET)
+    if meeting_filter is not None:
+        return meeting_filter.query_string()
     query = QueryDict(mutable=True)
     for key, value in filters.items():
         query[key] = value

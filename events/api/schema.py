@@ -1,0 +1,105 @@
+"""What the OpenAPI schema says that it cannot infer: error bodies and the meetings list's filters."""
+
+from __future__ import annotations
+
+from django_countries import countries
+from drf_spectacular.extensions import OpenApiFilterExtension
+from drf_spectacular.plumbing import build_parameter_type
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+
+from ..filters import MAX_QUERY_LENGTH, MAX_VALUES, YEARS, MeetingFilter
+from ..models import MeetingKind
+
+ERRORS_SCHEMA = {
+    "type": "object",
+    "description": "The problems with the request, by parameter.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"country": ["“XX” is not a valid country value."]},
+}
+NOT_FOUND = OpenApiResponse(
+    {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+    description="No such record, or no such page.",
+)
+BAD_REQUEST = OpenApiResponse(ERRORS_SCHEMA, description="A parameter is not valid; the body names it.")
+LIST_ERRORS = {400: BAD_REQUEST, 404: NOT_FOUND}
+
+SLUG_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$", "maxLength": 100}
+
+
+def repeatable(items: dict) -> dict:
+    return {"type": "array", "items": items, "maxItems": MAX_VALUES}
+
+
+# Every MeetingFilter parameter as the schema documents it: (schema, description).
+MEETING_FILTER_DOCS = {
+    "country": (
+        repeatable({"type": "string", "enum": sorted(dict(countries))}),
+        "ISO 3166-1 alpha-2 code: meetings held in the country or with an organisation or delegation "
+        "from it. Repeat for several (any of them).",
+    ),
+    "org": (
+        repeatable(SLUG_SCHEMA),
+        "An organisation's slug: meetings it took part in. Repeat for several (any of them).",
+    ),
+    "topic": (
+        repeatable(SLUG_SCHEMA),
+        "A topic's slug: meetings about it. Repeat for several (any of them).",
+    ),
+    "kind": (
+        repeatable({"type": "string", "enum": MeetingKind.values}),
+        "The kind of meeting. Repeat for several (any of them).",
+    ),
+    "date_from": ({"type": "string", "format": "date"}, "Meetings that began on or after this day."),
+    "date_to": ({"type": "string", "format": "date"}, "Meetings that began on or before this day."),
+    "year": (
+        {"type": "integer", "minimum": YEARS.start, "maximum": YEARS.stop - 1},
+        "Meetings that began in this year.",
+    ),
+    "q": (
+        {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        "Words to search for in the meeting, its organisations (and their other names), people, topics "
+        "and place.",
+    ),
+    "sort": (
+        {"type": "string", "enum": ["newest", "oldest", "relevance"]},
+        "`newest` (the default) or `oldest` start date first, or `relevance` to `q`.",
+    ),
+}
+
+
+class MeetingFilterExtension(OpenApiFilterExtension):
+    """Documents the meetings list's parameters from MEETING_FILTER_DOCS.
+
+    django-filter's own introspection guesses types from model fields, which the
+    timeline's method filters do not have.
+    """
+
+    target_class = "events.api.views.MeetingFilterBackend"
+    priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        undocumented = set(MeetingFilter.base_filters) - set(MEETING_FILTER_DOCS)
+        assert not undocumented, f"Document these MeetingFilter parameters in the API: {undocumented}"
+        return [
+            build_parameter_type(
+                name=name,
+                schema=schema,
+                location=OpenApiParameter.QUERY,
+                description=description,
+                explode=True if schema["type"] == "array" else None,
+                style="form" if schema["type"] == "array" else None,
+            )
+            for name, (schema, description) in MEETING_FILTER_DOCS.items()
+        ]
+
+
+def list_and_detail(noun: str, plural: str, serializer):
+    return extend_schema_view(
+        list=extend_schema(summary=f"All {plural}", responses={200: serializer(many=True), **LIST_ERRORS}),
+        retrieve=extend_schema(summary=f"One {noun}", responses={200: serializer, 404: NOT_FOUND}),
+    )
+
+
+CODE_PARAMETER = OpenApiParameter(
+    "code", {"type": "string", "pattern": "^[A-Za-z]{2}$"}, OpenApiParameter.PATH, description="ISO code."
+)

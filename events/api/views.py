@@ -1,0 +1,212 @@
+"""The API's views: pagination, the strict filter backend, and a read-only viewset per record."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404
+from django_countries import countries
+from django_countries.fields import Country
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularRedocView
+from rest_framework import viewsets
+from rest_framework.decorators import api_view, schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from ..filters import MeetingFilter
+from ..models import Delegation, Meeting, Organisation, Participation, Person, Position, Status, Topic
+from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
+from .serializers import (
+    CountrySerializer,
+    DelegationSerializer,
+    MeetingSerializer,
+    OrganisationSerializer,
+    PersonSerializer,
+    TopicSerializer,
+)
+
+
+class Pagination(PageNumberPagination):
+    """Pages of 50 by default; ``page_size`` from 1 to 200. A malformed page is a 400, a missing one a 404."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError({"page_size": [f"Use a whole number from 1 to {self.max_page_size}."]})
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError({"page": ["Use a whole number from 1."]})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {"page": {"minimum": 1}, "page_size": {"minimum": 1, "maximum": self.max_page_size}}
+        for parameter in parameters:
+            parameter["schema"].update(bounds[parameter["name"]])
+        return parameters
+
+
+class MeetingFilterBackend(DjangoFilterBackend):
+    """The timeline's FilterSet, strictly: any bad parameter is a 400 that names it.
+
+    Valid parameters give exactly the timeline's set, in the order ``sort`` chooses.
+    Only the list is filtered: a meeting's own URL does not depend on filters.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if view.action != "list":
+            return queryset
+        meeting_filter = self.get_filterset(request, queryset, view)
+        meetings = meeting_filter.qs
+        if meeting_filter.problems:
+            raise ValidationError(meeting_filter.problems)
+        return meeting_filter.ordered(meetings)
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    pagination_class = Pagination
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published meetings, filtered like the timeline",
+        responses={200: MeetingSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One published meeting", responses={200: MeetingSerializer, 404: NOT_FOUND}
+    ),
+)
+class MeetingViewSet(ReadOnlyViewSet):
+    queryset = Meeting.objects.published().for_api()
+    serializer_class = MeetingSerializer
+    filter_backends = [MeetingFilterBackend]
+    filterset_class = MeetingFilter
+
+
+def published_meetings():
+    return Meeting.objects.published().defer("search_document", "editorial_note", "summary")
+
+
+@list_and_detail("published delegation", "published delegations, newest first", DelegationSerializer)
+class DelegationViewSet(ReadOnlyViewSet):
+    queryset = (
+        Delegation.objects.published()
+        .select_related("head")
+        .prefetch_related(
+            Prefetch("sending_organisations", queryset=Organisation.objects.order_by("name", "pk")),
+            "members",
+            "sources",
+            Prefetch("meetings", queryset=published_meetings().order_by("start_date", "pk")),
+        )
+        .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
+    )
+    serializer_class = DelegationSerializer
+
+
+@list_and_detail("organisation", "organisations, by name", OrganisationSerializer)
+class OrganisationViewSet(ReadOnlyViewSet):
+    queryset = (
+        Organisation.objects.for_index()
+        .prefetch_related("other_names")
+        .annotate(
+            meeting_count=Count(
+                "meeting_roles__meeting", filter=Q(meeting_roles__meeting__status="published"), distinct=True
+            )
+        )
+        .order_by("name", "pk")
+    )
+    serializer_class = OrganisationSerializer
+
+
+@list_and_detail("person", "people, by name", PersonSerializer)
+class PersonViewSet(ReadOnlyViewSet):
+    queryset = Person.objects.prefetch_related(
+        "other_names",
+        Prefetch("positions", queryset=Position.objects.select_related("organisation")),
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.filter(meeting__status=Status.PUBLISHED)
+            .select_related("meeting", "organisation")
+            .defer("meeting__search_document", "meeting__editorial_note", "meeting__summary")
+            .order_by("-meeting__start_date", "-meeting__pk", "pk"),
+        ),
+    ).order_by("name", "pk")
+    serializer_class = PersonSerializer
+
+
+@list_and_detail("topic", "topics, by name", TopicSerializer)
+class TopicViewSet(ReadOnlyViewSet):
+    queryset = (
+        Topic.objects.select_related("parent")
+        .annotate(meeting_count=Count("meetings", filter=Q(meetings__status="published")))
+        .order_by("name", "pk")
+    )
+    serializer_class = TopicSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Countries with published meetings or recorded organisations, by name",
+        responses={200: CountrySerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One country",
+        parameters=[CODE_PARAMETER],
+        responses={200: CountrySerializer, 404: NOT_FOUND},
+    ),
+)
+class CountryViewSet(viewsets.GenericViewSet):
+    """Countries are not records but codes; their counts come from two grouped queries."""
+
+    serializer_class = CountrySerializer
+    pagination_class = Pagination
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z]{2}"
+
+    def list(self, request):
+        meetings = dict(Meeting.objects.published().country_counts())
+        based = dict(
+            Organisation.objects.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by()
+        )
+        rows = [
+            {"code": code, "meeting_count": meetings.get(code, 0), "organisation_count": based.get(code, 0)}
+            for code in sorted(set(meetings) | set(based), key=lambda code: (Country(code).name, code))
+        ]
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, code: str):
+        code = code.upper()
+        if code not in dict(countries):
+            raise Http404("No such country.")
+        row = {
+            "code": code,
+            "meeting_count": Meeting.objects.published().involving_countries([code]).count(),
+            "organisation_count": Organisation.objects.filter(country=code).count(),
+        }
+        return Response(self.get_serializer(row).data)
+
+
+@api_view(["GET"])
+@schema(None)
+def not_found(request, path: str = ""):
+    """Any other address under /api/ is a JSON 404, as the schema promises, not the site's HTML page."""
+    raise NotFound()
+
+
+class DocsView(SpectacularRedocView):
+    """The API's reference, rendered by Redoc from our own static files."""
+
+    template_name = "events/api_docs.html"
