@@ -840,6 +840,27 @@ def search_vector() -> SearchVector:
     return SearchVector("search_document", config="english")
 
 
+def describe_date(start: datetime.date, end: datetime.date | None, precision: str) -> str:
+    """A date as precisely as it is known: "August 2024", "3–5 May 2023", "On or before 2 June 2021"."""
+    day = f"{start.day} {start:%B %Y}"
+    match precision:
+        case DatePrecision.YEAR:
+            return f"{start.year}"
+        case DatePrecision.MONTH:
+            return f"{start:%B %Y}"
+        case DatePrecision.WEEK:
+            return f"Week of {day}"
+        case DatePrecision.ON_OR_BEFORE:
+            return f"On or before {day}"
+    if not end or end == start:
+        return day
+    if (end.year, end.month) == (start.year, start.month):
+        return f"{start.day}–{end.day} {end:%B %Y}"
+    if end.year == start.year:
+        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+    return f"{day} – {end.day} {end:%B %Y}"
+
+
 class Meeting(Publishable, TimeStamped):
     """A meeting, conference, training or signing: the unit of the timeline."""
 
@@ -958,24 +979,7 @@ class Meeting(Publishable, TimeStamped):
     @property
     def date_display(self) -> str:
         """The date as precisely as it is known: "August 2024", "3–5 May 2023"."""
-        start, end = self.start_date, self.end_date
-        day = f"{start.day} {start:%B %Y}"
-        match self.date_precision:
-            case DatePrecision.YEAR:
-                return f"{start.year}"
-            case DatePrecision.MONTH:
-                return f"{start:%B %Y}"
-            case DatePrecision.WEEK:
-                return f"Week of {day}"
-            case DatePrecision.ON_OR_BEFORE:
-                return f"On or before {day}"
-        if not end or end == start:
-            return day
-        if (end.year, end.month) == (start.year, start.month):
-            return f"{start.day}–{end.day} {end:%B %Y}"
-        if end.year == start.year:
-            return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
-        return f"{day} – {end.day} {end:%B %Y}"
+        return describe_date(self.start_date, self.end_date, self.date_precision)
 
     @property
     def place_display(self) -> str:
