@@ -10,6 +10,7 @@ write was committing is filed under the old version and never served after.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -19,6 +20,8 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import has_vary_header
 
 VERSION_KEY = "events:data-version"
 T = TypeVar("T")
@@ -48,6 +51,39 @@ def cached(name: str, parts, compute: Callable[[], T]) -> T:
         result = compute()
         cache.set(key, result)
     return result
+
+
+def public_page(view):
+    """Serve the view's page from the cache until the data changes.
+
+    Readers' pages are the same for everyone who asks for the same address:
+    they show no user, session, message or CSRF token. So a whole page is kept
+    under the data version and its absolute URL, and every write retires it
+    with everything else. Only complete 200 responses that set no cookie and
+    do not vary by cookie are kept; anything else is answered afresh.
+    """
+
+    @functools.wraps(view)
+    def serve(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        address = hashlib.sha1(request.build_absolute_uri().encode()).hexdigest()
+        key = f"events:page:{data_version()}:{address}"
+        kept = cache.get(key)
+        if kept is not None:
+            content, content_type = kept
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not has_vary_header(response, "Cookie")
+        ):
+            cache.set(key, (response.content, response["Content-Type"]))
+        return response
+
+    return serve
 
 
 def _on_write(sender, **kwargs) -> None:

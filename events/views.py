@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django_countries import countries
 from django_countries.fields import Country
 
-from .cache import cached
+from .cache import cached, public_page
 from .facets import facets_for, stacked_year_chart, topic_grid
 from .filters import MeetingFilter
 from .geo import choropleth, route_map
@@ -89,6 +89,7 @@ def paginate(request, queryset, per_page: int | None = None, count: int | None =
     return page, notice
 
 
+@public_page
 def timeline(request):
     meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
     meetings = meeting_filter.qs
@@ -112,6 +113,7 @@ def timeline(request):
     return render(request, "events/timeline.html", context)
 
 
+@public_page
 def meeting_detail(request, slug):
     try:
         meeting = Meeting.objects.published().for_detail().get(slug=slug)
@@ -141,6 +143,7 @@ def meeting_detail(request, slug):
     return render(request, "events/meeting_detail.html", context)
 
 
+@public_page
 def delegation_index(request):
     delegations = (
         Delegation.objects.published()
@@ -154,6 +157,7 @@ def delegation_index(request):
     )
 
 
+@public_page
 def delegation_detail(request, slug):
     delegation = get_object_or_404(
         Delegation.objects.published()
@@ -166,6 +170,7 @@ def delegation_detail(request, slug):
     return render(request, "events/delegation_detail.html", context)
 
 
+@public_page
 def organisation_index(request):
     organisations = Organisation.objects.for_index().annotate(
         meeting_count=Count(
@@ -205,6 +210,7 @@ def organisation_index(request):
     return render(request, "events/organisation_index.html", context)
 
 
+@public_page
 def organisation_detail(request, slug):
     organisation = get_object_or_404(
         Organisation.objects.select_related("parent").prefetch_related("other_names", "children"), slug=slug
@@ -244,6 +250,7 @@ def organisation_detail(request, slug):
     return render(request, "events/organisation_detail.html", context)
 
 
+@public_page
 def organisation_pair(request, slug, other):
     first = get_object_or_404(Organisation, slug=slug)
     second = get_object_or_404(Organisation, slug=other)
@@ -268,6 +275,7 @@ def country_or_404(code: str) -> Country:
     return Country(code)
 
 
+@public_page
 def country_index(request):
     """Every country with meetings or organisations; the timeline's filters narrow the meetings."""
     meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
@@ -290,6 +298,7 @@ def country_index(request):
     return render(request, "events/country_index.html", context)
 
 
+@public_page
 def country_detail(request, code):
     country = country_or_404(code)
     published = Meeting.objects.published()
@@ -314,6 +323,7 @@ def country_detail(request, code):
     return render(request, "events/country_detail.html", context)
 
 
+@public_page
 def country_pair(request, code, other):
     first, second = country_or_404(code), country_or_404(other)
     if first == second:
@@ -332,6 +342,7 @@ def country_pair(request, code, other):
     return render(request, "events/country_pair.html", context)
 
 
+@public_page
 def person_index(request):
     people = Person.objects.annotate(
         meeting_count=Count(
@@ -347,6 +358,7 @@ def person_index(request):
     )
 
 
+@public_page
 def person_detail(request, slug):
     person = get_object_or_404(
         Person.objects.prefetch_related("other_names", "positions__organisation"), slug=slug
@@ -367,6 +379,7 @@ def person_detail(request, slug):
     return render(request, "events/person_detail.html", context)
 
 
+@public_page
 def topic_index(request):
     topics = Topic.objects.select_related("parent").annotate(
         meeting_count=Count("meetings", filter=Q(meetings__status="published"))
@@ -378,6 +391,7 @@ def topic_index(request):
     return render(request, "events/topic_index.html", context)
 
 
+@public_page
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent").prefetch_related("children"), slug=slug)
     meetings = Meeting.objects.published().about_topics([topic])
@@ -393,6 +407,7 @@ def topic_detail(request, slug):
     return render(request, "events/topic_detail.html", context)
 
 
+@public_page
 def network(request):
     """The partner network of the meetings that match the timeline's filters."""
     meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())

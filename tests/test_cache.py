@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from events.cache import VERSION_KEY, cached, data_version
+from events.models import Status
 
 from .factories import make_meeting, make_organisation, make_topic
 
@@ -55,3 +56,48 @@ def test_writes_outside_the_app_leave_the_cache_alone(django_user_model):
     before = data_version()
     django_user_model.objects.create_user("reader")
     assert cache.get(VERSION_KEY) == before
+
+
+def test_a_page_is_served_whole_until_the_data_changes(client, django_assert_num_queries):
+    meeting = make_meeting(title="Survey training in Battambang")
+    first = client.get(meeting.get_absolute_url())
+    with django_assert_num_queries(0):
+        again = client.get(meeting.get_absolute_url())
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    # The security headers come from the middleware, so a kept page has them too.
+    assert again["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in again
+
+    meeting.title = "Survey and clearance training in Battambang"
+    meeting.save()
+    assert b"Survey and clearance training" in client.get(meeting.get_absolute_url()).content
+    assert b"Survey and clearance training" in client.get("/").content
+
+
+def test_a_missing_page_is_not_kept(client):
+    meeting = make_meeting(title="Not yet published", status=Status.DRAFT)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    meeting.status = Status.PUBLISHED
+    meeting.save()
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_pages_for_different_hosts_are_kept_apart(client, settings):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    make_meeting(title="Host test meeting")
+    one = client.get("/", HTTP_HOST="one.example")
+    two = client.get("/", HTTP_HOST="two.example")
+    assert b"one.example" in one.content
+    assert b"two.example" in two.content
+
+
+def test_an_unpublished_meeting_leaves_every_kept_page(client):
+    meeting = make_meeting(title="Briefly public meeting")
+    assert b"Briefly public meeting" in client.get("/").content
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+    meeting.status = Status.WITHDRAWN
+    meeting.save()
+    assert b"Briefly public meeting" not in client.get("/").content
+    assert client.get(meeting.get_absolute_url()).status_code == 404
