@@ -135,27 +135,22 @@ def first_request_ms(url: str) -> float:
 
 
 class Server:
-    """gunicorn with production settings on loopback."""
+    """gunicorn with production settings and configuration on loopback."""
 
     def __init__(self, env: dict, port: int, workers: int = 2):
         self.env, self.port, self.workers = env, port, workers
 
     def __enter__(self):
+        # The production configuration file, on this port with this many workers.
         self.process = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "mineaction.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--log-level",
-                "warning",
-            ],
+            [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
             cwd=ROOT,
-            env=self.env,
+            env={
+                **self.env,
+                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                "GUNICORN_WORKERS": str(self.workers),
+            },
+            stdout=subprocess.DEVNULL,  # the access log: one line per request
         )
         for _ in range(100):
             try:

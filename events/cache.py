@@ -54,13 +54,15 @@ def cached(name: str, parts, compute: Callable[[], T]) -> T:
 
 
 def public_page(view):
-    """Serve the view's page from the cache until the data changes.
+    """Serve the view's response from the cache until the data changes.
 
-    Readers' pages are the same for everyone who asks for the same address:
-    they show no user, session, message or CSRF token. So a whole page is kept
-    under the data version and its absolute URL, and every write retires it
-    with everything else. Only complete 200 responses that set no cookie and
-    do not vary by cookie are kept; anything else is answered afresh.
+    Readers' pages, API answers and feeds are the same for everyone who asks
+    for the same address: they show no user, session, message or CSRF token.
+    So a whole response (body and the view's own headers) is kept under the
+    data version and its absolute URL, and every write retires it with
+    everything else. Only complete 200 responses that set no cookie and do not
+    vary by cookie are kept; anything else is answered afresh. The middleware
+    still runs on every request, so security headers are always current.
     """
 
     @functools.wraps(view)
@@ -71,8 +73,8 @@ def public_page(view):
         key = f"events:page:{data_version()}:{address}"
         kept = cache.get(key)
         if kept is not None:
-            content, content_type = kept
-            return HttpResponse(content, content_type=content_type)
+            content, headers = kept
+            return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
         if (
             response.status_code == 200
@@ -80,7 +82,9 @@ def public_page(view):
             and not response.cookies
             and not has_vary_header(response, "Cookie")
         ):
-            cache.set(key, (response.content, response["Content-Type"]))
+            if not getattr(response, "is_rendered", True):
+                response.render()  # a REST framework or template response
+            cache.set(key, (response.content, dict(response.headers)))
         return response
 
     return serve

@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import api, exports, feeds, views
+from .cache import public_page
 
 app_name = "events"
 
@@ -31,6 +32,6 @@ urlpatterns = [
     path("export/meetings.csv", exports.meetings_csv, name="export-meetings-csv"),
     path("export/organisations.csv", exports.organisations_csv, name="export-organisations-csv"),
     # Data out: feeds to subscribe to.
-    path("feeds/meetings.atom", feeds.MeetingsAtomFeed(), name="feed-meetings-atom"),
+    path("feeds/meetings.atom", public_page(feeds.MeetingsAtomFeed()), name="feed-meetings-atom"),
     path("feeds/meetings.ics", feeds.meetings_ics, name="feed-meetings-ics"),
 ]

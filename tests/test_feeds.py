@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import icalendar
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from events.models import Meeting
@@ -93,7 +94,9 @@ def test_atom_follows_the_filters_and_says_so(client, records):
 
 def test_atom_entry_ids_survive_a_new_title_and_slug(client, records):
     before = entries(read_atom(client.get("/feeds/meetings.atom")))[2]
-    Meeting.objects.filter(slug="border-talks").update(title="Renamed", slug="renamed")
+    meeting = Meeting.objects.get(slug="border-talks")
+    meeting.title, meeting.slug = "Renamed", "renamed"
+    meeting.save()
     after = entries(read_atom(client.get("/feeds/meetings.atom")))[2]
     assert after["title"] == "Renamed" and after["id"] == before["id"]
 
@@ -197,7 +200,8 @@ def test_ics_holds_every_matching_meeting(client, records):
 
 def test_feed_queries_do_not_grow_with_rows(client, records, django_assert_num_queries):
     for url, expected in (("/feeds/meetings.atom?org=anama", 4), ("/feeds/meetings.ics?org=anama", 3)):
-        response = client.get(url)
+        # Counted as computed afresh, not as kept (a kept feed runs none).
+        cache.clear()
         with django_assert_num_queries(expected):
             response = client.get(url)
             if response.streaming:
@@ -205,6 +209,7 @@ def test_feed_queries_do_not_grow_with_rows(client, records, django_assert_num_q
     for _ in range(10):
         make_meeting(organisations=[records["anama"]], topics=[records["training"]])
     for url, expected in (("/feeds/meetings.atom?org=anama", 4), ("/feeds/meetings.ics?org=anama", 3)):
+        cache.clear()
         with django_assert_num_queries(expected):
             response = client.get(url)
             if response.streaming:

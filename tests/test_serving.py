@@ -37,9 +37,21 @@ def test_gunicorn_defaults_to_loopback_and_logs_requests_to_stdout(monkeypatch):
 
 def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     config = load_config(
-        monkeypatch, GUNICORN_BIND="0.0.0.0:9000", GUNICORN_WORKERS="3", GUNICORN_TIMEOUT="60"
+        monkeypatch,
+        GUNICORN_BIND="0.0.0.0:9000",
+        GUNICORN_WORKERS="3",
+        GUNICORN_TIMEOUT="60",
+        GUNICORN_MAX_REQUESTS="5000",
     )
     assert (config["bind"], config["workers"], config["timeout"]) == ("0.0.0.0:9000", 3, 60)
+    assert (config["max_requests"], config["max_requests_jitter"]) == (5000, 500)
+
+
+def test_workers_are_forked_from_a_preloaded_application(monkeypatch):
+    config = load_config(monkeypatch)
+    # A replaced worker must not import Django again: that took a second under load.
+    assert config["preload_app"] is True
+    assert config["max_requests"] == 10000
 
 
 def test_gunicorn_refuses_a_worker_count_that_is_not_a_number(monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django_countries import countries
 from django_countries.fields import Country
 from django_filters.rest_framework import DjangoFilterBackend
@@ -15,6 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from ..cache import public_page
 from ..filters import MeetingFilter
 from ..models import Delegation, Meeting, Organisation, Participation, Person, Position, Status, Topic
 from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
@@ -74,6 +76,7 @@ class MeetingFilterBackend(DjangoFilterBackend):
         return meeting_filter.ordered(meetings)
 
 
+@method_decorator(public_page, name="dispatch")
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     pagination_class = Pagination
@@ -167,6 +170,7 @@ class TopicViewSet(ReadOnlyViewSet):
         responses={200: CountrySerializer, 404: NOT_FOUND},
     ),
 )
+@method_decorator(public_page, name="dispatch")
 class CountryViewSet(viewsets.GenericViewSet):
     """Countries are not records but codes; their counts come from two grouped queries."""
 
