@@ -32,7 +32,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
-from django.db.models import BooleanField, Count, Expression, F, Max, Min
+from django.contrib.postgres.aggregates import StringAgg
+from django.db import connection
+from django.db.models import BooleanField, Case, CharField, Count, Expression, F, Max, Min, Value, When
+from django.db.models.functions import Concat
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -159,38 +162,75 @@ def grouped(rows: Iterable[tuple], label: Callable[..., str] | None = None) -> d
     return groups
 
 
-def meeting_lists(ids: list[int]) -> dict[str, dict[int, list[str]]]:
-    """The list columns of these meetings, each as {meeting id: items}; one query per column."""
-    roles = dict(MeetingOrganisation.Role.choices)
-    outcome_kinds = dict(Outcome.Kind.choices)
+def choice_label(field: str, choices, lower: bool = False) -> Case:
+    """The display label of a choices field, as SQL."""
+    return Case(
+        *[When(**{field: value}, then=Value(label.lower() if lower else label)) for value, label in choices],
+        default=F(field),
+        output_field=CharField(),
+    )
+
+
+def joined_per_meeting(rows, item, order_by: tuple) -> dict[int, str]:
+    """{meeting id: its ``item`` values in ``order_by`` order, joined}, for rows with a meeting_id.
+
+    PostgreSQL joins them itself (STRING_AGG), which ships one row per meeting
+    instead of one per item; SQLite's GROUP_CONCAT cannot order its items, so
+    there they are joined here.
+    """
+    rows = rows.order_by()
+    if connection.vendor == "postgresql":
+        return dict(
+            rows.values("meeting_id")
+            .annotate(items=StringAgg(item, LIST_SEPARATOR, order_by=order_by))
+            .values_list("meeting_id", "items")
+        )
+    groups: dict[int, list[str]] = defaultdict(list)
+    for meeting_id, text in rows.annotate(item=item).order_by(*order_by).values_list("meeting_id", "item"):
+        groups[meeting_id].append(text)
+    return {meeting_id: LIST_SEPARATOR.join(items) for meeting_id, items in groups.items()}
+
+
+def meeting_lists(ids: list[int]) -> dict[str, dict[int, str]]:
+    """The list columns of these meetings, each as {meeting id: its items joined}; one query per column."""
+    in_chunk = OneOf("meeting_id", ids)
     return {
-        "organisations": grouped(
-            MeetingOrganisation.objects.filter(OneOf("meeting_id", ids))
-            .order_by("role_order", "organisation__name", "pk")
-            .values_list("meeting_id", "organisation__name", "role"),
-            lambda name, role: f"{name} ({roles[role].lower()})",
+        "organisations": joined_per_meeting(
+            MeetingOrganisation.objects.filter(in_chunk),
+            Concat(
+                "organisation__name",
+                Value(" ("),
+                choice_label("role", MeetingOrganisation.Role.choices, lower=True),
+                Value(")"),
+                output_field=CharField(),
+            ),
+            order_by=("role_order", "organisation__name", "pk"),
         ),
-        "participants": grouped(
-            Participation.objects.filter(OneOf("meeting_id", ids))
-            .order_by("order", "pk")
-            .values_list("meeting_id", "name_as_written", "title_as_stated"),
-            lambda name, title: f"{name} ({title})" if title else name,
+        "participants": joined_per_meeting(
+            Participation.objects.filter(in_chunk),
+            Case(
+                When(title_as_stated="", then=F("name_as_written")),
+                default=Concat(
+                    "name_as_written", Value(" ("), "title_as_stated", Value(")"), output_field=CharField()
+                ),
+                output_field=CharField(),
+            ),
+            order_by=("order", "pk"),
         ),
-        "topics": grouped(
-            Meeting.topics.through.objects.filter(OneOf("meeting_id", ids))
-            .order_by("topic__name", "topic_id")
-            .values_list("meeting_id", "topic__name"),
+        "topics": joined_per_meeting(
+            Meeting.topics.through.objects.filter(in_chunk),
+            F("topic__name"),
+            order_by=("topic__name", "topic_id"),
         ),
-        "outcomes": grouped(
-            Outcome.objects.filter(OneOf("meeting_id", ids))
-            .order_by("pk")
-            .values_list("meeting_id", "kind", "text"),
-            lambda kind, text: f"{outcome_kinds[kind]}: {text}",
+        "outcomes": joined_per_meeting(
+            Outcome.objects.filter(in_chunk),
+            Concat(choice_label("kind", Outcome.Kind.choices), Value(": "), "text", output_field=CharField()),
+            order_by=("pk",),
         ),
-        "sources": grouped(
-            Meeting.sources.through.objects.filter(OneOf("meeting_id", ids))
-            .order_by(F("source__published_on").desc(nulls_last=True), "source_id")
-            .values_list("meeting_id", "source__url"),
+        "sources": joined_per_meeting(
+            Meeting.sources.through.objects.filter(in_chunk),
+            F("source__url"),
+            order_by=(F("source__published_on").desc(nulls_last=True), "source_id"),
         ),
     }
 
@@ -296,13 +336,13 @@ def meeting_rows(meetings, site: str) -> Iterator[list]:
                 country_names.get(country, ""),
                 city,
                 delegation_title if delegation_status == Status.PUBLISHED else "",
-                joined(organisations.get(pk, ())),
-                joined(participants.get(pk, ())),
-                joined(topics.get(pk, ())),
+                organisations.get(pk, ""),
+                participants.get(pk, ""),
+                topics.get(pk, ""),
                 summary,
-                joined(outcomes.get(pk, ())),
+                outcomes.get(pk, ""),
                 editorial_note,
-                joined(sources.get(pk, ())),
+                sources.get(pk, ""),
                 f"{url_prefix}{slug}/",
                 updated_at.isoformat(timespec="seconds"),
             ]
