@@ -22,11 +22,13 @@ throughput, latency and errors by kind of request, writes the same as JSON to
 bench/results/loadtest-<database>.json, and exits non-zero on any error or
 lost write.
 
-It is safe on a database that holds real records: it only adds the demo data
-that is missing (``load_demo_data`` never overwrites), and it only creates and
-changes draft meetings of its own, titled "Load test …", which readers never
-see. It logs in as the staff account ``loadtest-editor``, given a fresh random
-password for the run and left without a usable password afterwards.
+It never changes or deletes a record it did not create: ``load_demo_data``
+only adds what is missing, and the editor only creates and changes draft
+meetings of its own, titled "Load test …", which readers never see. It logs
+in as the superuser ``loadtest-editor``, given a fresh random password for the
+run and left without a usable one afterwards. Still, it adds the demo data's
+published meetings and its drafts: give it a database of its own, never
+production's.
 
     python bench/loadtest.py --duration 60 --readers 4
 """
@@ -42,6 +44,7 @@ import random
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -437,7 +440,10 @@ class Editor:
         fields = set_field(fields, "password", self.password)
         body = urllib.parse.urlencode(fields)
         answer = self.browser.request("admin login", "POST", "/admin/login/?next=/admin/", body, expect=302)
-        return answer is not None and answer.location == "/admin/"
+        if answer is not None and answer.location != "/admin/":
+            self.browser.stats.record("admin login", 0.0, f"login redirected to {answer.location}")
+            return False
+        return answer is not None
 
     def new_meeting(self, fields: list[tuple[str, str]], number: int) -> list[tuple[str, str]]:
         """The add form's ``fields`` filled in for new meeting ``number``: unique title and slug, a
@@ -725,40 +731,19 @@ def print_report(report: dict) -> None:
     print(f"errors: {total['errors']}, lost writes: {writes['lost_writes']}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
-    parser.add_argument("--readers", type=int, default=4, help="reader threads (default 4)")
-    parser.add_argument("--editors", type=int, default=1, help="editor threads (default 1)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--port", type=int, default=8124)
-    parser.add_argument("--seed", type=int, default=1, help="seed of the readers' and editors' choices")
-    args = parser.parse_args()
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        # As gunicorn binds: connections closed by the last run may linger on the port.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url:
-        for path in BENCH.glob(f"{DEFAULT_DATABASE.name}*"):  # the file and its -wal, -shm, -journal
-            path.unlink()
-        database_url = f"sqlite:///{DEFAULT_DATABASE}"
-    vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
-    cache_url = os.environ.get("DJANGO_CACHE_URL", "redis://127.0.0.1:6379/2")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mineaction.settings",
-        "DATABASE_URL": database_url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE": "0",  # plain HTTP on loopback
-        # Both workers share one cache, so a save in one makes the other's cached results stale.
-        "DJANGO_CACHE_URL": cache_url,
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        "GUNICORN_WORKERS": str(args.workers),
-    }
-    password, catalogue, editing = prepare(env)
 
+def run_load(args, env: dict, vendor: str, password: str, catalogue: Catalogue, editing: dict):
+    """Serve, and run the readers and editors until the deadline; then stop the server."""
     run = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
     stats = Stats()
     editors = [
@@ -781,8 +766,49 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-    writes = verify([editor.log for editor in editors])
-    lock_editor_account()
+    return stats, [editor.log for editor in editors], elapsed, server_log
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
+    parser.add_argument("--readers", type=int, default=4, help="reader threads (default 4)")
+    parser.add_argument("--editors", type=int, default=1, help="editor threads (default 1)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--port", type=int, default=8124)
+    parser.add_argument("--seed", type=int, default=1, help="seed of the readers' and editors' choices")
+    args = parser.parse_args()
+    if not port_is_free(args.port):
+        sys.exit(f"Port {args.port} is in use: choose another with --port.")
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url:
+        for path in BENCH.glob(f"{DEFAULT_DATABASE.name}*"):  # the file and its -wal, -shm, -journal
+            path.unlink()
+        database_url = f"sqlite:///{DEFAULT_DATABASE}"
+    vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    cache_url = os.environ.get("DJANGO_CACHE_URL", "redis://127.0.0.1:6379/2")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mineaction.settings",
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE": "0",  # plain HTTP on loopback
+        # Both workers share one cache, so a save in one makes the other's cached results stale.
+        "DJANGO_CACHE_URL": cache_url,
+        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+        "GUNICORN_WORKERS": str(args.workers),
+    }
+    password, catalogue, editing = prepare(env)
+    try:
+        stats, logs, elapsed, server_log = run_load(args, env, vendor, password, catalogue, editing)
+        writes = verify(logs)
+    finally:
+        lock_editor_account()
 
     categories = summarise(stats, elapsed)
     requests = sum(row["requests"] for row in categories)
@@ -810,7 +836,11 @@ def main() -> None:
     print_report(report)
     print(f"Written to {path.relative_to(ROOT)}; gunicorn's log in {report['server_log']}")
     failed = (
-        errors or writes["lost_writes"] or writes["history_mismatches"] or writes["creations_without_an_id"]
+        errors
+        or writes["lost_writes"]
+        or writes["history_mismatches"]
+        or writes["creations_without_an_id"]
+        or (args.editors and not writes["saves_acknowledged"])
     )
     sys.exit(1 if failed else 0)
 
