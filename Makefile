@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Local development runs with debug on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format migrate demo admin-user serve clean bench
+.PHONY: run test lint format migrate demo admin-user serve clean bench loadtest
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -70,3 +70,10 @@ DURATION ?= 10
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION)
+
+LOAD_DURATION ?= 60
+READERS ?= 4
+## Load-test the production stack: READERS reader threads and an editor saving meetings for
+## LOAD_DURATION seconds; fails on any error or lost write (DATABASE_URL chooses the database)
+loadtest: $(VENV)/.installed
+	$(BIN)/python bench/loadtest.py --duration $(LOAD_DURATION) --readers $(READERS)

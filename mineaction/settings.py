@@ -123,6 +123,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers share the file. A transaction takes the write lock when it
+    # begins, waiting up to 20 s for it: one that began by reading and then wrote could otherwise
+    # fail at once with "database is locked" while another held the lock (seen with
+    # `bench/loadtest.py --editors 3`). WAL lets readers carry on while a write commits.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
 
 
 def cache_from_url(url: str) -> dict:
