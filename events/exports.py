@@ -30,10 +30,11 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, Case, CharField, Count, Expression, F, Max, Min, Value, When
 from django.db.models.functions import Concat
 from django.http import StreamingHttpResponse
@@ -296,13 +297,39 @@ MEETING_FORMATTED_COLUMNS = (
 )
 
 
+def with_lists(chunks: Iterable[list]) -> Iterator[tuple[list, dict[str, dict[int, str]]]]:
+    """Each chunk of meeting rows (id first) with its list columns.
+
+    Reading the lists is mostly waiting for the database, so a helper thread,
+    on its own connection, reads the next chunk's lists while this one is
+    written out. Inside a transaction another connection could not see what
+    it holds (so in tests), and there the lists are read in turn.
+    """
+    if connection.in_atomic_block:
+        for chunk in chunks:
+            yield chunk, meeting_lists([row[0] for row in chunk])
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-lists") as reader:
+        try:
+            waiting = None
+            for chunk in chunks:
+                lists = reader.submit(meeting_lists, [row[0] for row in chunk])
+                if waiting:
+                    yield waiting[0], waiting[1].result()
+                waiting = (chunk, lists)
+            if waiting:
+                yield waiting[0], waiting[1].result()
+        finally:
+            # The helper thread's connection is its own: close it there.
+            reader.submit(connections.close_all)
+
+
 def meeting_rows(meetings, site: str) -> Iterator[list]:
     """One row of MEETING_COLUMNS per meeting, chunk by chunk."""
     country_names = dict(countries)
     # Every meeting's address is this prefix, its slug and a slash (tested against reverse()).
     url_prefix = site + reverse("events:meeting-detail", args=["-"])[:-2]
-    for chunk in in_chunks(meetings.values_list(*MEETING_FIELDS)):
-        lists = meeting_lists([row[0] for row in chunk])
+    for chunk, lists in with_lists(in_chunks(meetings.values_list(*MEETING_FIELDS))):
         organisations, participants, topics, outcomes, sources = (
             lists[column] for column in ("organisations", "participants", "topics", "outcomes", "sources")
         )

@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import re
+import threading
 import tracemalloc
 
 import pytest
@@ -239,3 +240,30 @@ def test_memory_stays_flat_however_many_rows(client):
     assert (small_rows, large_rows) == (2 * exports.CHUNK_SIZE, 8 * exports.CHUNK_SIZE)
     # Four times the rows, about the same memory: one chunk at a time, never the whole set.
     assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_helper_thread_reads_the_next_chunks_lists_and_rows_stay_matched(client, monkeypatch):
+    """Outside a transaction the lists are read ahead by a helper thread; no row gets another's lists."""
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    readers: list[str] = []
+    read_lists = exports.meeting_lists
+
+    def spy(ids):
+        readers.append(threading.current_thread().name)
+        return read_lists(ids)
+
+    monkeypatch.setattr(exports, "meeting_lists", spy)
+    for number in range(7):
+        make_meeting(
+            title=f"Chunked meeting {number}",
+            start_date=datetime.date(2020, 1, 1 + number),
+            organisations=[make_organisation(name=f"Host number {number}")],
+        )
+    rows = read_csv(client.get("/export/meetings.csv"))
+    assert len(rows) == 7
+    for row in rows:
+        number = row["title"].rsplit(" ", 1)[1]
+        assert row["organisations"] == f"Host number {number} (participant)"
+    assert len(readers) == 4  # 7 meetings in chunks of 2
+    assert all(name.startswith("export-lists") for name in readers)
