@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils.cache import has_vary_header
 
@@ -90,13 +90,60 @@ def public_page(view):
     return serve
 
 
-def _on_write(sender, **kwargs) -> None:
-    if sender._meta.app_label == "events":
-        # Now, for readers inside this transaction; again on commit, for everyone else.
-        data_changed()
-        transaction.on_commit(data_changed)
+def _meeting_id(instance) -> int | None:
+    """The meeting a record is, or is part of; None for any other record."""
+    from .models import Meeting
+
+    if isinstance(instance, Meeting):
+        return instance.pk
+    return getattr(instance, "meeting_id", None)
+
+
+def _remember_publication(sender, instance, raw=False, **kwargs) -> None:
+    from .models import Meeting, Status
+
+    if sender is Meeting and not raw:
+        instance._was_published = bool(
+            instance.pk and Meeting.objects.filter(pk=instance.pk, status=Status.PUBLISHED).exists()
+        )
+
+
+def readers_can_see(sender, instance) -> bool:
+    """Whether a write to ``instance`` can change anything a reader is shown.
+
+    Editors spend most of their saves on drafts; those (a meeting that is not
+    and was not published, and its organisations, participants, outcomes,
+    topics and sources) leave the kept pages alone. So do history records.
+    Any other write may show somewhere, so it counts.
+    """
+    from .models import Meeting, Status
+
+    if getattr(sender, "instance_type", None) is not None:  # django-simple-history's records
+        return False
+    if sender is Meeting:
+        return instance.status == Status.PUBLISHED or getattr(instance, "_was_published", True)
+    meeting_id = _meeting_id(instance)
+    if meeting_id is None:
+        return True
+    return Meeting.objects.filter(pk=meeting_id, status=Status.PUBLISHED).exists()
+
+
+def _on_write(sender, instance=None, **kwargs) -> None:
+    if sender._meta.app_label != "events":
+        return
+    # A many-to-many change is sent by the link table; what matters is the record changed.
+    changed = type(instance) if kwargs.get("action") else sender
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
+    # A restore (raw) writes many records: no lookup per record, it simply counts.
+    if instance is not None and not kwargs.get("raw") and not readers_can_see(changed, instance):
+        return
+    # Now, for readers inside this transaction; again on commit, for everyone else.
+    data_changed()
+    transaction.on_commit(data_changed)
 
 
 def connect_signals() -> None:
+    pre_save.connect(_remember_publication, dispatch_uid="events-cache-pre-save")
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_write, dispatch_uid=f"events-cache-{signal!r}")

@@ -101,3 +101,58 @@ def test_an_unpublished_meeting_leaves_every_kept_page(client):
     meeting.save()
     assert b"Briefly public meeting" not in client.get("/").content
     assert client.get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_work_on_drafts_leaves_kept_pages_alone():
+    draft = make_meeting(title="Draft in progress", status=Status.DRAFT)
+    topic, organisation = make_topic(), make_organisation()
+    before = data_version()
+    draft.summary = "Still being written."
+    draft.save()
+    draft.topics.add(topic)
+    draft.organisation_roles.create(organisation=organisation, role="host")
+    draft.participations.create(name_as_written="A. Person")
+    draft.outcomes.create(kind="other", text="Nothing yet.")
+    draft.status = Status.IN_REVIEW
+    draft.save()
+    draft.delete()
+    assert data_version() == before
+
+
+def test_publishing_a_draft_retires_kept_pages():
+    draft = make_meeting(status=Status.DRAFT)
+    before = data_version()
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert data_version() != before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda meeting, topic, organisation: setattr(meeting, "status", Status.WITHDRAWN) or meeting.save(),
+        lambda meeting, topic, organisation: meeting.topics.add(topic),
+        lambda meeting, topic, organisation: meeting.participations.create(name_as_written="B. Person"),
+        lambda meeting, topic, organisation: meeting.organisation_roles.create(
+            organisation=organisation, role="host"
+        ),
+        lambda meeting, topic, organisation: meeting.outcomes.create(kind="other", text="Agreed."),
+        lambda meeting, topic, organisation: meeting.delete(),
+    ],
+)
+def test_any_change_to_a_published_meeting_retires_kept_pages(change):
+    meeting, topic, organisation = make_meeting(), make_topic(), make_organisation()
+    before = data_version()
+    change(meeting, topic, organisation)
+    assert data_version() != before
+
+
+def test_a_page_shows_a_meeting_the_moment_it_is_published(client):
+    draft = make_meeting(title="Awaiting publication", status=Status.DRAFT)
+    assert b"Awaiting publication" not in client.get("/").content
+    draft.summary = "Edited while a draft."
+    draft.save()
+    assert b"Awaiting publication" not in client.get("/").content
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert b"Awaiting publication" in client.get("/").content
