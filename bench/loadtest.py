@@ -22,13 +22,17 @@ throughput, latency and errors by kind of request, writes the same as JSON to
 bench/results/loadtest-<database>.json, and exits non-zero on any error or
 lost write.
 
+Each meeting the editor creates is published (with a demo source), so every
+save changes what readers are shown; right after each acknowledged save the
+meeting's public page is read without the editor's cookies and must show the
+change (a stale page counts as an error).
+
 It never changes or deletes a record it did not create: ``load_demo_data``
-only adds what is missing, and the editor only creates and changes draft
-meetings of its own, titled "Load test …", which readers never see. It logs
+only adds what is missing, and the editor only creates and changes meetings
+of its own, titled "Load test …". It logs
 in as the superuser ``loadtest-editor``, given a fresh random password for the
-run and left without a usable one afterwards. Still, it adds the demo data's
-published meetings and its drafts: give it a database of its own, never
-production's.
+run and left without a usable one afterwards. Still, it adds the demo data and
+publishes its own meetings: give it a database of its own, never production's.
 
     python bench/loadtest.py --duration 60 --readers 4
 """
@@ -417,13 +421,25 @@ class EditorLog:
     slugs: dict[int, str] = field(default_factory=dict)
     unplaced: list[str] = field(default_factory=list)  # creations whose meeting id never came back
     duplicate_confirmations: int = 0
+    stale_reads: int = 0  # public pages that did not yet show an acknowledged save
 
 
 class Editor:
     """An editor in the admin: logs in, creates meetings through the add form, changes their summaries."""
 
-    def __init__(self, number: int, browser: Browser, password: str, data: dict, run: str, seed: int):
+    def __init__(
+        self,
+        number: int,
+        browser: Browser,
+        password: str,
+        data: dict,
+        run: str,
+        seed: int,
+        reader: Browser | None = None,
+    ):
         self.number, self.browser, self.password, self.data, self.run = number, browser, password, data, run
+        # A reader without the editor's cookies, as the public sees the site.
+        self.reader = reader or Browser(browser.port, browser.stats)
         self.rng = random.Random(seed)
         self.log = EditorLog()
         self.created = 0
@@ -466,6 +482,9 @@ class Editor:
             ("organisation_roles-1-role", "participant"),
             ("participations-0-name_as_written", f"Load Tester {self.number}-{number}"),
             ("participations-0-title_as_stated", "Tester"),
+            # Published, so that every save changes what readers are shown.
+            ("sources", rng.choice(data["sources"])),
+            ("status", "published"),
         ]:
             fields = set_field(fields, name, value)
         return fields
@@ -500,6 +519,7 @@ class Editor:
         self.log.saves[pk] = [Save(marker, acknowledged=True)]
         self.log.slugs[pk] = slug
         self.browser.request("admin page", "GET", answer.location)  # as a browser follows the redirect
+        self.check_public_page(slug, marker)
 
     def edit(self) -> None:
         pk = self.rng.choice(list(self.log.saves))
@@ -522,6 +542,22 @@ class Editor:
             return
         self.browser.stats.record("admin save", answer.seconds)
         self.browser.request("admin page", "GET", MEETING_ADMIN)
+        self.check_public_page(self.log.slugs[pk], marker)
+
+    def check_public_page(self, slug: str, marker: str) -> None:
+        """Right after a save is acknowledged, the meeting's public page must show it: no stale page."""
+        path = f"/meetings/{slug}/"
+        answer = self.reader.send("GET", path)
+        if isinstance(answer, str):
+            self.reader.stats.record("read after save", 0.0, answer)
+            return
+        error = None
+        if answer.status != 200:
+            error = f"GET {path}: {describe(answer)}, expected 200"
+        elif marker not in answer.text:
+            error = f"GET {path}: a stale page, without “{marker}”"
+            self.log.stale_reads += 1
+        self.reader.stats.record("read after save", answer.seconds, error)
 
     def work(self, deadline: float) -> None:
         if not self.login():
@@ -576,6 +612,7 @@ def verify(logs: list[EditorLog]) -> dict:
         "history_mismatches": history_mismatches,
         "creations_without_an_id": sum(len(log.unplaced) for log in logs),
         "duplicate_confirmations": sum(log.duplicate_confirmations for log in logs),
+        "stale_reads": sum(log.stale_reads for log in logs),
         "problems": problems[:50],
     }
 
@@ -601,7 +638,7 @@ def prepare(env: dict) -> tuple[str, Catalogue, dict]:
     from django.db import connection
 
     from events.cache import data_changed
-    from events.models import Organisation, Topic
+    from events.models import Organisation, Source, Topic
 
     # The shared cache may hold results for another database: start from a new data version.
     data_changed()
@@ -617,6 +654,7 @@ def prepare(env: dict) -> tuple[str, Catalogue, dict]:
         "countries": catalogue.countries,
         "organisations": [str(pk) for pk in Organisation.objects.values_list("pk", flat=True)],
         "topics": [str(pk) for pk in Topic.objects.values_list("pk", flat=True)],
+        "sources": [str(pk) for pk in Source.objects.values_list("pk", flat=True)],
     }
     connection.close()
     return password, catalogue, editing
@@ -728,7 +766,10 @@ def print_report(report: dict) -> None:
     print(f"gunicorn log: {len(report['server_log_errors'])} error lines")
     for line in report["server_log_errors"][:10]:
         print(f"  {line}")
-    print(f"errors: {total['errors']}, lost writes: {writes['lost_writes']}")
+    print(
+        f"errors: {total['errors']}, lost writes: {writes['lost_writes']}, "
+        f"stale pages after a save: {writes['stale_reads']}"
+    )
 
 
 def port_is_free(port: int) -> bool:

@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from events.models import Meeting
 
-from .factories import make_organisation, make_topic
+from .factories import make_organisation, make_source, make_topic
 
 SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "loadtest.py"
 
@@ -97,9 +98,12 @@ def test_the_editor_creates_and_changes_meetings_and_every_save_is_verified(clie
         "countries": ["TH"],
         "organisations": [str(make_organisation().pk), str(make_organisation().pk)],
         "topics": [str(make_topic().pk)],
+        "sources": [str(make_source().pk)],
     }
     browser = ClientBrowser(client)
-    editor = loadtest.Editor(1, browser, "a-long-test-password", data, run="test", seed=7)
+    reader = ClientBrowser(Client())
+    reader.stats = browser.stats
+    editor = loadtest.Editor(1, browser, "a-long-test-password", data, run="test", seed=7, reader=reader)
 
     assert editor.login()
     editor.create()
@@ -119,7 +123,9 @@ def test_the_editor_creates_and_changes_meetings_and_every_save_is_verified(clie
     assert [str(o.pk) for o in meeting.organisations.order_by("pk")] == data["organisations"]
     assert meeting.participations.get().name_as_written == "Load Tester 1-1"
     assert list(meeting.topics.values_list("pk", flat=True)) == [int(data["topics"][0])]
-    assert meeting.status == "draft"
+    assert meeting.status == "published"
+    # Each acknowledged save was read back from the public page at once, with no stale page.
+    assert browser.stats.categories["read after save"].requests == 7
     assert meeting.summary == editor.log.saves[first][-1].marker
     assert loadtest.verify([editor.log]) == {
         "meetings_created": 2,
@@ -129,8 +135,26 @@ def test_the_editor_creates_and_changes_meetings_and_every_save_is_verified(clie
         "history_mismatches": 0,
         "creations_without_an_id": 0,
         "duplicate_confirmations": 1,
+        "stale_reads": 0,
         "problems": [],
     }
+
+
+class StaleBrowser(ClientBrowser):
+    """A server that keeps answering with the page as it was."""
+
+    def send(self, method, path, body=None):
+        return loadtest.Answer(200, "", "<p>The summary before the save.</p>", 0.0)
+
+
+def test_a_public_page_that_does_not_show_a_save_counts_as_stale():
+    browser = StaleBrowser(None)
+    editor = loadtest.Editor(1, browser, "", {}, run="test", seed=1, reader=browser)
+    editor.check_public_page("some-meeting", "Saved by the load test, save 2.")
+    assert editor.log.stale_reads == 1
+    assert browser.stats.categories["read after save"].errors == [
+        "GET /meetings/some-meeting/: a stale page, without “Saved by the load test, save 2.”"
+    ]
 
 
 @pytest.mark.django_db
