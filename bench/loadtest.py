@@ -741,15 +741,15 @@ def print_report(report: dict) -> None:
         f"{report['editors']} editor(s), {report['gunicorn_workers']} gunicorn workers, "
         f"cache {report['cache']}"
     )
-    print(f"{'category':<11} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+    print(f"{'category':<15} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
     for row in report["categories"]:
         print(
-            f"{row['category']:<11} {row['requests']:>9} {row['requests_per_second']:>8.1f} "
+            f"{row['category']:<15} {row['requests']:>9} {row['requests_per_second']:>8.1f} "
             f"{row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['errors']:>7}"
         )
     total = report["total"]
     print(
-        f"{'total':<11} {total['requests']:>9} {total['requests_per_second']:>8.1f} {'':>8} {'':>8} "
+        f"{'total':<15} {total['requests']:>9} {total['requests_per_second']:>8.1f} {'':>8} {'':>8} "
         f"{total['errors']:>7}"
     )
     for row in report["categories"]:
