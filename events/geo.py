@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django_countries.fields import Country
 
 from .facets import shade_of, shade_scale
@@ -57,6 +59,29 @@ def _bounds() -> dict[str, tuple[float, float, float, float]]:
         if xs:
             bounds[code] = (min(xs), min(ys), max(xs), max(ys))
     return bounds
+
+
+@functools.cache
+def country_name(code: str) -> str:
+    return Country(code).name
+
+
+@functools.cache
+def _plain_land(code: str) -> SafeString:
+    """A country without meetings as plain grey land: the same markup on every map, made once."""
+    return format_html(
+        '<path d="{}"><title>{}</title></path>',
+        world()["countries"][code]["d"],
+        f"{country_name(code)}: no meetings",
+    )
+
+
+@functools.cache
+def unnamed_land() -> SafeString:
+    """Land that is no country (Antarctica, disputed areas), the same on every map."""
+    return format_html_join(
+        "", '<path d="{}"><title>{}</title></path>', ((land["d"], land["name"]) for land in world()["land"])
+    )
 
 
 def _in_view(code: str, view: tuple[float, ...]) -> bool:
@@ -128,7 +153,7 @@ def choropleth(counts: dict[str, int], selected=()) -> dict:
         count = counts.get(code, 0)
         country = MapCountry(
             code=code,
-            name=Country(code).name,
+            name=country_name(code),
             d=entry["d"],
             x=entry["c"][0],
             y=entry["c"][1],
@@ -143,7 +168,7 @@ def choropleth(counts: dict[str, int], selected=()) -> dict:
             land.append(country)
     for code in counts:
         if code not in data["countries"]:
-            unplaced.append({"code": code, "name": Country(code).name, "count": counts[code]})
+            unplaced.append({"code": code, "name": country_name(code), "count": counts[code]})
     # Bigger counts are drawn last, so their focus outline is not hidden by a neighbour.
     linked.sort(key=lambda country: (country.count, country.name))
     view = _view_box([(c.x, c.y) for c in linked], MIN_ZOOM_WIDTH, pad=40)
@@ -156,8 +181,9 @@ def choropleth(counts: dict[str, int], selected=()) -> dict:
         "view_box": " ".join(f"{value:g}" for value in view),
         "zoomed": view[2] < data["width"],
         "dot_radius": round(view[2] / 280, 1),
-        "land": land,
-        "unnamed_land": data["land"],
+        # Drawn hundreds of times a page, so put together here rather than by a template loop.
+        "land": SafeString("".join(_plain_land(country.code) for country in land)),
+        "unnamed_land": unnamed_land(),
         "countries": linked,
         # A country too small to click is shaded in place and linked by a dot
         # on top; every other country is its own link.
