@@ -53,6 +53,16 @@ def cached(name: str, parts, compute: Callable[[], T]) -> T:
     return result
 
 
+def kept_fragment(name: str, pk: int, render: Callable[[], str]) -> str:
+    """A piece of a page about one record, rendered once until the data changes."""
+    key = f"events:{name}:{data_version()}:{pk}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html)
+    return html
+
+
 def public_page(view):
     """Serve the view's response from the cache until the data changes.
 

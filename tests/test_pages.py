@@ -298,3 +298,17 @@ def test_query_count_does_not_grow_with_rows(client, seed, django_assert_num_que
     add_more_rows(seed, 8)
     with django_assert_num_queries(len(few)):
         assert client.get(url).status_code == 200
+
+
+def test_a_draft_delegation_stays_hidden_on_its_published_meetings(client):
+    delegation = make_delegation(title="Unannounced trip", status=Status.DRAFT)
+    meeting = make_meeting(title="Public talks", delegation=delegation)
+    for url in ("/", meeting.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "Public talks" in page
+        assert "Unannounced trip" not in page
+        assert delegation.get_absolute_url() not in page
+    delegation.status = Status.PUBLISHED
+    delegation.save()
+    for url in ("/", meeting.get_absolute_url()):
+        assert "Unannounced trip" in client.get(url).content.decode()

@@ -2,6 +2,10 @@
 
 from django import template
 from django.http import QueryDict
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+from ..cache import kept_fragment
 
 register = template.Library()
 
@@ -58,3 +62,18 @@ def filters_query(meeting_filter=None, **filters) -> str:
     for key, value in filters.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def meeting_row(meeting) -> str:
+    """One meeting in a list (events/_meeting_row.html), kept until the data changes.
+
+    A row reads the same on every list it appears in, and rendering the rows
+    was the largest part of a list page computed afresh.
+    """
+    html = kept_fragment(
+        "meeting-row",
+        meeting.pk,
+        lambda: get_template("events/_meeting_row.html").render({"meeting": meeting}),
+    )
+    return mark_safe(html)  # rendered by the template, which escapes every value
