@@ -24,6 +24,10 @@ from django.http import HttpResponse
 from django.utils.cache import has_vary_header
 
 VERSION_KEY = "events:data-version"
+# Kept pages and rows are large and many; those of a retired version are
+# never read again, so they go after an hour (at most; the cache's own
+# timeout when shorter) rather than lingering in Redis for a day.
+PAGE_TIMEOUT = 3600
 T = TypeVar("T")
 
 
@@ -53,13 +57,17 @@ def cached(name: str, parts, compute: Callable[[], T]) -> T:
     return result
 
 
+def page_timeout() -> int:
+    return min(PAGE_TIMEOUT, cache.default_timeout or PAGE_TIMEOUT)
+
+
 def kept_fragment(name: str, pk: int, render: Callable[[], str]) -> str:
     """A piece of a page about one record, rendered once until the data changes."""
     key = f"events:{name}:{data_version()}:{pk}"
     html = cache.get(key)
     if html is None:
         html = render()
-        cache.set(key, html)
+        cache.set(key, html, timeout=page_timeout())
     return html
 
 
@@ -94,7 +102,7 @@ def public_page(view):
         ):
             if not getattr(response, "is_rendered", True):
                 response.render()  # a REST framework or template response
-            cache.set(key, (response.content, dict(response.headers)))
+            cache.set(key, (response.content, dict(response.headers)), timeout=page_timeout())
         return response
 
     return serve
