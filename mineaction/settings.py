@@ -83,6 +83,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An ETag on every page, and 304 Not Modified when a browser or feed reader
+    # already holds that version: pages change only when the data does.
+    "django.middleware.http.ConditionalGetMiddleware",
     "events.middleware.RefuseNullCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -156,3 +156,17 @@ def test_a_page_shows_a_meeting_the_moment_it_is_published(client):
     draft.status = Status.PUBLISHED
     draft.save()
     assert b"Awaiting publication" in client.get("/").content
+
+
+def test_a_reader_who_holds_the_current_page_gets_not_modified(client):
+    meeting = make_meeting(title="Conditional meeting")
+    first = client.get("/")
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    meeting.title = "Conditional meeting, renamed"
+    meeting.save()
+    changed = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert b"Conditional meeting, renamed" in changed.content
