@@ -107,11 +107,22 @@ def current_migration() -> str | None:
 def consistent_snapshot() -> Iterator[None]:
     """Read every table as of one moment, even while editors keep saving."""
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
+    # SQLite: a deferred transaction, so that a long backup takes no write lock
+    # and editors keep saving (settings make other transactions take it at once).
+    sqlite_mode = getattr(connection, "transaction_mode", None)
+    if outermost and connection.vendor == "sqlite":
+        connection.transaction_mode = None
+    try:
+        with transaction.atomic():
+            if outermost and connection.vendor == "sqlite":
+                connection.transaction_mode = sqlite_mode
+            if outermost and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+    finally:
+        if connection.vendor == "sqlite":
+            connection.transaction_mode = sqlite_mode
 
 
 def export(include_users: bool = False) -> dict:

@@ -10,6 +10,7 @@ write was committing is filed under the old version and never served after.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import json
@@ -19,7 +20,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.http import HttpResponse
 from django.utils.cache import has_vary_header
 
@@ -31,7 +32,15 @@ PAGE_TIMEOUT = 3600
 T = TypeVar("T")
 
 
+# The version a page being computed was filed under, taken before it read
+# anything: every count and row it uses is filed under the same one.
+_page_version: contextvars.ContextVar[str | None] = contextvars.ContextVar("page_version", default=None)
+
+
 def data_version() -> str:
+    page_version = _page_version.get()
+    if page_version is not None:
+        return page_version
     version = cache.get(VERSION_KEY)
     if version is None:
         version = uuid.uuid4().hex
@@ -71,6 +80,16 @@ def kept_fragment(name: str, pk: int, render: Callable[[], str]) -> str:
     return html
 
 
+def personal(request) -> bool:
+    """Whether answering used the visitor's session or a CSRF token: such a page is theirs alone.
+
+    (The middleware adds their cookies and ``Vary: Cookie`` only after the
+    view, so the response itself cannot tell yet.)
+    """
+    session = getattr(request, "session", None)
+    return bool(getattr(session, "accessed", False) or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+
+
 def public_page(view):
     """Serve the view's response from the cache until the data changes.
 
@@ -87,18 +106,24 @@ def public_page(view):
     def serve(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        version = data_version()
         address = hashlib.sha1(request.build_absolute_uri().encode()).hexdigest()
-        key = f"events:page:{data_version()}:{address}"
+        key = f"events:page:{version}:{address}"
         kept = cache.get(key)
         if kept is not None:
             content, headers = kept
             return HttpResponse(content, headers=headers)
-        response = view(request, *args, **kwargs)
+        token = _page_version.set(version)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            _page_version.reset(token)
         if (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
             and not has_vary_header(response, "Cookie")
+            and not personal(request)
         ):
             if not getattr(response, "is_rendered", True):
                 response.render()  # a REST framework or template response
@@ -121,9 +146,11 @@ def _remember_publication(sender, instance, raw=False, **kwargs) -> None:
     from .models import Meeting, Status
 
     if sender is Meeting and not raw:
-        instance._was_published = bool(
-            instance.pk and Meeting.objects.filter(pk=instance.pk, status=Status.PUBLISHED).exists()
-        )
+        stored = Meeting.objects.filter(pk=instance.pk, status=Status.PUBLISHED)
+        if transaction.get_connection().in_atomic_block:
+            # Wait for a concurrent publication to commit rather than read past it.
+            stored = stored.select_for_update()
+        instance._was_published = bool(instance.pk and stored.exists())
 
 
 def readers_can_see(sender, instance) -> bool:
@@ -161,7 +188,13 @@ def _on_write(sender, instance=None, **kwargs) -> None:
     transaction.on_commit(data_changed)
 
 
+def _after_migrate(sender, **kwargs) -> None:
+    # A deploy runs migrate: pages kept by the previous release's templates retire with it.
+    data_changed()
+
+
 def connect_signals() -> None:
+    post_migrate.connect(_after_migrate, dispatch_uid="events-cache-post-migrate")
     pre_save.connect(_remember_publication, dispatch_uid="events-cache-pre-save")
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_on_write, dispatch_uid=f"events-cache-{signal!r}")

@@ -284,7 +284,6 @@ MEETING_FIELDS = (
 
 # Columns whose every value this module formats itself: no formula can start them.
 MEETING_FORMATTED_COLUMNS = (
-    "slug",
     "kind",
     "start_date",
     "end_date",

@@ -75,6 +75,14 @@ class MeetingsAtomFeed(Feed):
     feed_type = Atom1Feed
     author_name = SITE_NAME
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The newest entry's date stays the same when an entry is withdrawn or a
+        # name in it changes, so "not modified since" would keep readers stale;
+        # the ETag, taken from the content, is exact.
+        del response["Last-Modified"]
+        return response
+
     def get_object(self, request, *args, **kwargs) -> MeetingFilter:
         return matching(request)
 

@@ -24,6 +24,8 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .cache import data_changed
+
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=120) -> str:
     """A slug for ``text`` that no other row of ``model`` uses yet."""
@@ -1117,6 +1119,10 @@ class Meeting(Publishable, TimeStamped):
     def refresh_search_document(self) -> None:
         self.search_document = self.build_search_document()
         Meeting.objects.filter(pk=self.pk).update(search_document=self.search_document)
+        if self.is_published:
+            # update() sends no signal, and search results are kept until the data changes.
+            data_changed()
+            transaction.on_commit(data_changed)
 
 
 class MeetingOrganisation(models.Model):

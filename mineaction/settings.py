@@ -251,6 +251,19 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def attempted_username(request, credentials) -> str:
+    """The user name a login attempt gave, cut to what django-axes can record.
+
+    Its attempt log holds 255 characters; a longer name (no account has one)
+    would otherwise fail the login page with a database error on PostgreSQL.
+    """
+    from django.conf import settings
+
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials if credentials else request.POST
+    return str(source.get(field, "") or "")[:255]
+
+
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong
 # passwords for one user name from one address, that pair is refused for
 # AXES_COOLOFF_TIME; a successful login clears the count. Other user names
@@ -261,6 +274,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = client_ip
+AXES_USERNAME_CALLABLE = attempted_username
 
 LOGIN_URL = "admin:login"
 

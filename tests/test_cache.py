@@ -2,8 +2,11 @@
 
 import pytest
 from django.core.cache import cache
+from django.core.management.sql import emit_post_migrate_signal
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
-from events.cache import VERSION_KEY, cached, data_version
+from events.cache import VERSION_KEY, cached, data_changed, data_version, public_page
 from events.models import Status
 
 from .factories import make_meeting, make_organisation, make_topic
@@ -170,3 +173,45 @@ def test_a_reader_who_holds_the_current_page_gets_not_modified(client):
     changed = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200
     assert b"Conditional meeting, renamed" in changed.content
+
+
+def test_a_page_files_everything_it_uses_under_the_version_it_started_with(rf):
+    seen = []
+
+    def view(request):
+        seen.append(data_version())
+        data_changed()  # an editor's save commits while the page is being made
+        seen.append(data_version())
+        return HttpResponse("a page")
+
+    public_page(view)(rf.get("/somewhere/"))
+    # Rows and counts read during the page stay under the version taken before it read anything,
+    # so nothing read before the save is filed under the version after it.
+    assert seen[0] == seen[1]
+    assert data_version() != seen[0]
+
+
+def test_a_page_that_used_a_csrf_token_or_the_session_is_not_kept(rf):
+    calls = []
+
+    @public_page
+    def with_token(request):
+        calls.append(1)
+        return HttpResponse(get_token(request))
+
+    with_token(rf.get("/form/"))
+    with_token(rf.get("/form/"))
+    assert len(calls) == 2
+
+
+def test_a_deploys_migrate_retires_kept_pages():
+    before = data_version()
+    emit_post_migrate_signal(0, False, "default")
+    assert data_version() != before
+
+
+def test_refreshing_a_published_meetings_search_text_retires_kept_results():
+    meeting = make_meeting()
+    before = data_version()
+    meeting.refresh_search_document()
+    assert data_version() != before

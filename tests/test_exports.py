@@ -267,3 +267,9 @@ def test_a_helper_thread_reads_the_next_chunks_lists_and_rows_stay_matched(clien
         assert row["organisations"] == f"Host number {number} (participant)"
     assert len(readers) == 4  # 7 meetings in chunks of 2
     assert all(name.startswith("export-lists") for name in readers)
+
+
+def test_a_slug_that_starts_like_a_formula_is_neutralised(client):
+    make_meeting(title="Odd slug", slug="-a1")
+    rows = read_csv(client.get("/export/meetings.csv"))
+    assert rows[0]["slug"] == "'-a1"

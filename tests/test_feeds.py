@@ -214,3 +214,10 @@ def test_feed_queries_do_not_grow_with_rows(client, records, django_assert_num_q
             response = client.get(url)
             if response.streaming:
                 b"".join(response.streaming_content)
+
+
+def test_the_atom_feed_is_revalidated_by_its_etag_not_by_a_date(client, records):
+    response = client.get("/feeds/meetings.atom")
+    # The newest entry's date does not move when an entry is withdrawn, so no Last-Modified.
+    assert "Last-Modified" not in response
+    assert client.get("/feeds/meetings.atom", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
