@@ -34,9 +34,22 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
-from django.db.models import BooleanField, Case, CharField, Count, Expression, F, Max, Min, Value, When
-from django.db.models.functions import Concat
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Expression,
+    F,
+    Max,
+    Min,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Concat, RowNumber
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +72,9 @@ CHUNK_SIZE = 2000
 # Bytes gathered before a piece of the file goes out.
 FLUSH_BYTES = 64 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# On PostgreSQL the meetings CSV is written by the database (COPY); tests
+# turn this off to compare it with the rows meeting_rows() writes.
+WRITTEN_BY_POSTGRESQL = True
 LIST_SEPARATOR = "; "
 
 
@@ -378,8 +394,172 @@ def meetings_csv(request):
     """/export/meetings.csv?<timeline filters>: one row per matching meeting, in the timeline's order."""
     meeting_filter, meetings = matching_meetings(request)
     site = request.build_absolute_uri("/").rstrip("/")
-    rows = meeting_rows(meeting_filter.ordered(meetings), site)
+    ordered = meeting_filter.ordered(meetings)
+    if connection.vendor == "postgresql" and WRITTEN_BY_POSTGRESQL:
+        return postgresql_csv(dated("meetings"), ordered, site)
+    rows = meeting_rows(ordered, site)
     return stream_csv(dated("meetings"), MEETING_COLUMNS, rows, trusted=MEETING_FORMATTED_COLUMNS)
+
+
+# --- PostgreSQL: the database writes the CSV itself ------------------------------------------
+#
+# Formatting 100 000 rows in Python kept one core busy for most of a large
+# export. On PostgreSQL, ``COPY (query) TO STDOUT WITH (FORMAT csv)`` has the
+# database write the rows while the worker only passes the bytes on. The
+# query below says in SQL exactly what meeting_rows() and stream_csv() do in
+# Python: the same columns, labels, orders, date wording and formula
+# neutralising; a test compares the two row by row on the same data.
+
+FORMULA_CHARACTERS_SQL = "('=', '+', '-', '@', chr(9), chr(13))"
+
+
+def _safe_sql(expression: str) -> str:
+    """SQL for safe_cell(): a leading apostrophe before a formula, and NULL (an empty cell) for ''."""
+    return (
+        f"NULLIF(CASE WHEN left({expression}, 1) IN {FORMULA_CHARACTERS_SQL} "
+        f"THEN chr(39) || {expression} ELSE {expression} END, '')"
+    )
+
+
+def _label_sql(column: str, choices, lower: bool = False) -> tuple[str, list]:
+    """SQL and parameters for a choices column's display label."""
+    whens, params = [], []
+    for value, label in choices:
+        whens.append("WHEN %s THEN %s")
+        params += [value, label.lower() if lower else label]
+    return f"(CASE {column} {' '.join(whens)} ELSE {column} END)", params
+
+
+def _day_sql(column: str) -> str:
+    return f"to_char({column}, 'FMDD FMMonth YYYY')"
+
+
+# describe_date() in SQL.
+DATE_SQL = f"""(CASE
+    WHEN m.date_precision = 'year' THEN to_char(m.start_date, 'FMYYYY')
+    WHEN m.date_precision = 'month' THEN to_char(m.start_date, 'FMMonth YYYY')
+    WHEN m.date_precision = 'week' THEN 'Week of ' || {_day_sql("m.start_date")}
+    WHEN m.date_precision = 'on_or_before' THEN 'On or before ' || {_day_sql("m.start_date")}
+    WHEN m.end_date IS NULL OR m.end_date = m.start_date THEN {_day_sql("m.start_date")}
+    WHEN date_trunc('month', m.end_date) = date_trunc('month', m.start_date)
+        THEN to_char(m.start_date, 'FMDD') || '–' || {_day_sql("m.end_date")}
+    WHEN date_trunc('year', m.end_date) = date_trunc('year', m.start_date)
+        THEN to_char(m.start_date, 'FMDD FMMonth') || ' – ' || {_day_sql("m.end_date")}
+    ELSE {_day_sql("m.start_date")} || ' – ' || {_day_sql("m.end_date")}
+END)"""
+
+
+def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
+    """The COPY statement and its parameters for the meetings CSV's rows, in ``ordered_meetings``' order."""
+    chosen_sql, chosen_params = (
+        ordered_meetings.annotate(
+            position=Window(RowNumber(), order_by=list(ordered_meetings.query.order_by))
+        )
+        .order_by()
+        .values("pk", "position")
+        .query.sql_with_params()
+    )
+    role_sql, role_params = _label_sql("mo.role", MeetingOrganisation.Role.choices, lower=True)
+    kind_sql, kind_params = _label_sql("oc.kind", Outcome.Kind.choices)
+    url_prefix = site + reverse("events:meeting-detail", args=["-"])[:-2]
+    country_names = dict(countries)
+    # (SQL, whether a formula must be neutralised) for each of MEETING_COLUMNS.
+    columns = [
+        ("m.slug", True),
+        ("m.title", True),
+        ("m.kind", False),
+        ("to_char(m.start_date, 'YYYY-MM-DD')", False),
+        ("to_char(m.end_date, 'YYYY-MM-DD')", False),
+        ("m.date_precision", False),
+        (DATE_SQL, False),
+        ("m.date_as_reported", True),
+        ("NULLIF(m.country, '')", False),
+        ("country_names.name", False),
+        ("m.city", True),
+        ("CASE WHEN d.status = 'published' THEN d.title ELSE '' END", True),
+        (
+            f"""(SELECT string_agg(o.name || ' (' || {role_sql} || ')', '; '
+                                   ORDER BY mo.role_order, o.name, mo.id)
+                   FROM events_meetingorganisation mo JOIN events_organisation o ON o.id = mo.organisation_id
+                  WHERE mo.meeting_id = m.id)""",
+            True,
+        ),
+        (
+            """(SELECT string_agg(CASE WHEN p.title_as_stated = '' THEN p.name_as_written
+                                       ELSE p.name_as_written || ' (' || p.title_as_stated || ')' END,
+                                  '; ' ORDER BY p."order", p.id)
+                   FROM events_participation p WHERE p.meeting_id = m.id)""",
+            True,
+        ),
+        (
+            """(SELECT string_agg(t.name, '; ' ORDER BY t.name, t.id)
+                   FROM events_meeting_topics mt JOIN events_topic t ON t.id = mt.topic_id
+                  WHERE mt.meeting_id = m.id)""",
+            True,
+        ),
+        ("m.summary", True),
+        (
+            f"""(SELECT string_agg({kind_sql} || ': ' || oc.text, '; ' ORDER BY oc.id)
+                   FROM events_outcome oc WHERE oc.meeting_id = m.id)""",
+            True,
+        ),
+        ("m.editorial_note", True),
+        (
+            """(SELECT string_agg(s.url, '; ' ORDER BY s.published_on DESC NULLS LAST, ms.source_id)
+                   FROM events_meeting_sources ms JOIN events_source s ON s.id = ms.source_id
+                  WHERE ms.meeting_id = m.id)""",
+            True,
+        ),
+        ("%s || m.slug || '/'", False),
+        ("""to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')""", False),
+    ]
+    inner = ", ".join(f"{column} AS c{number}" for number, (column, _) in enumerate(columns))
+    outer = ", ".join(
+        _safe_sql(f"c{number}") if neutralise else f"c{number}"
+        for number, (_, neutralise) in enumerate(columns)
+    )
+    # OFFSET 0 keeps the inner query whole, so each list is read once, not once per mention outside.
+    sql = f"""COPY (
+        SELECT {outer} FROM (
+            SELECT chosen.position, {inner}
+              FROM ({chosen_sql}) AS chosen
+              JOIN events_meeting m ON m.id = chosen.pk
+              LEFT JOIN events_delegation d ON d.id = m.delegation_id
+              LEFT JOIN unnest(%s::text[], %s::text[]) AS country_names (code, name)
+                ON country_names.code = m.country
+            OFFSET 0
+        ) AS row
+        ORDER BY row.position
+    ) TO STDOUT WITH (FORMAT csv)"""
+    params = [
+        *role_params,
+        *kind_params,
+        url_prefix,
+        *chosen_params,
+        list(country_names),
+        list(country_names.values()),
+    ]
+    return sql, params
+
+
+def postgresql_csv(filename: str, ordered_meetings, site: str) -> StreamingHttpResponse:
+    """The meetings CSV as PostgreSQL writes it, streamed in the blocks it sends."""
+    try:
+        sql, params = postgresql_meetings_copy(ordered_meetings, site)
+    except EmptyResultSet:  # a filter that can match nothing
+        sql, params = None, []
+
+    def pieces() -> Iterator[bytes]:
+        yield (",".join(MEETING_COLUMNS) + "\n").encode()
+        if sql is None:
+            return
+        with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+            for block in copy:
+                yield bytes(block)
+
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 ORGANISATION_COLUMNS = [

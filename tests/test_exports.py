@@ -8,12 +8,13 @@ import threading
 import tracemalloc
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from events import exports
 from events.models import Meeting, MeetingOrganisation, Organisation, Status, Topic
 
-from .factories import make_meeting, make_organisation
+from .factories import make_delegation, make_meeting, make_organisation, make_source, make_topic
 from .pages import meeting_titles, soup
 
 pytestmark = pytest.mark.django_db
@@ -176,8 +177,10 @@ def test_the_organisations_download_lists_the_organisations_of_the_matching_meet
 
 
 def test_queries_per_download_do_not_grow_with_rows_within_a_chunk(
-    client, records, django_assert_num_queries
+    client, records, django_assert_num_queries, monkeypatch
 ):
+    # The rows Python writes (on PostgreSQL the database writes them in one COPY).
+    monkeypatch.setattr(exports, "WRITTEN_BY_POSTGRESQL", False)
     url = "/export/meetings.csv?org=anama"
     client.get(url)
     # filter lookup + meetings + organisations, participants, topics, outcomes, sources
@@ -246,6 +249,7 @@ def test_memory_stays_flat_however_many_rows(client):
 def test_a_helper_thread_reads_the_next_chunks_lists_and_rows_stay_matched(client, monkeypatch):
     """Outside a transaction the lists are read ahead by a helper thread; no row gets another's lists."""
     monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(exports, "WRITTEN_BY_POSTGRESQL", False)
     readers: list[str] = []
     read_lists = exports.meeting_lists
 
@@ -273,3 +277,61 @@ def test_a_slug_that_starts_like_a_formula_is_neutralised(client):
     make_meeting(title="Odd slug", slug="-a1")
     rows = read_csv(client.get("/export/meetings.csv"))
     assert rows[0]["slug"] == "'-a1"
+
+
+@pytest.fixture
+def varied_meetings(records):
+    """Meetings with every date wording, text that needs quoting or neutralising, and every list."""
+    host = make_organisation(name='=Host, "quoted"', acronym="HQ")
+    guest = make_organisation(name="Guest\nwith a line break", acronym="")
+    topic_a, topic_b = make_topic(name="Zeta topic"), make_topic(name="Alpha topic")
+    dated = [
+        ("day", datetime.date(2023, 5, 3), None),
+        ("day", datetime.date(2023, 5, 3), datetime.date(2023, 5, 5)),
+        ("day", datetime.date(2023, 5, 30), datetime.date(2023, 6, 2)),
+        ("day", datetime.date(2023, 12, 30), datetime.date(2024, 1, 2)),
+        ("week", datetime.date(2022, 1, 3), None),
+        ("month", datetime.date(2021, 7, 1), None),
+        ("year", datetime.date(2020, 1, 1), None),
+        ("on_or_before", datetime.date(2019, 2, 9), None),
+    ]
+    for number, (precision, start, end) in enumerate(dated):
+        meeting = make_meeting(
+            title=f"+Varied meeting {number}, with a comma",
+            start_date=start,
+            end_date=end,
+            date_precision=precision,
+            date_as_reported="-early May" if number % 2 else "",
+            country="" if number == 3 else "KH",
+            city="@Siem Reap" if number == 1 else "",
+            summary='A summary with "quotes",\nlines and ünïcode.',
+            editorial_note="=1+1" if number == 2 else "",
+            organisations=[(host, "host"), (guest, "participant"), (records["anama"], "organiser")],
+            participants=["Chea Sok", {"name_as_written": "Dara Kim", "title_as_stated": "Director"}],
+            topics=[topic_a, topic_b],
+            sources=[make_source(), make_source(published_on=None)],
+            delegation=make_delegation(status=Status.DRAFT if number % 2 else Status.PUBLISHED),
+        )
+        meeting.outcomes.create(kind="agreement", text="Signed a memorandum.")
+        meeting.outcomes.create(kind="other", text="-More to follow")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL writes the CSV itself")
+@pytest.mark.parametrize(
+    "params",
+    [
+        "",
+        "country=KH",
+        "sort=oldest",
+        "q=quotes&sort=relevance",
+        "org=anama&year=2023",
+        "q=nothing+matches",
+    ],
+)
+def test_postgresql_writes_exactly_the_rows_python_writes(client, varied_meetings, monkeypatch, params):
+    by_database = read_csv(client.get(f"/export/meetings.csv?{params}"))
+    monkeypatch.setattr(exports, "WRITTEN_BY_POSTGRESQL", False)
+    by_python = read_csv(client.get(f"/export/meetings.csv?{params}"))
+    assert by_database == by_python
+    if params != "q=nothing+matches":
+        assert len(by_python) >= 2
