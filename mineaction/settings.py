@@ -2,11 +2,13 @@
 
 Every variable is documented in README.md and `.env.example`. Debug is off
 unless ``DJANGO_DEBUG`` turns it on, and with debug off the app refuses to
-start without a real ``DJANGO_SECRET_KEY``.
+start without a real ``DJANGO_SECRET_KEY`` (only the commands that compare
+models with migrations run without one).
 """
 
 import datetime
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -45,8 +47,13 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+# Commands that only compare the models with the migrations sign nothing, so
+# `manage.py makemigrations --check` works anywhere, even without a key.
+KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
+keyless_command = len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
+if not SECRET_KEY and (DEBUG or not keyless_command):
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it (a long random string) or run with "

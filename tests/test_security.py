@@ -239,3 +239,17 @@ def test_production_serves_static_files_hashed_compressed_and_cached_forever(pro
     assert stylesheet["headers"]["Content-Encoding"] == "gzip"
     assert stylesheet["headers"]["Content-Type"].startswith("text/css")
     assert stylesheet["headers"]["Cache-Control"] == "max-age=315360000, public, immutable"
+
+
+def test_models_and_migrations_can_be_compared_without_a_secret_key(tmp_path):
+    # `makemigrations --check` signs nothing, so it runs in a bare environment too.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=BASE_DIR,
+        env=production_env(tmp_path, DJANGO_SECRET_KEY=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
