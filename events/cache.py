@@ -55,29 +55,25 @@ def data_changed() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def cached(name: str, parts, compute: Callable[[], T]) -> T:
-    """``compute()``'s result for ``parts`` (any JSON-able value), cached until the data changes."""
+def cached(name: str, parts, compute: Callable[[], T], timeout: int | None = None) -> T:
+    """``compute()``'s result for ``parts`` (any JSON-able value), cached until the data changes.
+
+    ``timeout`` (seconds) shortens the cache's own for large results.
+    """
     digest = hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
     key = f"events:{name}:{data_version()}:{digest}"
     result = cache.get(key)
     if result is None:
         result = compute()
-        cache.set(key, result)
+        if timeout is None:
+            cache.set(key, result)
+        else:
+            cache.set(key, result, timeout=timeout)
     return result
 
 
 def page_timeout() -> int:
     return min(PAGE_TIMEOUT, cache.default_timeout or PAGE_TIMEOUT)
-
-
-def kept_fragment(name: str, pk: int, render: Callable[[], str]) -> str:
-    """A piece of a page about one record, rendered once until the data changes."""
-    key = f"events:{name}:{data_version()}:{pk}"
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, timeout=page_timeout())
-    return html
 
 
 def personal(request) -> bool:

@@ -5,18 +5,15 @@ a bad value is dropped and the rest still apply, so a download always holds
 what the page would list. The file is streamed, so memory stays flat however
 many rows there are.
 
-How the list columns are read: the meetings come from one streaming query
-(``.iterator(chunk_size=...)``), and for each chunk of them every list column
-(organisations with roles, participants, topics, outcomes, sources) is one
-``values_list()`` query grouped in Python. That costs the same few queries per
-chunk on SQLite and PostgreSQL alike and keeps the items in the pages' order
-with their labels. ``prefetch_related`` under ``.iterator()`` would give the
-same queries, but it builds a model instance and a queryset per item, which
-made the export several times slower and left reference cycles that only the
-garbage collector frees, so memory grew with the rows between collections.
-Aggregating in SQL instead (``STRING_AGG`` on PostgreSQL, ``GROUP_CONCAT`` on
-SQLite; Django 5.2 has no portable one) would need a query per database and
-could not order or label the items.
+How the meetings CSV is written: on PostgreSQL the database writes the rows
+itself (``COPY (query) TO STDOUT``, postgresql_csv()), and the worker only
+passes the bytes on. Elsewhere the meetings come as tuples from one streaming
+query, and for each chunk of them every list column (organisations with
+roles, participants, topics, outcomes, sources) is one query grouped here,
+read by a helper thread while the previous chunk is written (with_lists()).
+``prefetch_related`` under ``.iterator()`` would build a model instance and
+a queryset per item, several times slower. A test compares the two ways row
+by row on PostgreSQL.
 
 List columns join their items with "; ". A cell that a spreadsheet would read
 as a formula (one starting with =, +, -, @, a tab or a carriage return) gets a
@@ -33,7 +30,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import (
@@ -191,19 +187,11 @@ def choice_label(field: str, choices, lower: bool = False) -> Case:
 def joined_per_meeting(rows, item, order_by: tuple) -> dict[int, str]:
     """{meeting id: its ``item`` values in ``order_by`` order, joined}, for rows with a meeting_id.
 
-    PostgreSQL joins them itself (STRING_AGG), which ships one row per meeting
-    instead of one per item; SQLite's GROUP_CONCAT cannot order its items, so
-    there they are joined here.
+    (SQLite's GROUP_CONCAT cannot order its items, so they are joined here.)
     """
-    rows = rows.order_by()
-    if connection.vendor == "postgresql":
-        return dict(
-            rows.values("meeting_id")
-            .annotate(items=StringAgg(item, LIST_SEPARATOR, order_by=order_by))
-            .values_list("meeting_id", "items")
-        )
     groups: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, text in rows.annotate(item=item).order_by(*order_by).values_list("meeting_id", "item"):
+    rows = rows.annotate(item=item).order_by(*order_by).values_list("meeting_id", "item")
+    for meeting_id, text in rows:
         groups[meeting_id].append(text)
     return {meeting_id: LIST_SEPARATOR.join(items) for meeting_id, items in groups.items()}
 

@@ -210,7 +210,7 @@ def route_map(delegation, meetings) -> dict | None:
     origin = None
     if origin_code in places:
         x, y = places[origin_code]["c"]
-        origin = {"code": origin_code, "name": Country(origin_code).name, "x": x, "y": y}
+        origin = {"code": origin_code, "name": country_name(origin_code), "x": x, "y": y}
     stops, unplaced = [], []
     per_country: dict[str, int] = {}
     for number, meeting in enumerate(meetings, start=1):
@@ -243,14 +243,14 @@ def route_map(delegation, meetings) -> dict | None:
         if not entry["d"] or not _in_view(code, view):
             continue
         role = "origin" if code == origin_code else "visited" if code in highlighted else ""
-        land.append({"code": code, "name": Country(code).name, "d": entry["d"], "role": role})
-    not_reached = [Country(code).name for code in destinations if code not in visited]
+        land.append({"code": code, "name": country_name(code), "d": entry["d"], "role": role})
+    not_reached = [country_name(code) for code in destinations if code not in visited]
     # Countries too small to see get a dot in their colour.
     small = [
         {
             "x": places[code]["c"][0],
             "y": places[code]["c"][1],
-            "name": Country(code).name,
+            "name": country_name(code),
             "role": "origin" if code == origin_code else "visited",
         }
         for code in sorted(highlighted)

@@ -693,26 +693,21 @@ def find_date(text: str, published_on: datetime.date) -> DateFinding:
         except ValueError:
             return guess
 
-    for match in DAY_MONTH.finditer(text):
-        first, last, month_name, year = match.groups()
-        month = MONTHS[month_name.casefold()]
-        try:
-            year_number = year_for(month, int(first), year)
-            start = datetime.date(year_number, month, int(first))
-            end = datetime.date(year_number, month, int(last)) if last else None
-        except ValueError:
-            continue
-        add(match.start(), start, end, DatePrecision.DAY, match.group(0).strip())
-    for match in MONTH_DAY.finditer(text):
-        month_name, first, last, year = match.groups()
-        month = MONTHS[month_name.casefold()]
-        try:
-            year_number = year_for(month, int(first), year)
-            start = datetime.date(year_number, month, int(first))
-            end = datetime.date(year_number, month, int(last)) if last else None
-        except ValueError:
-            continue
-        add(match.start(), start, end, DatePrecision.DAY, match.group(0).strip())
+    # "3-5 May 2024" and "May 3-5, 2024": the same parts in another order.
+    for pattern, order in (
+        (DAY_MONTH, ("first", "last", "month", "year")),
+        (MONTH_DAY, ("month", "first", "last", "year")),
+    ):
+        for match in pattern.finditer(text):
+            parts = dict(zip(order, match.groups(), strict=True))
+            month = MONTHS[parts["month"].casefold()]
+            try:
+                year_number = year_for(month, int(parts["first"]), parts["year"])
+                start = datetime.date(year_number, month, int(parts["first"]))
+                end = datetime.date(year_number, month, int(parts["last"])) if parts["last"] else None
+            except ValueError:
+                continue
+            add(match.start(), start, end, DatePrecision.DAY, match.group(0).strip())
     for match in MONTH_YEAR.finditer(text):
         start = datetime.date(int(match.group(2)), MONTHS[match.group(1).casefold()], 1)
         add(match.start(), start, None, DatePrecision.MONTH, match.group(0).strip())

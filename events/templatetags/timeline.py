@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from ..cache import kept_fragment
+from ..cache import cached, page_timeout
 
 register = template.Library()
 
@@ -71,9 +71,10 @@ def meeting_row(meeting) -> str:
     A row reads the same on every list it appears in, and rendering the rows
     was the largest part of a list page computed afresh.
     """
-    html = kept_fragment(
+    html = cached(
         "meeting-row",
         meeting.pk,
         lambda: get_template("events/_meeting_row.html").render({"meeting": meeting}),
+        timeout=page_timeout(),
     )
     return mark_safe(html)  # rendered by the template, which escapes every value
