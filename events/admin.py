@@ -34,6 +34,7 @@ from simple_history.models import ModelChange, ModelDelta
 from simple_history.utils import get_m2m_reverse_field_name
 
 from . import intake
+from .history import record_version
 from .imports import MeetingResource
 from .models import (
     TRANSITIONS,
@@ -51,7 +52,6 @@ from .models import (
     Status,
     Topic,
     links_to,
-    record_version,
 )
 
 admin.site.site_header = "Mine Action Cooperation Timeline"
