@@ -36,6 +36,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 from . import intake
 from .history import record_version
 from .imports import MeetingResource
+from .merging import merge_meeting
 from .models import (
     TRANSITIONS,
     Delegation,
@@ -898,7 +899,7 @@ class MeetingAdmin(ImportMixin, WorkflowAdminMixin, SafeDateHierarchy, Versioned
                 if meeting.pk == target.pk:
                     continue
                 try:
-                    meeting.merge_into(target, request.user)
+                    merge_meeting(meeting, target, request.user)
                 except (ValidationError, PermissionDenied) as error:
                     self.message_user(request, f"“{meeting.title}” was not merged: {error}", messages.ERROR)
                 else:

@@ -25,7 +25,6 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .cache import data_changed
-from .history import change_reason
 
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=120) -> str:
@@ -1001,71 +1000,6 @@ class Meeting(Publishable, TimeStamped):
             delegation_id=self.delegation_id,
             exclude_pk=self.pk,
         )
-
-    def merge_into(self, target: Meeting, user) -> None:
-        """Fold this duplicate into ``target``, keeping every fact and a trace of each move.
-
-        Participants, organisations, outcomes, topics and sources move to the
-        kept meeting (a row the kept meeting already has is dropped, and its
-        deletion recorded in the history); meetings that followed up this one
-        now follow up the kept one. This meeting stays in the database,
-        withdrawn, pointing at the kept one so that its address redirects.
-        """
-        if not user.has_perm("events.merge_meeting"):
-            raise PermissionDenied("You may not merge meetings.")
-        if target.pk == self.pk:
-            raise ValidationError("A meeting cannot be merged into itself.")
-        if self.merged_into_id is not None:
-            raise ValidationError(f"“{self.title}” was already merged into another meeting.")
-        if target.final_merge_target.pk == self.pk or target.merged_into_id is not None:
-            raise ValidationError(
-                f"“{target.title}” was itself merged away; merge into the meeting it became."
-            )
-        reason = change_reason(f"Merged “{self.title}” ({self.slug}) into “{target.title}” ({target.slug})")
-        with transaction.atomic():
-            kept_roles = set(target.organisation_roles.values_list("organisation_id", "role"))
-            for link in self.organisation_roles.all():
-                link._history_user, link._change_reason = user, reason
-                if (link.organisation_id, link.role) in kept_roles:
-                    link.delete()
-                else:
-                    link.meeting = target
-                    link.save()
-            kept_people = {
-                (p.person_id or None, " ".join(p.name_as_written.casefold().split()))
-                for p in target.participations.all()
-            }
-            kept_person_ids = {person_id for person_id, _ in kept_people if person_id}
-            kept_names = {name for _, name in kept_people}
-            order = (target.participations.aggregate(last=models.Max("order"))["last"] or 0) + 1
-            for participation in self.participations.all():
-                participation._history_user, participation._change_reason = user, reason
-                name = " ".join(participation.name_as_written.casefold().split())
-                if participation.person_id in kept_person_ids or name in kept_names:
-                    participation.delete()
-                    continue
-                participation.meeting, participation.order = target, order
-                participation.save()
-                order += 1
-            for outcome in self.outcomes.all():
-                outcome._history_user, outcome._change_reason = user, reason
-                outcome.meeting = target
-                outcome.save()
-            target._history_user, target._change_reason = user, reason
-            target.topics.add(*self.topics.all())
-            target.sources.add(*self.sources.all())
-            for follow_up in Meeting.objects.filter(follow_up_of=self):
-                follow_up._history_user, follow_up._change_reason = user, reason
-                follow_up.follow_up_of = None if follow_up.pk == target.pk else target
-                follow_up.save(update_fields=["follow_up_of", "updated_at"])
-            if target.follow_up_of_id is None and self.follow_up_of_id not in (None, target.pk):
-                target.follow_up_of_id = self.follow_up_of_id
-                target.save(update_fields=["follow_up_of", "updated_at"])
-            self._history_user, self._change_reason = user, reason
-            self.status, self.merged_into = Status.WITHDRAWN, target
-            self.save(update_fields=["status", "merged_into", "updated_at"])
-        target.refresh_search_document()
-        self.refresh_search_document()
 
     def build_search_document(self) -> str:
         """Gather every searchable word; queries the meeting's relations."""
