@@ -34,6 +34,7 @@ from simple_history.models import ModelChange, ModelDelta
 from simple_history.utils import get_m2m_reverse_field_name
 
 from . import intake
+from .deletion import links_to
 from .history import record_version
 from .imports import MeetingResource
 from .merging import merge_meeting
@@ -52,7 +53,6 @@ from .models import (
     Source,
     Status,
     Topic,
-    links_to,
 )
 
 admin.site.site_header = "Mine Action Cooperation Timeline"
