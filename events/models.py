@@ -1,9 +1,11 @@
-"""Records of cooperation between mine-action organisations.
+"""The records of cooperation between mine-action organisations, and their querysets.
 
 A *meeting* is the unit of the timeline. Organisations, people, delegations,
 topics and sources hang off it. Every rule that can live in the database
 does, as a named constraint; the one rule that spans two tables (a meeting
-lies inside its delegation's trip) is a trigger, see migration 0002.
+lies inside its delegation's trip) is a trigger, see migration 0002. Records
+that others list in a many-to-many field are kept from deletion by
+``events.deletion``; merging duplicates is ``events.merging``.
 """
 
 from __future__ import annotations
