@@ -28,12 +28,13 @@ from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils import feedgenerator
 from django.utils.html import format_html, format_html_join
 from icalendar import Calendar, Event, vDuration
 
 from .filters import MeetingFilter
 from .models import DatePrecision, Meeting
+from .text import printable
 
 SITE_NAME = "Mine Action Cooperation Timeline"
 # The stable, host-independent part of every feed identifier.
@@ -67,6 +68,26 @@ def feed_title(meeting_filter: MeetingFilter) -> str:
 def with_query(path: str, meeting_filter: MeetingFilter) -> str:
     query = meeting_filter.query_string()
     return f"{path}?{query}" if query else path
+
+
+def xml_safe(value):
+    """A feed value (text, or a list of texts) without the characters XML 1.0 cannot carry."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list | tuple):
+        return [xml_safe(item) for item in value]
+    return value
+
+
+class Atom1Feed(feedgenerator.Atom1Feed):
+    """Django's Atom feed, each value cleaned: one control character stored in a record
+    would otherwise fail the whole feed (XML cannot carry it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
 
 
 class MeetingsAtomFeed(Feed):
@@ -172,11 +193,12 @@ def calendar_event(meeting: Meeting, sources: list[str], site: str) -> Event:
     event.add("created", meeting.created_at)
     event.add("dtstart", first)
     event.add("dtend", last + datetime.timedelta(days=1))  # exclusive, as all-day events need
-    event.add("summary", meeting.title)
+    # iCalendar text may hold no control characters; records saved before they were refused may.
+    event.add("summary", printable(meeting.title))
     if meeting.place_display:
-        event.add("location", meeting.place_display)
+        event.add("location", printable(meeting.place_display))
     event.add("url", page_url)
-    event.add("description", event_description(meeting, sources, page_url))
+    event.add("description", printable(event_description(meeting, sources, page_url)))
     event.add("categories", [meeting.get_kind_display()])
     event.add("class", "PUBLIC")
     event.add("transp", "TRANSPARENT")  # a record of the past, never "busy"
@@ -209,7 +231,7 @@ def meetings_ics(request):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", feed_title(meeting_filter))
+    calendar.add("x-wr-calname", printable(feed_title(meeting_filter)))
     calendar.add("x-wr-caldesc", f"Published meetings from {site + with_query('/', meeting_filter)}")
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))

@@ -22,11 +22,12 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .cache import data_changed
+from .text import control_character_message
 
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=120) -> str:
@@ -78,7 +79,41 @@ class OtherNameKind(models.TextChoices):
     MISSPELLING = "misspelling", "Variant spelling in a report"
 
 
-class TimeStamped(models.Model):
+class CheckedText(models.Model):
+    """A record whose every text field refuses control characters other than tab and newline.
+
+    Checked in model validation (``full_clean``), which the admin's forms and
+    the CSV import run, so the message appears beside the field. Multi-line
+    fields also accept the carriage return browsers send before a newline.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        errors: dict[str, list] = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for text_field in self._meta.concrete_fields:
+            if not isinstance(text_field, models.CharField | models.TextField) or text_field.choices:
+                continue
+            value = getattr(self, text_field.attname)
+            if (exclude and text_field.name in exclude) or not isinstance(value, str):
+                continue
+            label = capfirst(text_field.verbose_name)
+            multi_line = isinstance(text_field, models.TextField)
+            message = control_character_message(value, label, multi_line=multi_line)
+            if message:
+                errors.setdefault(text_field.name, []).append(
+                    ValidationError(message, code="control_character")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class TimeStamped(CheckedText):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,7 +224,7 @@ def end_not_before_start(prefix: str) -> models.CheckConstraint:
 # --- Reference records ------------------------------------------------------
 
 
-class Topic(models.Model):
+class Topic(CheckedText):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
@@ -279,7 +314,7 @@ class Organisation(TimeStamped):
         return self.acronym or self.name
 
 
-class OrganisationName(models.Model):
+class OrganisationName(CheckedText):
     """Another name of an organisation: reports spell the same body many ways."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="other_names")
@@ -319,7 +354,7 @@ class Person(TimeStamped):
         return reverse("events:person-detail", args=[self.slug])
 
 
-class PersonName(models.Model):
+class PersonName(CheckedText):
     """Another spelling of a person's name (transliterations differ by outlet)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_names")
@@ -338,7 +373,7 @@ class PersonName(models.Model):
         return self.name
 
 
-class Position(models.Model):
+class Position(CheckedText):
     """A title a person held, at an organisation, for a time: titles change."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
@@ -1036,7 +1071,7 @@ class Meeting(Publishable, TimeStamped):
             transaction.on_commit(data_changed)
 
 
-class MeetingOrganisation(models.Model):
+class MeetingOrganisation(CheckedText):
     """An organisation's part in a meeting: host, organiser, visiting delegation..."""
 
     class Role(models.TextChoices):
@@ -1077,7 +1112,7 @@ class MeetingOrganisation(models.Model):
         super().save(*args, **kwargs)
 
 
-class Participation(models.Model):
+class Participation(CheckedText):
     """Someone who took part in a meeting, as the source named them."""
 
     class Role(models.TextChoices):
@@ -1125,7 +1160,7 @@ class Participation(models.Model):
         return self.name_as_written
 
 
-class Outcome(models.Model):
+class Outcome(CheckedText):
     class Kind(models.TextChoices):
         INVITATION = "invitation", "Invitation"
         AGREEMENT = "agreement", "Agreement or MoU"

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from .. import intake
 from ..models import Meeting
+from ..text import NoControlCharacters
 from .base import admin_change_url
 from .duplicates import duplicate_warning
 
@@ -54,20 +55,36 @@ class ArticleIntakeMixin:
 
 class ArticleForm(forms.Form):
     url = forms.URLField(label="Address of the article", max_length=1000, assume_scheme="https")
-    publisher = forms.CharField(max_length=200, help_text="The outlet that published it, e.g. AzerNews.")
+    publisher = forms.CharField(
+        max_length=200,
+        help_text="The outlet that published it, e.g. AzerNews.",
+        validators=[NoControlCharacters("Publisher")],
+    )
     republished_by = forms.CharField(
-        max_length=200, required=False, help_text="A wire service or aggregator that carried it, e.g. MENAFN."
+        max_length=200,
+        required=False,
+        help_text="A wire service or aggregator that carried it, e.g. MENAFN.",
+        validators=[NoControlCharacters("Republished by")],
     )
     published_on = forms.DateField(
         label="Publication date",
         help_text="As YYYY-MM-DD. Used for the meeting's date when the text gives none.",
     )
-    title = forms.CharField(label="Headline", max_length=500, required=False)
-    language = forms.CharField(max_length=10, initial="en", help_text="ISO 639-1 code, e.g. en, az, km.")
+    title = forms.CharField(
+        label="Headline", max_length=500, required=False, validators=[NoControlCharacters("Headline")]
+    )
+    language = forms.CharField(
+        max_length=10,
+        initial="en",
+        help_text="ISO 639-1 code, e.g. en, az, km.",
+        validators=[NoControlCharacters("Language")],
+    )
     text = forms.CharField(
         label="Text of the article",
         widget=forms.Textarea(attrs={"rows": 20, "cols": 100}),
         help_text="Paste the article's text. It is read to draft the meeting and is not stored.",
+        # Names, titles and dates are copied from it into the records.
+        validators=[NoControlCharacters("The text of the article", multi_line=True)],
     )
 
 

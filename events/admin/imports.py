@@ -31,6 +31,7 @@ from ..models import (
     Topic,
     unique_slug,
 )
+from ..text import control_character_message
 
 
 def split(value) -> list[str]:
@@ -167,7 +168,10 @@ class MeetingResource(resources.ModelResource):
         known = {s.url: s for s in Source.objects.filter(url__in=urls)}
         publisher = str(row.get("source_publisher") or "").strip()
         new_urls = [url for url in urls if url not in known]
-        if new_urls and not publisher:
+        problem = control_character_message(publisher, "source_publisher")
+        if new_urls and problem:
+            errors.setdefault("source_publisher", []).append(problem)
+        elif new_urls and not publisher:
             errors.setdefault("sources", []).append(
                 f"Unknown source {', '.join(new_urls)}: add it first, or give its source_publisher."
             )
