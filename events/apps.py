@@ -8,7 +8,10 @@ class EventsConfig(AppConfig):
     verbose_name = "Cooperation records"
 
     def ready(self) -> None:
-        from . import cache, deletion
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import cache, deletion, middleware
 
         cache.connect_signals()
         deletion.connect_signals()
+        user_logged_in.connect(middleware.start_session_clocks, dispatch_uid="events-session-clocks")
