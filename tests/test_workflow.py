@@ -170,20 +170,26 @@ def test_publisher_publishing_in_the_change_form_needs_a_source(as_publisher, pu
 def test_change_form_buttons_offer_only_the_users_moves(as_editor, client, publisher):
     meeting = make_meeting(status=Status.IN_REVIEW, sources=[make_source()])
 
-    def buttons(c) -> dict[str, str]:
+    def buttons(c) -> dict[str, tuple[str, dict]]:
         soup = BeautifulSoup(c.get(change_url(meeting)).content, "html.parser")
-        return {form.button.text.strip(): form["action"] for form in soup.select(".object-tools form")}
+        return {
+            form.button.text.strip(): (
+                form["action"],
+                {i["name"]: i["value"] for i in form.find_all("input")},
+            )
+            for form in soup.select(".object-tools form")
+        }
 
     assert set(buttons(as_editor)) == {"Return to draft"}
     client.force_login(publisher)
     moves = buttons(client)
     assert set(moves) == {"Return to draft", "Publish"}
-    response = client.post(moves["Publish"])
+    response = client.post(*moves["Publish"])
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == Status.PUBLISHED
     assert set(buttons(client)) == {"Withdraw"}
-    assert client.get(moves["Publish"]).status_code == 405
+    assert client.get(moves["Publish"][0]).status_code == 405
 
 
 def test_editor_posting_a_publish_button_url_changes_nothing(as_editor):

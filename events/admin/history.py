@@ -14,11 +14,18 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from ..history import record_version
 from ..models import Status
+from .conflicts import EditConflictAdmin, VersionedForm
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """Every record's admin: its history page lists who changed what and when, and restores."""
+class HistoryAdmin(EditConflictAdmin, SimpleHistoryAdmin):
+    """Every record's admin: its history page lists who changed what and when, and restores.
 
+    Its change form refuses a save against a version older than the
+    record's newest (``conflicts``).
+    """
+
+    form = VersionedForm
+    change_form_template = "admin/events/change_form.html"
     history_list_display = ["Why"]
     # Django 6 assumes https for a typed address without a scheme; so do we, now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +13,10 @@ from django.utils import timezone
 
 from ..models import TRANSITIONS, Status
 from .base import RefusedDeletionsMixin, admin_change_url
+from .conflicts import VersionedForm
 
 
-class WorkflowForm(forms.ModelForm):
+class WorkflowForm(VersionedForm):
     """Status moves in the change form follow the same rules as the actions.
 
     ``user`` is set by ``WorkflowAdminMixin.get_form``. The status choices
@@ -151,12 +151,19 @@ class WorkflowAdminMixin(RefusedDeletionsMixin):
         ]
 
     def move_view(self, request, object_id, status):
+        """A button's move, refused if the record changed since the page with the button was read."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        record = get_object_or_404(self.get_queryset(request), pk=object_id)
-        if status not in Status.values or not self.has_view_permission(request, record):
-            raise PermissionDenied
-        self.move(request, [record], status)
+        with transaction.atomic():
+            self.locked(object_id)
+            record = get_object_or_404(self.get_queryset(request), pk=object_id)
+            if status not in Status.values or not self.has_view_permission(request, record):
+                raise PermissionDenied
+            conflict = self.stale(request, record)
+            if conflict is not None:
+                self.refuse_stale_move(request, conflict)
+            else:
+                self.move(request, [record], status)
         return HttpResponseRedirect(admin_change_url(record))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
