@@ -17,7 +17,7 @@ def record_version(record: models.Model, user, *, reason: str = "", created: boo
     """Take one history entry of ``record`` now that its relations and rows are saved.
 
     Whoever saved it with ``skip_history_when_saving`` set (the admin, the
-    article intake) calls this last, so that the entry is a whole version,
+    article intake, an approved change) calls this last, so that the entry is a whole version,
     which restoring brings back with its rows.
     """
     if hasattr(record, "skip_history_when_saving"):
@@ -25,6 +25,8 @@ def record_version(record: models.Model, user, *, reason: str = "", created: boo
     record._history_user = user
     if reason:
         record._change_reason = change_reason(reason)
-    record.save(update_fields=["updated_at"])
+    # A save that changes nothing but the time stamp (a record without one is saved whole).
+    stamped = any(f.name == "updated_at" for f in record._meta.concrete_fields)
+    record.save(update_fields=["updated_at"] if stamped else None)
     if created:
         record.history.filter(pk=record.history.latest().pk).update(history_type="+")

@@ -33,17 +33,19 @@ def editor_client(client, django_user_model):
 
 
 def ensure_roles() -> None:
-    """The Editor and Publisher groups as migration 0004 makes them.
+    """The Editor and Publisher groups as migrations 0004 and 0005 make them.
 
     A transactional test's flush empties every table, groups included; the
-    tests that run after one (browser tests) make them again from the same list.
+    tests that run after one (browser tests) make them again from the same lists.
     """
     roles = importlib.import_module("events.migrations.0004_editor_and_publisher_groups")
-    for name, codenames in roles.GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
-        )
+    additions = importlib.import_module("events.migrations.0005_proposed_changes")
+    for groups in (roles.GROUPS, additions.GROUP_ADDITIONS):
+        for name, codenames in groups.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
+            )
 
 
 def staff_in_group(django_user_model, username: str, group: str):

@@ -3,15 +3,17 @@
 Beyond Django's admin it gives editors the publishing workflow (``workflow``),
 the full history of every record with restore (``history``), a warning
 before saving a likely duplicate meeting (``duplicates``), merging duplicates
-(``merge``), drafting a meeting from a news article (``article``) and CSV
-import with a preview (``imports``). The admins themselves are in
-``meetings`` and ``records``; ``base`` holds what they share.
+(``merge``), drafting a meeting from a news article (``article``), CSV
+import with a preview (``imports``), refusing a save made against an older
+version (``conflicts``) and publishers' review of editors' changes to the
+records published meetings cite (``proposals``). The admins themselves are
+in ``meetings``, ``records`` and ``proposals``; ``base`` holds what they share.
 """
 
 from django.contrib import admin
 
 # Importing the admins registers them with the site.
-from . import meetings, records  # noqa: F401
+from . import meetings, proposals, records  # noqa: F401
 
 admin.site.site_header = "Mine Action Cooperation Timeline"
 admin.site.site_title = "Mine Action Cooperation Timeline admin"

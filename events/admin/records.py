@@ -1,4 +1,8 @@
-"""The records meetings refer to: organisations, people, topics and sources, with their other names."""
+"""The records meetings refer to: organisations, people, topics and sources, with their other names.
+
+Once a published meeting cites one, an editor's change to it waits for a
+publisher's approval (``proposals``).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from ..models import (
 from .article import AttachToMeetingMixin
 from .base import ExplainWhatBlocksDeletion, SafeDateHierarchy
 from .history import HistoryAdmin, VersionedAdmin
+from .proposals import ReviewedChangesAdmin
 
 
 class OrganisationNameInline(admin.TabularInline):
@@ -30,7 +35,9 @@ class OrganisationNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
+class OrganisationAdmin(
+    ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
+):
     list_display = ["name", "acronym", "kind", "country", "parent"]
     list_filter = ["kind", ("country", CountryFilter)]
     list_select_related = ["parent"]
@@ -71,7 +78,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
+class PersonAdmin(ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
     list_display = ["name", "honorific", "current_position"]
     search_fields = ["name", "other_names__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -102,7 +109,7 @@ class PersonAdmin(AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmi
 
 
 @admin.register(Topic)
-class TopicAdmin(ExplainWhatBlocksDeletion, HistoryAdmin):
+class TopicAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
     list_display = ["name", "parent", "meeting_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "keywords"]
@@ -118,7 +125,7 @@ class TopicAdmin(ExplainWhatBlocksDeletion, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin):
+class SourceAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin):
     list_display = ["publisher", "title", "published_on", "language", "url"]
     list_filter = ["language"]
     search_fields = ["url", "title", "publisher", "republished_by", "author"]
