@@ -198,6 +198,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"  # the admin login's field, which attempted_username reads
 AXES_CLIENT_IP_CALLABLE = "mineaction.throttling.client_ip"
 AXES_USERNAME_CALLABLE = "mineaction.throttling.attempted_username"
 
