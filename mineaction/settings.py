@@ -107,7 +107,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL",
     }
 
-
 # The cache: DJANGO_CACHE_URL names a shared Redis (use it in production), dummy:// for none, or
 # nothing for an in-process cache (mineaction.environment.cache_from_url says how each is kept).
 CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""))}
