@@ -195,8 +195,8 @@ CONTENT_SECURITY_POLICY = {
 # whatever the addresses, that address or user name is refused for
 # AXES_COOLOFF_TIME; a successful login clears the count. `manage.py
 # axes_reset` lifts every lock. docs/security.md says why both.
-AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_PAUSE_MINUTES", 30))
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_PAUSE_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
@@ -209,8 +209,8 @@ LOGIN_URL = "admin:login"
 # Staff sessions end after SESSION_IDLE_TIMEOUT without a request to the admin,
 # and SESSION_MAX_AGE after logging in however busy (events.middleware.SessionTimeouts);
 # the cookie and the stored session expire with the second.
-SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=env_int("DJANGO_SESSION_IDLE_MINUTES", 30))
-SESSION_MAX_AGE = datetime.timedelta(hours=env_int("DJANGO_SESSION_MAX_HOURS", 10))
+SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=env_int("DJANGO_SESSION_IDLE_MINUTES", 30, minimum=1))
+SESSION_MAX_AGE = datetime.timedelta(hours=env_int("DJANGO_SESSION_MAX_HOURS", 10, minimum=1))
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 
 LOGGING = {
