@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Local development runs with debug on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint typecheck format migrate demo admin-user serve clean bench loadtest
+.PHONY: run test lint typecheck format migrate demo admin-user serve clean bench bench-import loadtest
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ DURATION ?= 10
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION)
+
+## Time the CSV import's preview and confirmation of a file at the row cap (DATABASE_URL chooses
+## the database; ROWS measures another size)
+bench-import: $(VENV)/.installed-dev
+	$(BIN)/python bench/import_preview.py $(if $(ROWS),--rows $(ROWS))
 
 LOAD_DURATION ?= 60
 READERS ?= 4

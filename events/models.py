@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,14 +31,16 @@ from .cache import data_changed
 from .text import control_character_message
 
 
-def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=120) -> str:
-    """A slug for ``text`` that no other row of ``model`` uses yet."""
+def unique_slug(
+    model: type[models.Model], text: str, *, exclude_pk=None, max_length=120, taken: Collection[str] = ()
+) -> str:
+    """A slug for ``text`` that no other row of ``model`` uses yet, nor any of ``taken``."""
     base = slugify(text)[: max_length - 8].strip("-") or "record"
     slug, number = base, 2
     others = model._default_manager.all()
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
-    while others.filter(slug=slug).exists():
+    while slug in taken or others.filter(slug=slug).exists():
         slug = f"{base}-{number}"
         number += 1
     return slug
@@ -1040,22 +1043,31 @@ class Meeting(Publishable, TimeStamped):
 
     def build_search_document(self) -> str:
         """Gather every searchable word; queries the meeting's relations."""
+        organisations = Organisation.objects.filter(
+            Q(meetings=self) | Q(participations__meeting=self)
+        ).distinct()
+        participations = self.participations.select_related("person").prefetch_related("person__other_names")
+        return self.search_document_from(
+            topics=self.topics.values_list("name", flat=True),
+            outcomes=self.outcomes.values_list("text", flat=True),
+            organisations=organisations.prefetch_related("other_names"),
+            participations=participations,
+        )
+
+    def search_document_from(self, *, topics, outcomes, organisations, participations) -> str:
+        """The search document from relations read already: topic names, outcome texts, organisations
+        (in name order, their other names prefetched) and participations (their people's too)."""
         parts: list[str] = [self.title, self.summary, self.city, self.date_as_reported]
         if self.country:
             parts.append(self.country.name)
         if self.delegation_id:
             parts.append(self.delegation.title)
-        parts += self.outcomes.values_list("text", flat=True)
-        parts += self.topics.values_list("name", flat=True)
-        organisations = Organisation.objects.filter(
-            Q(meetings=self) | Q(participations__meeting=self)
-        ).distinct()
-        for organisation in organisations.prefetch_related("other_names"):
+        parts += outcomes
+        parts += topics
+        for organisation in organisations:
             parts += [organisation.name, organisation.acronym]
             parts += [other.name for other in organisation.other_names.all()]
-        for participation in self.participations.select_related("person").prefetch_related(
-            "person__other_names"
-        ):
+        for participation in participations:
             parts.append(participation.name_as_written)
             if participation.person:
                 parts.append(participation.person.name)

@@ -10,6 +10,7 @@ runs signs nothing.
 
 import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -225,6 +226,15 @@ LOGGING = {
 # permission, and an import is one transaction, written whole or not at all.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# A file's limits: the preview and the import of one at the row cap each take
+# seconds, well inside a worker's timeout (docs/editors.md gives the figures).
+IMPORT_MAX_BYTES = 2_000_000
+IMPORT_MAX_ROWS = 500
+# Where an uploaded file waits between the preview and the confirmation
+# (events.uploads): a folder of its own, shared by every worker of this machine.
+IMPORT_UPLOAD_DIR = Path(
+    os.environ.get("DJANGO_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "mineaction-imports"
+)
 
 # How many meetings one page of the timeline shows.
 TIMELINE_PAGE_SIZE = 25

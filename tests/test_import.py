@@ -40,10 +40,13 @@ def csv_file(*rows: str) -> SimpleUploadedFile:
 
 
 def preview(client, upload):
+    """Upload the file as the import page's form sends it (CSV, the only format offered)."""
     page = client.get(reverse("admin:events_meeting_import"))
-    select = BeautifulSoup(page.content, "html.parser").find("select", attrs={"name": "format"})
-    csv_choice = next(o["value"] for o in select.find_all("option") if o.get_text().strip().lower() == "csv")
-    return client.post(reverse("admin:events_meeting_import"), {"format": csv_choice, "import_file": upload})
+    chosen = BeautifulSoup(page.content, "html.parser").find(attrs={"name": "format"})
+    assert chosen.name == "input" and chosen["type"] == "hidden"
+    return client.post(
+        reverse("admin:events_meeting_import"), {"format": chosen["value"], "import_file": upload}
+    )
 
 
 def test_the_meeting_list_offers_the_import(as_editor):
@@ -128,3 +131,40 @@ def test_importing_needs_the_right_to_add_meetings(client, django_user_model):
     viewer = django_user_model.objects.create_user("viewer", password="a-long-test-password", is_staff=True)
     client.force_login(viewer)
     assert client.get(reverse("admin:events_meeting_import")).status_code == 403
+
+
+def test_each_imported_meeting_has_one_whole_version_in_its_history(as_editor, editor, known):
+    data = confirm_form_data(preview(as_editor, csv_file(*GOOD_ROWS)))
+    as_editor.post(reverse("admin:events_meeting_process_import"), data)
+    visit = Meeting.objects.get(title="ANAMA delegation meets TMAC")
+    [version] = visit.history.all()
+    assert (version.history_type, version.history_user) == ("+", editor)
+    assert {row.topic.slug for row in version.topics.all()} == {"training", "capacity-building"}
+    assert [row.source_id for row in version.sources.all()] == [known.pk]
+    assert {row.history_user for row in visit.organisation_roles.first().history.all()} == {editor}
+
+
+def test_rows_of_one_file_share_a_new_source_and_never_a_slug(as_editor, known):
+    rows = [
+        "Talks,bilateral,2024-08-22,,day,TH,,,,,https://news.example.org/shared,Example Wire",
+        "Talks,bilateral,2024-08-23,,day,TH,,,,,https://news.example.org/shared,Example Wire",
+    ]
+    as_editor.post(
+        reverse("admin:events_meeting_process_import"), confirm_form_data(preview(as_editor, csv_file(*rows)))
+    )
+    meetings = list(Meeting.objects.order_by("start_date"))
+    assert [m.slug for m in meetings] == ["talks-2024-08", "talks-2024-08-2"]
+    assert Source.objects.filter(url="https://news.example.org/shared").count() == 1
+    assert {m.sources.get().url for m in meetings} == {"https://news.example.org/shared"}
+
+    header = HEADER + ",slug"
+    twice = [GOOD_ROWS[1] + ",same-slug", GOOD_ROWS[1] + ",same-slug"]
+    upload = SimpleUploadedFile("m.csv", "\n".join([header, *twice]).encode(), content_type="text/csv")
+    text = " ".join(BeautifulSoup(preview(as_editor, upload).content, "html.parser").get_text(" ").split())
+    assert "An earlier row of this file has the slug “same-slug”." in text
+
+
+def confirm_form_data(response) -> dict[str, str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    confirm = soup.find("form", attrs={"action": reverse("admin:events_meeting_process_import")})
+    return {field["name"]: field.get("value", "") for field in confirm.find_all("input") if field.get("name")}

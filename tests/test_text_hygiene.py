@@ -28,6 +28,7 @@ from events.text import printable
 
 from .factories import make_meeting, make_organisation, make_person, make_source, make_topic
 from .forms import form_values
+from .test_import import preview
 
 pytestmark = pytest.mark.django_db
 
@@ -153,11 +154,7 @@ def test_the_csv_import_refuses_them_row_by_row(as_editor):
         f"Talks in Baku,bilateral,2024-08-23,AZ,https://news.example.org/new,Azer{VERTICAL_TAB}News",
     ]
     upload = SimpleUploadedFile("m.csv", "\n".join([header, *rows]).encode(), content_type="text/csv")
-    page = as_editor.get(reverse("admin:events_meeting_import"))
-    select = BeautifulSoup(page.content, "html.parser").find("select", attrs={"name": "format"})
-    choice = next(o["value"] for o in select.find_all("option") if o.get_text().strip().lower() == "csv")
-    data = {"format": choice, "import_file": upload}
-    response = as_editor.post(reverse("admin:events_meeting_import"), data)
+    response = preview(as_editor, upload)
     soup = BeautifulSoup(response.content, "html.parser")
     errors = [" ".join(cell.get_text(" ").split()) for cell in soup.select("td.errors")]
     assert len(errors) == 2

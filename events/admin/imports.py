@@ -3,23 +3,34 @@
 Every imported meeting is a new draft: an import never changes or publishes
 an existing record. The admin first shows a preview with each row's errors
 and offers to confirm only when there are none; the import itself is one
-transaction, rolled back whole if any row fails. The columns are listed in
-docs/editors.md ("CSV import").
+transaction, rolled back whole if any row fails. A file may hold at most
+``IMPORT_MAX_BYTES`` and ``IMPORT_MAX_ROWS`` rows; between the preview and
+the confirmation it is kept as ``events.uploads`` says. The columns are
+listed in docs/editors.md ("CSV import").
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.db.models import prefetch_related_objects
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django_countries import countries
 from import_export import fields, resources, widgets
 from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
+from import_export.forms import ImportForm
+from simple_history.utils import bulk_create_with_history
 
+from .. import uploads
 from ..models import (
     DatePrecision,
     Meeting,
@@ -36,6 +47,12 @@ from ..text import control_character_message
 
 def split(value) -> list[str]:
     return [part.strip() for part in str(value or "").split(";") if part.strip()]
+
+
+def chunks(items: list[str], size: int = 500):
+    """``items`` a few hundred at a time: SQLite takes at most 999 parameters in a query."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 class ChoiceWidget(widgets.CharWidget):
@@ -126,6 +143,16 @@ class MeetingResource(resources.ModelResource):
         skip_diff = False
         store_instance = True
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Read once per import, not once per row: a file at the row cap names the same
+        # organisations, topics and sources again and again.
+        self.topics: dict[str, Topic] | None = None
+        self.organisations: dict[str, Organisation | None] = {}
+        self.sources: dict[str, Source | None] = {}
+        self.slugs_in_file: set[str] = set()
+        self.imported: list[Meeting] = []
+
     def import_instance(self, instance: Meeting, row, **kwargs):
         errors: dict[str, list[str]] = {}
         try:
@@ -135,16 +162,58 @@ class MeetingResource(resources.ModelResource):
         instance.status = Status.DRAFT
         if instance.title and not instance.slug:
             suffix = f" {instance.start_date:%Y %m}" if isinstance(instance.start_date, datetime.date) else ""
-            instance.slug = unique_slug(Meeting, instance.title + suffix, max_length=140)
+            instance.slug = unique_slug(
+                Meeting, instance.title + suffix, max_length=140, taken=self.slugs_in_file
+            )
+            instance._slug_is_free = True  # unique_slug has just asked the database
+        elif instance.slug in self.slugs_in_file:
+            errors.setdefault("slug", []).append(
+                f"An earlier row of this file has the slug “{instance.slug}”."
+            )
+        self.slugs_in_file.add(instance.slug)
         instance._import_relations = self.read_relations(row, errors)
         if errors:
             raise ValidationError(errors)
 
+    def before_import(self, dataset, **kwargs):
+        """Read the organisations and sources the file names: a few queries for the whole file."""
+        super().before_import(dataset, **kwargs)
+        references, urls = set(), set()
+        for row in dataset.dict:
+            references |= {item.partition(":")[0].strip() for item in split(row.get("organisations"))}
+            urls |= set(split(row.get("sources")))
+        for chunk in chunks(sorted(references)):
+            found = Organisation.objects.filter(models.Q(slug__in=chunk) | models.Q(acronym__in=chunk))
+            for organisation in found.order_by("name", "pk"):
+                for reference in (organisation.slug, organisation.acronym):
+                    self.organisations.setdefault(reference, organisation)
+        # A reference not found here may still be an acronym in another case: organisation() asks.
+        for chunk in chunks(sorted(urls)):
+            self.sources.update(dict.fromkeys(chunk))
+            self.sources.update({source.url: source for source in Source.objects.filter(url__in=chunk)})
+
+    def topic(self, slug: str) -> Topic | None:
+        if self.topics is None:
+            self.topics = {topic.slug: topic for topic in Topic.objects.all()}
+        return self.topics.get(slug)
+
+    def organisation(self, reference: str) -> Organisation | None:
+        if reference not in self.organisations:
+            self.organisations[reference] = Organisation.objects.filter(
+                models.Q(slug=reference) | models.Q(acronym__iexact=reference)
+            ).first()
+        return self.organisations[reference]
+
+    def source(self, url: str) -> Source | None:
+        if url not in self.sources:
+            self.sources[url] = Source.objects.filter(url=url).first()
+        return self.sources[url]
+
     def read_relations(self, row, errors: dict[str, list[str]]) -> dict:
         """Look up the topics, organisations and sources a row names; note what is unknown."""
         topic_slugs = split(row.get("topics"))
-        topics = {t.slug: t for t in Topic.objects.filter(slug__in=topic_slugs)}
-        unknown = [slug for slug in topic_slugs if slug not in topics]
+        topics = [topic for topic in map(self.topic, topic_slugs) if topic is not None]
+        unknown = [slug for slug in topic_slugs if self.topic(slug) is None]
         if unknown:
             errors.setdefault("topics", []).append(f"Unknown topic: {', '.join(unknown)}.")
 
@@ -152,60 +221,229 @@ class MeetingResource(resources.ModelResource):
         for item in split(row.get("organisations")):
             reference, _, role = item.partition(":")
             role = role.strip().casefold() or MeetingOrganisation.Role.PARTICIPANT
-            organisation = Organisation.objects.filter(
-                models.Q(slug=reference.strip()) | models.Q(acronym__iexact=reference.strip())
-            ).first()
+            organisation = self.organisation(reference.strip())
             if organisation is None:
                 errors.setdefault("organisations", []).append(f"Unknown organisation “{reference.strip()}”.")
             elif role not in MeetingOrganisation.Role.values:
                 errors.setdefault("organisations", []).append(
                     f"Unknown role “{role}” (use {', '.join(MeetingOrganisation.Role.values)})."
                 )
-            else:
+            elif (organisation, role) not in links:
                 links.append((organisation, role))
 
-        urls = split(row.get("sources"))
-        known = {s.url: s for s in Source.objects.filter(url__in=urls)}
+        urls = list(dict.fromkeys(split(row.get("sources"))))
+        known = [source for source in map(self.source, urls) if source is not None]
+        new_urls = [url for url in urls if self.source(url) is None]
         publisher = str(row.get("source_publisher") or "").strip()
-        new_urls = [url for url in urls if url not in known]
-        problem = control_character_message(publisher, "source_publisher")
-        if new_urls and problem:
-            errors.setdefault("source_publisher", []).append(problem)
-        elif new_urls and not publisher:
+        if new_urls and not publisher:
             errors.setdefault("sources", []).append(
                 f"Unknown source {', '.join(new_urls)}: add it first, or give its source_publisher."
             )
+        elif new_urls:
+            problem = control_character_message(publisher, "source_publisher")
+            try:
+                Source._meta.get_field("publisher").clean(publisher, None)
+            except ValidationError as error:
+                problem = problem or f"source_publisher: {' '.join(error.messages)}"
+            if problem:
+                errors.setdefault("source_publisher", []).append(problem)
         for url in new_urls:
             try:
-                Source._meta.get_field("url").run_validators(url)
+                Source._meta.get_field("url").clean(url, None)
             except ValidationError:
                 errors.setdefault("sources", []).append(f"“{url}” is not a valid address.")
-        return {"topics": list(topics.values()), "links": links, "sources": known, "new": new_urls,
-                "publisher": publisher}  # fmt: skip
+        return {"topics": topics, "links": links, "sources": known, "new": new_urls, "publisher": publisher}
+
+    def validate_instance(self, instance: Meeting, import_validation_errors=None, validate_unique=True):
+        """The meeting's own validation, less its database constraints' checks.
+
+        Django checks each constraint with a query of its own, which cost a file
+        at the row cap more than everything else (and the country, already
+        checked by ``CountryWidget``, against every country again). An imported meeting is a new
+        draft with no follow-up or merge: of the constraints only "end not
+        before start" can apply, and ``Meeting.clean`` checks it; the database
+        still enforces them all when the import is confirmed.
+        """
+        errors = dict(import_validation_errors or {})
+        # CountryWidget has checked the country, which the field would compare with 249 choices
+        # again; a slug that unique_slug made is free.
+        exclude = [*errors, "country", *(["slug"] if getattr(instance, "_slug_is_free", False) else [])]
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance: Meeting, is_create, row, **kwargs):
+        """Save the meeting and its relations, with one history entry; the preview saves nothing.
+
+        Every check the preview makes is in ``import_instance`` and the
+        meeting's own validation, so it need not write rows only to roll
+        them back.
+        """
+        if self._is_dry_run(kwargs):
+            return
+        instance.skip_history_when_saving = True  # its one entry is taken with its relations
+        super().save_instance(instance, is_create, row, **kwargs)
 
     def after_save_instance(self, instance: Meeting, row, **kwargs):
-        relations = instance._import_relations
-        for organisation, role in relations["links"]:
-            MeetingOrganisation.objects.get_or_create(meeting=instance, organisation=organisation, role=role)
-        instance.topics.set(relations["topics"])
-        sources = list(relations["sources"].values())
+        self.imported.append(instance)  # its relations are written with every other row's: after_import
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self.imported and not (result.has_errors() or result.has_validation_errors()):
+            link_imported(self.imported, kwargs.get("user"))
+
+
+def link_imported(meetings: list[Meeting], user) -> None:
+    """Write the imported meetings' organisations, topics and sources, search documents and history.
+
+    New drafts have no relations to replace and readers see none of them, so
+    everything is written in bulk, a few queries for the whole file, which
+    keeps an import at the row cap well inside a worker's time. Each meeting
+    gets one history entry, with its topics and sources, like a save in the
+    admin; the organisations' rows and new sources get theirs.
+    """
+    new_sources: dict[str, Source] = {}
+    for meeting in meetings:
+        relations = meeting._import_relations
         for url in relations["new"]:
-            sources.append(
-                Source.objects.get_or_create(url=url, defaults={"publisher": relations["publisher"]})[0]
+            new_sources.setdefault(url, Source(url=url, publisher=relations["publisher"]))
+    bulk_create_with_history(list(new_sources.values()), Source, default_user=user)
+    links = [
+        MeetingOrganisation(
+            meeting=meeting,
+            organisation=organisation,
+            role=role,
+            role_order=list(MeetingOrganisation.Role.values).index(role),
+        )
+        for meeting in meetings
+        for organisation, role in meeting._import_relations["links"]
+    ]
+    bulk_create_with_history(links, MeetingOrganisation, default_user=user)
+    topic_rows, source_rows = [], []
+    for meeting in meetings:
+        relations = meeting._import_relations
+        topic_rows += [
+            Meeting.topics.through(meeting=meeting, topic=t) for t in dict.fromkeys(relations["topics"])
+        ]
+        sources = [*relations["sources"], *(new_sources[url] for url in relations["new"])]
+        source_rows += [Meeting.sources.through(meeting=meeting, source=s) for s in dict.fromkeys(sources)]
+    Meeting.topics.through.objects.bulk_create(topic_rows)
+    Meeting.sources.through.objects.bulk_create(source_rows)
+
+    organisations = {
+        organisation for organisation, _ in (link for m in meetings for link in m._import_relations["links"])
+    }
+    prefetch_related_objects(list(organisations), "other_names")
+    for meeting in meetings:
+        relations = meeting._import_relations
+        meeting.search_document = meeting.search_document_from(
+            topics=[topic.name for topic in dict.fromkeys(relations["topics"])],
+            outcomes=[],
+            organisations=sorted(
+                {organisation for organisation, _ in relations["links"]}, key=lambda o: (o.name, o.pk)
+            ),
+            participations=[],
+        )
+    Meeting.objects.bulk_update(meetings, ["search_document"], batch_size=500)
+
+    versions = Meeting.history.bulk_history_create(meetings, default_user=user)
+    version_of = {version.id: version for version in versions}
+    for field, rows in (("topics", topic_rows), ("sources", source_rows)):
+        model = apps.get_model("events", f"HistoricalMeeting_{field}")
+        target = f"{Meeting._meta.get_field(field).remote_field.model._meta.model_name}_id"
+        model.objects.bulk_create(
+            [
+                model(
+                    id=row.id,
+                    meeting_id=row.meeting_id,
+                    history=version_of[row.meeting_id],
+                    **{target: getattr(row, target)},
+                )
+                for row in rows
+            ]
+        )
+
+
+class CappedImportForm(ImportForm):
+    """The upload form, which refuses a file over the size or row cap before anything reads it."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                f"This file is {megabytes(upload.size)}; an import takes at most {megabytes(limit)}. "
+                "Split it into smaller files."
             )
-        instance.sources.set(sources)
-        instance.refresh_search_document()
+        try:
+            text = upload.read().decode("utf-8-sig")
+            rows = sum(1 for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row))
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise ValidationError(f"This is not a CSV file in UTF-8 that can be read ({error}).") from None
+        finally:
+            upload.seek(0)
+        rows -= 1  # the header
+        if rows > settings.IMPORT_MAX_ROWS:
+            raise ValidationError(
+                f"This file has {rows:,} rows; an import takes at most {settings.IMPORT_MAX_ROWS:,}. "
+                "Split it into several files."
+            )
+        return upload
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
 
 
 class MeetingImportMixin(ImportMixin):
-    """django-import-export's Import button on the meeting list, with all rows or none."""
+    """django-import-export's Import button on the meeting list, with all rows or none.
+
+    The uploaded file is kept under a token only this session may confirm
+    (``events.uploads``), and deleted once confirmed, once a preview fails,
+    or an hour after upload.
+    """
 
     resource_classes = [MeetingResource]
+    formats = [CSV]
+    import_form_class = CappedImportForm
+    tmp_storage_class = uploads.SessionBoundUpload
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
         kwargs.setdefault("rollback_on_validation_errors", True)
         return kwargs
+
+    def import_action(self, request, **kwargs):
+        uploads.clean_abandoned()
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        upload = getattr(getattr(form, "cleaned_data", {}).get("import_file"), "tmp_storage_name", None)
+        if upload and context.get("confirm_form") is not None:
+            uploads.remember(request.session, upload)
+        elif upload:
+            uploads.discard(upload)  # the preview found errors: there is nothing to confirm
+        return response
+
+    def process_import(self, request, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        token = request.POST.get("import_file_name", "")
+        if not uploads.claim(request.session, token):
+            self.message_user(
+                request,
+                "Nothing was imported: this preview is no longer available (it was already imported, is "
+                "over an hour old, or was not made in this session). Upload the file again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:events_meeting_import"))
+        try:
+            return super().process_import(request, **kwargs)
+        finally:
+            uploads.discard(token)
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
