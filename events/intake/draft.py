@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django_countries.fields import Country
 
+from ..history import record_version
 from ..models import (
     DatePrecision,
     Delegation,
@@ -34,7 +35,6 @@ from ..models import (
     Source,
     Status,
     Topic,
-    record_version,
     unique_slug,
 )
 from . import gazetteer
