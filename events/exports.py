@@ -60,8 +60,8 @@ from .models import (
     Outcome,
     Participation,
     Status,
-    describe_date,
 )
+from .wording import describe_date
 
 # Records read at a time. Their ids go to the database as one parameter (OneOf).
 CHUNK_SIZE = 2000

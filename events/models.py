@@ -25,6 +25,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .cache import data_changed
+from .wording import describe_date, describe_place
 
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=120) -> str:
@@ -842,27 +843,6 @@ def search_vector() -> SearchVector:
     return SearchVector("search_document", config="english")
 
 
-def describe_date(start: datetime.date, end: datetime.date | None, precision: str) -> str:
-    """A date as precisely as it is known: "August 2024", "3–5 May 2023", "On or before 2 June 2021"."""
-    day = f"{start.day} {start:%B %Y}"
-    match precision:
-        case DatePrecision.YEAR:
-            return f"{start.year}"
-        case DatePrecision.MONTH:
-            return f"{start:%B %Y}"
-        case DatePrecision.WEEK:
-            return f"Week of {day}"
-        case DatePrecision.ON_OR_BEFORE:
-            return f"On or before {day}"
-    if not end or end == start:
-        return day
-    if (end.year, end.month) == (start.year, start.month):
-        return f"{start.day}–{end.day} {end:%B %Y}"
-    if end.year == start.year:
-        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
-    return f"{day} – {end.day} {end:%B %Y}"
-
-
 class Meeting(Publishable, TimeStamped):
     """A meeting, conference, training or signing: the unit of the timeline."""
 
@@ -985,7 +965,7 @@ class Meeting(Publishable, TimeStamped):
 
     @property
     def place_display(self) -> str:
-        return ", ".join(part for part in (self.city, self.country.name if self.country else "") if part)
+        return describe_place(self.city, self.country.name if self.country else "")
 
     def _roles(self, role: str) -> list[Organisation]:
         return [link.organisation for link in self.organisation_roles.all() if link.role == role]
