@@ -148,7 +148,7 @@ def delegation_index(request):
     delegations = (
         Delegation.objects.published()
         .for_index()
-        .annotate(meeting_count=Count("meetings", filter=Q(meetings__status="published")))
+        .with_meeting_counts()
         .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
     )
     page, notice = paginate(request, delegations)
@@ -172,11 +172,7 @@ def delegation_detail(request, slug):
 
 @public_page
 def organisation_index(request):
-    organisations = Organisation.objects.for_index().annotate(
-        meeting_count=Count(
-            "meeting_roles__meeting", filter=Q(meeting_roles__meeting__status="published"), distinct=True
-        )
-    )
+    organisations = Organisation.objects.for_index().with_meeting_counts()
     kind = request.GET.get("kind", "")
     country = request.GET.get("country", "").upper()
     text = search_text(request)
@@ -279,16 +275,9 @@ def country_or_404(code: str) -> Country:
 def country_index(request):
     """Every country with meetings or organisations; the timeline's filters narrow the meetings."""
     meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
-    counts = dict(meeting_filter.qs.country_counts())
-    based = dict(
-        Organisation.objects.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by()
-    )
     # Under a filter, only the countries of the matching meetings are listed.
-    codes = set(counts) if meeting_filter.active else set(counts) | set(based)
-    rows = [
-        {"country": Country(code), "meetings": counts.get(code, 0), "organisations": based.get(code, 0)}
-        for code in sorted(codes, key=lambda code: Country(code).name)
-    ]
+    rows = meeting_filter.qs.country_index(with_organisations=not meeting_filter.active)
+    counts = {row["code"]: row["meeting_count"] for row in rows if row["meeting_count"]}
     context = {
         "filter": meeting_filter,
         "notices": meeting_filter.notices,
@@ -344,11 +333,7 @@ def country_pair(request, code, other):
 
 @public_page
 def person_index(request):
-    people = Person.objects.annotate(
-        meeting_count=Count(
-            "participations__meeting", filter=Q(participations__meeting__status="published"), distinct=True
-        )
-    )
+    people = Person.objects.with_meeting_counts()
     text = search_text(request)
     if text:
         people = people.filter(Q(name__icontains=text) | Q(other_names__name__icontains=text)).distinct()
@@ -381,9 +366,7 @@ def person_detail(request, slug):
 
 @public_page
 def topic_index(request):
-    topics = Topic.objects.select_related("parent").annotate(
-        meeting_count=Count("meetings", filter=Q(meetings__status="published"))
-    )
+    topics = Topic.objects.select_related("parent").with_meeting_counts()
     context = {
         "topics": topics.order_by("name", "pk"),
         "grid": topic_grid(Meeting.objects.published().topic_year_counts(), limit=30),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django_countries import countries
-from django_countries.fields import Country
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularRedocView
@@ -123,11 +122,7 @@ class OrganisationViewSet(ReadOnlyViewSet):
     queryset = (
         Organisation.objects.for_index()
         .prefetch_related("other_names")
-        .annotate(
-            meeting_count=Count(
-                "meeting_roles__meeting", filter=Q(meeting_roles__meeting__status="published"), distinct=True
-            )
-        )
+        .with_meeting_counts()
         .order_by("name", "pk")
     )
     serializer_class = OrganisationSerializer
@@ -151,11 +146,7 @@ class PersonViewSet(ReadOnlyViewSet):
 
 @list_and_detail("topic", "topics, by name", TopicSerializer)
 class TopicViewSet(ReadOnlyViewSet):
-    queryset = (
-        Topic.objects.select_related("parent")
-        .annotate(meeting_count=Count("meetings", filter=Q(meetings__status="published")))
-        .order_by("name", "pk")
-    )
+    queryset = Topic.objects.select_related("parent").with_meeting_counts().order_by("name", "pk")
     serializer_class = TopicSerializer
 
 
@@ -180,15 +171,7 @@ class CountryViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[A-Za-z]{2}"
 
     def list(self, request):
-        meetings = dict(Meeting.objects.published().country_counts())
-        based = dict(
-            Organisation.objects.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by()
-        )
-        rows = [
-            {"code": code, "meeting_count": meetings.get(code, 0), "organisation_count": based.get(code, 0)}
-            for code in sorted(set(meetings) | set(based), key=lambda code: (Country(code).name, code))
-        ]
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(Meeting.objects.published().country_index())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, code: str):
