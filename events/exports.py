@@ -24,33 +24,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from itertools import islice
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Count,
-    Expression,
-    F,
-    Max,
-    Min,
-    Value,
-    When,
-    Window,
-)
+from django.db.models import Case, CharField, Count, F, Max, Min, Value, When, Window
 from django.db.models.functions import Concat, RowNumber
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
+from .chunks import OneOf, grouped, in_chunks, source_urls
 from .filters import MeetingFilter
 from .models import (
     Meeting,
@@ -63,8 +49,6 @@ from .models import (
 )
 from .wording import describe_date
 
-# Records read at a time. Their ids go to the database as one parameter (OneOf).
-CHUNK_SIZE = 2000
 # Bytes gathered before a piece of the file goes out.
 FLUSH_BYTES = 64 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,34 +56,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # turn this off to compare it with the rows meeting_rows() writes.
 WRITTEN_BY_POSTGRESQL = True
 LIST_SEPARATOR = "; "
-
-
-class OneOf(Expression):
-    """``column`` is one of ``ids``, sent as a single parameter rather than one per id.
-
-    An ``__in`` lookup prepares and binds every id separately, which cost a
-    large export more time than the database did; an array (PostgreSQL) or a
-    JSON list (SQLite) is one parameter however long it is.
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, column: str, ids: Iterable[int]):
-        super().__init__()
-        self.column, self.ids = F(column), [int(pk) for pk in ids]
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, expressions):
-        (self.column,) = expressions
-
-    def as_sql(self, compiler, connection):
-        column_sql, params = compiler.compile(self.column)
-        if connection.vendor == "postgresql":
-            return f"{column_sql} = ANY(%s)", [*params, self.ids]
-        return f"{column_sql} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
 
 
 def safe_cell(value) -> str:
@@ -153,28 +109,6 @@ def matching_meetings(request):
     return meeting_filter, meeting_filter.qs
 
 
-def in_chunks(queryset) -> Iterator[list]:
-    """The queryset's records, CHUNK_SIZE at a time, from one streaming query."""
-    records = queryset.iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(records, CHUNK_SIZE)):
-        yield chunk
-
-
-def grouped(rows: Iterable[tuple], label: Callable[..., str] | None = None) -> dict[int, list[str]]:
-    """{id: [label(*values), ...]} from rows of (id, *values), keeping their order.
-
-    Without a label, rows are (id, text) pairs and the text is the item.
-    """
-    groups: dict[int, list[str]] = defaultdict(list)
-    if label is None:
-        for key, text in rows:
-            groups[key].append(text)
-    else:
-        for key, *values in rows:
-            groups[key].append(label(*values))
-    return groups
-
-
 def choice_label(field: str, choices, lower: bool = False) -> Case:
     """The display label of a choices field, as SQL."""
     return Case(
@@ -189,10 +123,12 @@ def joined_per_meeting(rows, item, order_by: tuple) -> dict[int, str]:
 
     (SQLite's GROUP_CONCAT cannot order its items, so they are joined here.)
     """
-    groups: dict[int, list[str]] = defaultdict(list)
-    rows = rows.annotate(item=item).order_by(*order_by).values_list("meeting_id", "item")
-    for meeting_id, text in rows:
-        groups[meeting_id].append(text)
+    return joined_by_meeting(
+        grouped(rows.annotate(item=item).order_by(*order_by).values_list("meeting_id", "item"))
+    )
+
+
+def joined_by_meeting(groups: dict[int, list[str]]) -> dict[int, str]:
     return {meeting_id: LIST_SEPARATOR.join(items) for meeting_id, items in groups.items()}
 
 
@@ -232,11 +168,7 @@ def meeting_lists(ids: list[int]) -> dict[str, dict[int, str]]:
             Concat(choice_label("kind", Outcome.Kind.choices), Value(": "), "text", output_field=CharField()),
             order_by=("pk",),
         ),
-        "sources": joined_per_meeting(
-            Meeting.sources.through.objects.filter(in_chunk),
-            F("source__url"),
-            order_by=(F("source__published_on").desc(nulls_last=True), "source_id"),
-        ),
+        "sources": joined_by_meeting(source_urls(ids)),
     }
 
 
@@ -573,8 +505,7 @@ def organisation_rows(organisations, site: str) -> Iterator[list]:
         other_names = grouped(
             OrganisationName.objects.filter(OneOf("organisation_id", [o.pk for o in chunk]))
             .order_by("name", "pk")
-            .values_list("organisation_id", "name"),
-            str,
+            .values_list("organisation_id", "name")
         )
         for organisation in chunk:
             yield [
