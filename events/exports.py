@@ -103,12 +103,6 @@ def dated(name: str) -> str:
     return f"mineaction-{name}-{timezone.localdate():%Y-%m-%d}.csv"
 
 
-def matching_meetings(request):
-    """The timeline's filter for this request, and the published meetings it matches."""
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
-    return meeting_filter, meeting_filter.qs
-
-
 def choice_label(field: str, choices, lower: bool = False) -> Case:
     """The display label of a choices field, as SQL."""
     return Case(
@@ -312,12 +306,11 @@ def meeting_rows(meetings, site: str) -> Iterator[list]:
 
 def meetings_csv(request):
     """/export/meetings.csv?<timeline filters>: one row per matching meeting, in the timeline's order."""
-    meeting_filter, meetings = matching_meetings(request)
+    meetings = MeetingFilter.for_request(request).qs
     site = request.build_absolute_uri("/").rstrip("/")
-    ordered = meeting_filter.ordered(meetings)
-    if connection.vendor == "postgresql" and WRITTEN_BY_POSTGRESQL:
-        return postgresql_csv(dated("meetings"), ordered, site)
-    rows = meeting_rows(ordered, site)
+    if connections[meetings.db].vendor == "postgresql" and WRITTEN_BY_POSTGRESQL:
+        return postgresql_csv(dated("meetings"), meetings, site)
+    rows = meeting_rows(meetings, site)
     return stream_csv(dated("meetings"), MEETING_COLUMNS, rows, trusted=MEETING_FORMATTED_COLUMNS)
 
 
@@ -531,7 +524,7 @@ def organisations_csv(request):
     One row per organisation taking part in any matching meeting, by name, with how many of
     those meetings it took part in and when the first and last began.
     """
-    _, meetings = matching_meetings(request)
+    meetings = MeetingFilter.for_request(request).qs
     organisations = (
         Organisation.objects.filter(meeting_roles__meeting__in=meetings.order_by().values("pk"))
         # The filter above limits these aggregates to the matching meetings.

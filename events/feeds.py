@@ -48,13 +48,6 @@ PRECISION_NOTES = {
 }
 
 
-def matching(request) -> MeetingFilter:
-    """The timeline's filter for this request, already applied (so its chips are known)."""
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published(), request=request)
-    meeting_filter.qs  # noqa: B018  (runs the filters, which look up the chosen organisations and topics)
-    return meeting_filter
-
-
 def feed_title(meeting_filter: MeetingFilter) -> str:
     labels = [label for _, _, label in meeting_filter.chips()]
     return f"{SITE_NAME}: {', '.join(labels)}" if labels else SITE_NAME
@@ -80,7 +73,7 @@ class MeetingsAtomFeed(Feed):
         return response
 
     def get_object(self, request, *args, **kwargs) -> MeetingFilter:
-        return matching(request)
+        return MeetingFilter.for_request(request)
 
     def title(self, meeting_filter: MeetingFilter) -> str:
         return feed_title(meeting_filter)
@@ -189,8 +182,8 @@ def with_source_urls(meetings) -> Iterator[tuple[Meeting, list[str]]]:
 
 def meetings_ics(request):
     """/feeds/meetings.ics?<timeline filters>: every matching meeting as an all-day event, streamed."""
-    meeting_filter = matching(request)
-    meetings = meeting_filter.ordered(meeting_filter.qs.defer("search_document", "editorial_note"))
+    meeting_filter = MeetingFilter.for_request(request)
+    meetings = meeting_filter.qs.defer("search_document", "editorial_note")
     site = request.build_absolute_uri("/").rstrip("/")
     calendar = Calendar()
     calendar.add("prodid", f"-//{SITE_NAME}//EN")

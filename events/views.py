@@ -91,7 +91,7 @@ def paginate(request, queryset, per_page: int | None = None, count: int | None =
 
 @public_page
 def timeline(request):
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    meeting_filter = MeetingFilter.for_request(request)
     meetings = meeting_filter.qs
     expanded = request.GET.get("more", "")
     # The count and the facets cost most of the page: keep them until the data changes.
@@ -100,7 +100,7 @@ def timeline(request):
         {"filters": meeting_filter.form.cleaned_data, "more": expanded[:20]},
         lambda: (meetings.count(), facets_for(meetings, meeting_filter, expanded=expanded)),
     )
-    page, page_notice = paginate(request, meeting_filter.ordered(meetings.for_timeline()), count=total)
+    page, page_notice = paginate(request, meetings.for_timeline(), count=total)
     context = {
         "filter": meeting_filter,
         "page": page,
@@ -274,7 +274,7 @@ def country_or_404(code: str) -> Country:
 @public_page
 def country_index(request):
     """Every country with meetings or organisations; the timeline's filters narrow the meetings."""
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    meeting_filter = MeetingFilter.for_request(request)
     # Under a filter, only the countries of the matching meetings are listed.
     rows = meeting_filter.qs.country_index(with_organisations=not meeting_filter.active)
     counts = {row["code"]: row["meeting_count"] for row in rows if row["meeting_count"]}
@@ -393,7 +393,7 @@ def topic_detail(request, slug):
 @public_page
 def network(request):
     """The partner network of the meetings that match the timeline's filters."""
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    meeting_filter = MeetingFilter.for_request(request)
     meetings = meeting_filter.qs
     # Laying out the graph of a large result is costly: keep it until the data changes.
     meeting_count, graph = cached(

@@ -7,7 +7,7 @@ from drf_spectacular.extensions import OpenApiFilterExtension
 from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
-from ..filters import MAX_QUERY_LENGTH, MAX_VALUES, YEARS, MeetingFilter
+from ..filters import MAX_VALUES, YEARS, MeetingFilter
 from ..models import MeetingKind
 
 ERRORS_SCHEMA = {
@@ -56,12 +56,12 @@ MEETING_FILTER_DOCS = {
         "Meetings that began in this year.",
     ),
     "q": (
-        {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        {"type": "string", "maxLength": MeetingFilter.max_query_length},
         "Words to search for in the meeting, its organisations (and their other names), people, topics "
         "and place.",
     ),
     "sort": (
-        {"type": "string", "enum": ["newest", "oldest", "relevance"]},
+        {"type": "string", "enum": list(MeetingFilter.base_filters["sort"].orderings)},
         "`newest` (the default) or `oldest` start date first, or `relevance` to `q`.",
     ),
 }

@@ -72,7 +72,7 @@ class MeetingFilterBackend(DjangoFilterBackend):
         meetings = meeting_filter.qs
         if meeting_filter.problems:
             raise ValidationError(meeting_filter.problems)
-        return meeting_filter.ordered(meetings)
+        return meetings
 
 
 @method_decorator(public_page, name="dispatch")
