@@ -1,4 +1,4 @@
-"""The timeline's filters: one FilterSet shared by pages, exports, feeds and the API.
+"""The readers' FilterSets: the timeline's meetings and the organisation index, shared by every output.
 
 Parameter names are short and stable because they are public URLs. Filters
 are lenient: a bad value is dropped with a notice that says why, and the
@@ -323,3 +323,25 @@ class MeetingFilter(ReviewedFilterSet):
         if sort:
             query["sort"] = sort
         return query.urlencode()
+
+
+class OrganisationFilter(ReviewedFilterSet):
+    """Filters over the organisation index: kind, country and a search of the names."""
+
+    kind = ValueListFilter(
+        label="Kind",
+        field_name="kind",
+        lookup_expr="in",
+        normalise=choice_of(Organisation.Kind),
+        max_length=30,
+    )
+    country = ValueListFilter(
+        label="Country", field_name="country", lookup_expr="in", normalise=country_code, max_length=10
+    )
+    q = django_filters.CharFilter(method="filter_search", label="Search")
+
+    max_query_length = 100
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []

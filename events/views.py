@@ -1,4 +1,4 @@
-"""Readers' pages: thin views over the FilterSet and the page-shaped querysets.
+"""Readers' pages: thin views over the FilterSets and the page-shaped querysets.
 
 Only published meetings and delegations are ever shown; a draft's page is a 404.
 """
@@ -15,7 +15,7 @@ from django_countries.fields import Country
 
 from .cache import cached, public_page
 from .facets import facets_for, stacked_year_chart, topic_grid
-from .filters import MeetingFilter
+from .filters import MeetingFilter, OrganisationFilter
 from .geo import choropleth, route_map
 from .models import (
     Delegation,
@@ -172,37 +172,18 @@ def delegation_detail(request, slug):
 
 @public_page
 def organisation_index(request):
-    organisations = Organisation.objects.for_index().with_meeting_counts()
-    kind = request.GET.get("kind", "")
-    country = request.GET.get("country", "").upper()
-    text = search_text(request)
-    notices = []
-    if kind and kind in Organisation.Kind.values:
-        organisations = organisations.filter(kind=kind)
-    elif kind:
-        notices.append(f"“{kind[:40]}” is not a kind of organisation; that filter was ignored.")
-        kind = ""
-    if country and country in dict(countries):
-        organisations = organisations.filter(country=country)
-    elif country:
-        notices.append(f"“{country[:10]}” is not a country code; that filter was ignored.")
-        country = ""
-    if text:
-        organisations = organisations.filter(
-            Q(name__icontains=text) | Q(acronym__icontains=text) | Q(other_names__name__icontains=text)
-        ).distinct()
-    page, notice = paginate(request, organisations.order_by("name", "pk"), per_page=50)
+    organisation_filter = OrganisationFilter(
+        request.GET, queryset=Organisation.objects.for_index().with_meeting_counts().order_by("name", "pk")
+    )
+    page, notice = paginate(request, organisation_filter.qs, per_page=50)
+    based = Organisation.objects.country_counts()
     context = {
+        "filter": organisation_filter,
         "page": page,
-        "notices": [*notices, *([notice] if notice else [])],
+        "notices": [*organisation_filter.notices, *([notice] if notice else [])],
         "kinds": Organisation.Kind.choices,
-        "countries": Organisation.objects.exclude(country="")
-        .values_list("country", flat=True)
-        .distinct()
-        .order_by(),
-        "chosen": {"kind": kind, "country": country, "q": text},
+        "countries": sorted((Country(code) for code in based), key=lambda country: country.name),
     }
-    context["countries"] = sorted({Country(code) for code in context["countries"]}, key=lambda c: c.name)
     return render(request, "events/organisation_index.html", context)
 
 

@@ -1,12 +1,12 @@
-"""MeetingFilter on its own: lenient for pages, with each problem recorded by parameter."""
+"""The FilterSets on their own: lenient for pages, with each problem recorded by parameter."""
 
 import datetime
 
 import pytest
 from django.http import QueryDict
 
-from events.filters import MeetingFilter
-from events.models import Meeting
+from events.filters import MeetingFilter, OrganisationFilter
+from events.models import Meeting, Organisation
 
 from .factories import make_meeting, make_organisation, make_topic
 
@@ -110,3 +110,54 @@ def test_chips_are_known_without_filtering_first(django_assert_num_queries):
         list(meeting_filter.qs)
     assert meeting_filter.problems == {"org": ["There is no organisation “nope”."]}
     assert meeting_filter.chips() == chips
+
+
+# --- OrganisationFilter: the organisation index, by the same rules -----------------
+
+
+def run_organisations(query: str) -> OrganisationFilter:
+    organisation_filter = OrganisationFilter(QueryDict(query), queryset=Organisation.objects.order_by("name"))
+    list(organisation_filter.qs)
+    return organisation_filter
+
+
+@pytest.fixture
+def organisations():
+    tmac = make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", country="TH")
+    make_organisation(name="Norwegian People's Aid", acronym="NPA", country="NO", kind="ngo")
+    make_organisation(
+        name="United Nations Mine Action Service", acronym="UNMAS", country="", kind="un_agency"
+    )
+    tmac.other_names.create(name="Thai Mine Action Center")
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "problem"),
+    [
+        ("kind=spaceship", "kind", "“spaceship” is not a valid kind value."),
+        ("country=ZZ", "country", "“ZZ” is not a valid country value."),
+        ("q=" + "mine+" * 30, "q", "Use at most 100 characters."),
+    ],
+)
+def test_each_bad_organisation_parameter_is_recorded_under_its_name(organisations, query, param, problem):
+    organisation_filter = run_organisations(query)
+    assert organisation_filter.problems == {param: [problem]}
+    assert len(organisation_filter.notices) == 1
+
+
+def names(organisation_filter: OrganisationFilter) -> list[str]:
+    return [organisation.acronym for organisation in organisation_filter.qs]
+
+
+def test_organisation_filters_combine_and_a_bad_value_leaves_the_rest(organisations):
+    assert names(run_organisations("")) == ["NPA", "TMAC", "UNMAS"]
+    assert names(run_organisations("country=th&country=NO")) == ["NPA", "TMAC"]
+    assert names(run_organisations("country=TH&country=ZZ&kind=national_authority")) == ["TMAC"]
+    assert names(run_organisations("kind=ngo&kind=un_agency&kind=spaceship")) == ["NPA", "UNMAS"]
+    # The search reads the name, the acronym and the other names, each organisation once.
+    assert names(run_organisations("q=thai")) == ["TMAC"]
+    assert names(run_organisations("q=unmas")) == ["UNMAS"]
+    assert names(run_organisations("q=mine+action")) == ["TMAC", "UNMAS"]
+    organisation_filter = run_organisations("kind=ngo&country=ZZ")
+    assert organisation_filter.problems == {"country": ["“ZZ” is not a valid country value."]}
+    assert organisation_filter.active == {"kind": ["ngo"]}

@@ -16,7 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from ..cache import public_page
-from ..filters import MeetingFilter
+from ..filters import MeetingFilter, OrganisationFilter
 from ..models import Delegation, Meeting, Organisation, Participation, Person, Position, Status, Topic
 from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
 from .serializers import (
@@ -58,21 +58,22 @@ class Pagination(PageNumberPagination):
         return parameters
 
 
-class MeetingFilterBackend(DjangoFilterBackend):
-    """The timeline's FilterSet, strictly: any bad parameter is a 400 that names it.
+class StrictFilterBackend(DjangoFilterBackend):
+    """The pages' FilterSet, strictly: any bad parameter is a 400 that names it.
 
-    Valid parameters give exactly the timeline's set, in the order ``sort`` chooses.
-    Only the list is filtered: a meeting's own URL does not depend on filters.
+    Valid parameters give exactly the page's set (for meetings, in the order
+    ``sort`` chooses). Only lists are filtered: a record's own URL does not
+    depend on filters.
     """
 
     def filter_queryset(self, request, queryset, view):
         if view.action != "list":
             return queryset
-        meeting_filter = self.get_filterset(request, queryset, view)
-        meetings = meeting_filter.qs
-        if meeting_filter.problems:
-            raise ValidationError(meeting_filter.problems)
-        return meetings
+        filterset = self.get_filterset(request, queryset, view)
+        records = filterset.qs
+        if filterset.problems:
+            raise ValidationError(filterset.problems)
+        return records
 
 
 @method_decorator(public_page, name="dispatch")
@@ -93,7 +94,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class MeetingViewSet(ReadOnlyViewSet):
     queryset = Meeting.objects.published().for_api()
     serializer_class = MeetingSerializer
-    filter_backends = [MeetingFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = MeetingFilter
 
 
@@ -126,6 +127,8 @@ class OrganisationViewSet(ReadOnlyViewSet):
         .order_by("name", "pk")
     )
     serializer_class = OrganisationSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = OrganisationFilter
 
 
 @list_and_detail("person", "people, by name", PersonSerializer)
