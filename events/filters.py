@@ -100,8 +100,12 @@ class SortFilter(django_filters.ChoiceFilter):
     def __init__(self, *, orderings: dict[str, tuple[str, tuple[str, ...]]], needs=None, **kwargs):
         self.orderings = orderings
         self.needs = needs or {}
-        choices = [(value, label) for value, (label, _) in orderings.items()]
-        super().__init__(choices=choices, empty_label=None, **kwargs)
+        super().__init__(choices=self.options, empty_label=None, **kwargs)
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """(value, label) for each ordering, in the order given."""
+        return [(value, label) for value, (label, _) in self.orderings.items()]
 
     def chosen(self, data: dict) -> str:
         """The ordering in force for this cleaned data."""
@@ -222,7 +226,7 @@ class MeetingFilter(ReviewedFilterSet):
         orderings={
             "newest": ("Newest first", ("-start_date", "-pk")),
             "oldest": ("Oldest first", ("start_date", "pk")),
-            "relevance": ("Best match", ("-rank", "-start_date", "-pk")),
+            "relevance": ("Best match (with a search)", ("-rank", "-start_date", "-pk")),
         },
         needs={"relevance": "q"},
     )
@@ -290,6 +294,11 @@ class MeetingFilter(ReviewedFilterSet):
     def chosen_sort(self) -> str:
         """The order in force: what ``sort`` asked for, if it could apply, else the default."""
         return self.filters["sort"].chosen(self.cleaned)
+
+    @property
+    def sort_options(self) -> list[tuple[str, str]]:
+        """(value, label) for each order a reader can choose."""
+        return self.filters["sort"].options
 
     def chips(self) -> list[tuple[str, str, str]]:
         """(parameter, value, label) for each filter value in force, to show as removable chips."""
