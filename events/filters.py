@@ -160,7 +160,7 @@ class ReviewedFilterSet(django_filters.FilterSet):
         """The validated values, each dropped one as None (empty for an unbound FilterSet)."""
         if not self.is_bound:
             return {}
-        self.form.errors  # noqa: B018  (validates the form once)
+        self.form.is_valid()  # cleans the form, once
         return self.form.cleaned_data
 
     def filter_queryset(self, queryset):

@@ -214,10 +214,18 @@ def end_not_before_start(prefix: str) -> models.CheckConstraint:
 # --- Reference records ------------------------------------------------------
 
 
+def published_meeting_count(path: str, *, distinct: bool = False) -> Count:
+    """How many published meetings each record reaches through ``path``, the lookup to Meeting.
+
+    ``distinct`` where the path can reach one meeting twice (an organisation in two roles).
+    """
+    return Count(path, filter=Q(**{f"{path}__status": Status.PUBLISHED}), distinct=distinct)
+
+
 class TopicQuerySet(models.QuerySet):
     def with_meeting_counts(self):
         """Each with ``meeting_count``: the published meetings about it."""
-        return self.annotate(meeting_count=Count("meetings", filter=Q(meetings__status=Status.PUBLISHED)))
+        return self.annotate(meeting_count=published_meeting_count("meetings"))
 
 
 class Topic(models.Model):
@@ -256,13 +264,7 @@ class OrganisationQuerySet(models.QuerySet):
 
     def with_meeting_counts(self):
         """Each with ``meeting_count``: the published meetings it took part in (in any role, once)."""
-        return self.annotate(
-            meeting_count=Count(
-                "meeting_roles__meeting",
-                filter=Q(meeting_roles__meeting__status=Status.PUBLISHED),
-                distinct=True,
-            )
-        )
+        return self.annotate(meeting_count=published_meeting_count("meeting_roles__meeting", distinct=True))
 
     def search(self, text: str):
         """Organisations with ``text`` in their name, acronym or one of their other names."""
@@ -352,13 +354,7 @@ class OrganisationName(models.Model):
 class PersonQuerySet(models.QuerySet):
     def with_meeting_counts(self):
         """Each with ``meeting_count``: the published meetings they attended."""
-        return self.annotate(
-            meeting_count=Count(
-                "participations__meeting",
-                filter=Q(participations__meeting__status=Status.PUBLISHED),
-                distinct=True,
-            )
-        )
+        return self.annotate(meeting_count=published_meeting_count("participations__meeting", distinct=True))
 
 
 class Person(TimeStamped):
@@ -468,7 +464,7 @@ class DelegationQuerySet(models.QuerySet):
 
     def with_meeting_counts(self):
         """Each with ``meeting_count``: its published meetings."""
-        return self.annotate(meeting_count=Count("meetings", filter=Q(meetings__status=Status.PUBLISHED)))
+        return self.annotate(meeting_count=published_meeting_count("meetings"))
 
 
 class Delegation(Publishable, TimeStamped):
