@@ -157,16 +157,21 @@ class ReviewedFilterSet(django_filters.FilterSet):
 
     @property
     def cleaned(self) -> dict:
-        """The validated values, each dropped one as None (empty for an unbound FilterSet)."""
+        """The validated values, each dropped one as None (empty for an unbound FilterSet).
+
+        A dropped value is as if it were absent, so every filter (the sort too) still runs.
+        """
         if not self.is_bound:
             return {}
         self.form.is_valid()  # cleans the form, once
-        return self.form.cleaned_data
+        data = self.form.cleaned_data
+        for name in self.form.errors:
+            if name in self.filters:
+                data.setdefault(name, None)
+        return data
 
     def filter_queryset(self, queryset):
         self._explain_errors()
-        # A dropped value is as if it were absent, so every filter (the sort too) still runs.
-        self.cleaned.update(dict.fromkeys((name for name in self.form.errors if name in self.filters), None))
         self.review(self.cleaned)
         return super().filter_queryset(queryset)
 
