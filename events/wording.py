@@ -83,16 +83,39 @@ def describe_date(start: datetime.date, end: datetime.date | None, precision: st
 
 
 def _wording_sql(wording: str, start: str, end: str) -> tuple[str, list[str]]:
-    """SQL writing ``wording`` for the days in the ``start`` and ``end`` expressions, and its parameters."""
+    """SQL writing ``wording`` for the days in the ``start`` and ``end`` expressions, and its parameters.
+
+    Consecutive parts of the same day, with the text between them, make one
+    to_char() call (its text in double quotes), which PostgreSQL runs faster
+    than a call per part.
+    """
     terms, params = [], []
+    column, pattern, between = "", "", ""  # the to_char() being built, and text not yet placed
+
+    def close_call() -> None:
+        nonlocal column, pattern, between
+        if column:
+            terms.append(f"to_char({column}, %s)")
+            params.append(pattern)
+        if between:
+            terms.append("%s")
+            params.append(between)
+        column, pattern, between = "", "", ""
+
     for piece in _pieces(wording):
         if isinstance(piece, str):
-            terms.append("%s")
-            params.append(piece)
-        else:
-            which, part = piece
-            terms.append(f"to_char({start if which == 'start' else end}, %s)")
-            params.append(DATE_PARTS[part][1])
+            between += piece
+            continue
+        which, part = piece
+        day = start if which == "start" else end
+        if day != column:
+            close_call()
+            column = day
+        elif between:
+            pattern += '"' + between.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            between = ""
+        pattern += DATE_PARTS[part][1]
+    close_call()
     return "(" + " || ".join(terms) + ")", params
 
 
@@ -107,9 +130,15 @@ def date_sql(start: str, end: str, precision: str) -> tuple[str, list[str]]:
     for shared, wording in BY_SHARED_PARTS:
         sql, wording_params = _wording_sql(wording, start, last)
         if shared:
-            # Sharing the year and month is being in the same month: compare at the smallest part.
+            # Sharing the year and month is being in the same month: compare at the smallest part
+            # (sharing the day too is being the same day).
             unit = shared[-1]
-            whens.append(f"WHEN date_trunc('{unit}', {last}) = date_trunc('{unit}', {start}) THEN {sql}")
+            same = (
+                f"{last} = {start}"
+                if unit == "day"
+                else f"date_trunc('{unit}', {last}) = date_trunc('{unit}', {start})"
+            )
+            whens.append(f"WHEN {same} THEN {sql}")
         else:
             whens.append(f"ELSE {sql}")
         params += wording_params
