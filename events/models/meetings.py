@@ -1,516 +1,30 @@
-"""The records of cooperation between mine-action organisations, and their querysets.
+"""Meetings, the unit of the timeline, with their organisations, participants and outcomes.
 
-A *meeting* is the unit of the timeline. Organisations, people, delegations,
-topics and sources hang off it. Every rule that can live in the database
-does, as a named constraint; the one rule that spans two tables (a meeting
-lies inside its delegation's trip) is a trigger, see migration 0002. Records
-that others list in a many-to-many field are kept from deletion by
-``events.deletion``; merging duplicates is ``events.merging``.
+Every rule that can live in the database does, as a named constraint; the one
+rule that spans two tables (a meeting lies inside its delegation's trip) is a
+trigger, see migration 0002.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.text import capfirst, slugify
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 from simple_history.models import HistoricalRecords
 
-from .cache import data_changed
-from .text import control_character_message
-
-
-def unique_slug(
-    model: type[models.Model], text: str, *, exclude_pk=None, max_length=120, taken: Collection[str] = ()
-) -> str:
-    """A slug for ``text`` that no other row of ``model`` uses yet, nor any of ``taken``."""
-    base = slugify(text)[: max_length - 8].strip("-") or "record"
-    slug, number = base, 2
-    others = model._default_manager.all()
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    while slug in taken or others.filter(slug=slug).exists():
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
-
-
-class Status(models.TextChoices):
-    """Where a record is in the editors' workflow; only PUBLISHED is public."""
-
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-# The moves the workflow allows, and who may make each: an editor moves a record
-# between draft and review; publishing and withdrawing need the model's
-# publish_* or withdraw_* permission (see Publishable).
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.IN_REVIEW, Status.PUBLISHED},
-    Status.IN_REVIEW: {Status.DRAFT, Status.PUBLISHED},
-    Status.PUBLISHED: {Status.WITHDRAWN},
-    Status.WITHDRAWN: {Status.DRAFT, Status.PUBLISHED},
-}
-
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    WEEK = "week", "Week"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-    ON_OR_BEFORE = "on_or_before", "Not stated: on or before the date of the first report"
-
-
-class OtherNameKind(models.TextChoices):
-    ALIAS = "alias", "Alias"
-    FORMER = "former", "Former name"
-    TRANSLITERATION = "transliteration", "Transliteration"
-    TRANSLATION = "translation", "Translation"
-    MISSPELLING = "misspelling", "Variant spelling in a report"
-
-
-class CheckedText(models.Model):
-    """A record whose every text field refuses control characters other than tab and newline.
-
-    Checked in model validation (``full_clean``), which the admin's forms and
-    the CSV import run, so the message appears beside the field. Multi-line
-    fields also accept the carriage return browsers send before a newline.
-    """
-
-    class Meta:
-        abstract = True
-
-    def clean_fields(self, exclude=None) -> None:
-        errors: dict[str, list] = {}
-        try:
-            super().clean_fields(exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        for text_field in self._meta.concrete_fields:
-            if not isinstance(text_field, models.CharField | models.TextField) or text_field.choices:
-                continue
-            value = getattr(self, text_field.attname)
-            if (exclude and text_field.name in exclude) or not isinstance(value, str):
-                continue
-            label = capfirst(text_field.verbose_name)
-            multi_line = isinstance(text_field, models.TextField)
-            message = control_character_message(value, label, multi_line=multi_line)
-            if message:
-                errors.setdefault(text_field.name, []).append(
-                    ValidationError(message, code="control_character")
-                )
-        if errors:
-            raise ValidationError(errors)
-
-
-class TimeStamped(CheckedText):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class Publishable(models.Model):
-    """A record that goes draft → in review → published (→ withdrawn).
-
-    The moves are methods so that every path (admin actions, the change form,
-    article intake, imports) obeys the same rules: who may make the move, and
-    that a published record rests on at least one source. The source rule
-    cannot be a database constraint: sources are a many-to-many relation, and
-    a CHECK constraint sees one row only.
-    """
-
-    status = models.CharField(
-        max_length=20,
-        choices=Status.choices,
-        default=Status.DRAFT,
-        help_text="Only published records are shown to readers. Editors submit drafts for review; "
-        "a publisher publishes them.",
-    )
-    published_at = models.DateTimeField("published at", null=True, blank=True, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Who last published it.",
-    )
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
-
-    def publication_problems(self) -> list[str]:
-        """Why this record may not be published yet (empty when it may); queries its sources."""
-        if self.pk is None or not self.sources.exists():
-            return [f"A {self._meta.verbose_name} cannot be published without at least one source."]
-        return []
-
-    def can_move_to(self, user, status: str) -> bool:
-        """Whether ``user`` may move this record from its current status to ``status``."""
-        if status == self.status:
-            return True
-        if status not in TRANSITIONS.get(self.status, set()):
-            return False
-        name = self._meta.model_name
-        if status == Status.PUBLISHED:
-            return user.has_perm(f"events.publish_{name}")
-        if status == Status.WITHDRAWN:
-            return user.has_perm(f"events.withdraw_{name}")
-        if self.status == Status.WITHDRAWN:  # reopening a withdrawn record is a publisher's call
-            return user.has_perm(f"events.withdraw_{name}")
-        return user.has_perm(f"events.change_{name}")
-
-    def move_to(self, status: str, user, *, save: bool = True) -> None:
-        """Move to ``status`` as ``user``; raises PermissionDenied or ValidationError."""
-        if status == self.status:
-            return
-        if status not in TRANSITIONS.get(self.status, set()):
-            raise ValidationError(
-                f"A {Status(self.status).label.lower()} {self._meta.verbose_name} cannot become "
-                f"{Status(status).label.lower()}."
-            )
-        if not self.can_move_to(user, status):
-            raise PermissionDenied(
-                f"You may not make a {self._meta.verbose_name} {Status(status).label.lower()}."
-            )
-        if status == Status.PUBLISHED:
-            problems = self.publication_problems()
-            if problems:
-                raise ValidationError(problems)
-            self.published_at, self.published_by = timezone.now(), user
-        self.status = status
-        if save:
-            self._history_user = user
-            self.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-
-    def submit_for_review(self, user) -> None:
-        self.move_to(Status.IN_REVIEW, user)
-
-    def publish(self, user) -> None:
-        self.move_to(Status.PUBLISHED, user)
-
-    def withdraw(self, user) -> None:
-        self.move_to(Status.WITHDRAWN, user)
-
-    def return_to_draft(self, user) -> None:
-        self.move_to(Status.DRAFT, user)
-
-
-def end_not_before_start(prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
-        name=f"{prefix}_end_not_before_start",
-        violation_error_message="The end date cannot be before the start date.",
-    )
-
-
-# --- Reference records ------------------------------------------------------
-
-
-class Topic(CheckedText):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    keywords = models.TextField(
-        blank=True,
-        help_text="Words and synonyms that signal this topic in a report, one per line.",
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:topic-detail", args=[self.slug])
-
-    @property
-    def keyword_list(self) -> list[str]:
-        return [line.strip().lower() for line in self.keywords.splitlines() if line.strip()]
-
-
-class OrganisationQuerySet(models.QuerySet):
-    def for_index(self):
-        """Organisations with their parent, for list pages and autocomplete."""
-        return self.select_related("parent")
-
-
-class Organisation(TimeStamped):
-    class Kind(models.TextChoices):
-        NATIONAL_AUTHORITY = "national_authority", "National mine action authority or centre"
-        REGIONAL = "regional", "Regional organisation"
-        UN_AGENCY = "un_agency", "UN agency"
-        INTERNATIONAL = "international", "International organisation"
-        NGO = "ngo", "NGO"
-        GOVERNMENT = "government", "Government body"
-        ARMED_FORCES = "armed_forces", "Armed forces"
-        RESEARCH = "research", "Research or training centre"
-        OTHER = "other", "Other"
-
-    name = models.CharField(max_length=300, unique=True, help_text="The full official name.")
-    acronym = models.CharField(max_length=30, blank=True, help_text="For example ANAMA or TMAC.")
-    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the page's address.")
-    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
-    country = CountryField(blank=True, help_text="Leave blank for international bodies.")
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        help_text="The body this one belongs to, if any.",
-    )
-    website = models.URLField(max_length=500, blank=True)
-    description = models.TextField(blank=True)
-
-    objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name", "pk"]
-        indexes = [
-            # Organisation index filtered by country and kind; country profiles.
-            models.Index(fields=["country", "kind"], name="organisation_country_kind"),
-            models.Index(fields=["acronym"], name="organisation_acronym"),
-        ]
-        constraints = [
-            models.CheckConstraint(condition=~Q(parent=F("pk")), name="organisation_not_own_parent"),
-        ]
-
-    def __str__(self) -> str:
-        if self.acronym and self.acronym != self.name:
-            return f"{self.name} ({self.acronym})"
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:organisation-detail", args=[self.slug])
-
-    @property
-    def short_name(self) -> str:
-        """What lists show: the acronym when there is one."""
-        return self.acronym or self.name
-
-
-class OrganisationName(CheckedText):
-    """Another name of an organisation: reports spell the same body many ways."""
-
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="other_names")
-    name = models.CharField(max_length=300)
-    kind = models.CharField(max_length=20, choices=OtherNameKind.choices, default=OtherNameKind.ALIAS)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="organisation_name_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Person(TimeStamped):
-    name = models.CharField(max_length=200, help_text="The name in its usual English spelling.")
-    slug = models.SlugField(max_length=120, unique=True)
-    honorific = models.CharField(
-        max_length=100, blank=True, help_text="Rank or honorific, e.g. Lieutenant General, Dr."
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name", "pk"]
-        verbose_name_plural = "people"
-        indexes = [models.Index(fields=["name"], name="person_name")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:person-detail", args=[self.slug])
-
-
-class PersonName(CheckedText):
-    """Another spelling of a person's name (transliterations differ by outlet)."""
-
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_names")
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=OtherNameKind.choices, default=OtherNameKind.ALIAS)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["person", "name"], name="person_name_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Position(CheckedText):
-    """A title a person held, at an organisation, for a time: titles change."""
-
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
-    )
-    title = models.CharField(max_length=300)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = [F("start_date").desc(nulls_last=True), "pk"]
-        constraints = [end_not_before_start("position")]
-
-    def __str__(self) -> str:
-        where = f", {self.organisation.short_name}" if self.organisation_id else ""
-        return f"{self.title}{where}"
-
-
-class Source(TimeStamped):
-    """A published report that a record rests on."""
-
-    url = models.URLField("URL", max_length=1000, unique=True)
-    title = models.CharField(max_length=500, blank=True)
-    publisher = models.CharField(max_length=200, help_text="The outlet that published it, e.g. AzerNews.")
-    republished_by = models.CharField(
-        max_length=200, blank=True, help_text="A wire service or aggregator that carried it, e.g. MENAFN."
-    )
-    author = models.CharField(max_length=200, blank=True)
-    language = models.CharField(max_length=10, blank=True, help_text="ISO 639-1 code, e.g. en, az, km.")
-    published_on = models.DateField("publication date", null=True, blank=True)
-    published_precision = models.CharField(
-        max_length=20,
-        choices=[(c.value, c.label) for c in (DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR)],
-        default=DatePrecision.DAY,
-        help_text="How exactly the publication date is known.",
-    )
-    accessed_on = models.DateField("date accessed", null=True, blank=True)
-    note = models.TextField(blank=True, help_text="What the source reports, in our own words.")
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = [F("published_on").desc(nulls_last=True), "pk"]
-
-    def __str__(self) -> str:
-        when = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
-        label = self.title or self.url
-        return f"{self.publisher}: {label}{when}"
-
-
-# --- Delegations and meetings -------------------------------------------------
-
-
-class DelegationQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-    def for_index(self):
-        return self.select_related("head").prefetch_related("sending_organisations")
-
-
-class Delegation(Publishable, TimeStamped):
-    """One trip: a delegation travelling from one country to one or more others."""
-
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=120, unique=True)
-    sending_country = CountryField(blank=True)
-    sending_organisations = models.ManyToManyField(Organisation, blank=True, related_name="delegations_sent")
-    head = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="delegations_led",
-        help_text="The head of delegation.",
-    )
-    members = models.ManyToManyField(Person, blank=True, related_name="delegations")
-    destination_countries = CountryField(multiple=True, blank=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
-    purpose = models.TextField(blank=True)
-    sources = models.ManyToManyField(Source, blank=True, related_name="delegations")
-
-    objects = DelegationQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["sending_organisations", "members", "sources"])
-
-    class Meta:
-        ordering = [F("start_date").desc(nulls_last=True), "title", "pk"]
-        permissions = [
-            ("publish_delegation", "Can publish delegations"),
-            ("withdraw_delegation", "Can withdraw or reopen delegations"),
-        ]
-        constraints = [end_not_before_start("delegation")]
-        indexes = [
-            # Country pages: delegations a country sent.
-            models.Index(fields=["sending_country", "status"], name="delegation_country_status"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("events:delegation-detail", args=[self.slug])
-
-    def clean(self) -> None:
-        super().clean()
-        if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date cannot be before the start date."})
-        if self.pk:
-            for meeting in self.meetings.all():
-                try:
-                    self.check_meeting_dates(meeting)
-                except ValidationError:
-                    raise ValidationError(
-                        f"The meeting “{meeting.title}” ({meeting.date_display}) would fall outside "
-                        "these dates. Change the meeting first."
-                    ) from None
-
-    def check_meeting_dates(self, meeting: Meeting) -> None:
-        """Refuse a meeting whose possible dates lie wholly outside the trip."""
-        earliest, latest = meeting.possible_dates
-        if self.start_date and latest < self.start_date:
-            began = f"{self.start_date.day} {self.start_date:%B %Y}"
-            raise ValidationError(
-                {"start_date": f"This meeting is before the delegation's trip began ({began})."}
-            )
-        if self.end_date and earliest and earliest > self.end_date:
-            ended = f"{self.end_date.day} {self.end_date:%B %Y}"
-            raise ValidationError(
-                {"start_date": f"This meeting is after the delegation's trip ended ({ended})."}
-            )
+from ..cache import data_changed
+from ..wording import describe_date, describe_place
+from .delegations import Delegation
+from .records import Organisation, Person, Source, Topic
+from .workflow import CheckedText, DatePrecision, Publishable, Status, TimeStamped, end_not_before_start
 
 
 class MeetingKind(models.TextChoices):
@@ -720,10 +234,17 @@ class MeetingQuerySet(models.QuerySet):
     # Facets: how many meetings of this queryset each value has, one grouped
     # query each.
 
+    def _ids_sql(self) -> tuple[str, tuple]:
+        """SQL selecting these meetings' ids, compiled for the database they are read from.
+
+        Raises EmptyResultSet when no meeting can match.
+        """
+        return self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
+
     def country_counts(self, limit: int | None = None) -> list[tuple[str, int]]:
         """(code, meetings) pairs, most first, by the same rule as involving_countries()."""
         try:
-            ids_sql, ids_params = self.order_by().values("pk").query.sql_with_params()
+            ids_sql, ids_params = self._ids_sql()
         except EmptyResultSet:
             return []
         sql = f"""
@@ -750,6 +271,27 @@ class MeetingQuerySet(models.QuerySet):
             cursor.execute(sql, ids_params * 3)
             return [(code, count) for code, count in cursor.fetchall()]
 
+    def country_index(self, *, with_organisations: bool = True) -> list[dict]:
+        """The country list: dicts of code, country, meeting_count and organisation_count, by name.
+
+        A row for each country with any of these meetings (by the rule of
+        involving_countries()) and, ``with_organisations``, each where an
+        organisation is based. Two queries.
+        """
+        meetings = dict(self.country_counts())
+        based = Organisation.objects.country_counts()
+        codes = set(meetings) | set(based) if with_organisations else set(meetings)
+        rows = [
+            {
+                "code": code,
+                "country": Country(code),
+                "meeting_count": meetings.get(code, 0),
+                "organisation_count": based.get(code, 0),
+            }
+            for code in codes
+        ]
+        return sorted(rows, key=lambda row: (row["country"].name, row["code"]))
+
     def organisation_counts(self, limit: int | None = None) -> list[dict]:
         """Dicts of organisation_id, slug, name, acronym and ``meetings`` among these, most first."""
         rows = (
@@ -773,11 +315,6 @@ class MeetingQuerySet(models.QuerySet):
     def kind_counts(self) -> list[tuple[str, int]]:
         rows = self.order_by().values_list("kind").annotate(meetings=models.Count("pk"))
         return sorted(rows, key=lambda row: (-row[1], row[0]))
-
-    def year_counts(self) -> list[tuple[int, int]]:
-        """(year, meetings), oldest first."""
-        rows = self.order_by().annotate(year=ExtractYear("start_date")).values_list("year")
-        return sorted(rows.annotate(meetings=models.Count("pk")))
 
     # Pictures: the grouped counts that charts and the partner network draw,
     # one query each.
@@ -809,7 +346,7 @@ class MeetingQuerySet(models.QuerySet):
         on meeting_id is served by the meeting_organisation_role_unique index.
         """
         try:
-            ids_sql, ids_params = self.order_by().values("pk").query.sql_with_params()
+            ids_sql, ids_params = self._ids_sql()
         except EmptyResultSet:
             return [], 0
         sql = f"""
@@ -854,27 +391,6 @@ MAX_SEARCH_WORDS = 12
 
 def search_vector() -> SearchVector:
     return SearchVector("search_document", config="english")
-
-
-def describe_date(start: datetime.date, end: datetime.date | None, precision: str) -> str:
-    """A date as precisely as it is known: "August 2024", "3–5 May 2023", "On or before 2 June 2021"."""
-    day = f"{start.day} {start:%B %Y}"
-    match precision:
-        case DatePrecision.YEAR:
-            return f"{start.year}"
-        case DatePrecision.MONTH:
-            return f"{start:%B %Y}"
-        case DatePrecision.WEEK:
-            return f"Week of {day}"
-        case DatePrecision.ON_OR_BEFORE:
-            return f"On or before {day}"
-    if not end or end == start:
-        return day
-    if (end.year, end.month) == (start.year, start.month):
-        return f"{start.day}–{end.day} {end:%B %Y}"
-    if end.year == start.year:
-        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
-    return f"{day} – {end.day} {end:%B %Y}"
 
 
 class Meeting(Publishable, TimeStamped):
@@ -999,7 +515,7 @@ class Meeting(Publishable, TimeStamped):
 
     @property
     def place_display(self) -> str:
-        return ", ".join(part for part in (self.city, self.country.name if self.country else "") if part)
+        return describe_place(self.city, self.country.name if self.country else "")
 
     def _roles(self, role: str) -> list[Organisation]:
         return [link.organisation for link in self.organisation_roles.all() if link.role == role]
@@ -1193,153 +709,3 @@ class Outcome(CheckedText):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
-
-
-# --- Reviewed changes to shared records -------------------------------------------------
-
-
-def cited_publicly(record: models.Model) -> bool:
-    """Whether a published meeting or delegation cites ``record`` (an organisation, person, source
-    or topic), so that a change to it shows on public pages at once; queries."""
-    meetings, delegations = Meeting.objects.published(), Delegation.objects.published()
-    if isinstance(record, Organisation):
-        return (
-            meetings.filter(
-                Q(pk__in=MeetingOrganisation.objects.filter(organisation=record).values("meeting_id"))
-                | Q(pk__in=Participation.objects.filter(organisation=record).values("meeting_id"))
-                | Q(pk__in=Outcome.objects.filter(parties=record).values("meeting_id"))
-            ).exists()
-            or delegations.filter(sending_organisations=record).exists()
-        )
-    if isinstance(record, Person):
-        return (
-            meetings.filter(pk__in=Participation.objects.filter(person=record).values("meeting_id")).exists()
-            or delegations.filter(Q(head=record) | Q(members=record)).exists()
-        )
-    if isinstance(record, Source):
-        return meetings.filter(sources=record).exists() or delegations.filter(sources=record).exists()
-    if isinstance(record, Topic):
-        return meetings.filter(topics=record).exists()
-    return False
-
-
-class ProposedChange(CheckedText):
-    """An editor's change to a record that published meetings cite, waiting for a publisher.
-
-    The record itself is untouched until a publisher approves, so readers go
-    on seeing the approved values. ``fields`` maps each field the editor
-    changed to [the value they were shown, the value they propose] (as
-    stored: ids for relations, ISO dates, country codes); ``rows`` lists the
-    inline rows (other names, positions) they added, changed or deleted.
-    Approving applies only those changes, over the record as it then is.
-    Proposals are never deleted: decided ones are the trail of who proposed
-    and who approved or rejected.
-    """
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", "Waiting for approval"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-
-    organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="proposed_changes"
-    )
-    person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="proposed_changes"
-    )
-    source = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="proposed_changes"
-    )
-    topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="proposed_changes"
-    )
-    fields = models.JSONField(default=dict, blank=True)
-    rows = models.JSONField(default=list, blank=True)
-    read_version = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="The record's history entry the editor's form showed."
-    )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    proposed_at = models.DateTimeField(default=timezone.now)
-    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True, help_text="Why it was rejected, for the editor who proposed it.")
-
-    RECORD_FIELDS = ("organisation", "person", "source", "topic")
-
-    class Meta:
-        ordering = ["-proposed_at", "-pk"]
-        verbose_name = "proposed change"
-        permissions = [("approve_proposedchange", "Can approve or reject proposed changes")]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        organisation__isnull=False,
-                        person__isnull=True,
-                        source__isnull=True,
-                        topic__isnull=True,
-                    )
-                    | Q(
-                        organisation__isnull=True,
-                        person__isnull=False,
-                        source__isnull=True,
-                        topic__isnull=True,
-                    )
-                    | Q(
-                        organisation__isnull=True,
-                        person__isnull=True,
-                        source__isnull=False,
-                        topic__isnull=True,
-                    )
-                    | Q(
-                        organisation__isnull=True,
-                        person__isnull=True,
-                        source__isnull=True,
-                        topic__isnull=False,
-                    )
-                ),
-                name="proposed_change_one_record",
-                violation_error_message="A proposed change is to exactly one record.",
-            ),
-            models.CheckConstraint(
-                condition=Q(decision="pending", decided_at__isnull=True)
-                | (~Q(decision="pending") & Q(decided_at__isnull=False)),
-                name="proposed_change_decided_when_decided",
-                violation_error_message="A decided change says when it was decided.",
-            ),
-        ]
-        indexes = [
-            # The publishers' queue: pending changes, oldest first; and a record's pending changes.
-            models.Index(fields=["decision", "proposed_at"], name="proposed_change_queue"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Change to {self.record} proposed by {self.proposed_by or 'a deleted user'}"
-
-    @property
-    def record(self) -> models.Model:
-        """The organisation, person, source or topic the change is to."""
-        for name in self.RECORD_FIELDS:
-            if getattr(self, f"{name}_id") is not None:
-                return getattr(self, name)
-        raise ValueError("A proposed change without its record.")
-
-    @classmethod
-    def for_record(cls, record: models.Model) -> ProposedChange:
-        """A new proposal for ``record`` (not saved)."""
-        return cls(**{record._meta.model_name: record})
-
-    @classmethod
-    def pending_for(cls, record: models.Model) -> models.QuerySet:
-        return cls.objects.filter(**{record._meta.model_name: record, "decision": cls.Decision.PENDING})
-
-    def decide(self, decision: str, user, note: str = "") -> None:
-        """Record the decision (see events.proposals, which applies an approved change first)."""
-        self.decision, self.decided_by, self.decided_at, self.note = decision, user, timezone.now(), note
-        self.full_clean()
-        self.save(update_fields=["decision", "decided_by", "decided_at", "note"])

@@ -1,0 +1,89 @@
+"""The records of cooperation between mine-action organisations, and their querysets.
+
+A *meeting* is the unit of the timeline; organisations, people, delegations,
+topics and sources hang off it. Each module holds one family of records;
+everything is importable from ``events.models``. Records that others list in
+a many-to-many field are kept from deletion by ``events.deletion``; merging
+duplicates is ``events.merging``.
+"""
+
+from .delegations import (
+    Delegation,
+    DelegationQuerySet,
+)
+from .meetings import (
+    DUPLICATE_DAYS,
+    DUPLICATE_SHARED_ORGANISATIONS,
+    MAX_SEARCH_WORDS,
+    DuplicateCandidate,
+    Meeting,
+    MeetingKind,
+    MeetingOrganisation,
+    MeetingQuerySet,
+    Outcome,
+    Participation,
+    search_vector,
+)
+from .proposals import ProposedChange, cited_publicly
+from .records import (
+    Organisation,
+    OrganisationName,
+    OrganisationQuerySet,
+    Person,
+    PersonName,
+    PersonQuerySet,
+    Position,
+    Source,
+    Topic,
+    TopicQuerySet,
+    published_meeting_count,
+)
+from .workflow import (
+    TRANSITIONS,
+    CheckedText,
+    DatePrecision,
+    OtherNameKind,
+    Publishable,
+    Status,
+    TimeStamped,
+    end_not_before_start,
+    unique_slug,
+)
+
+__all__ = [
+    "CheckedText",
+    "ProposedChange",
+    "cited_publicly",
+    "DUPLICATE_DAYS",
+    "DUPLICATE_SHARED_ORGANISATIONS",
+    "DatePrecision",
+    "Delegation",
+    "DelegationQuerySet",
+    "DuplicateCandidate",
+    "MAX_SEARCH_WORDS",
+    "Meeting",
+    "MeetingKind",
+    "MeetingOrganisation",
+    "MeetingQuerySet",
+    "Organisation",
+    "OrganisationName",
+    "OrganisationQuerySet",
+    "OtherNameKind",
+    "Outcome",
+    "Participation",
+    "Person",
+    "PersonName",
+    "PersonQuerySet",
+    "Position",
+    "Publishable",
+    "Source",
+    "Status",
+    "TRANSITIONS",
+    "TimeStamped",
+    "Topic",
+    "TopicQuerySet",
+    "end_not_before_start",
+    "published_meeting_count",
+    "search_vector",
+    "unique_slug",
+]

@@ -1,0 +1,249 @@
+"""Reference records: topics, organisations, people and their positions, sources."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .workflow import CheckedText, DatePrecision, OtherNameKind, Status, TimeStamped, end_not_before_start
+
+
+def published_meeting_count(path: str, *, distinct: bool = False) -> Count:
+    """How many published meetings each record reaches through ``path``, the lookup to Meeting.
+
+    ``distinct`` where the path can reach one meeting twice (an organisation in two roles).
+    """
+    return Count(path, filter=Q(**{f"{path}__status": Status.PUBLISHED}), distinct=distinct)
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_meeting_counts(self):
+        """Each with ``meeting_count``: the published meetings about it."""
+        return self.annotate(meeting_count=published_meeting_count("meetings"))
+
+
+class Topic(CheckedText):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    keywords = models.TextField(
+        blank=True,
+        help_text="Words and synonyms that signal this topic in a report, one per line.",
+    )
+
+    objects = TopicQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:topic-detail", args=[self.slug])
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [line.strip().lower() for line in self.keywords.splitlines() if line.strip()]
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_index(self):
+        """Organisations with their parent, for list pages and autocomplete."""
+        return self.select_related("parent")
+
+    def with_meeting_counts(self):
+        """Each with ``meeting_count``: the published meetings it took part in (in any role, once)."""
+        return self.annotate(meeting_count=published_meeting_count("meeting_roles__meeting", distinct=True))
+
+    def search(self, text: str):
+        """Organisations with ``text`` in their name, acronym or one of their other names."""
+        other_names = OrganisationName.objects.filter(name__icontains=text).values("organisation_id")
+        return self.filter(Q(name__icontains=text) | Q(acronym__icontains=text) | Q(pk__in=other_names))
+
+    def country_counts(self) -> dict[str, int]:
+        """{country code: how many of these organisations are based there}; one query."""
+        return dict(self.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by())
+
+
+class Organisation(TimeStamped):
+    class Kind(models.TextChoices):
+        NATIONAL_AUTHORITY = "national_authority", "National mine action authority or centre"
+        REGIONAL = "regional", "Regional organisation"
+        UN_AGENCY = "un_agency", "UN agency"
+        INTERNATIONAL = "international", "International organisation"
+        NGO = "ngo", "NGO"
+        GOVERNMENT = "government", "Government body"
+        ARMED_FORCES = "armed_forces", "Armed forces"
+        RESEARCH = "research", "Research or training centre"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300, unique=True, help_text="The full official name.")
+    acronym = models.CharField(max_length=30, blank=True, help_text="For example ANAMA or TMAC.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the page's address.")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    country = CountryField(blank=True, help_text="Leave blank for international bodies.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The body this one belongs to, if any.",
+    )
+    website = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [
+            # Organisation index filtered by country and kind; country profiles.
+            models.Index(fields=["country", "kind"], name="organisation_country_kind"),
+            models.Index(fields=["acronym"], name="organisation_acronym"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="organisation_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        if self.acronym and self.acronym != self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:organisation-detail", args=[self.slug])
+
+    @property
+    def short_name(self) -> str:
+        """What lists show: the acronym when there is one."""
+        return self.acronym or self.name
+
+
+class OrganisationName(CheckedText):
+    """Another name of an organisation: reports spell the same body many ways."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=OtherNameKind.choices, default=OtherNameKind.ALIAS)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="organisation_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_meeting_counts(self):
+        """Each with ``meeting_count``: the published meetings they attended."""
+        return self.annotate(meeting_count=published_meeting_count("participations__meeting", distinct=True))
+
+
+class Person(TimeStamped):
+    name = models.CharField(max_length=200, help_text="The name in its usual English spelling.")
+    slug = models.SlugField(max_length=120, unique=True)
+    honorific = models.CharField(
+        max_length=100, blank=True, help_text="Rank or honorific, e.g. Lieutenant General, Dr."
+    )
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["name"], name="person_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:person-detail", args=[self.slug])
+
+
+class PersonName(CheckedText):
+    """Another spelling of a person's name (transliterations differ by outlet)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OtherNameKind.choices, default=OtherNameKind.ALIAS)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="person_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(CheckedText):
+    """A title a person held, at an organisation, for a time: titles change."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+    )
+    title = models.CharField(max_length=300)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("start_date").desc(nulls_last=True), "pk"]
+        constraints = [end_not_before_start("position")]
+
+    def __str__(self) -> str:
+        where = f", {self.organisation.short_name}" if self.organisation_id else ""
+        return f"{self.title}{where}"
+
+
+class Source(TimeStamped):
+    """A published report that a record rests on."""
+
+    url = models.URLField("URL", max_length=1000, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, help_text="The outlet that published it, e.g. AzerNews.")
+    republished_by = models.CharField(
+        max_length=200, blank=True, help_text="A wire service or aggregator that carried it, e.g. MENAFN."
+    )
+    author = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=10, blank=True, help_text="ISO 639-1 code, e.g. en, az, km.")
+    published_on = models.DateField("publication date", null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=20,
+        choices=[(c.value, c.label) for c in (DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR)],
+        default=DatePrecision.DAY,
+        help_text="How exactly the publication date is known.",
+    )
+    accessed_on = models.DateField("date accessed", null=True, blank=True)
+    note = models.TextField(blank=True, help_text="What the source reports, in our own words.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("published_on").desc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        when = f", {self.published_on:%Y-%m-%d}" if self.published_on else ""
+        label = self.title or self.url
+        return f"{self.publisher}: {label}{when}"
