@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -74,7 +75,7 @@ def propose(record: models.Model, form, formsets, user, read_version: int | None
     fields = {}
     for name in form.changed_data:
         try:
-            model_field = record._meta.get_field(name)
+            model_field = field_named(type(record), name)
         except FieldDoesNotExist:
             continue
         if model_field.concrete and model_field.editable and not model_field.many_to_many:
@@ -115,6 +116,11 @@ def propose(record: models.Model, form, formsets, user, read_version: int | None
     return proposal
 
 
+def field_named(model: type[models.Model], name: str) -> models.Field:
+    """A concrete field of ``model`` (proposals keep only those)."""
+    return cast(models.Field, model._meta.get_field(name))
+
+
 def restored(model_field: models.Field, value):
     """A kept value back as the field takes it (``attname``: an id for a relation)."""
     return None if value is None and model_field.null else model_field.to_python(value)
@@ -148,11 +154,11 @@ def approve(proposal: ProposedChange, user) -> list[str]:
     model = type(proposal.record)
     record = model._default_manager.select_for_update().get(pk=proposal.record.pk)
     for name, (_, after) in proposal.fields.items():
-        model_field = model._meta.get_field(name)
+        model_field = field_named(model, name)
         setattr(record, model_field.attname, restored(model_field, after))
     record.full_clean()
     reason = approval_reason(proposal, user)
-    record.skip_history_when_saving = True
+    record.skip_history_when_saving = True  # type: ignore[attr-defined]  # one entry, once its rows are in
     record.save()
     skipped = apply_rows(proposal, record, user, reason)
     record_version(record, user, reason=reason)
@@ -165,20 +171,19 @@ def apply_rows(proposal: ProposedChange, record: models.Model, user, reason: str
     for row in proposal.rows:
         row_model = apps.get_model("events", row["model"])
         parent = parent_field(row_model, type(record))
-        existing = None
+        target: Any = row_model(**{parent.name: record})
         if row["action"] != "add":
-            existing = row_model._default_manager.filter(pk=row["id"], **{parent.name: record}).first()
-            if existing is None:
+            target = row_model._default_manager.filter(pk=row["id"], **{parent.name: record}).first()
+            if target is None:
                 skipped.append(f"{row_model._meta.verbose_name} “{row['label']}” was deleted meanwhile")
                 continue
         if row["action"] == "delete":
-            existing._history_user, existing._change_reason = user, reason
-            existing.delete()
+            target._history_user, target._change_reason = user, reason
+            target.delete()
             continue
-        target = existing if existing is not None else row_model(**{parent.name: record})
         for name, value in row["values"].items():
             after = value[1] if row["action"] == "change" else value
-            model_field = row_model._meta.get_field(name)
+            model_field = field_named(row_model, name)
             setattr(target, model_field.attname, restored(model_field, after))
         target.full_clean()
         target._history_user, target._change_reason = user, reason
@@ -217,7 +222,7 @@ def differences(proposal: ProposedChange) -> list[Difference]:
     record = proposal.record
     found = []
     for name, (before, after) in proposal.fields.items():
-        model_field = record._meta.get_field(name)
+        model_field = field_named(type(record), name)
         now = stored(model_field.value_from_object(record))
         found.append(Difference(str(model_field.verbose_name), before, after, now, model_field))
     return found

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -29,6 +30,16 @@ from django.forms.formsets import BaseFormSet
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin as AdminBase
+else:
+    AdminBase = object
+
+# A model with django-simple-history's ``history`` manager, or one of its entries:
+# the library ships no types, so to mypy these are Any.
+Versioned = Any
+HistoryEntry = Any
 
 READ_VERSION = "read_version"
 # Bookkeeping that every save changes: not worth showing as a change.
@@ -69,10 +80,10 @@ class EditConflict:
     """What changed in a record between the version a form was read at and now."""
 
     noun: str
-    read: models.Model | None  # the history entry read; None when the form did not say
+    read: HistoryEntry | None  # the history entry read; None when the form did not say
     newer: list = field(default_factory=list)  # the entries since, oldest first
     fields: list[FieldChange] = field(default_factory=list)
-    rows: list[tuple[str, models.Model]] = field(default_factory=list)  # inline rows changed since
+    rows: list[tuple[str, HistoryEntry]] = field(default_factory=list)  # inline rows changed since
     latest_version: int = 0
 
     @property
@@ -107,13 +118,13 @@ class EditConflict:
         )
 
 
-def latest_version(model: type[models.Model], pk) -> int:
+def latest_version(model: Versioned, pk) -> int:
     """The id of the record's newest history entry, 0 if it has none."""
     entries = model.history.filter(**{model._meta.pk.attname: pk})
     return entries.aggregate(latest=models.Max("history_id"))["latest"] or 0
 
 
-def tracked_fields(model: type[models.Model]) -> list[models.Field]:
+def tracked_fields(model: Versioned) -> list[models.Field]:
     """The fields the record's history keeps, many-to-many ones included."""
     history = model.history.model
     kept = {f.name for f in history._meta.fields}
@@ -125,12 +136,17 @@ def tracked_fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
-def entry_value(entry, model_field: models.Field):
+def entry_value(entry: HistoryEntry, model_field: models.Field):
     """A field's value in a history entry, as a form's initial data holds it (pks for relations)."""
     if model_field.many_to_many:
-        target = model_field.remote_field.model._meta.model_name
+        target = related_model(model_field)._meta.model_name
         return sorted(getattr(row, f"{target}_id") for row in getattr(entry, model_field.name).all())
     return model_field.value_from_object(entry.instance)
+
+
+def related_model(model_field: models.Field) -> Any:
+    """The model a relation field points at."""
+    return model_field.related_model
 
 
 def comparable(value):
@@ -149,7 +165,7 @@ def shown(model_field: models.Field, value) -> str:
         return "—"
     if model_field.is_relation:
         ids = [comparable(item) for item in value] if many else [comparable(value)]
-        names = {o.pk: str(o) for o in model_field.related_model._default_manager.filter(pk__in=ids)}
+        names = {o.pk: str(o) for o in related_model(model_field)._default_manager.filter(pk__in=ids)}
         return ", ".join(sorted(names.get(pk, f"a deleted record (#{pk})") for pk in ids))
     if many:
         return ", ".join(shown(model_field, item) for item in value)
@@ -174,12 +190,6 @@ def field_data(form: forms.BaseForm, name: str, value) -> dict[str, list[str]]:
     prepared = form_field.prepare_value(value)
     if isinstance(widget, forms.CheckboxInput):
         return {html_name: ["on"] if widget.check_test(prepared) else []}
-    if isinstance(widget, forms.MultiWidget):
-        parts = widget.decompress(prepared)
-        return {
-            html_name + suffix: ["" if part is None else str(part)]
-            for suffix, part in zip(widget.widgets_names, parts, strict=True)
-        }
     if getattr(widget, "allow_multiple_selected", False):
         return {html_name: [str(comparable(item)) for item in prepared or []]}
     formatted = widget.format_value(prepared)
@@ -203,10 +213,10 @@ def submitted(form: forms.BaseForm, name: str):
         return bound.data
 
 
-class EditConflictAdmin:
+class EditConflictAdmin(AdminBase):
     """For a ModelAdmin of a record with history: the version check on its change form and workflow moves."""
 
-    version_rows: list[tuple[type, str]] = []
+    version_rows: list[tuple[Versioned, str]] = []
 
     def checks_versions(self, request, obj) -> bool:
         return (
@@ -216,17 +226,17 @@ class EditConflictAdmin:
         )
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = [
+        fieldsets: list[tuple[Any, dict[str, Any]]] = [
             (name, dict(options, fields=[f for f in options["fields"] if f != READ_VERSION]))
             for name, options in super().get_fieldsets(request, obj)
         ]
         if self.checks_versions(request, obj):
             name, options = fieldsets[0]
-            fieldsets[0] = (name, dict(options, fields=[*options["fields"], READ_VERSION]))
+            fieldsets[0] = (name, dict(options, fields=list(options["fields"]) + [READ_VERSION]))
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = cast(type[VersionedForm], super().get_form(request, obj, change, **kwargs))
         form.edit_conflict = getattr(request, "edit_conflict", None)
         if obj is not None and READ_VERSION in form.base_fields:
             form.base_fields[READ_VERSION].initial = latest_version(self.model, obj.pk)
@@ -258,10 +268,12 @@ class EditConflictAdmin:
     def refuse_read_only(self, request, obj) -> HttpResponseRedirect:
         """Say what changed, and give the editor back what they typed, in a message they can copy."""
         conflict = self.edit_conflict(request, obj, request.POST[READ_VERSION])
+        if conflict is None:  # saved back meanwhile: nothing to say
+            return HttpResponseRedirect(request.path)
         # The form as it was when they could still change the record.
         editable = {f.name for f in self.model._meta.get_fields() if getattr(f, "editable", False)}
         names = [name for name in flatten_fieldsets(self.get_fieldsets(request, obj)) if name in editable]
-        callback = partial(self.formfield_for_dbfield, request=request)
+        callback: Any = partial(self.formfield_for_dbfield, request=request)
         form_class = forms.modelform_factory(self.model, fields=names, formfield_callback=callback)
         form = form_class(request.POST, instance=obj)
         theirs = [
@@ -303,7 +315,7 @@ class EditConflictAdmin:
     def edit_conflict(self, request, obj, read_version: str | None) -> EditConflict | None:
         """What changed since ``read_version``; None when nothing did."""
         latest = latest_version(self.model, obj.pk)
-        read_id = int(read_version) if str(read_version or "").isdigit() else None
+        read_id = int(read_version) if read_version and read_version.isdigit() else None
         if read_id == latest:
             return None
         history = self.model.history.filter(**{self.opts.pk.attname: obj.pk}).select_related("history_user")
@@ -318,7 +330,7 @@ class EditConflictAdmin:
         form = self.submitted_form(request, obj)
         tracked = tracked_fields(self.model)
         before = {f.name: entry_value(read, f) for f in tracked}
-        last_change: dict[str, models.Model] = {}
+        last_change: dict[str, HistoryEntry] = {}
         values = before
         for entry in conflict.newer:
             newer = {f.name: entry_value(entry, f) for f in tracked}
@@ -376,12 +388,12 @@ class EditConflictAdmin:
         return data
 
     def submitted_formsets(self, request: HttpRequest, obj) -> list[BaseFormSet]:
-        formsets, _ = self._create_formsets(request, obj, change=True)
+        formsets, _ = self._create_formsets(request, obj, change=True)  # type: ignore[attr-defined]
         return formsets
 
-    def merge_rows(self, formset: BaseFormSet, data: QueryDict, read_at: datetime.datetime) -> None:
+    def merge_rows(self, formset: Any, data: QueryDict, read_at: datetime.datetime) -> None:
         """In each inline row the editor left alone, the row's newer values."""
-        model = formset.model
+        model: Versioned = formset.model
         if not hasattr(model, "history"):
             return
         fields = {f.name: f for f in tracked_fields(model)}

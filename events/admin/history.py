@@ -14,7 +14,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from ..history import record_version
 from ..models import Status
-from .conflicts import EditConflictAdmin, VersionedForm
+from .conflicts import EditConflictAdmin, Versioned, VersionedForm
 
 
 class HistoryAdmin(EditConflictAdmin, SimpleHistoryAdmin):
@@ -46,7 +46,7 @@ class VersionedAdmin(HistoryAdmin):
     (``version_rows``: model and foreign key) as they were at that entry.
     """
 
-    version_rows: list[tuple[type, str]] = []
+    version_rows: list[tuple[Versioned, str]] = []
     # Restoring brings back content, not the workflow: these keep their current values.
     kept_on_restore = ["status", "published_at", "published_by", "merged_into"]
     object_history_template = "admin/events/object_history.html"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -136,7 +137,7 @@ class MeetingResource(resources.ModelResource):
             "sources",
             "source_publisher",
         ]
-        import_id_fields = []
+        import_id_fields: list[str] = []
         force_init_instance = True  # imports only add meetings
         use_transactions = True
         clean_model_instances = True
@@ -147,11 +148,15 @@ class MeetingResource(resources.ModelResource):
         super().__init__(**kwargs)
         # Read once per import, not once per row: a file at the row cap names the same
         # organisations, topics and sources again and again.
-        self.topics: dict[str, Topic] | None = None
-        self.organisations: dict[str, Organisation | None] = {}
-        self.sources: dict[str, Source | None] = {}
+        self.known_topics: dict[str, Topic] | None = None
+        self.known_organisations: dict[str, Organisation | None] = {}
+        self.known_sources: dict[str, Source | None] = {}
         self.slugs_in_file: set[str] = set()
-        self.imported: list[Meeting] = []
+        # What each row's meeting links to, from import_instance until after_save_instance
+        # (by the meeting's id(), as an unsaved meeting cannot be a key); then the meetings saved.
+        self.relations: dict[int, RowRelations] = {}
+        self.free_slugs: set[int] = set()
+        self.imported: list[tuple[Meeting, RowRelations]] = []
 
     def import_instance(self, instance: Meeting, row, **kwargs):
         errors: dict[str, list[str]] = {}
@@ -165,13 +170,13 @@ class MeetingResource(resources.ModelResource):
             instance.slug = unique_slug(
                 Meeting, instance.title + suffix, max_length=140, taken=self.slugs_in_file
             )
-            instance._slug_is_free = True  # unique_slug has just asked the database
+            self.free_slugs.add(id(instance))  # unique_slug has just asked the database
         elif instance.slug in self.slugs_in_file:
             errors.setdefault("slug", []).append(
                 f"An earlier row of this file has the slug “{instance.slug}”."
             )
         self.slugs_in_file.add(instance.slug)
-        instance._import_relations = self.read_relations(row, errors)
+        self.relations[id(instance)] = self.read_relations(row, errors)
         if errors:
             raise ValidationError(errors)
 
@@ -186,30 +191,30 @@ class MeetingResource(resources.ModelResource):
             found = Organisation.objects.filter(models.Q(slug__in=chunk) | models.Q(acronym__in=chunk))
             for organisation in found.order_by("name", "pk"):
                 for reference in (organisation.slug, organisation.acronym):
-                    self.organisations.setdefault(reference, organisation)
+                    self.known_organisations.setdefault(reference, organisation)
         # A reference not found here may still be an acronym in another case: organisation() asks.
         for chunk in chunks(sorted(urls)):
-            self.sources.update(dict.fromkeys(chunk))
-            self.sources.update({source.url: source for source in Source.objects.filter(url__in=chunk)})
+            self.known_sources.update(dict.fromkeys(chunk))
+            self.known_sources.update({source.url: source for source in Source.objects.filter(url__in=chunk)})
 
     def topic(self, slug: str) -> Topic | None:
-        if self.topics is None:
-            self.topics = {topic.slug: topic for topic in Topic.objects.all()}
-        return self.topics.get(slug)
+        if self.known_topics is None:
+            self.known_topics = {topic.slug: topic for topic in Topic.objects.all()}
+        return self.known_topics.get(slug)
 
     def organisation(self, reference: str) -> Organisation | None:
-        if reference not in self.organisations:
-            self.organisations[reference] = Organisation.objects.filter(
+        if reference not in self.known_organisations:
+            self.known_organisations[reference] = Organisation.objects.filter(
                 models.Q(slug=reference) | models.Q(acronym__iexact=reference)
             ).first()
-        return self.organisations[reference]
+        return self.known_organisations[reference]
 
     def source(self, url: str) -> Source | None:
-        if url not in self.sources:
-            self.sources[url] = Source.objects.filter(url=url).first()
-        return self.sources[url]
+        if url not in self.known_sources:
+            self.known_sources[url] = Source.objects.filter(url=url).first()
+        return self.known_sources[url]
 
-    def read_relations(self, row, errors: dict[str, list[str]]) -> dict:
+    def read_relations(self, row, errors: dict[str, list[str]]) -> RowRelations:
         """Look up the topics, organisations and sources a row names; note what is unknown."""
         topic_slugs = split(row.get("topics"))
         topics = [topic for topic in map(self.topic, topic_slugs) if topic is not None]
@@ -252,22 +257,23 @@ class MeetingResource(resources.ModelResource):
                 Source._meta.get_field("url").clean(url, None)
             except ValidationError:
                 errors.setdefault("sources", []).append(f"“{url}” is not a valid address.")
-        return {"topics": topics, "links": links, "sources": known, "new": new_urls, "publisher": publisher}
+        return RowRelations(topics, links, known, new_urls, publisher)
 
     def validate_instance(self, instance: Meeting, import_validation_errors=None, validate_unique=True):
         """The meeting's own validation, less its database constraints' checks.
 
         Django checks each constraint with a query of its own, which cost a file
         at the row cap more than everything else (and the country, already
-        checked by ``CountryWidget``, against every country again). An imported meeting is a new
-        draft with no follow-up or merge: of the constraints only "end not
-        before start" can apply, and ``Meeting.clean`` checks it; the database
-        still enforces them all when the import is confirmed.
+        checked by ``CountryWidget``, against every country again). An
+        imported meeting is a new draft with no follow-up or merge: of the
+        constraints only "end not before start" can apply, and ``Meeting.clean``
+        checks it; the database still enforces them all when the import is
+        confirmed.
         """
         errors = dict(import_validation_errors or {})
         # CountryWidget has checked the country, which the field would compare with 249 choices
         # again; a slug that unique_slug made is free.
-        exclude = [*errors, "country", *(["slug"] if getattr(instance, "_slug_is_free", False) else [])]
+        exclude = [*errors, "country", *(["slug"] if id(instance) in self.free_slugs else [])]
         try:
             instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
         except ValidationError as error:
@@ -284,11 +290,12 @@ class MeetingResource(resources.ModelResource):
         """
         if self._is_dry_run(kwargs):
             return
-        instance.skip_history_when_saving = True  # its one entry is taken with its relations
+        instance.skip_history_when_saving = True  # type: ignore[attr-defined]  # taken with its relations
         super().save_instance(instance, is_create, row, **kwargs)
 
     def after_save_instance(self, instance: Meeting, row, **kwargs):
-        self.imported.append(instance)  # its relations are written with every other row's: after_import
+        # Its relations are written with every other row's: after_import.
+        self.imported.append((instance, self.relations.pop(id(instance))))
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
@@ -296,7 +303,18 @@ class MeetingResource(resources.ModelResource):
             link_imported(self.imported, kwargs.get("user"))
 
 
-def link_imported(meetings: list[Meeting], user) -> None:
+@dataclass
+class RowRelations:
+    """What one row links its meeting to: known records, and the addresses of new sources."""
+
+    topics: list[Topic]
+    links: list[tuple[Organisation, str]]  # organisation and role
+    sources: list[Source]
+    new: list[str]
+    publisher: str  # of the new sources
+
+
+def link_imported(imported: list[tuple[Meeting, RowRelations]], user) -> None:
     """Write the imported meetings' organisations, topics and sources, search documents and history.
 
     New drafts have no relations to replace and readers see none of them, so
@@ -305,11 +323,11 @@ def link_imported(meetings: list[Meeting], user) -> None:
     gets one history entry, with its topics and sources, like a save in the
     admin; the organisations' rows and new sources get theirs.
     """
+    meetings = [meeting for meeting, _ in imported]
     new_sources: dict[str, Source] = {}
-    for meeting in meetings:
-        relations = meeting._import_relations
-        for url in relations["new"]:
-            new_sources.setdefault(url, Source(url=url, publisher=relations["publisher"]))
+    for _, relations in imported:
+        for url in relations.new:
+            new_sources.setdefault(url, Source(url=url, publisher=relations.publisher))
     bulk_create_with_history(list(new_sources.values()), Source, default_user=user)
     links = [
         MeetingOrganisation(
@@ -318,32 +336,28 @@ def link_imported(meetings: list[Meeting], user) -> None:
             role=role,
             role_order=list(MeetingOrganisation.Role.values).index(role),
         )
-        for meeting in meetings
-        for organisation, role in meeting._import_relations["links"]
+        for meeting, relations in imported
+        for organisation, role in relations.links
     ]
     bulk_create_with_history(links, MeetingOrganisation, default_user=user)
     topic_rows, source_rows = [], []
-    for meeting in meetings:
-        relations = meeting._import_relations
+    for meeting, relations in imported:
         topic_rows += [
-            Meeting.topics.through(meeting=meeting, topic=t) for t in dict.fromkeys(relations["topics"])
+            Meeting.topics.through(meeting=meeting, topic=t) for t in dict.fromkeys(relations.topics)
         ]
-        sources = [*relations["sources"], *(new_sources[url] for url in relations["new"])]
+        sources = [*relations.sources, *(new_sources[url] for url in relations.new)]
         source_rows += [Meeting.sources.through(meeting=meeting, source=s) for s in dict.fromkeys(sources)]
     Meeting.topics.through.objects.bulk_create(topic_rows)
     Meeting.sources.through.objects.bulk_create(source_rows)
 
-    organisations = {
-        organisation for organisation, _ in (link for m in meetings for link in m._import_relations["links"])
-    }
+    organisations = {organisation for _, relations in imported for organisation, _ in relations.links}
     prefetch_related_objects(list(organisations), "other_names")
-    for meeting in meetings:
-        relations = meeting._import_relations
+    for meeting, relations in imported:
         meeting.search_document = meeting.search_document_from(
-            topics=[topic.name for topic in dict.fromkeys(relations["topics"])],
+            topics=[topic.name for topic in dict.fromkeys(relations.topics)],
             outcomes=[],
             organisations=sorted(
-                {organisation for organisation, _ in relations["links"]}, key=lambda o: (o.name, o.pk)
+                {organisation for organisation, _ in relations.links}, key=lambda o: (o.name, o.pk)
             ),
             participations=[],
         )
@@ -351,9 +365,8 @@ def link_imported(meetings: list[Meeting], user) -> None:
 
     versions = Meeting.history.bulk_history_create(meetings, default_user=user)
     version_of = {version.id: version for version in versions}
-    for field, rows in (("topics", topic_rows), ("sources", source_rows)):
+    for field, target, rows in (("topics", "topic_id", topic_rows), ("sources", "source_id", source_rows)):
         model = apps.get_model("events", f"HistoricalMeeting_{field}")
-        target = f"{Meeting._meta.get_field(field).remote_field.model._meta.model_name}_id"
         model.objects.bulk_create(
             [
                 model(

@@ -9,6 +9,7 @@ waiting, and publishers review each change as a diff and approve or reject it.
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,14 +18,20 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from ..models import ProposedChange
-from ..proposals import approve, differences, may_approve, needs_review, propose, reject
+from ..proposals import approve, differences, field_named, may_approve, needs_review, propose, reject
 from .base import admin_change_url
 from .conflicts import READ_VERSION, shown
 
+if TYPE_CHECKING:
+    from simple_history.admin import SimpleHistoryAdmin as RecordAdminBase
+else:
+    RecordAdminBase = object
 
-class ReviewedChangesAdmin:
+
+class ReviewedChangesAdmin(RecordAdminBase):
     """For organisations, people, sources and topics: an editor's change to one that published meetings
     cite is kept as a proposal for a publisher to approve, and readers see nothing of it until then."""
 
@@ -129,11 +136,11 @@ class ProposedChangeAdmin(admin.ModelAdmin):
     @admin.display(description="record")
     def record_link(self, proposal: ProposedChange) -> str:
         record = proposal.record
-        return format_html("{}: {}", record._meta.verbose_name.capitalize(), record)
+        return format_html("{}: {}", capfirst(record._meta.verbose_name), record)
 
     @admin.display(description="changes")
     def changed_fields(self, proposal: ProposedChange) -> str:
-        names = [proposal.record._meta.get_field(name).verbose_name for name in proposal.fields]
+        names = [field_named(type(proposal.record), name).verbose_name for name in proposal.fields]
         rows = len(proposal.rows)
         if rows:
             names.append(f"{rows} row{'s' if rows != 1 else ''}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,9 +55,10 @@ class WorkflowAdminMixin(RefusedDeletionsMixin):
     published record (withdraw it), and editors delete only drafts.
     """
 
-    form = WorkflowForm
-    change_form_template = "admin/events/workflow_change_form.html"
-    actions = ["submit_for_review", "return_to_draft", "publish", "withdraw"]
+    # Typed as loosely as ModelAdmin's own, which this mixin's admins also inherit.
+    form: Any = WorkflowForm
+    change_form_template: Any = "admin/events/workflow_change_form.html"
+    actions: Any = ["submit_for_review", "return_to_draft", "publish", "withdraw"]
     publication_fields = ["published_at", "published_by"]
 
     def may_publish(self, request) -> bool:

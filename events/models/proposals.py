@@ -147,11 +147,11 @@ class ProposedChange(CheckedText):
     @classmethod
     def for_record(cls, record: models.Model) -> ProposedChange:
         """A new proposal for ``record`` (not saved)."""
-        return cls(**{record._meta.model_name: record})
+        return cls(**{str(record._meta.model_name): record})
 
     @classmethod
     def pending_for(cls, record: models.Model) -> models.QuerySet:
-        return cls.objects.filter(**{record._meta.model_name: record, "decision": cls.Decision.PENDING})
+        return cls.objects.filter(**{str(record._meta.model_name): record, "decision": cls.Decision.PENDING})
 
     def decide(self, decision: str, user, note: str = "") -> None:
         """Record the decision (see events.proposals, which applies an approved change first)."""

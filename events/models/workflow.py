@@ -92,7 +92,7 @@ class CheckedText(models.Model):
             value = getattr(self, text_field.attname)
             if (exclude and text_field.name in exclude) or not isinstance(value, str):
                 continue
-            label = capfirst(text_field.verbose_name)
+            label = str(capfirst(text_field.verbose_name))
             multi_line = isinstance(text_field, models.TextField)
             message = control_character_message(value, label, multi_line=multi_line)
             if message:
