@@ -1,4 +1,4 @@
-"""Two publishers in two browsers: a withdrawal is not undone by a typo fix read before it."""
+"""Two people in two browsers: a withdrawal not undone by a stale typo fix; an editor's change reviewed."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -54,3 +54,34 @@ def test_a_typo_fix_read_before_a_withdrawal_keeps_it_withdrawn(browser, site):
     )
     a.context.close()
     b.context.close()
+
+
+def test_an_editors_change_to_a_cited_organisation_waits_for_a_publisher(browser, site, django_user_model):
+    from .conftest import staff_in_group
+    from .factories import make_organisation
+
+    staff_in_group(django_user_model, "eve", "Editor")  # with the same password as the others
+    tmac = make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac")
+    make_meeting(
+        title="ANAMA meets TMAC", slug="anama-meets-tmac", organisations=[tmac], sources=[make_source()]
+    )
+    editor = log_in(browser, site, "eve")
+    editor.goto(f"{site}/admin/events/organisation/{tmac.pk}/change/")
+    assert "will wait for a publisher's approval" in editor.locator("#pending-changes").inner_text()
+    editor.locator("#id_name").fill("Thailand Mine Action Center")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    assert "waits for a publisher's approval" in editor.locator(".messagelist").inner_text()
+    editor.goto(f"{site}/organisations/tmac/")
+    assert "Thailand Mine Action Centre" in editor.locator("main").inner_text()
+
+    publisher = log_in(browser, site, "pat")
+    publisher.goto(f"{site}/admin/events/proposedchange/")
+    publisher.get_by_role("link", name="Organisation: Thailand Mine Action Centre (TMAC)").click()
+    assert "Thailand Mine Action Center" in publisher.locator("#proposal-fields").inner_text()
+    screenshot(publisher, "proposed-change-review")
+    publisher.get_by_role("button", name="Approve").click()
+    assert "Approved" in publisher.locator(".messagelist").inner_text()
+    publisher.goto(f"{site}/organisations/tmac/")
+    assert "Thailand Mine Action Center" in publisher.locator("main").inner_text()
+    editor.context.close()
+    publisher.context.close()

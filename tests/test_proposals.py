@@ -307,3 +307,23 @@ def editor_two(django_user_model) -> Client:
     client = Client()
     client.force_login(staff_in_group(django_user_model, "ben-editor", "Editor"))
     return client
+
+
+def test_the_queue_takes_as_many_queries_for_one_change_as_for_many(
+    as_editor, publishers_client, django_assert_num_queries, django_assert_max_num_queries
+):
+    queue = reverse("admin:events_proposedchange_changelist")
+    organisations = [make_organisation() for _ in range(6)]
+    for organisation in organisations:
+        make_meeting(organisations=[organisation])
+    save(as_editor, organisations[0], description="One change.")
+    with django_assert_max_num_queries(20) as captured:
+        assert publishers_client.get(queue).status_code == 200
+    one = len(captured)  # now: the next request empties the log it reads
+    for organisation in organisations[1:]:
+        save(as_editor, organisation, description="Another change.")
+    with django_assert_num_queries(one):
+        assert "6 proposed changes" in text(publishers_client.get(queue))
+    review_page = reverse("admin:events_proposedchange_change", args=[ProposedChange.objects.first().pk])
+    with django_assert_num_queries(5):  # session, user, the proposal with its record, the diff's values
+        assert publishers_client.get(review_page).status_code == 200
