@@ -15,6 +15,7 @@ from .meetings import (
     DUPLICATE_DAYS,
     DUPLICATE_SHARED_ORGANISATIONS,
     MAX_SEARCH_WORDS,
+    NEWEST_FIRST,
     DuplicateCandidate,
     Meeting,
     MeetingKind,
@@ -49,6 +50,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "NEWEST_FIRST",
     "DUPLICATE_DAYS",
     "DUPLICATE_SHARED_ORGANISATIONS",
     "DatePrecision",
