@@ -112,7 +112,7 @@ class MeetingsAtomFeed(Feed):
         return meeting_filter.request.build_absolute_uri(self.feed_url(meeting_filter))
 
     def items(self, meeting_filter: MeetingFilter):
-        return meeting_filter.qs.for_feed().order_by("-start_date", "-pk")[:ATOM_LIMIT]
+        return meeting_filter.qs.for_feed().newest_first()[:ATOM_LIMIT]
 
     def item_title(self, meeting: Meeting) -> str:
         return meeting.title

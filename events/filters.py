@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from django_countries import countries
 from django_countries.fields import Country
 
-from .models import Meeting, MeetingKind, Organisation, Topic
+from .models import NEWEST_FIRST, Meeting, MeetingKind, Organisation, Person, Topic
 
 MAX_VALUES = 20
 YEARS = range(1900, 2101)
@@ -229,9 +229,9 @@ class MeetingFilter(ReviewedFilterSet):
     sort = SortFilter(
         label="Sort",
         orderings={
-            "newest": ("Newest first", ("-start_date", "-pk")),
+            "newest": ("Newest first", NEWEST_FIRST),
             "oldest": ("Oldest first", ("start_date", "pk")),
-            "relevance": ("Best match (with a search)", ("-rank", "-start_date", "-pk")),
+            "relevance": ("Best match (with a search)", ("-rank", *NEWEST_FIRST)),
         },
         needs={"relevance": "q"},
     )
@@ -337,6 +337,18 @@ class MeetingFilter(ReviewedFilterSet):
         if sort:
             query["sort"] = sort
         return query.urlencode()
+
+
+class PersonFilter(ReviewedFilterSet):
+    """Filters over the people index: a search of the names and other spellings."""
+
+    q = django_filters.CharFilter(method="filter_search", label="Search")
+
+    max_query_length = 100
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
 
 
 class OrganisationFilter(ReviewedFilterSet):

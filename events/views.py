@@ -15,9 +15,10 @@ from django_countries.fields import Country
 
 from .cache import cached, public_page
 from .facets import facets_for, stacked_year_chart, topic_grid
-from .filters import MeetingFilter, OrganisationFilter
+from .filters import MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
 from .models import (
+    NEWEST_FIRST,
     Delegation,
     Meeting,
     Organisation,
@@ -38,11 +39,6 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-def search_text(request, max_length: int = 100) -> str:
-    """The ``q`` parameter with whitespace collapsed, NUL bytes dropped and length capped."""
-    return " ".join(request.GET.get("q", "").replace("\x00", "").split())[:max_length]
 
 
 class TimelinePaginator(Paginator):
@@ -135,7 +131,7 @@ def meeting_detail(request, slug):
                 distinct=True,
             )
         )
-        .order_by("-shared", "-start_date", "-pk")
+        .order_by("-shared", *NEWEST_FIRST)
         .only("title", "slug", "start_date", "end_date", "date_precision", "kind")[:6]
     )
     follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
@@ -212,9 +208,7 @@ def organisation_detail(request, slug):
 
     # The aggregates cost most of the page: keep them until the data changes.
     profile = cached("organisation-profile", organisation.pk, figures)
-    page, notice = paginate(
-        request, meetings.for_timeline().order_by("-start_date", "-pk"), count=profile["count"]
-    )
+    page, notice = paginate(request, meetings.for_timeline().newest_first(), count=profile["count"])
     context = {
         "organisation": organisation,
         "page": page,
@@ -234,7 +228,7 @@ def organisation_pair(request, slug, other):
     if first == second:
         raise Http404("Choose two different organisations.")
     meetings = Meeting.objects.published().involving_organisations([first]).involving_organisations([second])
-    page, notice = paginate(request, meetings.for_timeline().order_by("-start_date", "-pk"))
+    page, notice = paginate(request, meetings.for_timeline().newest_first())
     context = {
         "first": first,
         "second": second,
@@ -273,7 +267,7 @@ def country_detail(request, code):
     country = country_or_404(code)
     published = Meeting.objects.published()
     held_here = published.filter(country=country.code)
-    page, notice = paginate(request, held_here.for_timeline().order_by("-start_date", "-pk"))
+    page, notice = paginate(request, held_here.for_timeline().newest_first())
     involving = published.involving_countries([country.code])
     partners = [(Country(c), n) for c, n in involving.country_counts(limit=21) if c != country.code][:20]
     delegations = Delegation.objects.published()
@@ -301,7 +295,7 @@ def country_pair(request, code, other):
     meetings = (
         Meeting.objects.published().involving_countries([first.code]).involving_countries([second.code])
     )
-    page, notice = paginate(request, meetings.for_timeline().order_by("-start_date", "-pk"))
+    page, notice = paginate(request, meetings.for_timeline().newest_first())
     context = {
         "first": first,
         "second": second,
@@ -314,14 +308,16 @@ def country_pair(request, code, other):
 
 @public_page
 def person_index(request):
-    people = Person.objects.with_meeting_counts()
-    text = search_text(request)
-    if text:
-        people = people.filter(Q(name__icontains=text) | Q(other_names__name__icontains=text)).distinct()
-    page, notice = paginate(request, people.order_by("name", "pk"), per_page=50)
-    return render(
-        request, "events/person_index.html", {"page": page, "notices": [notice] if notice else [], "q": text}
+    person_filter = PersonFilter(
+        request.GET, queryset=Person.objects.with_meeting_counts().order_by("name", "pk")
     )
+    page, notice = paginate(request, person_filter.qs, per_page=50)
+    context = {
+        "filter": person_filter,
+        "page": page,
+        "notices": [*person_filter.notices, *([notice] if notice else [])],
+    }
+    return render(request, "events/person_index.html", context)
 
 
 @public_page
@@ -359,7 +355,7 @@ def topic_index(request):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent").prefetch_related("children"), slug=slug)
     meetings = Meeting.objects.published().about_topics([topic])
-    page, notice = paginate(request, meetings.for_timeline().order_by("-start_date", "-pk"))
+    page, notice = paginate(request, meetings.for_timeline().newest_first())
     context = {
         "topic": topic,
         "page": page,

@@ -13,7 +13,7 @@ from django_countries import countries
 from events.api import router
 from events.api.schema import FILTER_DOCS
 from events.api.views import StrictFilterBackend
-from events.filters import MeetingFilter, OrganisationFilter
+from events.filters import MeetingFilter, OrganisationFilter, PersonFilter
 from events.models import Meeting, Position
 
 from .dataout import all_pages
@@ -207,6 +207,16 @@ def test_the_organisations_list_takes_the_organisation_indexs_filters(client, re
     assert client.get("/api/organisations/tmac/?country=ZZ").status_code == 200
 
 
+def test_the_people_list_searches_names_and_other_spellings_strictly(client, records):
+    records["suleymanov"].other_names.create(name="Vuqar Süleymanov")
+    make_person(name="Elchin Amirbayov", slug="elchin-amirbayov")
+    assert [row["slug"] for row in all_pages(client, "/api/people/?q=vuqar")] == ["vugar-suleymanov"]
+    assert [row["slug"] for row in all_pages(client, "/api/people/?q=elchin")] == ["elchin-amirbayov"]
+    assert len(all_pages(client, "/api/people/")) == 2
+    response = client.get("/api/people/?q=" + "x" * 101)
+    assert response.status_code == 400 and list(response.json()) == ["q"]
+
+
 def test_a_page_beyond_the_last_is_404(client, records):
     response = client.get("/api/meetings/?page=99")
     assert response.status_code == 404 and "detail" in response.json()
@@ -308,7 +318,11 @@ def test_the_schema_documents_every_filter_and_the_docs_page_serves_it(client):
     assert response.status_code == 200
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
-    for path, filterset in (("/api/meetings/", MeetingFilter), ("/api/organisations/", OrganisationFilter)):
+    for path, filterset in (
+        ("/api/meetings/", MeetingFilter),
+        ("/api/organisations/", OrganisationFilter),
+        ("/api/people/", PersonFilter),
+    ):
         parameters = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
         assert parameters == {*filterset.base_filters, "page", "page_size"}, path
     assert set(schema["paths"]) == {
@@ -333,7 +347,11 @@ def test_every_filtered_list_documents_each_of_its_parameters():
     filtered = [
         viewset for _, viewset, _ in router.registry if StrictFilterBackend in viewset.filter_backends
     ]
-    assert {viewset.filterset_class for viewset in filtered} == {MeetingFilter, OrganisationFilter}
+    assert {viewset.filterset_class for viewset in filtered} == {
+        MeetingFilter,
+        OrganisationFilter,
+        PersonFilter,
+    }
     for viewset in filtered:
         assert set(FILTER_DOCS[viewset.filterset_class]) == set(viewset.filterset_class.base_filters)
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Participation, Position, Status
+from events.models import Participation, Person, Position, Status
 
 from .factories import (
     make_delegation,
@@ -236,6 +236,16 @@ def test_the_organisation_index_drops_a_bad_filter_with_a_notice_and_keeps_the_r
     assert [option["value"] for option in form.select("#id_country option[selected]")] == ["TH"]
     assert form.select("#id_kind option[selected]") == []
     assert notices(client.get("/organisations/?kind=national_authority&country=AZ")) == []
+
+
+def test_the_people_index_searches_other_spellings_and_says_when_it_shortens_the_search(client, seed):
+    person = Person.objects.get(name="Vugar Suleymanov")
+    person.other_names.create(name="Vuqar Süleymanov")
+    page = soup(client.get("/people/?q=vuqar"))
+    assert [a.get_text() for a in page.select("ul.people a")] == ["Vugar Suleymanov"]
+    assert page.select_one("#id_q")["value"] == "vuqar"
+    response = client.get("/people/?q=" + "suleymanov+" * 12)
+    assert notices(response) == ["The search text was shortened to its first 100 characters."]
 
 
 @pytest.mark.parametrize(

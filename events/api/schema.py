@@ -7,7 +7,7 @@ from drf_spectacular.extensions import OpenApiFilterExtension
 from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
-from ..filters import MAX_VALUES, YEARS, MeetingFilter, OrganisationFilter
+from ..filters import MAX_VALUES, YEARS, MeetingFilter, OrganisationFilter, PersonFilter
 from ..models import MeetingKind, Organisation
 
 ERRORS_SCHEMA = {
@@ -86,8 +86,19 @@ ORGANISATION_FILTER_DOCS = {
     ),
 }
 
+PERSON_FILTER_DOCS = {
+    "q": (
+        {"type": "string", "maxLength": PersonFilter.max_query_length},
+        "Text to find in the person's name or other spellings.",
+    ),
+}
+
 # The documentation of each FilterSet the API uses; a test checks that it covers every parameter.
-FILTER_DOCS = {MeetingFilter: MEETING_FILTER_DOCS, OrganisationFilter: ORGANISATION_FILTER_DOCS}
+FILTER_DOCS = {
+    MeetingFilter: MEETING_FILTER_DOCS,
+    OrganisationFilter: ORGANISATION_FILTER_DOCS,
+    PersonFilter: PERSON_FILTER_DOCS,
+}
 
 
 class StrictFilterExtension(OpenApiFilterExtension):

@@ -16,7 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from ..cache import public_page
-from ..filters import MeetingFilter, OrganisationFilter
+from ..filters import MeetingFilter, OrganisationFilter, PersonFilter
 from ..models import Delegation, Meeting, Organisation, Participation, Person, Position, Status, Topic
 from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
 from .serializers import (
@@ -145,6 +145,8 @@ class PersonViewSet(ReadOnlyViewSet):
         ),
     ).order_by("name", "pk")
     serializer_class = PersonSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = PersonFilter
 
 
 @list_and_detail("topic", "topics, by name", TopicSerializer)

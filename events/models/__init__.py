@@ -15,6 +15,7 @@ from .meetings import (
     DUPLICATE_DAYS,
     DUPLICATE_SHARED_ORGANISATIONS,
     MAX_SEARCH_WORDS,
+    NEWEST_FIRST,
     DuplicateCandidate,
     Meeting,
     MeetingKind,
@@ -52,6 +53,7 @@ from .workflow import (
 
 __all__ = [
     "CheckedText",
+    "NEWEST_FIRST",
     "ProposedChange",
     "cited_publicly",
     "DUPLICATE_DAYS",

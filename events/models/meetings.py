@@ -51,9 +51,16 @@ class DuplicateCandidate:
     reasons: list[str] = field(default_factory=list)
 
 
+# The timeline's order, and every meeting list's unless a reader chooses another.
+NEWEST_FIRST = ("-start_date", "-pk")
+
+
 class MeetingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
 
     def likely_duplicates(
         self,
@@ -89,7 +96,7 @@ class MeetingQuerySet(models.QuerySet):
             shared = others.filter(source_match).annotate(
                 shared_url=models.Min("sources__url", filter=source_match)
             )
-            for meeting in shared.order_by("-start_date", "-pk"):
+            for meeting in shared.newest_first():
                 note(meeting, f"cites the same source ({meeting.shared_url})")
         organisation_ids = set(organisation_ids)
         if start_date and country and len(organisation_ids) >= DUPLICATE_SHARED_ORGANISATIONS:
@@ -107,7 +114,7 @@ class MeetingQuerySet(models.QuerySet):
                 )
                 .filter(shared__gte=DUPLICATE_SHARED_ORGANISATIONS)
             )
-            for meeting in near.order_by("-start_date", "-pk"):
+            for meeting in near.newest_first():
                 days = abs((meeting.start_date - start_date).days)
                 apart = "the same day" if days == 0 else f"{days} day{'s' if days > 1 else ''} apart"
                 note(meeting, f"same country, {apart}, {meeting.shared} organisations in common")
@@ -456,7 +463,7 @@ class Meeting(Publishable, TimeStamped):
     history = HistoricalRecords(excluded_fields=["search_document"], m2m_fields=["topics", "sources"])
 
     class Meta:
-        ordering = ["-start_date", "-pk"]
+        ordering = list(NEWEST_FIRST)
         permissions = [
             ("publish_meeting", "Can publish meetings"),
             ("withdraw_meeting", "Can withdraw or reopen meetings"),

@@ -149,6 +149,11 @@ class OrganisationName(CheckedText):
 
 
 class PersonQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """People with ``text`` in their name or one of their other spellings."""
+        other_names = PersonName.objects.filter(name__icontains=text).values("person_id")
+        return self.filter(Q(name__icontains=text) | Q(pk__in=other_names))
+
     def with_meeting_counts(self):
         """Each with ``meeting_count``: the published meetings they attended."""
         return self.annotate(meeting_count=published_meeting_count("participations__meeting", distinct=True))
