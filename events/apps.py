@@ -6,6 +6,6 @@ class EventsConfig(AppConfig):
     verbose_name = "Cooperation records"
 
     def ready(self) -> None:
-        from .cache import connect_signals
+        from . import version_signals
 
-        connect_signals()
+        version_signals.connect(self)

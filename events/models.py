@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .cache import data_changed
+from . import versions
 
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=120) -> str:
@@ -1121,8 +1121,7 @@ class Meeting(Publishable, TimeStamped):
         Meeting.objects.filter(pk=self.pk).update(search_document=self.search_document)
         if self.is_published:
             # update() sends no signal, and search results are kept until the data changes.
-            data_changed()
-            transaction.on_commit(data_changed)
+            versions.data_changed()
 
 
 class MeetingOrganisation(models.Model):
@@ -1235,6 +1234,23 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class DataVersion(models.Model):
+    """The one row whose token names the current version of what readers see (events.versions).
+
+    Not a record: backups leave it out, and a restore gives the data a new version.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        db_table = versions.TABLE
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="data_version_is_one_row")]
+
+    def __str__(self) -> str:
+        return self.token
 
 
 # --- Deleting a record that others link to ----------------------------------
