@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # already holds that version: pages change only when the data does.
     "django.middleware.http.ConditionalGetMiddleware",
     "events.middleware.RefuseNullCharacters",
+    # The 503 page, not a server error, when the database cannot be reached.
+    "events.outages.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,15 +150,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 def cache_from_url(url: str) -> dict:
     """CACHES["default"] from DJANGO_CACHE_URL: redis://…, dummy:// (no caching) or unset (in-process).
 
-    Cached results are made stale by every write (events.cache). An in-process
-    cache cannot hear writes made by other worker processes, so its entries
-    expire after a minute; a shared Redis cache is exact and keeps them longer.
+    Kept results are filed under the data version, which lives in the database
+    (events.versions), so every cache is exact across workers; an in-process
+    one still lets its entries go after a minute, to bound each worker's memory.
+    Redis fails soft (events.redis_cache): a Redis that is down or stalled
+    costs at most 100 ms, then pages are computed without it.
     """
     if url.startswith(("redis://", "rediss://")):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "events.redis_cache.FailSoftRedisCache",
             "LOCATION": url,
             "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
         }
     if url == "dummy://":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
