@@ -31,6 +31,7 @@ from django.db.models import Prefetch, Q
 from django_countries import countries as all_countries
 from django_countries.fields import Country
 
+from .history import record_version
 from .models import (
     DatePrecision,
     Delegation,
@@ -44,7 +45,6 @@ from .models import (
     Source,
     Status,
     Topic,
-    record_version,
     unique_slug,
 )
 
