@@ -83,7 +83,9 @@ class BackupError(Exception):
 
 def backed_up_models(include_users: bool) -> list[type[models.Model]]:
     """Every model in the file, in the order its records are written and loaded (see the module)."""
-    found = [Group, apps.get_model(settings.AUTH_USER_MODEL)] if include_users else []
+    found: list[type[models.Model]] = (
+        [Group, apps.get_model(settings.AUTH_USER_MODEL)] if include_users else []
+    )
     found += [
         model
         for model in apps.get_app_config("events").get_models()
@@ -92,9 +94,17 @@ def backed_up_models(include_users: bool) -> list[type[models.Model]]:
     return found
 
 
+def link_model(field: models.ManyToManyField) -> type[models.Model]:
+    """The model of a many-to-many field's table of links (Django's own, or one of ours)."""
+    through = field.remote_field.through
+    if through is None:  # only before the app registry is ready
+        raise BackupError(f"{field} has no table of links yet.")
+    return through
+
+
 def many_to_many_fields(model: type[models.Model]) -> list[models.ManyToManyField]:
     """The many-to-many fields whose links are stored with the record (not through a model of ours)."""
-    return [field for field in model._meta.many_to_many if field.remote_field.through._meta.auto_created]
+    return [field for field in model._meta.many_to_many if link_model(field)._meta.auto_created]
 
 
 def carried_tables(include_users: bool) -> list[str]:
@@ -102,7 +112,7 @@ def carried_tables(include_users: bool) -> list[str]:
     tables = []
     for model in backed_up_models(include_users):
         tables.append(model._meta.db_table)
-        tables += [field.remote_field.through._meta.db_table for field in many_to_many_fields(model)]
+        tables += [link_model(field)._meta.db_table for field in many_to_many_fields(model)]
     return tables
 
 
@@ -112,25 +122,23 @@ def counts_in_database(include_users: bool) -> dict[str, int]:
     for model in backed_up_models(include_users):
         counts[model._meta.label_lower] = model._default_manager.count()
         for field in many_to_many_fields(model):
-            through = field.remote_field.through
+            through = link_model(field)
             counts[through._meta.label_lower] = through._default_manager.count()
     return counts
 
 
 def counts_in_records(records: list[dict], include_users: bool) -> dict[str, int]:
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for model in backed_up_models(include_users):
         counts[model._meta.label_lower] = 0
         for field in many_to_many_fields(model):
-            counts[field.remote_field.through._meta.label_lower] = 0
+            counts[link_model(field)._meta.label_lower] = 0
     for record in records:
         counts[record["model"]] += 1
         model = apps.get_model(record["model"])
         for field in many_to_many_fields(model):
             links = record["fields"].get(field.name)
-            counts[field.remote_field.through._meta.label_lower] += (
-                len(links) if isinstance(links, list) else 0
-            )
+            counts[link_model(field)._meta.label_lower] += len(links) if isinstance(links, list) else 0
     return dict(counts)
 
 
@@ -143,6 +151,12 @@ def current_migration() -> str | None:
     return max(applied, key=lambda name: len(loader.graph.forwards_plan(("events", name))))
 
 
+def set_sqlite_transaction_mode(mode: str | None) -> None:
+    """How SQLite begins the next transaction: None (deferred), "IMMEDIATE" or "EXCLUSIVE"."""
+    # The SQLite backend's transaction_mode is new in Django 5.1; django-stubs 5.2 does not declare it.
+    connection.transaction_mode = mode  # type: ignore[attr-defined]
+
+
 @contextmanager
 def consistent_snapshot() -> Iterator[None]:
     """Read every table as of one moment, even while editors keep saving."""
@@ -151,18 +165,18 @@ def consistent_snapshot() -> Iterator[None]:
     # and editors keep saving (settings make other transactions take it at once).
     sqlite_mode = getattr(connection, "transaction_mode", None)
     if outermost and connection.vendor == "sqlite":
-        connection.transaction_mode = None
+        set_sqlite_transaction_mode(None)
     try:
         with transaction.atomic():
             if outermost and connection.vendor == "sqlite":
-                connection.transaction_mode = sqlite_mode
+                set_sqlite_transaction_mode(sqlite_mode)
             if outermost and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield
     finally:
         if connection.vendor == "sqlite":
-            connection.transaction_mode = sqlite_mode
+            set_sqlite_transaction_mode(sqlite_mode)
 
 
 def export(include_users: bool = False) -> dict:
@@ -256,7 +270,7 @@ def check_envelope(envelope, path: Path) -> None:
 
 def stored_fields(model: type[models.Model]) -> set[str]:
     """The names the serializer writes in a record's "fields": every one must be there."""
-    names = {field.name for field in model._meta.local_fields if field.serialize}
+    names = {field.name for field in model._meta.local_fields if getattr(field, "serialize", True)}
     return names | {field.name for field in many_to_many_fields(model)}
 
 
@@ -295,7 +309,7 @@ def describe_difference(expected: dict[str, int], found: dict[str, int], verb: s
 
 def is_history(model: type[models.Model]) -> bool:
     """A table of django-simple-history's: earlier versions of the records, backed up with them."""
-    return hasattr(model, "history_id") or model._meta.model_name.startswith("historical")
+    return hasattr(model, "history_id") or (model._meta.model_name or "").startswith("historical")
 
 
 def describe_records(counts: dict[str, int], include_users: bool) -> str:
@@ -327,9 +341,7 @@ def records_in_the_way(include_users: bool) -> dict[str, int]:
 def remove_seeded_rows(include_users: bool) -> None:
     """Empty the seeded tables the file carries, and their links, without signals (so without history)."""
     seeded = [m for m in backed_up_models(include_users) if m._meta.label_lower in SEEDED_BY_MIGRATIONS]
-    tables = [
-        field.remote_field.through._meta.db_table for model in seeded for field in model._meta.many_to_many
-    ]
+    tables = [link_model(field)._meta.db_table for model in seeded for field in model._meta.many_to_many]
     tables += [model._meta.db_table for model in seeded]
     with connection.cursor() as cursor:
         for table in tables:
@@ -411,7 +423,9 @@ def load(records: list[dict]) -> None:
             raise BackupError(
                 f"Record {number} ({label} {instance.pk}) fails validation: {one_line(problems)}"
             ) from None
-        instance.skip_history_when_saving = True  # also for its many-to-many links
+        # django-simple-history's marker for "save without a new version", which it looks for
+        # with hasattr() (also when the record's many-to-many links are set); no model declares it.
+        instance.skip_history_when_saving = True  # type: ignore[attr-defined]
         try:
             record.save()
         except IntegrityError as error:

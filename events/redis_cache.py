@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -32,6 +33,9 @@ class FailSoftRedisCache(RedisCache):
     # Shared by the threads of a process (Django makes one backend object per thread).
     outages: dict[str, Outage] = {}
     outages_lock = threading.Lock()
+    # Set by Django's RedisCache (its server addresses, its client), which the stubs do not declare.
+    _servers: list[str]
+    _cache: Any
 
     @property
     def outage(self) -> Outage:

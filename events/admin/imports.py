@@ -3,8 +3,8 @@
 Every imported meeting is a new draft: an import never changes or publishes
 an existing record. The admin first shows a preview with each row's errors
 and offers to confirm only when there are none; the import itself is one
-transaction, rolled back whole if any row fails. The columns are documented
-for editors under "CSV import".
+transaction, rolled back whole if any row fails. The columns are listed in
+docs/editors.md ("CSV import").
 """
 
 from __future__ import annotations
