@@ -231,7 +231,7 @@ def read(path: Path) -> dict:
         with (gzip.open if compressed else open)(path, "rt", encoding="utf-8") as file:
             envelope = json.load(file)
     except EOFError:
-        raise BackupError(f"{path} is truncated: the compressed file ends before its end.") from None
+        raise BackupError(f"{path} is truncated: its compressed data ends too soon.") from None
     except (OSError, zlib.error) as error:
         raise BackupError(f"{path} cannot be read: it is damaged ({one_line(error)}).") from None
     except (UnicodeDecodeError, ValueError, RecursionError) as error:

@@ -431,7 +431,7 @@ def first(envelope: dict, model: str) -> dict:
 
 
 BAD_FILES = {
-    "truncated.json.gz": ("truncated", "is truncated: the compressed file ends before its end"),
+    "truncated.json.gz": ("truncated", "is truncated: its compressed data ends too soon"),
     "corrupt.json": ("corrupt JSON", "is not a backup file: it cannot be read as JSON"),
     "other-format.json": (
         lambda e: e.update(format="something-else"),
