@@ -47,7 +47,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -401,7 +401,14 @@ def load(records: list[dict]) -> None:
             record = next(objects)
         except StopIteration:
             break
-        except (DeserializationError, ValidationError, LookupError, TypeError, ValueError) as error:
+        except (
+            DeserializationError,
+            FieldDoesNotExist,
+            ValidationError,
+            LookupError,
+            TypeError,
+            ValueError,
+        ) as error:
             where = records[number - 1]
             raise BackupError(
                 f"Record {number} ({where['model']} {where['pk']}) cannot be restored: {one_line(error)}"

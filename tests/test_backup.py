@@ -456,6 +456,10 @@ BAD_FILES = {
         lambda e: first(e, "events.meeting")["fields"].update(kind="picnic"),
         r"fails validation: kind: Value .picnic. is not a valid choice",
     ),
+    "unknown-field.json": (
+        lambda e: first(e, "events.organisation")["fields"].update(colour="red"),
+        r"\(events.organisation \d+\) cannot be restored: .*colour",
+    ),
     "dangling-link.json": (
         lambda e: first(e, "events.participation")["fields"].update(meeting=987654),
         "The records do not fit together",
