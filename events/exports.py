@@ -2,8 +2,8 @@
 
 Parameters are handled exactly as on the timeline (``MeetingFilter``, lenient):
 a bad value is dropped and the rest still apply, so a download always holds
-what the page would list. The file is streamed, so memory stays flat however
-many rows there are.
+what the page would list, in the page's order. The file is streamed, so
+memory stays flat however many rows there are.
 
 How the meetings CSV is written: on PostgreSQL the database writes the rows
 itself (``COPY (query) TO STDOUT``, postgresql_csv()), and the worker only
@@ -12,8 +12,9 @@ query, and for each chunk of them every list column (organisations with
 roles, participants, topics, outcomes, sources) is one query grouped here,
 read by a helper thread while the previous chunk is written (with_lists()).
 ``prefetch_related`` under ``.iterator()`` would build a model instance and
-a queryset per item, several times slower. A test compares the two ways row
-by row on PostgreSQL.
+a queryset per item, several times slower. The SQL says what the Python
+says, from the same declarations where it can (the date wording, the formula
+characters); a test compares the two ways row by row on PostgreSQL.
 
 List columns join their items with "; ". A cell that a spreadsheet would read
 as a formula (one starting with =, +, -, @, a tab or a carriage return) gets a
@@ -24,33 +25,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from itertools import islice
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Count,
-    Expression,
-    F,
-    Max,
-    Min,
-    Value,
-    When,
-    Window,
-)
+from django.db.models import Case, CharField, Count, F, Max, Min, Value, When, Window
 from django.db.models.functions import Concat, RowNumber
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
+from .chunks import OneOf, grouped, in_chunks, source_urls
 from .filters import MeetingFilter
 from .models import (
     Meeting,
@@ -60,52 +47,31 @@ from .models import (
     Outcome,
     Participation,
     Status,
-    describe_date,
 )
+from .wording import date_sql, describe_date
 
-# Records read at a time. Their ids go to the database as one parameter (OneOf).
-CHUNK_SIZE = 2000
 # Bytes gathered before a piece of the file goes out.
 FLUSH_BYTES = 64 * 1024
+# What a spreadsheet reads as the start of a formula, and what goes before such a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
 # On PostgreSQL the meetings CSV is written by the database (COPY); tests
 # turn this off to compare it with the rows meeting_rows() writes.
 WRITTEN_BY_POSTGRESQL = True
 LIST_SEPARATOR = "; "
 
 
-class OneOf(Expression):
-    """``column`` is one of ``ids``, sent as a single parameter rather than one per id.
-
-    An ``__in`` lookup prepares and binds every id separately, which cost a
-    large export more time than the database did; an array (PostgreSQL) or a
-    JSON list (SQLite) is one parameter however long it is.
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, column: str, ids: Iterable[int]):
-        super().__init__()
-        self.column, self.ids = F(column), [int(pk) for pk in ids]
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, expressions):
-        (self.column,) = expressions
-
-    def as_sql(self, compiler, connection):
-        column_sql, params = compiler.compile(self.column)
-        if connection.vendor == "postgresql":
-            return f"{column_sql} = ANY(%s)", [*params, self.ids]
-        return f"{column_sql} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
-
-
 def safe_cell(value) -> str:
     """The value as text that a spreadsheet shows and never evaluates (CWE-1236)."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return FORMULA_GUARD + text if text.startswith(FORMULA_STARTS) else text
+
+
+def safe_cell_sql(expression: str) -> str:
+    """safe_cell() in PostgreSQL, from the same characters; NULL (an empty cell) for ''."""
+    starts = ", ".join(f"chr({ord(character)})" for character in FORMULA_STARTS)
+    guarded = f"chr({ord(FORMULA_GUARD)}) || {expression}"
+    return f"NULLIF(CASE WHEN left({expression}, 1) IN ({starts}) THEN {guarded} ELSE {expression} END, '')"
 
 
 def joined(items: Iterable[str]) -> str:
@@ -128,9 +94,7 @@ def stream_csv(
         writer.writerow(header)
         for row in rows:
             for index in checked:
-                value = row[index]
-                if not isinstance(value, str) or value.startswith(FORMULA_STARTS):
-                    row[index] = safe_cell(value)
+                row[index] = safe_cell(row[index])
             writer.writerow(row)
             if buffer.tell() >= FLUSH_BYTES:
                 yield buffer.getvalue()
@@ -147,34 +111,6 @@ def dated(name: str) -> str:
     return f"mineaction-{name}-{timezone.localdate():%Y-%m-%d}.csv"
 
 
-def matching_meetings(request):
-    """The timeline's filter for this request, and the published meetings it matches."""
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
-    return meeting_filter, meeting_filter.qs
-
-
-def in_chunks(queryset) -> Iterator[list]:
-    """The queryset's records, CHUNK_SIZE at a time, from one streaming query."""
-    records = queryset.iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(records, CHUNK_SIZE)):
-        yield chunk
-
-
-def grouped(rows: Iterable[tuple], label: Callable[..., str] | None = None) -> dict[int, list[str]]:
-    """{id: [label(*values), ...]} from rows of (id, *values), keeping their order.
-
-    Without a label, rows are (id, text) pairs and the text is the item.
-    """
-    groups: dict[int, list[str]] = defaultdict(list)
-    if label is None:
-        for key, text in rows:
-            groups[key].append(text)
-    else:
-        for key, *values in rows:
-            groups[key].append(label(*values))
-    return groups
-
-
 def choice_label(field: str, choices, lower: bool = False) -> Case:
     """The display label of a choices field, as SQL."""
     return Case(
@@ -189,10 +125,12 @@ def joined_per_meeting(rows, item, order_by: tuple) -> dict[int, str]:
 
     (SQLite's GROUP_CONCAT cannot order its items, so they are joined here.)
     """
-    groups: dict[int, list[str]] = defaultdict(list)
-    rows = rows.annotate(item=item).order_by(*order_by).values_list("meeting_id", "item")
-    for meeting_id, text in rows:
-        groups[meeting_id].append(text)
+    return joined_by_meeting(
+        grouped(rows.annotate(item=item).order_by(*order_by).values_list("meeting_id", "item"))
+    )
+
+
+def joined_by_meeting(groups: dict[int, list[str]]) -> dict[int, str]:
     return {meeting_id: LIST_SEPARATOR.join(items) for meeting_id, items in groups.items()}
 
 
@@ -232,11 +170,7 @@ def meeting_lists(ids: list[int]) -> dict[str, dict[int, str]]:
             Concat(choice_label("kind", Outcome.Kind.choices), Value(": "), "text", output_field=CharField()),
             order_by=("pk",),
         ),
-        "sources": joined_per_meeting(
-            Meeting.sources.through.objects.filter(in_chunk),
-            F("source__url"),
-            order_by=(F("source__published_on").desc(nulls_last=True), "source_id"),
-        ),
+        "sources": joined_by_meeting(source_urls(ids)),
     }
 
 
@@ -380,12 +314,11 @@ def meeting_rows(meetings, site: str) -> Iterator[list]:
 
 def meetings_csv(request):
     """/export/meetings.csv?<timeline filters>: one row per matching meeting, in the timeline's order."""
-    meeting_filter, meetings = matching_meetings(request)
+    meetings = MeetingFilter.for_request(request).qs
     site = request.build_absolute_uri("/").rstrip("/")
-    ordered = meeting_filter.ordered(meetings)
-    if connection.vendor == "postgresql" and WRITTEN_BY_POSTGRESQL:
-        return postgresql_csv(dated("meetings"), ordered, site)
-    rows = meeting_rows(ordered, site)
+    if connections[meetings.db].vendor == "postgresql" and WRITTEN_BY_POSTGRESQL:
+        return postgresql_csv(dated("meetings"), meetings, site)
+    rows = meeting_rows(meetings, site)
     return stream_csv(dated("meetings"), MEETING_COLUMNS, rows, trusted=MEETING_FORMATTED_COLUMNS)
 
 
@@ -394,19 +327,9 @@ def meetings_csv(request):
 # Formatting 100 000 rows in Python kept one core busy for most of a large
 # export. On PostgreSQL, ``COPY (query) TO STDOUT WITH (FORMAT csv)`` has the
 # database write the rows while the worker only passes the bytes on. The
-# query below says in SQL exactly what meeting_rows() and stream_csv() do in
-# Python: the same columns, labels, orders, date wording and formula
-# neutralising; a test compares the two row by row on the same data.
-
-FORMULA_CHARACTERS_SQL = "('=', '+', '-', '@', chr(9), chr(13))"
-
-
-def _safe_sql(expression: str) -> str:
-    """SQL for safe_cell(): a leading apostrophe before a formula, and NULL (an empty cell) for ''."""
-    return (
-        f"NULLIF(CASE WHEN left({expression}, 1) IN {FORMULA_CHARACTERS_SQL} "
-        f"THEN chr(39) || {expression} ELSE {expression} END, '')"
-    )
+# query below says in SQL what meeting_rows() and stream_csv() do in Python:
+# the same columns, labels and orders; the date wording (date_sql()) and the
+# formula guard (safe_cell_sql()) are rendered from the Python's own tables.
 
 
 def _label_sql(column: str, choices, lower: bool = False) -> tuple[str, list]:
@@ -418,25 +341,6 @@ def _label_sql(column: str, choices, lower: bool = False) -> tuple[str, list]:
     return f"(CASE {column} {' '.join(whens)} ELSE {column} END)", params
 
 
-def _day_sql(column: str) -> str:
-    return f"to_char({column}, 'FMDD FMMonth YYYY')"
-
-
-# describe_date() in SQL.
-DATE_SQL = f"""(CASE
-    WHEN m.date_precision = 'year' THEN to_char(m.start_date, 'FMYYYY')
-    WHEN m.date_precision = 'month' THEN to_char(m.start_date, 'FMMonth YYYY')
-    WHEN m.date_precision = 'week' THEN 'Week of ' || {_day_sql("m.start_date")}
-    WHEN m.date_precision = 'on_or_before' THEN 'On or before ' || {_day_sql("m.start_date")}
-    WHEN m.end_date IS NULL OR m.end_date = m.start_date THEN {_day_sql("m.start_date")}
-    WHEN date_trunc('month', m.end_date) = date_trunc('month', m.start_date)
-        THEN to_char(m.start_date, 'FMDD') || '–' || {_day_sql("m.end_date")}
-    WHEN date_trunc('year', m.end_date) = date_trunc('year', m.start_date)
-        THEN to_char(m.start_date, 'FMDD FMMonth') || ' – ' || {_day_sql("m.end_date")}
-    ELSE {_day_sql("m.start_date")} || ' – ' || {_day_sql("m.end_date")}
-END)"""
-
-
 def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
     """The COPY statement and its parameters for the meetings CSV's rows, in ``ordered_meetings``' order."""
     chosen_sql, chosen_params = (
@@ -445,31 +349,33 @@ def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
         )
         .order_by()
         .values("pk", "position")
-        .query.sql_with_params()
+        .query.get_compiler(using=ordered_meetings.db)
+        .as_sql()
     )
     role_sql, role_params = _label_sql("mo.role", MeetingOrganisation.Role.choices, lower=True)
     kind_sql, kind_params = _label_sql("oc.kind", Outcome.Kind.choices)
     url_prefix = site + reverse("events:meeting-detail", args=["-"])[:-2]
     country_names = dict(countries)
-    # (SQL, whether a formula must be neutralised) for each of MEETING_COLUMNS.
+    # (SQL, its parameters, whether a formula must be neutralised) for each of MEETING_COLUMNS.
     columns = [
-        ("m.slug", True),
-        ("m.title", True),
-        ("m.kind", False),
-        ("to_char(m.start_date, 'YYYY-MM-DD')", False),
-        ("to_char(m.end_date, 'YYYY-MM-DD')", False),
-        ("m.date_precision", False),
-        (DATE_SQL, False),
-        ("m.date_as_reported", True),
-        ("NULLIF(m.country, '')", False),
-        ("country_names.name", False),
-        ("m.city", True),
-        ("CASE WHEN d.status = 'published' THEN d.title ELSE '' END", True),
+        ("m.slug", [], True),
+        ("m.title", [], True),
+        ("m.kind", [], False),
+        ("to_char(m.start_date, 'YYYY-MM-DD')", [], False),
+        ("to_char(m.end_date, 'YYYY-MM-DD')", [], False),
+        ("m.date_precision", [], False),
+        (*date_sql("m.start_date", "m.end_date", "m.date_precision"), False),
+        ("m.date_as_reported", [], True),
+        ("NULLIF(m.country, '')", [], False),
+        ("country_names.name", [], False),
+        ("m.city", [], True),
+        ("CASE WHEN d.status = 'published' THEN d.title ELSE '' END", [], True),
         (
             f"""(SELECT string_agg(o.name || ' (' || {role_sql} || ')', '; '
                                    ORDER BY mo.role_order, o.name, mo.id)
                    FROM events_meetingorganisation mo JOIN events_organisation o ON o.id = mo.organisation_id
                   WHERE mo.meeting_id = m.id)""",
+            role_params,
             True,
         ),
         (
@@ -477,34 +383,38 @@ def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
                                        ELSE p.name_as_written || ' (' || p.title_as_stated || ')' END,
                                   '; ' ORDER BY p."order", p.id)
                    FROM events_participation p WHERE p.meeting_id = m.id)""",
+            [],
             True,
         ),
         (
             """(SELECT string_agg(t.name, '; ' ORDER BY t.name, t.id)
                    FROM events_meeting_topics mt JOIN events_topic t ON t.id = mt.topic_id
                   WHERE mt.meeting_id = m.id)""",
+            [],
             True,
         ),
-        ("m.summary", True),
+        ("m.summary", [], True),
         (
             f"""(SELECT string_agg({kind_sql} || ': ' || oc.text, '; ' ORDER BY oc.id)
                    FROM events_outcome oc WHERE oc.meeting_id = m.id)""",
+            kind_params,
             True,
         ),
-        ("m.editorial_note", True),
+        ("m.editorial_note", [], True),
         (
             """(SELECT string_agg(s.url, '; ' ORDER BY s.published_on DESC NULLS LAST, ms.source_id)
                    FROM events_meeting_sources ms JOIN events_source s ON s.id = ms.source_id
                   WHERE ms.meeting_id = m.id)""",
+            [],
             True,
         ),
-        ("%s || m.slug || '/'", False),
-        ("""to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')""", False),
+        ("%s || m.slug || '/'", [url_prefix], False),
+        ("""to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')""", [], False),
     ]
-    inner = ", ".join(f"{column} AS c{number}" for number, (column, _) in enumerate(columns))
+    inner = ", ".join(f"{column} AS c{number}" for number, (column, _, _) in enumerate(columns))
     outer = ", ".join(
-        _safe_sql(f"c{number}") if neutralise else f"c{number}"
-        for number, (_, neutralise) in enumerate(columns)
+        safe_cell_sql(f"c{number}") if neutralise else f"c{number}"
+        for number, (_, _, neutralise) in enumerate(columns)
     )
     # OFFSET 0 keeps the inner query whole, so each list is read once, not once per mention outside.
     sql = f"""COPY (
@@ -520,9 +430,7 @@ def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
         ORDER BY row.position
     ) TO STDOUT WITH (FORMAT csv)"""
     params = [
-        *role_params,
-        *kind_params,
-        url_prefix,
+        *(param for _, column_params, _ in columns for param in column_params),
         *chosen_params,
         list(country_names),
         list(country_names.values()),
@@ -541,7 +449,7 @@ def postgresql_csv(filename: str, ordered_meetings, site: str) -> StreamingHttpR
         yield (",".join(MEETING_COLUMNS) + "\n").encode()
         if sql is None:
             return
-        with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+        with connections[ordered_meetings.db].cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
             for block in copy:
                 yield bytes(block)
 
@@ -573,8 +481,7 @@ def organisation_rows(organisations, site: str) -> Iterator[list]:
         other_names = grouped(
             OrganisationName.objects.filter(OneOf("organisation_id", [o.pk for o in chunk]))
             .order_by("name", "pk")
-            .values_list("organisation_id", "name"),
-            str,
+            .values_list("organisation_id", "name")
         )
         for organisation in chunk:
             yield [
@@ -600,7 +507,7 @@ def organisations_csv(request):
     One row per organisation taking part in any matching meeting, by name, with how many of
     those meetings it took part in and when the first and last began.
     """
-    _, meetings = matching_meetings(request)
+    meetings = MeetingFilter.for_request(request).qs
     organisations = (
         Organisation.objects.filter(meeting_roles__meeting__in=meetings.order_by().values("pk"))
         # The filter above limits these aggregates to the matching meetings.

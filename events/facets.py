@@ -46,7 +46,6 @@ class Facets:
     organisations: Facet
     topics: Facet
     kinds: Facet
-    years: list[tuple[int, int]]
     year_facet: Facet
     # Every country's count (the facet shows the first few; the map shows all)
     # and the year-by-kind counts the stacked chart draws.
@@ -114,16 +113,14 @@ def facets_for(meetings, meeting_filter, expanded: str = "") -> Facets:
     per_year: dict[int, int] = {}
     for year, _kind, count in year_kinds:
         per_year[year] = per_year.get(year, 0) + count
-    years = sorted(per_year.items())
     year_facet = Facet("year", "Year")
-    for year, count in sorted(years, reverse=True):
+    for year, count in sorted(per_year.items(), reverse=True):
         year_facet.values.append(FacetValue("year", str(year), str(year), count, active.get("year") == year))
     return Facets(
         countries,
         organisations,
         topics,
         kinds,
-        years,
         year_facet,
         country_totals=dict(all_countries),
         year_kinds=year_kinds,

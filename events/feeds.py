@@ -20,18 +20,16 @@ Both take the timeline's parameters and handle them as the page does
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterator
-from itertools import islice
 
 from django.contrib.syndication.views import Feed
-from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 from icalendar import Calendar, Event, vDuration
 
+from .chunks import in_chunks, source_urls
 from .filters import MeetingFilter
 from .models import DatePrecision, Meeting
 
@@ -39,8 +37,6 @@ SITE_NAME = "Mine Action Cooperation Timeline"
 # The stable, host-independent part of every feed identifier.
 ID_DOMAIN = "mineaction-timeline"
 ATOM_LIMIT = 50
-# Meetings read at a time by the iCalendar download; well under SQLite's 999 query parameters.
-CHUNK_SIZE = 500
 # How often a subscribed calendar should look for changes.
 REFRESH_INTERVAL = datetime.timedelta(hours=12)
 
@@ -50,13 +46,6 @@ PRECISION_NOTES = {
     DatePrecision.YEAR: "Only the year is known; shown on 1 January.",
     DatePrecision.ON_OR_BEFORE: "The date is not stated; shown on the date of the first report.",
 }
-
-
-def matching(request) -> MeetingFilter:
-    """The timeline's filter for this request, already applied (so its chips are known)."""
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published(), request=request)
-    meeting_filter.qs  # noqa: B018  (runs the filters, which look up the chosen organisations and topics)
-    return meeting_filter
 
 
 def feed_title(meeting_filter: MeetingFilter) -> str:
@@ -84,7 +73,7 @@ class MeetingsAtomFeed(Feed):
         return response
 
     def get_object(self, request, *args, **kwargs) -> MeetingFilter:
-        return matching(request)
+        return MeetingFilter.for_request(request)
 
     def title(self, meeting_filter: MeetingFilter) -> str:
         return feed_title(meeting_filter)
@@ -184,25 +173,17 @@ def calendar_event(meeting: Meeting, sources: list[str], site: str) -> Event:
 
 
 def with_source_urls(meetings) -> Iterator[tuple[Meeting, list[str]]]:
-    """Each meeting with its sources' URLs, reading CHUNK_SIZE meetings and then their sources at a time."""
-    records = meetings.iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(records, CHUNK_SIZE)):
-        urls: dict[int, list[str]] = defaultdict(list)
-        links = (
-            Meeting.sources.through.objects.filter(meeting_id__in=[meeting.pk for meeting in chunk])
-            .order_by(F("source__published_on").desc(nulls_last=True), "source_id")
-            .values_list("meeting_id", "source__url")
-        )
-        for meeting_id, url in links:
-            urls[meeting_id].append(url)
+    """Each meeting with its sources' URLs, a chunk of meetings and then their sources at a time."""
+    for chunk in in_chunks(meetings):
+        urls = source_urls([meeting.pk for meeting in chunk])
         for meeting in chunk:
-            yield meeting, urls[meeting.pk]
+            yield meeting, urls.get(meeting.pk, [])
 
 
 def meetings_ics(request):
     """/feeds/meetings.ics?<timeline filters>: every matching meeting as an all-day event, streamed."""
-    meeting_filter = matching(request)
-    meetings = meeting_filter.ordered(meeting_filter.qs.defer("search_document", "editorial_note"))
+    meeting_filter = MeetingFilter.for_request(request)
+    meetings = meeting_filter.qs.defer("search_document", "editorial_note")
     site = request.build_absolute_uri("/").rstrip("/")
     calendar = Calendar()
     calendar.add("prodid", f"-//{SITE_NAME}//EN")

@@ -1,10 +1,11 @@
-"""The timeline's filters: one FilterSet shared by pages, exports, feeds and the API.
+"""The readers' FilterSets: the timeline's meetings and the organisation index, shared by every output.
 
 Parameter names are short and stable because they are public URLs. Filters
 are lenient: a bad value is dropped with a notice that says why, and the
 other filters still apply. Several values of one filter combine with OR,
 different filters with AND. Each bad value is also recorded under its
 parameter in ``problems``, for outputs that refuse bad input (the API).
+Ordering is a filter too (``sort``), so ``qs`` is always in the chosen order.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django_countries import countries
 from django_countries.fields import Country
 
 from .models import Meeting, MeetingKind, Organisation, Topic
 
 MAX_VALUES = 20
-MAX_QUERY_LENGTH = 200
 YEARS = range(1900, 2101)
 
 
@@ -59,8 +60,13 @@ def slug_text(raw: str) -> str:
     return slug if slug and all(c.isascii() and (c.isalnum() or c in "-_") for c in slug) else ""
 
 
-def kind_value(raw: str) -> str:
-    return raw.strip() if raw.strip() in MeetingKind.values else ""
+def choice_of(choices):
+    """A normaliser that keeps a value only if it is one of ``choices``' values."""
+
+    def normalise(raw: str) -> str:
+        return raw.strip() if raw.strip() in choices.values else ""
+
+    return normalise
 
 
 class ValueListFilter(django_filters.Filter):
@@ -82,35 +88,46 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class MeetingFilter(django_filters.FilterSet):
-    """Filters over published meetings; see the module docstring for the rules."""
+class SortFilter(django_filters.ChoiceFilter):
+    """Puts the records in the chosen order: each value names a whole ordering.
 
-    country = ValueListFilter(label="Country", method="filter_country", normalise=country_code, max_length=10)
-    org = ValueListFilter(label="Organisation", method="filter_org", normalise=slug_text)
-    topic = ValueListFilter(label="Topic", method="filter_topic", normalise=slug_text)
-    kind = ValueListFilter(
-        label="Kind", field_name="kind", lookup_expr="in", normalise=kind_value, max_length=30
-    )
-    date_from = DateParamFilter(field_name="start_date", lookup_expr="gte", label="From")
-    date_to = DateParamFilter(field_name="start_date", lookup_expr="lte", label="To")
-    year = YearFilter(
-        field_name="start_date",
-        lookup_expr="year",
-        label="Year",
-        min_value=YEARS.start,
-        max_value=YEARS.stop - 1,
-    )
-    q = django_filters.CharFilter(method="filter_search", label="Search")
-    sort = django_filters.ChoiceFilter(
-        method="filter_sort",
-        label="Sort",
-        empty_label=None,
-        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Best match")],
-    )
+    ``orderings`` maps each value to (label, fields); the fields end in a
+    unique tiebreaker, so pages are stable. With no value, a dropped one, or
+    one whose parameter in ``needs`` is absent (relevance without a search),
+    the first ordering applies: the FilterSet's ``qs`` is always ordered.
+    """
 
-    class Meta:
-        model = Meeting
-        fields: list[str] = []
+    def __init__(self, *, orderings: dict[str, tuple[str, tuple[str, ...]]], needs=None, **kwargs):
+        self.orderings = orderings
+        self.needs = needs or {}
+        super().__init__(choices=self.options, empty_label=None, **kwargs)
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """(value, label) for each ordering, in the order given."""
+        return [(value, label) for value, (label, _) in self.orderings.items()]
+
+    def chosen(self, data: dict) -> str:
+        """The ordering in force for this cleaned data."""
+        value = data.get(self.field_name)
+        if value not in self.orderings or (value in self.needs and not data.get(self.needs[value])):
+            return next(iter(self.orderings))
+        return value
+
+    def filter(self, qs, value):
+        _, fields = self.orderings[self.chosen(self.parent.form.cleaned_data)]
+        return qs.order_by(*fields)
+
+
+class ReviewedFilterSet(django_filters.FilterSet):
+    """A FilterSet that drops each bad value with a notice and records it under its parameter.
+
+    Pages show ``notices`` and apply the rest (lenient); the API refuses any
+    request that has ``problems`` (strict). Both are complete once ``qs`` has
+    been read. Subclasses add their own checks in ``review()``.
+    """
+
+    max_query_length = 200
 
     def __init__(self, data=None, queryset=None, **kwargs):
         data = data.copy() if data is not None else None
@@ -118,20 +135,18 @@ class MeetingFilter(django_filters.FilterSet):
         self.problems: dict[str, list[str]] = {}
         if data is not None:
             self._tidy(data)
-        self.selected_organisations: list[Organisation] = []
-        self.selected_topics: list[Topic] = []
         super().__init__(data, queryset=queryset, **kwargs)
 
     def _tidy(self, data) -> None:
         """Trim an over-long search and drop empty values before validation."""
         text = " ".join(data.get("q", "").split())
-        if len(text) > MAX_QUERY_LENGTH:
+        if len(text) > self.max_query_length:
             self._note(
                 "q",
-                f"The search text was shortened to its first {MAX_QUERY_LENGTH} characters.",
-                f"Use at most {MAX_QUERY_LENGTH} characters.",
+                f"The search text was shortened to its first {self.max_query_length} characters.",
+                f"Use at most {self.max_query_length} characters.",
             )
-            text = text[:MAX_QUERY_LENGTH]
+            text = text[: self.max_query_length]
         data["q"] = text.replace("\x00", "")
         for key in list(data):
             values = [value for value in data.getlist(key) if value.strip()]
@@ -140,41 +155,28 @@ class MeetingFilter(django_filters.FilterSet):
             else:
                 del data[key]
 
+    @property
+    def cleaned(self) -> dict:
+        """The validated values, each dropped one as None (empty for an unbound FilterSet).
+
+        A dropped value is as if it were absent, so every filter (the sort too) still runs.
+        """
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()  # cleans the form, once
+        data = self.form.cleaned_data
+        for name in self.form.errors:
+            if name in self.filters:
+                data.setdefault(name, None)
+        return data
+
     def filter_queryset(self, queryset):
         self._explain_errors()
-        self._check_date_range(self.form.cleaned_data)
+        self.review(self.cleaned)
         return super().filter_queryset(queryset)
 
-    # The methods below call the filters that live on MeetingQuerySet.
-
-    def filter_country(self, queryset, name, codes):
-        return queryset.involving_countries(codes)
-
-    def filter_org(self, queryset, name, slugs):
-        self.selected_organisations = self._known(Organisation, slugs, "organisation", name)
-        if not self.selected_organisations:
-            return queryset
-        return queryset.involving_organisations(self.selected_organisations)
-
-    def filter_topic(self, queryset, name, slugs):
-        self.selected_topics = self._known(Topic, slugs, "topic", name)
-        if not self.selected_topics:
-            return queryset
-        return queryset.about_topics(self.selected_topics)
-
-    def _known(self, model, slugs, noun: str, param: str) -> list:
-        """The records named by ``slugs``, in the order given; unknown ones get a notice."""
-        if not slugs:
-            return []
-        found = {obj.slug: obj for obj in model.objects.filter(slug__in=slugs)}
-        for slug in slugs:
-            if slug not in found:
-                self._note(
-                    param,
-                    f"There is no {noun} “{slug}”; that filter was ignored.",
-                    f"There is no {noun} “{slug}”.",
-                )
-        return [found[slug] for slug in slugs if slug in found]
+    def review(self, data: dict) -> None:
+        """Note further problems in ``data`` and drop what cannot apply; by default, nothing."""
 
     def _note(self, param: str, notice: str, problem: str) -> None:
         """Record a bad parameter: ``notice`` tells a reader what the page did, ``problem`` what is wrong."""
@@ -192,7 +194,87 @@ class MeetingFilter(django_filters.FilterSet):
             for error in errors:
                 self._note(name, f"{label}: {error} The filter was ignored.", error)
 
-    def _check_date_range(self, data) -> None:
+    @property
+    def active(self) -> dict:
+        """The filters in force, for chips and headings (the order is not a filter)."""
+        return {
+            key: value
+            for key, value in self.cleaned.items()
+            if value not in (None, "", []) and not isinstance(self.filters[key], SortFilter)
+        }
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value else queryset
+
+
+class MeetingFilter(ReviewedFilterSet):
+    """Filters over published meetings, and their order; see the module docstring for the rules."""
+
+    country = ValueListFilter(label="Country", method="filter_country", normalise=country_code, max_length=10)
+    org = ValueListFilter(label="Organisation", method="filter_org", normalise=slug_text)
+    topic = ValueListFilter(label="Topic", method="filter_topic", normalise=slug_text)
+    kind = ValueListFilter(
+        label="Kind", field_name="kind", lookup_expr="in", normalise=choice_of(MeetingKind), max_length=30
+    )
+    date_from = DateParamFilter(field_name="start_date", lookup_expr="gte", label="From")
+    date_to = DateParamFilter(field_name="start_date", lookup_expr="lte", label="To")
+    year = YearFilter(
+        field_name="start_date",
+        lookup_expr="year",
+        label="Year",
+        min_value=YEARS.start,
+        max_value=YEARS.stop - 1,
+    )
+    q = django_filters.CharFilter(method="filter_search", label="Search")
+    sort = SortFilter(
+        label="Sort",
+        orderings={
+            "newest": ("Newest first", ("-start_date", "-pk")),
+            "oldest": ("Oldest first", ("start_date", "pk")),
+            "relevance": ("Best match (with a search)", ("-rank", "-start_date", "-pk")),
+        },
+        needs={"relevance": "q"},
+    )
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
+
+    @classmethod
+    def for_request(cls, request) -> MeetingFilter:
+        """The timeline's filter for a request's parameters, over the published meetings."""
+        return cls(request.GET, queryset=Meeting.objects.published(), request=request)
+
+    @cached_property
+    def selected_organisations(self) -> list[Organisation]:
+        """The organisations ``org`` names that exist, in the order given (one query)."""
+        return self._named(Organisation, "org")
+
+    @cached_property
+    def selected_topics(self) -> list[Topic]:
+        """The topics ``topic`` names that exist, in the order given (one query)."""
+        return self._named(Topic, "topic")
+
+    def _named(self, model, param: str) -> list:
+        slugs = self.cleaned.get(param) or []
+        if not slugs:
+            return []
+        found = {record.slug: record for record in model.objects.filter(slug__in=slugs)}
+        return [found[slug] for slug in slugs if slug in found]
+
+    def review(self, data: dict) -> None:
+        for param, noun, known in (
+            ("org", "organisation", self.selected_organisations),
+            ("topic", "topic", self.selected_topics),
+        ):
+            slugs = {record.slug for record in known}
+            for slug in data.get(param) or []:
+                if slug not in slugs:
+                    self._note(
+                        param,
+                        f"There is no {noun} “{slug}”; that filter was ignored.",
+                        f"There is no {noun} “{slug}”.",
+                    )
         date_from, date_to = data.get("date_from"), data.get("date_to")
         if date_from and date_to and date_from > date_to:
             self._note(
@@ -200,34 +282,28 @@ class MeetingFilter(django_filters.FilterSet):
             )
             data["date_from"] = data["date_to"] = None
 
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value) if value else queryset
+    # The methods below call the filters that live on MeetingQuerySet.
 
-    def filter_sort(self, queryset, name, value):
-        # Ordering is applied by ordered(); see there.
-        return queryset
+    def filter_country(self, queryset, name, codes):
+        return queryset.involving_countries(codes)
+
+    def filter_org(self, queryset, name, slugs):
+        organisations = self.selected_organisations
+        return queryset.involving_organisations(organisations) if organisations else queryset
+
+    def filter_topic(self, queryset, name, slugs):
+        topics = self.selected_topics
+        return queryset.about_topics(topics) if topics else queryset
 
     @property
     def chosen_sort(self) -> str:
-        data = self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
-        sort = data.get("sort") or "newest"
-        if sort == "relevance" and not data.get("q"):
-            return "newest"
-        return sort
-
-    def ordered(self, queryset):
-        """The filtered meetings in the chosen order, with a tiebreaker for stable pages."""
-        if self.chosen_sort == "oldest":
-            return queryset.order_by("start_date", "pk")
-        if self.chosen_sort == "relevance":
-            return queryset.order_by("-rank", "-start_date", "-pk")
-        return queryset.order_by("-start_date", "-pk")
+        """The order in force: what ``sort`` asked for, if it could apply, else the default."""
+        return self.filters["sort"].chosen(self.cleaned)
 
     @property
-    def active(self) -> dict:
-        """The filters in force, for chips and headings."""
-        data = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
-        return {key: value for key, value in data.items() if value not in (None, "", []) and key != "sort"}
+    def sort_options(self) -> list[tuple[str, str]]:
+        """(value, label) for each order a reader can choose."""
+        return self.filters["sort"].options
 
     def chips(self) -> list[tuple[str, str, str]]:
         """(parameter, value, label) for each filter value in force, to show as removable chips."""
@@ -257,7 +333,29 @@ class MeetingFilter(django_filters.FilterSet):
         query = QueryDict(mutable=True)
         for param, value, _ in self.chips():
             query.appendlist(param, value)
-        sort = self.form.cleaned_data.get("sort") if hasattr(self.form, "cleaned_data") else ""
+        sort = self.cleaned.get("sort")
         if sort:
             query["sort"] = sort
         return query.urlencode()
+
+
+class OrganisationFilter(ReviewedFilterSet):
+    """Filters over the organisation index: kind, country and a search of the names."""
+
+    kind = ValueListFilter(
+        label="Kind",
+        field_name="kind",
+        lookup_expr="in",
+        normalise=choice_of(Organisation.Kind),
+        max_length=30,
+    )
+    country = ValueListFilter(
+        label="Country", field_name="country", lookup_expr="in", normalise=country_code, max_length=10
+    )
+    q = django_filters.CharFilter(method="filter_search", label="Search")
+
+    max_query_length = 100
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []

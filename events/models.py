@@ -23,10 +23,11 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 from simple_history.models import HistoricalRecords
 
 from . import versions
+from .wording import describe_date, describe_place
 
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_length=120) -> str:
@@ -189,6 +190,20 @@ def end_not_before_start(prefix: str) -> models.CheckConstraint:
 # --- Reference records ------------------------------------------------------
 
 
+def published_meeting_count(path: str, *, distinct: bool = False) -> Count:
+    """How many published meetings each record reaches through ``path``, the lookup to Meeting.
+
+    ``distinct`` where the path can reach one meeting twice (an organisation in two roles).
+    """
+    return Count(path, filter=Q(**{f"{path}__status": Status.PUBLISHED}), distinct=distinct)
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_meeting_counts(self):
+        """Each with ``meeting_count``: the published meetings about it."""
+        return self.annotate(meeting_count=published_meeting_count("meetings"))
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -201,6 +216,7 @@ class Topic(models.Model):
         help_text="Words and synonyms that signal this topic in a report, one per line.",
     )
 
+    objects = TopicQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -221,6 +237,19 @@ class OrganisationQuerySet(models.QuerySet):
     def for_index(self):
         """Organisations with their parent, for list pages and autocomplete."""
         return self.select_related("parent")
+
+    def with_meeting_counts(self):
+        """Each with ``meeting_count``: the published meetings it took part in (in any role, once)."""
+        return self.annotate(meeting_count=published_meeting_count("meeting_roles__meeting", distinct=True))
+
+    def search(self, text: str):
+        """Organisations with ``text`` in their name, acronym or one of their other names."""
+        other_names = OrganisationName.objects.filter(name__icontains=text).values("organisation_id")
+        return self.filter(Q(name__icontains=text) | Q(acronym__icontains=text) | Q(pk__in=other_names))
+
+    def country_counts(self) -> dict[str, int]:
+        """{country code: how many of these organisations are based there}; one query."""
+        return dict(self.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by())
 
 
 class Organisation(TimeStamped):
@@ -298,6 +327,12 @@ class OrganisationName(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet):
+    def with_meeting_counts(self):
+        """Each with ``meeting_count``: the published meetings they attended."""
+        return self.annotate(meeting_count=published_meeting_count("participations__meeting", distinct=True))
+
+
 class Person(TimeStamped):
     name = models.CharField(max_length=200, help_text="The name in its usual English spelling.")
     slug = models.SlugField(max_length=120, unique=True)
@@ -305,6 +340,7 @@ class Person(TimeStamped):
         max_length=100, blank=True, help_text="Rank or honorific, e.g. Lieutenant General, Dr."
     )
 
+    objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -401,6 +437,10 @@ class DelegationQuerySet(models.QuerySet):
 
     def for_index(self):
         return self.select_related("head").prefetch_related("sending_organisations")
+
+    def with_meeting_counts(self):
+        """Each with ``meeting_count``: its published meetings."""
+        return self.annotate(meeting_count=published_meeting_count("meetings"))
 
 
 class Delegation(Publishable, TimeStamped):
@@ -682,10 +722,17 @@ class MeetingQuerySet(models.QuerySet):
     # Facets: how many meetings of this queryset each value has, one grouped
     # query each.
 
+    def _ids_sql(self) -> tuple[str, tuple]:
+        """SQL selecting these meetings' ids, compiled for the database they are read from.
+
+        Raises EmptyResultSet when no meeting can match.
+        """
+        return self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
+
     def country_counts(self, limit: int | None = None) -> list[tuple[str, int]]:
         """(code, meetings) pairs, most first, by the same rule as involving_countries()."""
         try:
-            ids_sql, ids_params = self.order_by().values("pk").query.sql_with_params()
+            ids_sql, ids_params = self._ids_sql()
         except EmptyResultSet:
             return []
         sql = f"""
@@ -712,6 +759,27 @@ class MeetingQuerySet(models.QuerySet):
             cursor.execute(sql, ids_params * 3)
             return [(code, count) for code, count in cursor.fetchall()]
 
+    def country_index(self, *, with_organisations: bool = True) -> list[dict]:
+        """The country list: dicts of code, country, meeting_count and organisation_count, by name.
+
+        A row for each country with any of these meetings (by the rule of
+        involving_countries()) and, ``with_organisations``, each where an
+        organisation is based. Two queries.
+        """
+        meetings = dict(self.country_counts())
+        based = Organisation.objects.country_counts()
+        codes = set(meetings) | set(based) if with_organisations else set(meetings)
+        rows = [
+            {
+                "code": code,
+                "country": Country(code),
+                "meeting_count": meetings.get(code, 0),
+                "organisation_count": based.get(code, 0),
+            }
+            for code in codes
+        ]
+        return sorted(rows, key=lambda row: (row["country"].name, row["code"]))
+
     def organisation_counts(self, limit: int | None = None) -> list[dict]:
         """Dicts of organisation_id, slug, name, acronym and ``meetings`` among these, most first."""
         rows = (
@@ -735,11 +803,6 @@ class MeetingQuerySet(models.QuerySet):
     def kind_counts(self) -> list[tuple[str, int]]:
         rows = self.order_by().values_list("kind").annotate(meetings=models.Count("pk"))
         return sorted(rows, key=lambda row: (-row[1], row[0]))
-
-    def year_counts(self) -> list[tuple[int, int]]:
-        """(year, meetings), oldest first."""
-        rows = self.order_by().annotate(year=ExtractYear("start_date")).values_list("year")
-        return sorted(rows.annotate(meetings=models.Count("pk")))
 
     # Pictures: the grouped counts that charts and the partner network draw,
     # one query each.
@@ -771,7 +834,7 @@ class MeetingQuerySet(models.QuerySet):
         on meeting_id is served by the meeting_organisation_role_unique index.
         """
         try:
-            ids_sql, ids_params = self.order_by().values("pk").query.sql_with_params()
+            ids_sql, ids_params = self._ids_sql()
         except EmptyResultSet:
             return [], 0
         sql = f"""
@@ -816,27 +879,6 @@ MAX_SEARCH_WORDS = 12
 
 def search_vector() -> SearchVector:
     return SearchVector("search_document", config="english")
-
-
-def describe_date(start: datetime.date, end: datetime.date | None, precision: str) -> str:
-    """A date as precisely as it is known: "August 2024", "3–5 May 2023", "On or before 2 June 2021"."""
-    day = f"{start.day} {start:%B %Y}"
-    match precision:
-        case DatePrecision.YEAR:
-            return f"{start.year}"
-        case DatePrecision.MONTH:
-            return f"{start:%B %Y}"
-        case DatePrecision.WEEK:
-            return f"Week of {day}"
-        case DatePrecision.ON_OR_BEFORE:
-            return f"On or before {day}"
-    if not end or end == start:
-        return day
-    if (end.year, end.month) == (start.year, start.month):
-        return f"{start.day}–{end.day} {end:%B %Y}"
-    if end.year == start.year:
-        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
-    return f"{day} – {end.day} {end:%B %Y}"
 
 
 class Meeting(Publishable, TimeStamped):
@@ -961,7 +1003,7 @@ class Meeting(Publishable, TimeStamped):
 
     @property
     def place_display(self) -> str:
-        return ", ".join(part for part in (self.city, self.country.name if self.country else "") if part)
+        return describe_place(self.city, self.country.name if self.country else "")
 
     def _roles(self, role: str) -> list[Organisation]:
         return [link.organisation for link in self.organisation_roles.all() if link.role == role]

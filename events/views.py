@@ -1,4 +1,4 @@
-"""Readers' pages: thin views over the FilterSet and the page-shaped querysets.
+"""Readers' pages: thin views over the FilterSets and the page-shaped querysets.
 
 Only published meetings and delegations are ever shown; a draft's page is a 404.
 """
@@ -14,7 +14,7 @@ from django_countries.fields import Country
 
 from .cache import cached, public_page
 from .facets import facets_for, stacked_year_chart, topic_grid
-from .filters import MeetingFilter
+from .filters import MeetingFilter, OrganisationFilter
 from .geo import choropleth, route_map
 from .models import (
     Delegation,
@@ -86,7 +86,7 @@ def paginate(request, queryset, per_page: int | None = None, count: int | None =
 
 @public_page
 def timeline(request):
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    meeting_filter = MeetingFilter.for_request(request)
     meetings = meeting_filter.qs
     expanded = request.GET.get("more", "")
     # The count and the facets cost most of the page: keep them until the data changes.
@@ -95,7 +95,7 @@ def timeline(request):
         {"filters": meeting_filter.form.cleaned_data, "more": expanded[:20]},
         lambda: (meetings.count(), facets_for(meetings, meeting_filter, expanded=expanded)),
     )
-    page, page_notice = paginate(request, meeting_filter.ordered(meetings.for_timeline()), count=total)
+    page, page_notice = paginate(request, meetings.for_timeline(), count=total)
     context = {
         "filter": meeting_filter,
         "page": page,
@@ -143,7 +143,7 @@ def delegation_index(request):
     delegations = (
         Delegation.objects.published()
         .for_index()
-        .annotate(meeting_count=Count("meetings", filter=Q(meetings__status="published")))
+        .with_meeting_counts()
         .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
     )
     page, notice = paginate(request, delegations)
@@ -167,41 +167,18 @@ def delegation_detail(request, slug):
 
 @public_page
 def organisation_index(request):
-    organisations = Organisation.objects.for_index().annotate(
-        meeting_count=Count(
-            "meeting_roles__meeting", filter=Q(meeting_roles__meeting__status="published"), distinct=True
-        )
+    organisation_filter = OrganisationFilter(
+        request.GET, queryset=Organisation.objects.for_index().with_meeting_counts().order_by("name", "pk")
     )
-    kind = request.GET.get("kind", "")
-    country = request.GET.get("country", "").upper()
-    text = search_text(request)
-    notices = []
-    if kind and kind in Organisation.Kind.values:
-        organisations = organisations.filter(kind=kind)
-    elif kind:
-        notices.append(f"“{kind[:40]}” is not a kind of organisation; that filter was ignored.")
-        kind = ""
-    if country and country in dict(countries):
-        organisations = organisations.filter(country=country)
-    elif country:
-        notices.append(f"“{country[:10]}” is not a country code; that filter was ignored.")
-        country = ""
-    if text:
-        organisations = organisations.filter(
-            Q(name__icontains=text) | Q(acronym__icontains=text) | Q(other_names__name__icontains=text)
-        ).distinct()
-    page, notice = paginate(request, organisations.order_by("name", "pk"), per_page=50)
+    page, notice = paginate(request, organisation_filter.qs, per_page=50)
+    based = Organisation.objects.country_counts()
     context = {
+        "filter": organisation_filter,
         "page": page,
-        "notices": [*notices, *([notice] if notice else [])],
+        "notices": [*organisation_filter.notices, *([notice] if notice else [])],
         "kinds": Organisation.Kind.choices,
-        "countries": Organisation.objects.exclude(country="")
-        .values_list("country", flat=True)
-        .distinct()
-        .order_by(),
-        "chosen": {"kind": kind, "country": country, "q": text},
+        "countries": sorted((Country(code) for code in based), key=lambda country: country.name),
     }
-    context["countries"] = sorted({Country(code) for code in context["countries"]}, key=lambda c: c.name)
     return render(request, "events/organisation_index.html", context)
 
 
@@ -273,17 +250,10 @@ def country_or_404(code: str) -> Country:
 @public_page
 def country_index(request):
     """Every country with meetings or organisations; the timeline's filters narrow the meetings."""
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
-    counts = dict(meeting_filter.qs.country_counts())
-    based = dict(
-        Organisation.objects.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by()
-    )
+    meeting_filter = MeetingFilter.for_request(request)
     # Under a filter, only the countries of the matching meetings are listed.
-    codes = set(counts) if meeting_filter.active else set(counts) | set(based)
-    rows = [
-        {"country": Country(code), "meetings": counts.get(code, 0), "organisations": based.get(code, 0)}
-        for code in sorted(codes, key=lambda code: Country(code).name)
-    ]
+    rows = meeting_filter.qs.country_index(with_organisations=not meeting_filter.active)
+    counts = {row["code"]: row["meeting_count"] for row in rows if row["meeting_count"]}
     context = {
         "filter": meeting_filter,
         "notices": meeting_filter.notices,
@@ -339,11 +309,7 @@ def country_pair(request, code, other):
 
 @public_page
 def person_index(request):
-    people = Person.objects.annotate(
-        meeting_count=Count(
-            "participations__meeting", filter=Q(participations__meeting__status="published"), distinct=True
-        )
-    )
+    people = Person.objects.with_meeting_counts()
     text = search_text(request)
     if text:
         people = people.filter(Q(name__icontains=text) | Q(other_names__name__icontains=text)).distinct()
@@ -376,9 +342,7 @@ def person_detail(request, slug):
 
 @public_page
 def topic_index(request):
-    topics = Topic.objects.select_related("parent").annotate(
-        meeting_count=Count("meetings", filter=Q(meetings__status="published"))
-    )
+    topics = Topic.objects.select_related("parent").with_meeting_counts()
     context = {
         "topics": topics.order_by("name", "pk"),
         "grid": topic_grid(Meeting.objects.published().topic_year_counts(), limit=30),
@@ -405,7 +369,7 @@ def topic_detail(request, slug):
 @public_page
 def network(request):
     """The partner network of the meetings that match the timeline's filters."""
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published())
+    meeting_filter = MeetingFilter.for_request(request)
     meetings = meeting_filter.qs
     # Laying out the graph of a large result is costly: keep it until the data changes.
     meeting_count, graph = cached(

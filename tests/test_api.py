@@ -10,7 +10,10 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django_countries import countries
 
-from events.filters import MeetingFilter
+from events.api import router
+from events.api.schema import FILTER_DOCS
+from events.api.views import StrictFilterBackend
+from events.filters import MeetingFilter, OrganisationFilter
 from events.models import Meeting, Position
 
 from .dataout import all_pages
@@ -185,6 +188,25 @@ def test_bad_parameters_get_400_with_a_json_error_naming_them(client, records, p
     assert param in body and all(isinstance(message, str) for message in body[param])
 
 
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [("kind=spaceship", "kind"), ("country=ZZ", "country"), ("q=" + "mine+" * 30, "q")],
+)
+def test_the_organisations_list_refuses_a_bad_filter_with_400_naming_it(client, records, params, param):
+    response = client.get(f"/api/organisations/?{params}&country=TH")
+    assert response.status_code == 400
+    assert list(response.json()) == [param]
+
+
+def test_the_organisations_list_takes_the_organisation_indexs_filters(client, records):
+    slugs = [row["slug"] for row in all_pages(client, "/api/organisations/?country=TH&country=KH")]
+    assert slugs == ["armac", "tmac"]
+    assert [row["slug"] for row in all_pages(client, "/api/organisations/?q=azerbaijan+national")] == [
+        "anama"
+    ]
+    assert client.get("/api/organisations/tmac/?country=ZZ").status_code == 200
+
+
 def test_a_page_beyond_the_last_is_404(client, records):
     response = client.get("/api/meetings/?page=99")
     assert response.status_code == 404 and "detail" in response.json()
@@ -217,7 +239,7 @@ def test_pages_are_stable_and_keep_the_filters(client, records):
     slugs = [row["slug"] for row in all_pages(client, "/api/meetings/?country=TH&page_size=3")]
     assert len(slugs) == len(set(slugs)) == 7
     expected = MeetingFilter(QueryDict("country=TH"), queryset=Meeting.objects.published())
-    assert slugs == list(expected.ordered(expected.qs).values_list("slug", flat=True))
+    assert slugs == list(expected.qs.values_list("slug", flat=True))
 
 
 def test_a_meetings_own_url_ignores_list_filters(client, records):
@@ -286,8 +308,9 @@ def test_the_schema_documents_every_filter_and_the_docs_page_serves_it(client):
     assert response.status_code == 200
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
-    parameters = {p["name"] for p in schema["paths"]["/api/meetings/"]["get"]["parameters"]}
-    assert parameters == {*MeetingFilter.base_filters, "page", "page_size"}
+    for path, filterset in (("/api/meetings/", MeetingFilter), ("/api/organisations/", OrganisationFilter)):
+        parameters = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        assert parameters == {*filterset.base_filters, "page", "page_size"}, path
     assert set(schema["paths"]) == {
         f"/api/{name}/{suffix}"
         for name, key in [
@@ -304,6 +327,15 @@ def test_the_schema_documents_every_filter_and_the_docs_page_serves_it(client):
     scripts = [script["src"] for script in docs.select("script[src]")]
     assert scripts and all(src.startswith("/static/") for src in scripts)
     assert not docs.select('link[href^="http"]')  # no web fonts from elsewhere
+
+
+def test_every_filtered_list_documents_each_of_its_parameters():
+    filtered = [
+        viewset for _, viewset, _ in router.registry if StrictFilterBackend in viewset.filter_backends
+    ]
+    assert {viewset.filterset_class for viewset in filtered} == {MeetingFilter, OrganisationFilter}
+    for viewset in filtered:
+        assert set(FILTER_DOCS[viewset.filterset_class]) == set(viewset.filterset_class.base_filters)
 
 
 def test_the_schema_generates_without_warnings_and_validates(tmp_path):

@@ -60,6 +60,8 @@ REAL_REQUESTS = [
     ("/api/delegations/", {}, {}),
     ("/api/delegations/{slug}/", {"slug": "trip"}, {}),
     ("/api/organisations/", {}, {"page_size": 2}),
+    ("/api/organisations/", {}, {"country": ["TH", "AZ"], "kind": ["national_authority"], "q": "mine"}),
+    ("/api/organisations/", {}, {"kind": ["spaceship"]}),  # 400
     ("/api/organisations/{slug}/", {"slug": "anama"}, {}),
     ("/api/people/", {}, {}),
     ("/api/people/{slug}/", {"slug": "vugar-suleymanov"}, {}),

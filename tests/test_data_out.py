@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+from bs4 import BeautifulSoup
+
+from events.wording import describe_date, describe_place
 
 from .dataout import all_pages
 from .factories import make_meeting, make_organisation, make_topic
@@ -204,3 +207,69 @@ def test_person_and_delegation_pages_link_their_record(client, more_records, pag
     assert "cannot pick out one" in soup(response).select_one("nav.data-links").get_text()
     assert feed_links(response) == {}
     assert client.get(record).status_code == 200
+
+
+# (precision, start, end, city, country): every way a date or a place can be worded.
+WORDED = [
+    ("day", datetime.date(2024, 8, 22), None, "Bangkok", "TH"),
+    ("day", datetime.date(2023, 5, 3), datetime.date(2023, 5, 5), "", "KH"),
+    ("day", datetime.date(2023, 5, 30), datetime.date(2023, 6, 2), "Geneva", ""),
+    ("day", datetime.date(2023, 12, 30), datetime.date(2024, 1, 2), "", ""),
+    ("week", datetime.date(2022, 1, 3), None, "Baku", "AZ"),
+    ("month", datetime.date(2021, 7, 1), None, "", "AZ"),
+    ("year", datetime.date(2020, 1, 1), None, "Phnom Penh", "KH"),
+    ("on_or_before", datetime.date(2019, 2, 9), None, "", "TH"),
+]
+
+
+def test_every_format_words_dates_and_places_alike(client, settings):
+    """The page, the API, the CSV (written by PostgreSQL there) and both feeds use one wording."""
+    settings.TIMELINE_PAGE_SIZE = 1000
+    expected = {}
+    for number, (precision, start, end, city, country) in enumerate(WORDED):
+        meeting = make_meeting(
+            title=f"Worded {number}",
+            start_date=start,
+            end_date=end,
+            date_precision=precision,
+            city=city,
+            country=country,
+        )
+        expected[meeting.title] = (
+            describe_date(start, end, precision),
+            describe_place(city, meeting.country.name if country else ""),
+        )
+    assert len({date for date, _ in expected.values()}) == len(WORDED)
+
+    page = {}
+    for row in soup(client.get("/")).select(".meeting-row"):
+        place = row.select_one(".place")
+        page[row.select_one(".meeting-title").get_text(strip=True)] = (
+            row.select_one(".meeting-date").get_text(strip=True),
+            place.get_text(strip=True) if place else "",
+        )
+    assert page == expected
+
+    api = {row["title"]: (row["date_display"], row["place"]) for row in all_pages(client, "/api/meetings/")}
+    assert api == expected
+
+    response = client.get("/export/meetings.csv")
+    rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert {
+        row["title"]: (row["date"], describe_place(row["city"], row["country_name"])) for row in rows
+    } == expected
+
+    feed = ET.fromstring(client.get("/feeds/meetings.atom").content)
+    atom = {}
+    for entry in feed.findall(f"{ATOM}entry"):
+        when_and_where = BeautifulSoup(entry.findtext(f"{ATOM}summary"), "html.parser").p.get_text()
+        date, _, place = when_and_where.partition(" · ")
+        atom[entry.findtext(f"{ATOM}title")] = (date, place)
+    assert atom == expected
+
+    calendar = icalendar.Calendar.from_ical(b"".join(client.get("/feeds/meetings.ics").streaming_content))
+    ics = {
+        str(event["summary"]): (str(event["description"]).split("\n")[0], str(event.get("location", "")))
+        for event in calendar.walk("VEVENT")
+    }
+    assert ics == expected

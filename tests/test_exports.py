@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from events import exports
+from events import chunks, exports
 from events.models import Meeting, MeetingOrganisation, Organisation, Status, Topic
 
 from .factories import make_delegation, make_meeting, make_organisation, make_source, make_topic
@@ -235,12 +235,12 @@ def peak_memory_of_download(client, url: str) -> tuple[int, int]:
 
 
 def test_memory_stays_flat_however_many_rows(client):
-    make_synthetic_meetings(2 * exports.CHUNK_SIZE, year=2019)
-    make_synthetic_meetings(6 * exports.CHUNK_SIZE, year=2020)
+    make_synthetic_meetings(2 * chunks.CHUNK_SIZE, year=2019)
+    make_synthetic_meetings(6 * chunks.CHUNK_SIZE, year=2020)
     peak_memory_of_download(client, "/export/meetings.csv?year=1900")  # warm up
     small_rows, small_peak = peak_memory_of_download(client, "/export/meetings.csv?year=2019")
     large_rows, large_peak = peak_memory_of_download(client, "/export/meetings.csv")
-    assert (small_rows, large_rows) == (2 * exports.CHUNK_SIZE, 8 * exports.CHUNK_SIZE)
+    assert (small_rows, large_rows) == (2 * chunks.CHUNK_SIZE, 8 * chunks.CHUNK_SIZE)
     # Four times the rows, about the same memory: one chunk at a time, never the whole set.
     assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
 
@@ -248,7 +248,7 @@ def test_memory_stays_flat_however_many_rows(client):
 @pytest.mark.django_db(transaction=True)
 def test_a_helper_thread_reads_the_next_chunks_lists_and_rows_stay_matched(client, monkeypatch):
     """Outside a transaction the lists are read ahead by a helper thread; no row gets another's lists."""
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(chunks, "CHUNK_SIZE", 2)
     monkeypatch.setattr(exports, "WRITTEN_BY_POSTGRESQL", False)
     readers: list[str] = []
     read_lists = exports.meeting_lists

@@ -16,7 +16,7 @@ from .factories import (
     make_source,
     make_topic,
 )
-from .pages import meeting_titles, soup
+from .pages import meeting_titles, notices, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +219,23 @@ def test_index_pages_list_and_count(client, seed):
     assert "Vugar Suleymanov" in text_of(client.get("/people/?q=suleymanov"))
     countries = text_of(client.get("/countries/"))
     assert "Thailand" in countries and "Azerbaijan" in countries
+
+
+def test_the_organisation_index_drops_a_bad_filter_with_a_notice_and_keeps_the_rest(client, seed):
+    response = client.get("/organisations/?country=TH&country=ZZ&kind=spaceship&q=mine")
+    assert response.status_code == 200
+    assert notices(response) == [
+        "“spaceship” is not a valid kind value and was ignored.",
+        "“ZZ” is not a valid country value and was ignored.",
+    ]
+    names = [a.get_text() for a in soup(response).select("table a[href^='/organisations/']")]
+    assert names == ["Thailand Mine Action Centre"]
+    # The form shows what applied, and only that.
+    form = soup(response).select_one("form.filter-form")
+    assert form.select_one("#id_q")["value"] == "mine"
+    assert [option["value"] for option in form.select("#id_country option[selected]")] == ["TH"]
+    assert form.select("#id_kind option[selected]") == []
+    assert notices(client.get("/organisations/?kind=national_authority&country=AZ")) == []
 
 
 @pytest.mark.parametrize(

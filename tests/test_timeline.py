@@ -351,3 +351,17 @@ def test_deep_pages_hold_the_same_meetings_as_a_plain_slice(client, world, setti
         everything += meeting_titles(client.get(f"/?sort=oldest&page={page}"))
     expected = list(Meeting.objects.published().order_by("start_date", "pk").values_list("title", flat=True))
     assert everything == expected
+
+
+def test_the_sort_menu_offers_each_order_and_marks_the_one_in_force(client, world):
+    menu = soup(client.get("/?sort=oldest")).select("#id_sort option")
+    assert [(option["value"], option.has_attr("selected")) for option in menu] == [
+        ("newest", False),
+        ("oldest", True),
+        ("relevance", False),
+    ]
+    # Best match needs a search: without one the newest come first, and the menu says so.
+    for params in ("sort=relevance", "sort=random"):
+        assert [
+            option["value"] for option in soup(client.get(f"/?{params}")).select("#id_sort option[selected]")
+        ] == ["newest"]

@@ -1,9 +1,10 @@
 """The read-only JSON API under /api/: published records, with the timeline's filters.
 
 The meetings list takes the timeline's own FilterSet (``events.filters.MeetingFilter``)
-through django-filter's DRF backend, so a query string gives the same meetings
-here as on ``/``. The page drops a bad value with a notice; the API refuses it
-instead, with 400 and the problems by parameter. Lists are paginated by page
+and the organisations list the organisation index's (``OrganisationFilter``),
+through django-filter's DRF backend, so a query string gives the same records
+here as on the page. The page drops a bad value with a notice; the API refuses
+it instead, with 400 and the problems by parameter. Lists are paginated by page
 number over orders that end in a unique tiebreaker, so pages are stable.
 
 - ``serializers.py``: what each record looks like in JSON.

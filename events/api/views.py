@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django_countries import countries
-from django_countries.fields import Country
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularRedocView
@@ -17,7 +16,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from ..cache import public_page
-from ..filters import MeetingFilter
+from ..filters import MeetingFilter, OrganisationFilter
 from ..models import Delegation, Meeting, Organisation, Participation, Person, Position, Status, Topic
 from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
 from .serializers import (
@@ -59,21 +58,22 @@ class Pagination(PageNumberPagination):
         return parameters
 
 
-class MeetingFilterBackend(DjangoFilterBackend):
-    """The timeline's FilterSet, strictly: any bad parameter is a 400 that names it.
+class StrictFilterBackend(DjangoFilterBackend):
+    """The pages' FilterSet, strictly: any bad parameter is a 400 that names it.
 
-    Valid parameters give exactly the timeline's set, in the order ``sort`` chooses.
-    Only the list is filtered: a meeting's own URL does not depend on filters.
+    Valid parameters give exactly the page's set (for meetings, in the order
+    ``sort`` chooses). Only lists are filtered: a record's own URL does not
+    depend on filters.
     """
 
     def filter_queryset(self, request, queryset, view):
         if view.action != "list":
             return queryset
-        meeting_filter = self.get_filterset(request, queryset, view)
-        meetings = meeting_filter.qs
-        if meeting_filter.problems:
-            raise ValidationError(meeting_filter.problems)
-        return meeting_filter.ordered(meetings)
+        filterset = self.get_filterset(request, queryset, view)
+        records = filterset.qs
+        if filterset.problems:
+            raise ValidationError(filterset.problems)
+        return records
 
 
 @method_decorator(public_page, name="dispatch")
@@ -94,7 +94,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class MeetingViewSet(ReadOnlyViewSet):
     queryset = Meeting.objects.published().for_api()
     serializer_class = MeetingSerializer
-    filter_backends = [MeetingFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = MeetingFilter
 
 
@@ -123,14 +123,12 @@ class OrganisationViewSet(ReadOnlyViewSet):
     queryset = (
         Organisation.objects.for_index()
         .prefetch_related("other_names")
-        .annotate(
-            meeting_count=Count(
-                "meeting_roles__meeting", filter=Q(meeting_roles__meeting__status="published"), distinct=True
-            )
-        )
+        .with_meeting_counts()
         .order_by("name", "pk")
     )
     serializer_class = OrganisationSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = OrganisationFilter
 
 
 @list_and_detail("person", "people, by name", PersonSerializer)
@@ -151,11 +149,7 @@ class PersonViewSet(ReadOnlyViewSet):
 
 @list_and_detail("topic", "topics, by name", TopicSerializer)
 class TopicViewSet(ReadOnlyViewSet):
-    queryset = (
-        Topic.objects.select_related("parent")
-        .annotate(meeting_count=Count("meetings", filter=Q(meetings__status="published")))
-        .order_by("name", "pk")
-    )
+    queryset = Topic.objects.select_related("parent").with_meeting_counts().order_by("name", "pk")
     serializer_class = TopicSerializer
 
 
@@ -180,15 +174,7 @@ class CountryViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[A-Za-z]{2}"
 
     def list(self, request):
-        meetings = dict(Meeting.objects.published().country_counts())
-        based = dict(
-            Organisation.objects.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by()
-        )
-        rows = [
-            {"code": code, "meeting_count": meetings.get(code, 0), "organisation_count": based.get(code, 0)}
-            for code in sorted(set(meetings) | set(based), key=lambda code: (Country(code).name, code))
-        ]
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(Meeting.objects.published().country_index())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, code: str):

@@ -1,0 +1,1 @@
+"""Template tags for the readers' pages (events/templatetags/timeline.py)."""
