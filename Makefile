@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Local development runs with debug on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint typecheck format migrate demo admin-user serve clean bench loadtest
+.PHONY: run test lint typecheck format migrate demo admin-user serve clean bench loadtest faults
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -82,3 +82,10 @@ READERS ?= 4
 ## LOAD_DURATION seconds; fails on any error or lost write (DATABASE_URL chooses the database)
 loadtest: $(VENV)/.installed
 	$(BIN)/python bench/loadtest.py --duration $(LOAD_DURATION) --readers $(READERS)
+
+FAULTS_DURATION ?= 60
+## Fault drill on the production stack with a PostgreSQL cluster and a Redis server of its own:
+## stops and restarts Redis and PostgreSQL and kills a worker during saves, under load for
+## FAULTS_DURATION seconds; fails on a 5xx while only Redis is down, a lost or stale save, or a slow recovery
+faults: $(VENV)/.installed
+	$(BIN)/python bench/faults.py --duration $(FAULTS_DURATION) --readers $(READERS)

@@ -111,7 +111,7 @@ def queries_per_request(urls: list[tuple[str, str]]) -> dict[str, int | None]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from events.cache import data_changed
+    from events.versions import data_changed
 
     client = Client(HTTP_HOST="127.0.0.1")
     counts: dict[str, int | None] = {}
@@ -125,7 +125,7 @@ def queries_per_request(urls: list[tuple[str, str]]) -> dict[str, int | None]:
 
 def first_request_ms(url: str) -> float:
     """The time the first reader after a write waits: every kept result is stale."""
-    from events.cache import data_changed
+    from events.versions import data_changed
 
     data_changed()
     started = time.monotonic()

@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Cooperation records"
 
     def ready(self) -> None:
-        from . import cache, deletion
+        from . import deletion, version_signals
 
-        cache.connect_signals()
+        version_signals.connect(self)
         deletion.connect_signals()

@@ -7,6 +7,7 @@ a many-to-many field are kept from deletion by ``events.deletion``; merging
 duplicates is ``events.merging``.
 """
 
+from .data_version import DataVersion
 from .delegations import (
     Delegation,
     DelegationQuerySet,
@@ -50,6 +51,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "DataVersion",
     "NEWEST_FIRST",
     "DUPLICATE_DAYS",
     "DUPLICATE_SHARED_ORGANISATIONS",

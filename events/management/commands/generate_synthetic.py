@@ -25,7 +25,6 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_countries import countries as all_countries
 
-from events.cache import data_changed
 from events.models import (
     DatePrecision,
     Delegation,
@@ -40,6 +39,7 @@ from events.models import (
     Status,
     Topic,
 )
+from events.versions import data_changed
 
 SYNTHETIC_PUBLISHER = "Synthetic data"
 FIRST_DAY = datetime.date(2000, 1, 1)
