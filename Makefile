@@ -66,10 +66,13 @@ clean:
 
 MEETINGS ?= 10000
 DURATION ?= 10
-## Benchmark the production stack with wrk (DATABASE_URL chooses the database; MEETINGS, DURATION)
+MIX_DURATION ?= 30
+## Benchmark the production stack with wrk, every page kept and computed afresh, and the browse mix
+## (DATABASE_URL chooses the database; MEETINGS, DURATION, MIX_DURATION; PAGES=name,... for some)
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION)
+	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION) \
+		--mix-duration $(MIX_DURATION) $(if $(PAGES),--only $(PAGES))
 
 LOAD_DURATION ?= 60
 READERS ?= 4
