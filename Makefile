@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Local development runs with debug on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format migrate demo admin-user serve clean bench loadtest
+.PHONY: run test lint format migrate demo admin-user serve clean bench bench-profile loadtest
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION) \
 		--mix-duration $(MIX_DURATION) $(if $(PAGES),--only $(PAGES))
+
+URLS ?= /
+## Profile pages computed afresh: time by query, template and Python, with the slowest plans
+## (DATABASE_URL chooses the database; URLS="/ /network/")
+bench-profile: $(VENV)/.installed-dev
+	$(BIN)/python bench/profile.py $(URLS) --explain
 
 LOAD_DURATION ?= 60
 READERS ?= 4
