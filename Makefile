@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Local development runs with debug on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format migrate demo admin-user serve clean bench bench-profile loadtest
+.PHONY: run test lint format migrate demo admin-user serve clean bench loadtest
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,7 @@ bench: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION) \
 		--mix-duration $(MIX_DURATION) $(if $(PAGES),--only $(PAGES))
 
+.PHONY: bench-profile
 URLS ?= /
 ## Profile pages computed afresh: time by query, template and Python, with the slowest plans
 ## (DATABASE_URL chooses the database; URLS="/ /network/")
