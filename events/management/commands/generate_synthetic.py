@@ -22,6 +22,7 @@ index) still check and index every row.
 from __future__ import annotations
 
 import bisect
+import concurrent.futures
 import datetime
 import itertools
 import random
@@ -191,20 +192,53 @@ def next_id(model: type[models.Model]) -> int:
     return (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
 
 
-def insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
-    """Write ``rows`` (tuples in ``columns`` order, ids included) straight into the model's table."""
+def insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple], raw=None) -> None:
+    """Write ``rows`` (tuples in ``columns`` order, ids included) straight into the model's table.
+
+    ``raw`` is the connection's own psycopg connection, for a thread other than its owner's.
+    """
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
+    if connection.vendor == "postgresql":
+        with (
+            (raw or connection.connection).cursor() as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        placeholders = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+
+
+class BatchWriter:
+    """Writes batches of rows in order; on PostgreSQL in a second thread, so the next batch is made
+    while the database takes this one (one batch in flight at most)."""
+
+    def __init__(self):
+        threaded = connection.vendor == "postgresql"
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1) if threaded else None
+        self.pending: concurrent.futures.Future | None = None
+
+    def write(self, batch: Batch) -> None:
+        if self.pool is None:
+            batch.write()
+            return
+        self.wait()
+        self.pending = self.pool.submit(batch.write, connection.connection)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            self.pending.result()  # raises what the write raised
+            self.pending = None
+
+    def close(self) -> None:
+        self.wait()
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 class Chooser:
@@ -269,6 +303,11 @@ class Command(BaseCommand):
         self.now = timezone.now()
         started = time.monotonic()
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Check each batch's foreign keys as it is written, alongside the making of the next,
+                # rather than all at once at the commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             self.generate(options)
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(
@@ -452,7 +491,7 @@ class Command(BaseCommand):
         day = connection.ops.adapt_datefield_value
         topic_chooser = Chooser(self.topics, zipf(len(self.topics), TOPIC_SKEW))
         training = next((topic for topic in self.topics if topic[1] == "training"), None)
-        batch = Batch()
+        batch, writer = Batch(), BatchWriter()
         ids = {
             "meeting": next_id(Meeting),
             "delegation": next_id(Delegation),
@@ -596,9 +635,10 @@ class Command(BaseCommand):
                 made += 1
             # A trip's meetings go in the same batch as the trip: the database checks their dates.
             if len(batch.meetings) >= BATCH:
-                batch.write()
+                writer.write(batch)
                 batch = Batch()
-        batch.write()
+        writer.write(batch)
+        writer.close()
 
 
 class Batch:
@@ -608,7 +648,7 @@ class Batch:
         self.delegations, self.senders, self.meetings, self.sources = [], [], [], []
         self.meeting_sources, self.roles, self.participations, self.topic_links = [], [], [], []
 
-    def write(self) -> None:
+    def write(self, raw=None) -> None:
         insert_rows(
             Delegation,
             [
@@ -625,9 +665,10 @@ class Batch:
                 "status",
             ],
             self.delegations,
+            raw,
         )
         insert_rows(
-            Delegation.sending_organisations.through, ["delegation_id", "organisation_id"], self.senders
+            Delegation.sending_organisations.through, ["delegation_id", "organisation_id"], self.senders, raw
         )
         insert_rows(
             Meeting,
@@ -652,6 +693,7 @@ class Batch:
                 "search_document",
             ],
             self.meetings,
+            raw,
         )
         insert_rows(
             Source,
@@ -671,10 +713,14 @@ class Batch:
                 "note",
             ],
             self.sources,
+            raw,
         )
-        insert_rows(Meeting.sources.through, ["meeting_id", "source_id"], self.meeting_sources)
+        insert_rows(Meeting.sources.through, ["meeting_id", "source_id"], self.meeting_sources, raw)
         insert_rows(
-            MeetingOrganisation, ["id", "meeting_id", "organisation_id", "role", "role_order"], self.roles
+            MeetingOrganisation,
+            ["id", "meeting_id", "organisation_id", "role", "role_order"],
+            self.roles,
+            raw,
         )
         insert_rows(
             Participation,
@@ -689,5 +735,6 @@ class Batch:
                 "order",
             ],
             self.participations,
+            raw,
         )
-        insert_rows(Meeting.topics.through, ["meeting_id", "topic_id"], self.topic_links)
+        insert_rows(Meeting.topics.through, ["meeting_id", "topic_id"], self.topic_links, raw)
