@@ -169,3 +169,21 @@ def test_the_cold_server_empties_data_memos_before_each_request_and_keeps_static
     cold.pre_request(Worker(), None)
     assert memo() is not kept  # emptied before the request
     assert geo.world.cache_info().currsize == 1  # the map's shapes stay
+
+
+@pytest.mark.django_db
+def test_the_no_match_page_filters_by_a_real_country_and_topic_and_matches_nothing():
+    from django.core.management import call_command
+    from django.http import QueryDict
+    from django_countries import countries
+
+    from events.filters import MeetingFilter
+    from events.models import Meeting, Topic
+
+    call_command("generate_synthetic", meetings=300, organisations=60, people=120, seed=7, verbosity=0)
+    published = Meeting.objects.published()
+    query = run.empty_filter(published, dict(published.country_counts()), [c for c, _ in countries], Topic)
+    params = QueryDict(query)
+    assert set(params) == {"country", "topic"}
+    meeting_filter = MeetingFilter(params, queryset=published)
+    assert meeting_filter.qs.count() == 0 and not meeting_filter.notices  # both values were valid
