@@ -1,6 +1,6 @@
 """gunicorn settings, used by `make serve` and in production: `gunicorn -c gunicorn.conf.py`.
 
-Each value can be changed from the environment (README, "Deploying").
+Each value can be changed from the environment (docs/deploying.md, "gunicorn").
 """
 
 import os

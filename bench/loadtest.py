@@ -68,7 +68,7 @@ DEFAULT_DATABASE = BENCH / "loadtest.sqlite3"
 PYTHON = sys.executable
 EDITOR_USERNAME = "loadtest-editor"
 MEETING_ADMIN = "/admin/events/meeting/"
-# How the meeting form starts its question about likely duplicates (events/admin.py).
+# How the meeting form starts its question about likely duplicates (events/admin/duplicates.py).
 DUPLICATE_WARNING = "This may be a meeting that is already recorded"
 
 

@@ -1,3 +1,5 @@
+"""The events app, which connects its signal receivers once the models are loaded."""
+
 from django.apps import AppConfig
 
 
@@ -6,6 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Cooperation records"
 
     def ready(self) -> None:
-        from .cache import connect_signals
+        from . import cache, deletion
 
-        connect_signals()
+        cache.connect_signals()
+        deletion.connect_signals()

@@ -57,16 +57,29 @@ class BackupError(Exception):
 
 
 def backed_up_models(include_users: bool) -> list[type[models.Model]]:
-    """Every model in the file, in an order that loads each record after what it points to."""
+    """Every model in the file: the app's in declaration order, then groups and users.
+
+    That order does not load each record after what it points to, and need
+    not: a restore is one transaction and foreign keys are checked when it
+    ends (``check_constraints`` in ``restore``).
+    """
     found = list(apps.get_app_config("events").get_models())
     if include_users:
         found += [Group, apps.get_model("auth", "User")]
     return found
 
 
+def link_model(field: models.ManyToManyField) -> type[models.Model]:
+    """The model of a many-to-many field's table of links (Django's own, or one of ours)."""
+    through = field.remote_field.through
+    if through is None:  # only before the app registry is ready
+        raise BackupError(f"{field} has no table of links yet.")
+    return through
+
+
 def many_to_many_fields(model: type[models.Model]) -> list[models.ManyToManyField]:
     """The many-to-many fields whose links are stored with the record (not through a model of ours)."""
-    return [field for field in model._meta.many_to_many if field.remote_field.through._meta.auto_created]
+    return [field for field in model._meta.many_to_many if link_model(field)._meta.auto_created]
 
 
 def counts_in_database(include_users: bool) -> dict[str, int]:
@@ -75,22 +88,22 @@ def counts_in_database(include_users: bool) -> dict[str, int]:
     for model in backed_up_models(include_users):
         counts[model._meta.label_lower] = model._default_manager.count()
         for field in many_to_many_fields(model):
-            through = field.remote_field.through
+            through = link_model(field)
             counts[through._meta.label_lower] = through._default_manager.count()
     return counts
 
 
 def counts_in_records(records: list[dict], include_users: bool) -> dict[str, int]:
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for model in backed_up_models(include_users):
         counts[model._meta.label_lower] = 0
         for field in many_to_many_fields(model):
-            counts[field.remote_field.through._meta.label_lower] = 0
+            counts[link_model(field)._meta.label_lower] = 0
     for record in records:
         counts[record["model"]] += 1
         model = apps.get_model(record["model"])
         for field in many_to_many_fields(model):
-            counts[field.remote_field.through._meta.label_lower] += len(record["fields"].get(field.name, []))
+            counts[link_model(field)._meta.label_lower] += len(record["fields"].get(field.name, []))
     return dict(counts)
 
 
@@ -103,6 +116,12 @@ def current_migration() -> str | None:
     return max(applied, key=lambda name: len(loader.graph.forwards_plan(("events", name))))
 
 
+def set_sqlite_transaction_mode(mode: str | None) -> None:
+    """How SQLite begins the next transaction: None (deferred), "IMMEDIATE" or "EXCLUSIVE"."""
+    # The SQLite backend's transaction_mode is new in Django 5.1; django-stubs 5.2 does not declare it.
+    connection.transaction_mode = mode  # type: ignore[attr-defined]
+
+
 @contextmanager
 def consistent_snapshot() -> Iterator[None]:
     """Read every table as of one moment, even while editors keep saving."""
@@ -111,18 +130,18 @@ def consistent_snapshot() -> Iterator[None]:
     # and editors keep saving (settings make other transactions take it at once).
     sqlite_mode = getattr(connection, "transaction_mode", None)
     if outermost and connection.vendor == "sqlite":
-        connection.transaction_mode = None
+        set_sqlite_transaction_mode(None)
     try:
         with transaction.atomic():
             if outermost and connection.vendor == "sqlite":
-                connection.transaction_mode = sqlite_mode
+                set_sqlite_transaction_mode(sqlite_mode)
             if outermost and connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield
     finally:
         if connection.vendor == "sqlite":
-            connection.transaction_mode = sqlite_mode
+            set_sqlite_transaction_mode(sqlite_mode)
 
 
 def export(include_users: bool = False) -> dict:
@@ -214,7 +233,7 @@ def describe_difference(expected: dict[str, int], found: dict[str, int], verb: s
 
 def is_history(model: type[models.Model]) -> bool:
     """A table of django-simple-history's: earlier versions of the records, backed up with them."""
-    return hasattr(model, "history_id") or model._meta.model_name.startswith("historical")
+    return hasattr(model, "history_id") or (model._meta.model_name or "").startswith("historical")
 
 
 def describe_records(counts: dict[str, int], include_users: bool) -> str:
@@ -273,15 +292,15 @@ def restore(envelope: dict) -> dict[str, int]:
         # A restore is not an edit: the file holds the history, and nothing here adds to it.
         apps.get_model("events", "HistoricalTopic").objects.filter(id__in=seeded_ids).delete()
         for record in serializers.deserialize("python", envelope["records"]):
-            record.object.skip_history_when_saving = True  # also for its many-to-many links
+            # django-simple-history's marker for "save without a new version", which it looks for
+            # with hasattr() (also when the record's many-to-many links are set); no model declares it.
+            record.object.skip_history_when_saving = True  # type: ignore[attr-defined]
             record.save()
 
         restored = backed_up_models(include_users)
         tables = {model._meta.db_table for model in restored}
         tables |= {
-            field.remote_field.through._meta.db_table
-            for model in restored
-            for field in many_to_many_fields(model)
+            link_model(field)._meta.db_table for model in restored for field in many_to_many_fields(model)
         }
         connection.check_constraints(table_names=sorted(tables))
         # Records came with their ids; new ones must be numbered after them.

@@ -73,7 +73,7 @@ def cached(name: str, parts, compute: Callable[[], T], timeout: int | None = Non
 
 
 def page_timeout() -> int:
-    return min(PAGE_TIMEOUT, cache.default_timeout or PAGE_TIMEOUT)
+    return int(min(PAGE_TIMEOUT, cache.default_timeout or PAGE_TIMEOUT))
 
 
 def personal(request) -> bool:

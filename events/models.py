@@ -1,9 +1,11 @@
-"""Records of cooperation between mine-action organisations.
+"""The records of cooperation between mine-action organisations, and their querysets.
 
 A *meeting* is the unit of the timeline. Organisations, people, delegations,
 topics and sources hang off it. Every rule that can live in the database
 does, as a named constraint; the one rule that spans two tables (a meeting
-lies inside its delegation's trip) is a trigger, see migration 0002.
+lies inside its delegation's trip) is a trigger, see migration 0002. Records
+that others list in a many-to-many field are kept from deletion by
+``events.deletion``; merging duplicates is ``events.merging``.
 """
 
 from __future__ import annotations
@@ -38,32 +40,6 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, max_le
         slug = f"{base}-{number}"
         number += 1
     return slug
-
-
-# django-simple-history stores a change's reason in 100 characters (PostgreSQL enforces it).
-CHANGE_REASON_LENGTH = 100
-
-
-def change_reason(text: str) -> str:
-    """``text`` cut to fit the history's reason column."""
-    return text if len(text) <= CHANGE_REASON_LENGTH else text[: CHANGE_REASON_LENGTH - 1] + "…"
-
-
-def record_version(record: models.Model, user, *, reason: str = "", created: bool = False) -> None:
-    """Take one history entry of ``record`` now that its relations and rows are saved.
-
-    Whoever saved it with ``skip_history_when_saving`` set (the admin, the
-    article intake) calls this last, so that the entry is a whole version,
-    which restoring brings back with its rows.
-    """
-    if hasattr(record, "skip_history_when_saving"):
-        del record.skip_history_when_saving
-    record._history_user = user
-    if reason:
-        record._change_reason = change_reason(reason)
-    record.save(update_fields=["updated_at"])
-    if created:
-        record.history.filter(pk=record.history.latest().pk).update(history_type="+")
 
 
 class Status(models.TextChoices):
@@ -1027,71 +1003,6 @@ class Meeting(Publishable, TimeStamped):
             exclude_pk=self.pk,
         )
 
-    def merge_into(self, target: Meeting, user) -> None:
-        """Fold this duplicate into ``target``, keeping every fact and a trace of each move.
-
-        Participants, organisations, outcomes, topics and sources move to the
-        kept meeting (a row the kept meeting already has is dropped, and its
-        deletion recorded in the history); meetings that followed up this one
-        now follow up the kept one. This meeting stays in the database,
-        withdrawn, pointing at the kept one so that its address redirects.
-        """
-        if not user.has_perm("events.merge_meeting"):
-            raise PermissionDenied("You may not merge meetings.")
-        if target.pk == self.pk:
-            raise ValidationError("A meeting cannot be merged into itself.")
-        if self.merged_into_id is not None:
-            raise ValidationError(f"“{self.title}” was already merged into another meeting.")
-        if target.final_merge_target.pk == self.pk or target.merged_into_id is not None:
-            raise ValidationError(
-                f"“{target.title}” was itself merged away; merge into the meeting it became."
-            )
-        reason = change_reason(f"Merged “{self.title}” ({self.slug}) into “{target.title}” ({target.slug})")
-        with transaction.atomic():
-            kept_roles = set(target.organisation_roles.values_list("organisation_id", "role"))
-            for link in self.organisation_roles.all():
-                link._history_user, link._change_reason = user, reason
-                if (link.organisation_id, link.role) in kept_roles:
-                    link.delete()
-                else:
-                    link.meeting = target
-                    link.save()
-            kept_people = {
-                (p.person_id or None, " ".join(p.name_as_written.casefold().split()))
-                for p in target.participations.all()
-            }
-            kept_person_ids = {person_id for person_id, _ in kept_people if person_id}
-            kept_names = {name for _, name in kept_people}
-            order = (target.participations.aggregate(last=models.Max("order"))["last"] or 0) + 1
-            for participation in self.participations.all():
-                participation._history_user, participation._change_reason = user, reason
-                name = " ".join(participation.name_as_written.casefold().split())
-                if participation.person_id in kept_person_ids or name in kept_names:
-                    participation.delete()
-                    continue
-                participation.meeting, participation.order = target, order
-                participation.save()
-                order += 1
-            for outcome in self.outcomes.all():
-                outcome._history_user, outcome._change_reason = user, reason
-                outcome.meeting = target
-                outcome.save()
-            target._history_user, target._change_reason = user, reason
-            target.topics.add(*self.topics.all())
-            target.sources.add(*self.sources.all())
-            for follow_up in Meeting.objects.filter(follow_up_of=self):
-                follow_up._history_user, follow_up._change_reason = user, reason
-                follow_up.follow_up_of = None if follow_up.pk == target.pk else target
-                follow_up.save(update_fields=["follow_up_of", "updated_at"])
-            if target.follow_up_of_id is None and self.follow_up_of_id not in (None, target.pk):
-                target.follow_up_of_id = self.follow_up_of_id
-                target.save(update_fields=["follow_up_of", "updated_at"])
-            self._history_user, self._change_reason = user, reason
-            self.status, self.merged_into = Status.WITHDRAWN, target
-            self.save(update_fields=["status", "merged_into", "updated_at"])
-        target.refresh_search_document()
-        self.refresh_search_document()
-
     def build_search_document(self) -> str:
         """Gather every searchable word; queries the meeting's relations."""
         parts: list[str] = [self.title, self.summary, self.city, self.date_as_reported]
@@ -1235,46 +1146,3 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
-
-
-# --- Deleting a record that others link to ----------------------------------
-
-
-def links_to(record: models.Model) -> list[tuple[models.Model, models.ManyToManyField]]:
-    """The records that list ``record`` in a many-to-many field, with that field; queries once per field.
-
-    Django deletes such links silently with the record. An editor deleting
-    a source that meetings cite, or an organisation that delegations name,
-    would lose those facts without a word, so deletion is refused instead,
-    as ``on_delete=PROTECT`` refuses it for foreign keys. (The refusal comes
-    from a ``pre_delete`` receiver, inside Django's delete transaction: code
-    that catches it and goes on using the database wraps the delete in its
-    own ``transaction.atomic()``.)
-    """
-    links = []
-    for relation in record._meta.related_objects:
-        if relation.many_to_many and relation.through._meta.auto_created:
-            others = getattr(record, relation.get_accessor_name()).all()
-            links += [(other, relation.field) for other in others]
-    return links
-
-
-def refuse_deleting_a_linked_record(sender, instance: models.Model, **kwargs) -> None:
-    links = links_to(instance)
-    if links:
-        listed = "; ".join(
-            f"{other._meta.verbose_name} “{other}” ({field.verbose_name})" for other, field in links[:5]
-        )
-        more = f" and {len(links) - 5} more" if len(links) > 5 else ""
-        raise models.ProtectedError(
-            f"Cannot delete the {sender._meta.verbose_name} “{instance}”: it is still listed in "
-            f"{listed}{more}. Remove it there first.",
-            {other for other, field in links},
-        )
-
-
-# The records that other records list in a many-to-many field.
-for linked_model in (Organisation, Person, Source, Topic):
-    models.signals.pre_delete.connect(
-        refuse_deleting_a_linked_record, sender=linked_model, dispatch_uid="refuse_deleting_a_linked_record"
-    )

@@ -1,66 +1,29 @@
 """Settings for Mine Action Cooperation Timeline, read from the environment.
 
-Every variable is documented in README.md and `.env.example`. Debug is off
-unless ``DJANGO_DEBUG`` turns it on, and with debug off the app refuses to
-start without a real ``DJANGO_SECRET_KEY`` (only the commands that compare
-models with migrations run without one).
+Declarations only: the parsers and the functions named here live in
+mineaction.environment and mineaction.throttling. Every variable is documented
+in docs/configuration.md and `.env.example`. Debug is off unless
+``DJANGO_DEBUG`` turns it on, and with debug off the app refuses to start
+without a real ``DJANGO_SECRET_KEY``, unless manage.py says the command it
+runs signs nothing.
 """
 
 import datetime
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
+
+from mineaction.environment import cache_from_url, env_bool, env_int, env_list, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name: str, default: bool = False) -> bool:
-    """Read a boolean; anything but a clear yes or no is a configuration error."""
-    value = os.environ.get(name, "").strip().lower()
-    if value == "":
-        return default
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    """Read a comma-separated list, ignoring blanks."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from error
-
-
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
-# Commands that only compare the models with the migrations sign nothing, so
-# `manage.py makemigrations --check` works anywhere, even without a key.
-KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
-keyless_command = len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS
-
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY and (DEBUG or not keyless_command):
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it (a long random string) or run with "
-            "DJANGO_DEBUG=1 for local development."
-        )
-    # Only ever used with debug on, on a developer's machine.
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+# manage.py sets DJANGO_KEYLESS_COMMAND for the commands that only compare the
+# models with the migrations: they sign nothing, so they run without a key.
+SECRET_KEY = secret_key(debug=DEBUG, keyless_command=env_bool("DJANGO_KEYLESS_COMMAND"))
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -144,28 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL",
     }
 
-
-def cache_from_url(url: str) -> dict:
-    """CACHES["default"] from DJANGO_CACHE_URL: redis://…, dummy:// (no caching) or unset (in-process).
-
-    Cached results are made stale by every write (events.cache). An in-process
-    cache cannot hear writes made by other worker processes, so its entries
-    expire after a minute; a shared Redis cache is exact and keeps them longer.
-    """
-    if url.startswith(("redis://", "rediss://")):
-        return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "TIMEOUT": 24 * 3600,
-        }
-    if url == "dummy://":
-        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    if url:
-        raise ImproperlyConfigured(f"DJANGO_CACHE_URL must start with redis:// or be dummy://, not {url!r}")
-    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 60}
-
-
-CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", "").strip())}
+# The cache: DJANGO_CACHE_URL names a shared Redis (use it in production), dummy:// for none, or
+# nothing for an in-process cache (mineaction.environment.cache_from_url says how each is kept).
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -201,6 +145,11 @@ STORAGES = {
     },
 }
 
+# How many reverse proxies stand in front of gunicorn, each appending the
+# address it saw to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for).
+# 0 means clients connect directly and REMOTE_ADDR is the client.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
+
 # Security: safe defaults that `manage.py check --deploy` asks for. HTTPS-only
 # cookies and HSTS follow from DJANGO_SECURE (on by default when debug is off).
 SECURE = env_bool("DJANGO_SECURE", default=not DEBUG)
@@ -209,7 +158,6 @@ CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=SECURE)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=SECURE)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=SECURE)
@@ -217,6 +165,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Our proxy terminates TLS and overwrites X-Forwarded-Proto, so behind one the
+# header says whether the client used HTTPS; without one a client could send
+# it, so Django ignores it.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT > 0 else None
 
 # Content Security Policy (django-csp): everything from our own origin, no
 # inline scripts or styles, no framing. Templates put CSS and JavaScript in
@@ -236,41 +188,6 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# How many reverse proxies stand in front of gunicorn, each appending the
-# address it saw to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for).
-# 0 means clients connect directly and REMOTE_ADDR is the client.
-PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
-
-
-def client_ip(request) -> str | None:
-    """The client's address: the one the outermost of PROXY_COUNT trusted proxies saw.
-
-    Only the entries our own proxies appended to X-Forwarded-For are trusted;
-    anything further left came from the client and may be forged.
-    """
-    from django.conf import settings
-
-    count = settings.PROXY_COUNT
-    if count:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= count and forwarded[-count]:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
-
-
-def attempted_username(request, credentials) -> str:
-    """The user name a login attempt gave, cut to what django-axes can record.
-
-    Its attempt log holds 255 characters; a longer name (no account has one)
-    would otherwise fail the login page with a database error on PostgreSQL.
-    """
-    from django.conf import settings
-
-    field = settings.AXES_USERNAME_FORM_FIELD
-    source = credentials if credentials else request.POST
-    return str(source.get(field, "") or "")[:255]
-
-
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong
 # passwords for one user name from one address, that pair is refused for
 # AXES_COOLOFF_TIME; a successful login clears the count. Other user names
@@ -280,8 +197,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = client_ip
-AXES_USERNAME_CALLABLE = attempted_username
+AXES_USERNAME_FORM_FIELD = "username"  # the admin login's field, which attempted_username reads
+AXES_CLIENT_IP_CALLABLE = "mineaction.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "mineaction.throttling.attempted_username"
 
 LOGIN_URL = "admin:login"
 
@@ -301,7 +219,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # How many meetings one page of the timeline shows.
 TIMELINE_PAGE_SIZE = 25
 
-# The JSON API (events/api.py): public and read-only, so no authentication and
+# The JSON API (events/api/): public and read-only, so no authentication and
 # no sessions; only GET views exist. JSON only: /api/docs/ is the readable
 # reference. Pagination and filters are set per view.
 REST_FRAMEWORK = {

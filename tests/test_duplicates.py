@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from events.merging import merge_meeting
 from events.models import Meeting, MeetingOrganisation, Outcome, Status, Topic
 
 from .factories import make_delegation, make_meeting, make_organisation, make_person, make_source
@@ -183,7 +184,7 @@ def test_merging_moves_everything_onto_the_kept_meeting(records, publisher):
     Outcome.objects.create(meeting=duplicate, kind="invitation", text="An invitation to a conference.")
     follow_up = make_meeting(follow_up_of=duplicate)
 
-    duplicate.merge_into(kept, publisher)
+    merge_meeting(duplicate, kept, publisher)
 
     kept.refresh_from_db()
     duplicate.refresh_from_db()
@@ -213,24 +214,24 @@ def test_a_merged_meetings_address_leads_to_the_kept_meeting(records, publisher)
     kept = make_meeting(sources=[records["source"]])
     first = make_meeting(status=Status.DRAFT)
     second = make_meeting(status=Status.DRAFT)
-    first.merge_into(kept, publisher)
+    merge_meeting(first, kept, publisher)
     assert Meeting.objects.redirect_target_for_slug(first.slug) == kept
     assert Meeting.objects.redirect_target_for_slug(kept.slug) is None  # not merged: no redirect
     # Merged twice over: the address follows the chain.
     kept.status = Status.WITHDRAWN
     kept.save()
     final = make_meeting(sources=[make_source()])
-    kept.merge_into(final, publisher)
+    merge_meeting(kept, final, publisher)
     assert Meeting.objects.redirect_target_for_slug(first.slug) == final
     # Into a meeting that is not public: no redirect (the page is simply not found).
-    second.merge_into(make_meeting(status=Status.DRAFT), publisher)
+    merge_meeting(second, make_meeting(status=Status.DRAFT), publisher)
     assert Meeting.objects.redirect_target_for_slug(second.slug) is None
 
 
 def test_merging_meetings_with_long_titles_keeps_a_short_reason(records, publisher):
     kept = make_meeting(title="K" * 200, slug="kept-with-a-long-title")
     duplicate = make_meeting(title="D" * 200, slug="duplicate-with-a-long-title", status=Status.DRAFT)
-    duplicate.merge_into(kept, publisher)  # PostgreSQL refuses a reason over 100 characters
+    merge_meeting(duplicate, kept, publisher)  # PostgreSQL refuses a reason over 100 characters
     reason = Meeting.history.filter(id=duplicate.pk).first().history_change_reason
     assert reason.startswith("Merged “DDD") and len(reason) == 100
 
@@ -238,7 +239,7 @@ def test_merging_meetings_with_long_titles_keeps_a_short_reason(records, publish
 def test_only_publishers_merge(records, editor):
     kept, duplicate = make_meeting(), make_meeting(status=Status.DRAFT)
     with pytest.raises(PermissionDenied):
-        duplicate.merge_into(kept, editor)
+        merge_meeting(duplicate, kept, editor)
 
 
 def test_merge_action_asks_which_meeting_to_keep(as_publisher, records):
@@ -272,7 +273,7 @@ def test_the_old_address_of_a_merged_meeting_redirects_permanently(client, recor
     duplicate = make_meeting(status=Status.PUBLISHED, sources=[make_source()])
     duplicate.status = Status.WITHDRAWN
     duplicate.save()
-    duplicate.merge_into(kept, publisher)
+    merge_meeting(duplicate, kept, publisher)
     response = client.get(duplicate.get_absolute_url())
     assert response.status_code == 301
     assert response["Location"] == kept.get_absolute_url()

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from events.imports import MeetingResource
+from events.admin.imports import MeetingResource
 from events.models import Meeting, Source, Status
 
 from .factories import make_organisation, make_source

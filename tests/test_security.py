@@ -30,6 +30,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="timeline.example.org",
         DJANGO_CSRF_TRUSTED_ORIGINS="https://timeline.example.org",
+        DJANGO_PROXY_COUNT="1",  # behind one proxy, as docs/deploying.md says
         DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}",
     )
     env.update(overrides)

@@ -106,7 +106,7 @@ POSTGRESQL_BACKWARD = [
 
 
 def search_index():
-    # The timeline's q filter uses exactly this expression (events.filters).
+    # The meetings queryset's search() (the timeline's q filter) uses exactly this expression.
     return GinIndex(SearchVector("search_document", config="english"), name="meeting_search_gin")
 
 

@@ -189,7 +189,7 @@ OTHER_SUBJECTS = ["cooperation in mine action"]
 
 
 def next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+    return (model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
 
 
 def insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple], raw=None) -> None:

@@ -33,6 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, **options):
         data = json.loads(path.read_text(encoding="utf-8"))
         self.created: dict[str, int] = {}
+        # Meetings this run created: only those get their follow-up link and search text here.
+        self.new_meetings: set[str] = set()
         with transaction.atomic():
             topics = {t["slug"]: self.topic(t) for t in data["topics"]}
             self.link_parents(Topic, data["topics"], topics)
@@ -51,11 +53,11 @@ class Command(BaseCommand):
             for record in data["meetings"]:
                 follows = record.get("follow_up_of")
                 meeting = meetings[record["slug"]]
-                if follows and meeting.follow_up_of_id is None and meeting._demo_created:
+                if follows and meeting.follow_up_of_id is None and meeting.slug in self.new_meetings:
                     meeting.follow_up_of = meetings[follows]
                     meeting.save(update_fields=["follow_up_of"])
-            for meeting in meetings.values():
-                if meeting._demo_created:
+            for slug, meeting in meetings.items():
+                if slug in self.new_meetings:
                     meeting.refresh_search_document()
         summary = ", ".join(f"{count} {name}" for name, count in self.created.items() if count) or "nothing"
         total = Meeting.objects.published().count()
@@ -157,8 +159,8 @@ class Command(BaseCommand):
             status=Status.PUBLISHED,
         )
         meeting, created = Meeting.objects.get_or_create(slug=record["slug"], defaults=defaults)
-        meeting._demo_created = created
         if created:
+            self.new_meetings.add(meeting.slug)
             for link in record["organisations"]:
                 meeting.organisation_roles.create(
                     organisation=organisations[link["organisation"]], role=link["role"]

@@ -1,22 +1,26 @@
-"""Bulk import of meetings from a CSV file (django-import-export), used by the admin.
+"""CSV import of meetings: the columns read, and the admin's preview before all rows or none are saved.
 
 Every imported meeting is a new draft: an import never changes or publishes
 an existing record. The admin first shows a preview with each row's errors
 and offers to confirm only when there are none; the import itself is one
 transaction, rolled back whole if any row fails. The columns are listed in
-README.md ("CSV import").
+docs/editors.md ("CSV import").
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django_countries import countries
 from import_export import fields, resources, widgets
+from import_export.admin import ImportMixin
 
-from .models import (
+from ..models import (
     DatePrecision,
     Meeting,
     MeetingKind,
@@ -187,3 +191,25 @@ class MeetingResource(resources.ModelResource):
             )
         instance.sources.set(sources)
         instance.refresh_search_document()
+
+
+class MeetingImportMixin(ImportMixin):
+    """django-import-export's Import button on the meeting list, with all rows or none."""
+
+    resource_classes = [MeetingResource]
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return kwargs
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed between the preview and the confirmation.
+            self.message_user(
+                request,
+                "Nothing was imported: some rows have errors. Upload the file again to see them.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:events_meeting_import"))
+        return super().process_result(result, request)

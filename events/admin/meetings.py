@@ -1,0 +1,157 @@
+"""Meetings and delegations in the admin: their forms, inline rows and lists."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from django_countries.filters import CountryFilter
+
+from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Participation
+from .article import ArticleIntakeMixin
+from .base import SafeDateHierarchy
+from .duplicates import MeetingForm
+from .history import VersionedAdmin
+from .imports import MeetingImportMixin
+from .merge import MergeMeetingsMixin
+from .workflow import WorkflowAdminMixin
+
+
+class MeetingInDelegationInline(admin.TabularInline):
+    """The delegation's meetings, listed in date order, each linking to its form."""
+
+    model = Meeting
+    fields = ["start_date", "title", "kind", "country", "status"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+    ordering = ["start_date", "pk"]
+    verbose_name_plural = "meetings on this trip (add them from the meeting form)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Delegation)
+class DelegationAdmin(WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
+    list_display = ["title", "sending_country", "start_date", "end_date", "status", "meeting_count"]
+    list_filter = ["status", ("sending_country", CountryFilter)]
+    search_fields = [
+        "title",
+        "purpose",
+        "head__name",
+        "sending_organisations__name",
+        "sending_organisations__acronym",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["head", "members", "sending_organisations", "sources"]
+    date_hierarchy = "start_date"
+    inlines = [MeetingInDelegationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status"]}),
+        ("Who", {"fields": ["sending_country", "sending_organisations", "head", "members"]}),
+        ("Where and when", {"fields": ["destination_countries", ("start_date", "end_date")]}),
+        (None, {"fields": ["purpose", "sources"]}),
+        ("Publication", {"fields": [("published_at", "published_by")]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+
+    @admin.display(description="meetings", ordering="meeting_count")
+    def meeting_count(self, delegation: Delegation) -> int:
+        return delegation.meeting_count
+
+
+class MeetingOrganisationInline(admin.TabularInline):
+    model = MeetingOrganisation
+    extra = 3
+    autocomplete_fields = ["organisation"]
+    verbose_name = "organisation"
+    verbose_name_plural = "organisations (host, organiser, visiting delegation, participants…)"
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 2
+    fields = ["name_as_written", "person", "organisation", "title_as_stated", "role", "order"]
+    autocomplete_fields = ["person", "organisation"]
+    verbose_name = "participant"
+    verbose_name_plural = "participants (as the source names them; link a known person when sure)"
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    extra = 1
+    autocomplete_fields = ["parties"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(
+    ArticleIntakeMixin,
+    MergeMeetingsMixin,
+    MeetingImportMixin,
+    WorkflowAdminMixin,
+    SafeDateHierarchy,
+    VersionedAdmin,
+):
+    form = MeetingForm
+    change_list_template = "admin/events/meeting/change_list.html"
+    list_display = ["title", "date_display", "kind", "country", "status", "delegation"]
+    list_filter = ["status", "kind", ("country", CountryFilter), "topics", "date_precision"]
+    list_select_related = ["delegation"]
+    search_fields = [
+        "title",
+        "summary",
+        "city",
+        "organisations__name",
+        "organisations__acronym",
+        "organisations__other_names__name",
+        "participations__name_as_written",
+    ]
+    search_help_text = "Search titles, summaries, places, organisations (by any name) and participants."
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["delegation", "topics", "sources", "follow_up_of"]
+    inlines = [MeetingOrganisationInline, ParticipationInline, OutcomeInline]
+    version_rows = [(MeetingOrganisation, "meeting"), (Participation, "meeting"), (Outcome, "meeting")]
+    show_facets = admin.ShowFacets.ALWAYS
+    save_on_top = True
+    actions = [*WorkflowAdminMixin.actions, "merge_meetings"]
+    publication_fields = ["published_at", "published_by", "merged_into"]
+    fieldsets = [
+        (None, {"fields": ["not_a_duplicate", "title", "slug", "kind", "status"]}),
+        (
+            "When",
+            {"fields": [("start_date", "end_date"), "date_precision", "date_as_reported"]},
+        ),
+        ("Where", {"fields": [("country", "city")]}),
+        ("Context", {"fields": ["delegation", "follow_up_of", "topics"]}),
+        ("What happened", {"fields": ["summary", "editorial_note"]}),
+        ("Sources", {"fields": ["sources"]}),
+        ("Publication", {"fields": [("published_at", "published_by"), "merged_into"]}),
+    ]
+
+    @admin.display(description="date", ordering="start_date")
+    def date_display(self, meeting: Meeting) -> str:
+        return meeting.date_display
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # A read-only view has no duplicate question to ask.
+            first = dict(
+                fieldsets[0][1], fields=[f for f in fieldsets[0][1]["fields"] if f != "not_a_duplicate"]
+            )
+            fieldsets = [(fieldsets[0][0], first), *fieldsets[1:]]
+        return fieldsets
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.refresh_search_document()
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if getattr(request, "restoring_version", None) is not None:
+            obj.refresh_search_document()
+        return response

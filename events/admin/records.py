@@ -1,0 +1,130 @@
+"""The records meetings refer to: organisations, people, topics and sources, with their other names."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from django_countries.filters import CountryFilter
+
+from ..models import (
+    MeetingOrganisation,
+    Organisation,
+    OrganisationName,
+    Participation,
+    Person,
+    PersonName,
+    Position,
+    Source,
+    Topic,
+)
+from .article import AttachToMeetingMixin
+from .base import ExplainWhatBlocksDeletion, SafeDateHierarchy
+from .history import HistoryAdmin, VersionedAdmin
+
+
+class OrganisationNameInline(admin.TabularInline):
+    model = OrganisationName
+    extra = 1
+    verbose_name = "other name"
+    verbose_name_plural = "other names (aliases, former names, transliterations, variant spellings)"
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
+    list_display = ["name", "acronym", "kind", "country", "parent"]
+    list_filter = ["kind", ("country", CountryFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "acronym", "other_names__name"]
+    prepopulated_fields = {"slug": ["acronym", "name"]}
+    autocomplete_fields = ["parent"]
+    inlines = [OrganisationNameInline]
+    version_rows = [(OrganisationName, "organisation")]
+    show_facets = admin.ShowFacets.ALWAYS
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "kind", "country", "parent"]}),
+        ("More", {"fields": ["website", "description"]}),
+    ]
+
+    def attach(self, request, organisation):
+        meeting = self.editable_meeting(request, request.GET.get("for_meeting"))
+        if meeting is None:
+            return None
+        role = request.GET.get("role")
+        role = role if role in MeetingOrganisation.Role.values else MeetingOrganisation.Role.PARTICIPANT
+        MeetingOrganisation.objects.get_or_create(
+            meeting=meeting, organisation=organisation, defaults={"role": role}
+        )
+        return meeting
+
+
+class PersonNameInline(admin.TabularInline):
+    model = PersonName
+    extra = 1
+    verbose_name = "other name"
+    verbose_name_plural = "other names (transliterations and variant spellings)"
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 1
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Person)
+class PersonAdmin(AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
+    list_display = ["name", "honorific", "current_position"]
+    search_fields = ["name", "other_names__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PersonNameInline, PositionInline]
+    version_rows = [(PersonName, "person"), (Position, "person")]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("positions__organisation")
+
+    @admin.display(description="position")
+    def current_position(self, person: Person) -> str:
+        positions = list(person.positions.all())
+        return str(positions[0]) if positions else ""
+
+    def attach(self, request, person):
+        participation_id = request.GET.get("for_participation", "")
+        participation = (
+            Participation.objects.filter(pk=participation_id).first() if participation_id else None
+        )
+        if participation is None or participation.person_id is not None:
+            return None
+        meeting = self.editable_meeting(request, str(participation.meeting_id))
+        if meeting is None:
+            return None
+        participation.person = person
+        participation.save(update_fields=["person"])
+        return meeting
+
+
+@admin.register(Topic)
+class TopicAdmin(ExplainWhatBlocksDeletion, HistoryAdmin):
+    list_display = ["name", "parent", "meeting_count"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "keywords"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+
+    @admin.display(description="meetings", ordering="meeting_count")
+    def meeting_count(self, topic: Topic) -> int:
+        return topic.meeting_count
+
+
+@admin.register(Source)
+class SourceAdmin(ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin):
+    list_display = ["publisher", "title", "published_on", "language", "url"]
+    list_filter = ["language"]
+    search_fields = ["url", "title", "publisher", "republished_by", "author"]
+    date_hierarchy = "published_on"
+    fieldsets = [
+        (None, {"fields": ["url", "title", "publisher", "republished_by", "author", "language"]}),
+        ("Dates", {"fields": [("published_on", "published_precision"), "accessed_on"]}),
+        (None, {"fields": ["note"]}),
+    ]

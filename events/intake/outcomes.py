@@ -1,0 +1,74 @@
+"""Outcomes a report states: invitations, agreements and MoUs, agreed training, assistance offered."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import Outcome
+
+# Each kind, with the words that state it. A request ("asked ... for help") or a
+# topic of talks ("discussed joint trainings") is not an outcome.
+CUES = [
+    (
+        Outcome.Kind.AGREEMENT,
+        re.compile(
+            r"\b(?:signed|sign|signing|concluded|inked)\b[^.]*?\b(?:memorandum|mou|agreement|"
+            r"declaration of intent|protocols?|project document|document|accord)\b"
+            r"|\b(?:memorandum|mou|agreement|declaration|document|protocols?)\b[^.]{0,120}?"
+            r"\b(?:was|were|has been|have been) signed\b|\bhave signed\b|\bsigned an?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Outcome.Kind.INVITATION,
+        re.compile(r"\binvit(?:ed|es|ing)\b(?! by)[^.]*\bto\b", re.IGNORECASE),
+    ),
+    (
+        Outcome.Kind.JOINT_TRAINING,
+        re.compile(
+            r"\b(?:ready|agreed|willing|decided|committed|plan|plans|will|would)\b[^.]{0,80}?\b(?:hold|organi[sz]e|"
+            r"conduct|provide|exchange)\b[^.]{0,60}?\btraining",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Outcome.Kind.ASSISTANCE_OFFERED,
+        re.compile(
+            r"\b(?:willing|ready|offered|pledged|promised|agreed|will)\b[^.]{0,60}?\b(?:to )?"
+            r"(?:assist|help|support|provide (?:technical |financial )?(?:assistance|support|help))\b"
+            r"|\bcontribution of\b|\bdonat(?:ed|ion)\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+REQUEST = re.compile(
+    r"\b(?:ask(?:s|ed)?|request(?:s|ed)?|appeal(?:s|ed)?|call(?:s|ed)? (?:on|for)|urged?|sought|seeks?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class OutcomeFinding:
+    kind: str
+    text: str  # the sentence, for the editor to put in their own words
+    parties: list = field(default_factory=list)  # OrganisationFinding keys
+
+    @property
+    def label(self) -> str:
+        return Outcome.Kind(self.kind).label
+
+
+def outcome_kinds(sentence: str) -> list[str]:
+    """The outcomes a sentence states, at most one of each kind."""
+    kinds = []
+    for kind, cue in CUES:
+        match = cue.search(sentence)
+        if match is None:
+            continue
+        if kind == Outcome.Kind.ASSISTANCE_OFFERED and REQUEST.search(sentence):
+            continue
+        if kind == Outcome.Kind.JOINT_TRAINING and re.search(r"\bdiscuss", sentence[: match.start()], re.I):
+            continue
+        kinds.append(kind)
+    return kinds

@@ -1,0 +1,418 @@
+"""People in a report: names with the titles written beside them, matched to known people in any script."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..models import Person
+from .dates import MONTHS, WEEKDAYS
+from .gazetteer import DEMONYMS, is_place
+from .organisations import ORGANISATION_WORDS
+from .text import fold_variants
+
+TITLE_WORDS = {
+    "adviser", "advisor", "ambassador", "analyst", "assistant", "attache", "chair", "chairman",
+    "chairperson", "chairwoman", "chancellor", "chief", "resident", "commander", "commissioner", "consul",
+    "consultant",
+    "coordinator", "counsellor", "counselor", "delegate", "deputy", "director", "envoy", "executive",
+    "expert", "founder", "governor", "head", "leader", "manager", "mayor", "member", "minister",
+    "moderator", "ombudsman", "officer", "president", "professor", "rector", "representative", "secretary",
+    "specialist", "spokesman", "spokesperson", "staff",
+}  # fmt: skip
+# Courtesy words before a name: not part of any title.
+COURTESY = [
+    "His Excellency", "Her Excellency", "H.E.", "HE", "Excellency", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.",
+    "Ms", "Dr.", "Dr", "Prof.", "Professor", "Sir", "Madam", "Lok Chumteav", "Lok", "Samdech", "Oknha",
+]  # fmt: skip
+# Ranks and posts that can stand before a name; when nothing else is said, they are the title.
+RANKS = [
+    "General-Lieutenant", "Lieutenant-General", "Lieutenant General", "Lt. Gen.", "Lt Gen", "Lt.-Gen.",
+    "Major-General", "Major General", "Maj. Gen.", "Maj Gen", "Brigadier General", "Brigadier-General",
+    "Brigadier", "Lieutenant Colonel", "Lt. Col.", "Lt Col", "Colonel", "Col.", "Major", "Captain",
+    "Capt.", "Rear Admiral", "Vice Admiral", "Admiral", "General", "Gen.", "Ambassador",
+]  # fmt: skip
+HONORIFIC = re.compile(
+    r"(?:(?:" + "|".join(re.escape(w) for w in sorted(COURTESY + RANKS, key=len, reverse=True)) + r")\s+)+$"
+)
+NOT_A_NAME = {
+    "a", "about", "after", "also", "among", "an", "and", "as", "at", "before", "both", "by", "during",
+    "for", "from", "he", "her", "his", "in", "it", "its", "mine", "action", "news", "of", "on", "read",
+    "more", "our", "she", "that", "the", "their", "these", "they", "this", "those", "to", "under", "we",
+    "with", "regional", "national", "international", "humanitarian", "republic", "kingdom", "state",
+    "states", "government", "royal", "united", "nations", "according", "meanwhile", "however", "today",
+    "yesterday", "speaking", "opening", "following", "within", "representatives", "participants",
+    "press", "release", "photo", "source", "general", "lieutenant", "board", "affairs", "foreign",
+    "cooperation", "development", "programme", "conference", "forum", "summit", "workshop", "seminar",
+    "meeting", "goals", "sustainable", "world", "landmine", "landmines", "free", "towards", "case",
+    "declaration", "intent", "memorandum", "understanding", "agreement", "project", "support", "safe",
+    "return", "capacity", "building", "partnership", "council", "working", "group", "social",
+    "secretariat", "member", "members", "high", "level", "dialogue", "event", "wrap", "up", "review",
+    "fifth", "second", "third", "first", "convention", "treaty", "anti", "personnel", "ban", "human",
+    "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "mr", "mrs", "ms", "dr", "sir", "madam",
+    "promoting", "equality", "inclusion", "center", "centre",
+}  # fmt: skip
+RANK_WORDS = {part.casefold() for rank in RANKS for part in re.split(r"[\s\-.]+", rank) if part}
+WORD = r"[^\W\d_][\w'’.\-]*"
+PARTICLES = ("bin", "binti", "van", "de", "al", "el")
+
+
+@dataclass
+class NameSpan:
+    """One mention of a person in one sentence: the name, and the title and rank written beside it."""
+
+    name: str
+    start: int
+    end: int
+    title: str = ""
+    title_start: int = -1
+    title_end: int = -1
+    rank: str = ""
+    courtesy: str = ""
+    leads_delegation: bool = False
+    surname_only: bool = False
+
+
+@dataclass
+class PersonFinding:
+    """Someone the report names, with every mention; the draft decides whether they took part."""
+
+    name: str
+    title: str = ""
+    rank: str = ""
+    person: Person | None = None
+    leads_delegation: bool = False
+    sentences: list[int] = field(default_factory=list)
+    spans: list[tuple[int, NameSpan]] = field(default_factory=list)  # (sentence index, mention)
+    evidence: str = ""
+
+    @property
+    def title_as_stated(self) -> str:
+        return self.title or (self.rank if self.rank in POSTS else "")
+
+
+POSTS = {"Ambassador"}  # ranks that are also the only title a report may give
+
+
+def _is_name_word(word: str) -> bool:
+    bare = word.strip(".'’")
+    if not bare or not bare[0].isupper() or bare.isupper() and len(bare) > 1:
+        return False
+    lowered = bare.casefold()
+    if all(part in RANK_WORDS or part in NOT_A_NAME for part in re.split(r"[-.]", lowered) if part):
+        return False
+    return not (
+        lowered in NOT_A_NAME
+        or lowered in TITLE_WORDS
+        or lowered in ORGANISATION_WORDS
+        or lowered in MONTHS
+        or lowered in WEEKDAYS
+        or bare in DEMONYMS
+        or is_place(bare)
+    )
+
+
+def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
+    """Runs of words that can make a name: "Vüqar Süleymanov", "Lee Jang-keun", "Shaharuddin bin Onn"."""
+    runs = []
+    tokens = list(re.finditer(WORD, sentence))
+    i = 0
+    while i < len(tokens):
+        words: list[re.Match] = []
+        j = i
+        while j < len(tokens):
+            word = tokens[j].group(0).rstrip(",;:")
+            gap = sentence[tokens[j - 1].end() : tokens[j].start()] if words else " "
+            if words and gap.strip():
+                break
+            initial = re.fullmatch(r"[A-ZÀ-Þ]\.", word) and not words
+            particle = words and word in PARTICLES and j + 1 < len(tokens)
+            if _is_name_word(word) or initial or particle:
+                words.append(tokens[j])
+            else:
+                break
+            j += 1
+        while words and words[-1].group(0) in PARTICLES:
+            words.pop()
+        if words:
+            text = [
+                w.group(0).rstrip(".,;:") if not re.fullmatch(r"[A-Z]\.", w.group(0)) else w.group(0)
+                for w in words
+            ]
+            runs.append(
+                (
+                    words[0].start(),
+                    words[0].start() + len(" ".join(w.group(0) for w in words).rstrip(",;:")),
+                    text,
+                )
+            )
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def title_after(sentence: str, end: int) -> tuple[str, int, int]:
+    """The title after "Name, ": up to the clause's end, across commas inside it
+    ("Head of the Arms Control, Disarmament and Non-Proliferation Section of NATO")."""
+    match = re.match(r"\s*,\s*(?:who is\s+|the\s+|a\s+|an\s+)?", sentence[end:])
+    if not match:
+        return "", -1, -1
+    start = end + match.end()
+    rest = sentence[start:]
+    if not rest[:1].isupper():
+        return "", -1, -1
+    stop = len(rest)
+    for found in re.finditer(
+        r",\s*|\.(?=\s|$)|;|\s+(?:who|which|said|says|stated|noted|added|told|expressed)\b", rest
+    ):
+        piece = found.group(0)
+        if piece.startswith(","):
+            following = rest[found.end() :]
+            another_name = re.match(r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+\s*,", following) and not re.match(
+                r"[A-Z][a-z]+ (?:and|of)\b", following
+            )
+            if (
+                following[:1].isupper()
+                and not re.match(r"(?:and|who|which|said)\b", following)
+                and not another_name
+            ):
+                continue
+        if piece.startswith(".") and re.search(r"\b(?:a\.i|H\.E|[A-Z])$", rest[: found.start()]):
+            continue
+        stop = found.start()
+        break
+    title = rest[:stop].strip()
+    words = {w.casefold() for w in re.findall(r"[A-Za-z]+", title)}
+    if not words & TITLE_WORDS or len(title.split()) > 25:
+        return "", -1, -1
+    return title, start, start + stop
+
+
+def title_before(sentence: str, start: int, names: list[tuple[int, int]]) -> tuple[str, int, int]:
+    """The title just before a name: "IEPF President Umud Mirzayev", "the Secretary General of ... (CICA)
+    Kairat Sarıbay", "Chief of the Royal Malaysian Air Force (RMAF), General ...", "the Commissioner ... is
+    Səbinə Əliyeva"."""
+    text = sentence[:start]
+    linked = re.search(r"(?:,|\b(?:is|was|are|were))\s*$", text)
+    if linked:
+        title, t_start, t_end = _title_ending(text[: linked.start()], names)
+        if title and (
+            linked.group(0).strip() != ","
+            or t_start == 0
+            or re.search(r"(?:^|[,;:])\s*(?:the\s+)?$", text[:t_start], re.I)
+        ):
+            return title, t_start, t_end
+    return _title_ending(text, names)
+
+
+def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, int]:
+    tokens = list(re.finditer(r"\([^()]{1,60}\)|[^\s,;:]+", text))
+    kept: list[re.Match] = []
+    for token in reversed(tokens):
+        word = token.group(0)
+        gap = text[token.end() : kept[0].start() if kept else len(text)]
+        if "," in gap or ";" in gap or ":" in gap:
+            break
+        if any(a <= token.start() < b for a, b in names):
+            break
+        small = word.casefold() in {"of", "the", "for", "on", "in", "at", "to", "a.i.", "and", "de"}
+        if word.startswith("(") or word[:1].isupper() or small or "/" in word:
+            if word.casefold() == "and" and not (kept and kept[0].group(0)[:1].isupper()):
+                break
+            kept.insert(0, token)
+            continue
+        break
+    while kept and kept[0].group(0).casefold() in {
+        "of",
+        "the",
+        "for",
+        "on",
+        "in",
+        "at",
+        "to",
+        "and",
+        "a",
+        "an",
+    }:
+        kept.pop(0)
+    if not kept:
+        return "", -1, -1
+    title = text[kept[0].start() : kept[-1].end()]
+    words = {w.casefold() for w in re.findall(r"[A-Za-z]+", title)}
+    if not words & TITLE_WORDS:
+        return "", -1, -1
+    return title, kept[0].start(), kept[-1].end()
+
+
+def find_names(sentence: str, *, exclude: list[tuple[int, int]] = ()) -> list[NameSpan]:
+    """Everyone a sentence names with a title, rank or courtesy word, and bare two-word names.
+
+    ``exclude`` holds spans already taken by organisations' names.
+    """
+    spans: list[NameSpan] = []
+    runs = [
+        r
+        for r in name_runs(sentence)
+        if not any(a <= r[0] < b for a, b in exclude) and not is_place(" ".join(r[2]))
+    ]
+    taken = [(start, end) for start, end, words in runs if len(words) > 1]
+    for start, end, words in runs:
+        before = sentence[:start]
+        honorific = HONORIFIC.search(before)
+        rank = courtesy = ""
+        title_limit = start
+        if honorific:
+            found = honorific.group(0).strip()
+            preceding = before[: honorific.start()].split()
+            if (
+                found in ("General", "Gen.")
+                and preceding
+                and preceding[-1].casefold().strip(",") in TITLE_WORDS
+            ):
+                found = ""  # "Director General Heng Ratana": part of the title
+            if found:
+                title_limit = honorific.start()
+                for part in re.findall(
+                    "|".join(re.escape(w) for w in sorted(COURTESY + RANKS, key=len, reverse=True)), found
+                ):
+                    if part in RANKS:
+                        rank = part
+                    else:
+                        courtesy = part
+        single = len(words) == 1 or (len(words) == 2 and re.fullmatch(r"[A-Z]\.", words[0]))
+        if single and not (rank or courtesy or re.fullmatch(r"[A-Z]\.", words[0])):
+            continue
+        if len(words) > 4:
+            continue
+        span = NameSpan(" ".join(words), start, end, rank=rank, courtesy=courtesy, surname_only=bool(single))
+        title, t_start, t_end = title_after(sentence, end)
+        if not title:
+            title, t_start, t_end = title_before(sentence, title_limit, taken)
+        span.title, span.title_start, span.title_end = title, t_start, t_end
+        lead_in = sentence[: (t_start if 0 <= t_start < start else title_limit)]
+        span.leads_delegation = bool(
+            re.search(r"\b(?:(?:led|headed)\s+by|delegation\s+by)\s*(?:the\s+)?$", lead_in)
+        ) and not re.search(r"\bside\s+(?:was|is|were)\s+(?:led|headed)\s+by\s*(?:the\s+)?$", lead_in)
+        spans.append(span)
+    return spans
+
+
+# --- Comparing names --------------------------------------------------------------
+
+# Transliterations of one name differ in these ways (Sophak/Sofeak, Vuqar/Vugar, Safixanli/Safikhanli).
+TRANSLITERATION = [
+    ("ph", "f"), ("kh", "k"), ("th", "t"), ("dh", "d"), ("gh", "g"), ("sh", "s"), ("ch", "c"),
+    ("zh", "z"), ("ck", "k"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "g"), ("w", "v"), ("y", "i"),
+    ("x", "k"), ("j", "dz"),
+]  # fmt: skip
+
+
+def word_key(word: str) -> str:
+    key = re.sub(r"[^a-z]", "", word.casefold())
+    for old, new in TRANSLITERATION:
+        key = key.replace(old, new)
+    if len(key) > 3 and key.endswith("h"):
+        key = key[:-1]
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-]+", name.replace(".", ". ")) if w.strip(".")]
+
+
+def same_name(written: str, known: str) -> bool:
+    """Whether two spellings probably name one person, in any script and either word order.
+
+    Folds both to Latin (Ə as a and as e), then compares word by word with
+    transliteration-tolerant keys scored by rapidfuzz; an initial matches the
+    word it begins ("V. Suleymanov" is "Vugar Suleymanov").
+    """
+    for a_text in fold_variants(written):
+        for b_text in fold_variants(known):
+            a, b = _words(a_text), _words(b_text)
+            if not a or not b or len(a) != len(b):
+                continue
+            matched = _words_match(a, b) or (len(a) == 2 and _words_match(a, list(reversed(b))))
+            if matched and not all(w.endswith(".") or len(w) == 1 for w in a):
+                return True
+    return False
+
+
+def _words_match(a: list[str], b: list[str]) -> bool:
+    for x, y in zip(a, b, strict=True):
+        if x.endswith(".") or len(x) == 1:
+            if y[:1].casefold() != x[:1].casefold():
+                return False
+            continue
+        kx, ky = word_key(x), word_key(y)
+        if kx == ky:
+            continue
+        threshold = 80 if min(len(kx), len(ky)) > 5 else 86
+        if kx[:1] != ky[:1] or fuzz.ratio(kx, ky) < threshold:
+            return False
+    return True
+
+
+def same_surname(surname: str, full_name: str) -> bool:
+    """ "Sabyeroop" in "Nattavut Sabyeroop", "Süleymanov" in "Vugar Suleymanov" (any word, folded)."""
+    keys = {word_key(v) for v in fold_variants(surname)}
+    return any(word_key(w) in keys for variant in fold_variants(full_name) for w in _words(variant))
+
+
+def person_names(person: Person) -> list[str]:
+    return [person.name, *(other.name for other in person.other_names.all())]
+
+
+def known_person(name: str, people: Iterable[Person]) -> Person | None:
+    return next((p for p in people if any(same_name(name, n) for n in person_names(p))), None)
+
+
+def gather_people(mentions: list[tuple[int, NameSpan]], people: Iterable[Person]) -> list[PersonFinding]:
+    """One finding per person: full names first, then surname-only mentions ("Mr Poladov") join them.
+
+    A surname that names nobody already found in the text is dropped: a
+    second mention is never a second person.
+    """
+    people = list(people)
+    found: list[PersonFinding] = []
+    full = [(i, m) for i, m in mentions if not m.surname_only]
+    short = [(i, m) for i, m in mentions if m.surname_only]
+    for index, mention in full:
+        person = known_person(mention.name, people)
+        finding = next(
+            (
+                f
+                for f in found
+                if (person is not None and f.person == person)
+                or same_name(mention.name, f.name)
+                or same_name(f.name, mention.name)
+            ),
+            None,
+        )
+        if finding is None:
+            has_cue = mention.title or mention.rank or mention.courtesy or mention.leads_delegation or person
+            if not has_cue:
+                continue
+            finding = PersonFinding(name=mention.name, person=person)
+            found.append(finding)
+        finding.person = finding.person or person
+        finding.title = finding.title or mention.title
+        finding.rank = finding.rank or mention.rank
+        finding.leads_delegation = finding.leads_delegation or mention.leads_delegation
+        finding.spans.append((index, mention))
+        if index not in finding.sentences:
+            finding.sentences.append(index)
+    for index, mention in short:
+        surname = mention.name.split()[-1]
+        finding = next((f for f in found if same_surname(surname, f.name)), None)
+        if finding is None:
+            continue
+        finding.rank = finding.rank or mention.rank
+        finding.spans.append((index, mention))
+        if index not in finding.sentences:
+            finding.sentences.append(index)
+    return found

@@ -1,0 +1,255 @@
+"""Reading a report the way a journalist writes one: headline, dateline, lead, event, background."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from anyascii import anyascii
+
+# --- Comparing words ----------------------------------------------------------
+
+# Spellings that differ between outlets but mean the same word.
+WORD_VARIANTS = {
+    "center": "centre",
+    "organization": "organisation",
+    "organizations": "organisations",
+    "program": "programme",
+    "programs": "programmes",
+    "defense": "defence",
+    "&": "and",
+}
+
+# The project's own folding on top of anyascii: letters whose usual Latin spelling
+# anyascii does not give, or gives one way only (Ə is written A or E in English).
+FOLDING = {"ə": "a", "Ə": "A", "ı": "i", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss"}
+
+
+def fold(text: str, *, schwa: str = "a") -> str:
+    """Any script to plain Latin letters: "Məmmədov" → "Mammadov", "Trần Trung Hòa" → "Tran Trung Hoa"."""
+    text = unicodedata.normalize("NFC", text)
+    rules = dict(FOLDING, ə=schwa, Ə=schwa.upper())
+    return anyascii("".join(rules.get(c, c) for c in text))
+
+
+def fold_variants(text: str) -> list[str]:
+    """Every folding worth trying: Ə as a and as e ("Əliyev" is Aliyev or Eliyev)."""
+    variants = [fold(text)]
+    if "ə" in text.casefold():
+        variants.append(fold(text, schwa="e"))
+    return variants
+
+
+def normalise(text: str) -> str:
+    """Lower case, plain letters, no punctuation, one spelling per word: for comparing names."""
+    text = re.sub(r"['’]s\b", "", fold(text).casefold())
+    words = [WORD_VARIANTS.get(word, word) for word in re.findall(r"[a-z0-9&]+", text)]
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def tidy(text: str) -> str:
+    """One space between words, straight apostrophes, plain dashes."""
+    text = unicodedata.normalize("NFC", text).replace("’", "'").replace("‘", "'")
+    text = text.replace("“", '"').replace("”", '"').replace("\u00a0", " ")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+# --- Sentences ----------------------------------------------------------------
+
+# Words whose full stop does not end a sentence.
+ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Capt|Maj|Brig|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
+    r"Nov|Dec|Amb|Excl|Gov|Rep|Sen|Hon|Ltd|Inc|Co|vs|etc|approx|a\.i|i\.e|e\.g|H\.E|U\.S|U\.N)|"
+    r"\b[A-ZÀ-ÞĀ-ž])\.$"
+)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """The paragraph's sentences; "Dr. Prum", "V. Suleymanov" and "Nov. 25" do not end one."""
+    pieces = re.split(r"(?<=[.!?])\s+(?=[\"'(]?[A-ZÀ-ÞĀ-ž0-9])", paragraph)
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and ABBREVIATIONS.search(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return [s.strip() for s in sentences if s.strip()]
+
+
+# --- Background -----------------------------------------------------------------
+
+# Words that mark a sentence as background: what happened before, or a reminder.
+BACKGROUND_CUES = re.compile(
+    r"\b(?:earlier|previously|in the past|formerly|last year|years? ago|months? ago|"
+    r"over the (?:past|last)|for (?:many|several|some) years|has been working|have been working|"
+    r"it (?:should|must|is to) be (?:noted|recalled|reminded)|to recall|recall that|for reference|"
+    r"background|builds? on|built on|was established|was founded|were established)\b",
+    re.IGNORECASE,
+)
+# A clause that refers to another meeting inside a sentence about this one.
+BACKGROUND_CLAUSE = re.compile(
+    r"\b(?:as )?(?:following up|follow(?:ing)?-up (?:to|of)|in follow-up to)\b[^.;]*", re.IGNORECASE
+)
+
+
+@dataclass
+class Sentence:
+    text: str
+    paragraph: int
+    index: int
+    background: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+    @cached_property
+    def background_spans(self) -> list[tuple[int, int]]:
+        """Clauses inside this sentence that are about something else ("following up the meeting of ...")."""
+        return [m.span() for m in BACKGROUND_CLAUSE.finditer(self.text)]
+
+
+@dataclass
+class Dateline:
+    """ "BAKU, Azerbaijan, Dec. 16 (Trend) --": where the report was filed, and when."""
+
+    place: str
+    date_text: str = ""
+    agency: str = ""
+    text: str = ""
+
+
+@dataclass
+class Report:
+    headline: str
+    dateline: Dateline | None
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def lead(self) -> Sentence | None:
+        return self.sentences[0] if self.sentences else None
+
+    @property
+    def event(self) -> list[Sentence]:
+        return [s for s in self.sentences if not s.background]
+
+    @property
+    def background(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.background]
+
+
+# Lines that carry no news: agency bylines, "Read more", signatures, labels.
+BOILERPLATE = re.compile(
+    r"^(?:by [A-Z][\w .'-]{1,40}|press release|read more|photo:.*|source:.*|"
+    r"press service of .*|(?:date|published|updated):? .*read more.*)$",
+    re.IGNORECASE,
+)
+DATELINE_DATE = (
+    r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?|"
+    r"\d{1,2}\.\d{1,2}\.\d{4})"
+)
+DATELINE = re.compile(
+    r"^(?P<place>[A-ZÀ-Þ][\w'.-]*(?:[ -][A-ZÀ-Þ][\w'.-]*){0,2})"
+    r"(?:,\s*(?P<country>[A-Z][a-z]+(?: [A-Z][a-z]+)?))?"
+    rf"(?:,?\s+(?P<date>{DATELINE_DATE}))?"
+    r"\s*(?:\((?P<agency>[^()]{2,40})\))?"
+    r"\s*(?P<sep>--|—|–|-|:|\.|$|(?<=\))\s)\s*"
+)
+
+
+def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
+    """The dateline at the start of a paragraph and the text after it.
+
+    ``is_place`` tells a place name from other words: a dateline names a city
+    or country (often in capitals), perhaps the country, a date and an agency.
+    """
+    match = DATELINE.match(paragraph)
+    if not match:
+        return None, paragraph
+    place = match.group("place").strip(" .")
+    if not (is_place(place) or (place.isupper() and len(place) > 3)):
+        return None, paragraph
+    if not (match.group("date") or match.group("agency") or match.group("country")) and match.group(
+        "sep"
+    ) not in ("--", "—", "–", "-", ":", "."):
+        return None, paragraph
+    dateline = Dateline(
+        place=place,
+        date_text=(match.group("date") or "").strip(),
+        agency=(match.group("agency") or "").strip(),
+        text=match.group(0).strip(),
+    )
+    return dateline, paragraph[match.end() :]
+
+
+def is_headline(paragraph: str, following: int) -> bool:
+    """A first line without a closing full stop, short, with more text below it."""
+    return (
+        following > 0
+        and "\n" not in paragraph
+        and len(paragraph.split()) <= 25
+        and not paragraph.endswith(".")
+    )
+
+
+def read_report(text: str, *, is_place=lambda name: False) -> Report:
+    """Split a report into headline, dateline and sentences, each marked event or background."""
+    paragraphs = [tidy(p) for p in re.split(r"\n\s*\n|\r\n\s*\r\n", text.strip())]
+    if len(paragraphs) == 1:
+        paragraphs = [tidy(p) for p in text.strip().splitlines()]
+    paragraphs = [p for p in paragraphs if p and not BOILERPLATE.match(p)]
+    headline = ""
+    dateline = None
+    if paragraphs:
+        found, rest = find_dateline(paragraphs[0], is_place)
+        if found is not None and not rest.strip():  # "BAKU, Azerbaijan, Dec. 16" on a line of its own
+            dateline = found
+            paragraphs.pop(0)
+    if paragraphs and dateline is None and is_headline(paragraphs[0], len(paragraphs) - 1):
+        headline = paragraphs.pop(0)
+        found, rest = find_dateline(headline, is_place)
+        if (
+            found is not None
+            and found.date_text == ""
+            and headline[len(found.text) - 1 : len(found.text)] == ":"
+        ):
+            dateline, headline = found, rest
+    if paragraphs and dateline is None:
+        found, rest = find_dateline(paragraphs[0], is_place)
+        if found is not None:
+            dateline = found
+            paragraphs[0] = rest
+            if not rest.strip():
+                paragraphs.pop(0)
+    report = Report(headline=headline, dateline=dateline)
+    for number, paragraph in enumerate(paragraphs):
+        for sentence in split_sentences(paragraph):
+            report.sentences.append(Sentence(sentence, number, len(report.sentences)))
+    return report
+
+
+def mark_background(report: Report, *, dated_elsewhere) -> None:
+    """Mark the sentences that are background rather than the event being reported.
+
+    A sentence is background when it says so ("earlier", "it should be noted"),
+    or when ``dated_elsewhere(sentence)`` says it carries a date far from the
+    event's. A paragraph that opens as background stays background, unless a
+    sentence in it speaks of the event again ("during the visit", "at the meeting").
+    The lead is never background.
+    """
+    back_to_event = re.compile(
+        r"\b(?:during|at|on the sidelines of|in the course of) the (?:visit|meeting|talks|conference|event|"
+        r"seminar|workshop|ceremony|summit|signing)\b|\bthe sides\b",
+        re.IGNORECASE,
+    )
+    paragraph_background: dict[int, bool] = {}
+    for sentence in report.sentences[1:]:
+        cue = bool(BACKGROUND_CUES.search(sentence.text)) or dated_elsewhere(sentence)
+        if cue or paragraph_background.get(sentence.paragraph) and not back_to_event.search(sentence.text):
+            sentence.background = True
+        if sentence.background and sentence.paragraph not in paragraph_background:
+            paragraph_background[sentence.paragraph] = True
+        paragraph_background.setdefault(sentence.paragraph, False)

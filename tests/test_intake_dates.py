@@ -1,0 +1,61 @@
+"""Dates in reports: every usual order, words, ranges, and words relative to the report's date."""
+
+import datetime
+
+import pytest
+
+from events.intake.dates import dateline_date, dates_in
+from events.models import DatePrecision
+
+PUBLISHED = datetime.date(2025, 7, 10)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("They met on 7 July 2025.", "2025-07-07", None),
+        ("They met on July 7, 2025.", "2025-07-07", None),
+        ("They met on 07.07.2025.", "2025-07-07", None),
+        ("They met on the seventh of July 2025.", "2025-07-07", None),
+        ("They met on the twenty-fourth of June 2025.", "2025-06-24", None),
+        ("The course ran on 7-8 July.", "2025-07-07", "2025-07-08"),
+        ("The course ran from 20 to 22 June.", "2025-06-20", "2025-06-22"),
+        ("The course ran on June 30-July 2, 2025.", "2025-06-30", "2025-07-02"),
+        ("The course ran from Nov. 25 to 29, 2024.", "2024-11-25", "2024-11-29"),
+    ],
+)
+def test_dates_in_the_usual_orders_and_in_words_keep_both_ends(text, start, end):
+    found = dates_in(text, PUBLISHED)[0]
+    assert (str(found.start), str(found.end) if found.end else None) == (start, end)
+    assert found.precision == DatePrecision.DAY
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "precision"),
+    [
+        ("They met recently.", "2025-07-10", DatePrecision.ON_OR_BEFORE),
+        ("They met on Tuesday.", "2025-07-08", DatePrecision.DAY),
+        ("They met on Thursday.", "2025-07-10", DatePrecision.ON_OR_BEFORE),  # the report's own weekday
+        ("They met yesterday.", "2025-07-09", DatePrecision.DAY),
+        ("They signed it last week.", "2025-06-30", DatePrecision.WEEK),
+        ("They met earlier this month.", "2025-07-01", DatePrecision.MONTH),
+        ("They met last month.", "2025-06-01", DatePrecision.MONTH),
+        ("They met in May.", "2025-05-01", DatePrecision.MONTH),
+        ("They met in April 2024.", "2024-04-01", DatePrecision.MONTH),
+    ],
+)
+def test_relative_words_resolve_against_the_report_with_the_right_precision(text, start, precision):
+    found = dates_in(text, PUBLISHED)[0]
+    assert (str(found.start), found.precision) == (start, precision)
+
+
+def test_a_weekday_in_a_dated_dateline_is_that_day():
+    day = dateline_date("July 28", datetime.date(2025, 7, 28))
+    found = dates_in("The seminar opened here on Monday.", datetime.date(2025, 7, 28), day)[0]
+    assert (found.start, found.precision) == (datetime.date(2025, 7, 28), DatePrecision.DAY)
+
+
+def test_durations_plans_and_the_verb_may_are_not_dates():
+    assert dates_in("Mines have killed 400 people since November 2020.", PUBLISHED) == []
+    assert dates_in("A conference is planned for 15 October 2025.", PUBLISHED) == []
+    assert dates_in("The 5 may be late.", PUBLISHED) == []

@@ -1,0 +1,80 @@
+"""Organisations in a report: known ones whatever words come before them, new ones taught by brackets."""
+
+import pytest
+
+from events.intake.organisations import OrganisationIndex, OrganisationReader, name_before_acronym
+from events.models import Organisation
+
+from .factories import make_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def reader(*, ignore=()):
+    anama = make_organisation(
+        name="Mine Action Agency of the Republic of Azerbaijan", acronym="ANAMA", slug="anama"
+    )
+    anama.other_names.create(name="Azerbaijan National Agency for Mine Action")
+    make_organisation(name="Cambodian Mine Action Centre", acronym="CMAC", slug="cmac", country="KH")
+    make_organisation(name="Quang Tri Province Mine Action Centre", acronym="", slug="qtmac", country="VN")
+    index = OrganisationIndex(Organisation.objects.prefetch_related("other_names"))
+    return OrganisationReader(index, ignore=ignore)
+
+
+def labels(mentions):
+    return [(m.text, m.organisation.slug if m.organisation else m.new.label) for m in mentions]
+
+
+def test_a_full_name_matches_whatever_words_come_before_it():
+    found = reader().mentions(
+        "Staff of the Vietnamese Quang Tri Province Mine Action Centre (QTMAC) attended."
+    )
+    assert labels(found) == [("Quang Tri Province Mine Action Centre (QTMAC)", "qtmac")]
+
+
+def test_an_acronym_in_brackets_teaches_that_acronym_for_the_whole_report():
+    read = reader()
+    text = "The European Union (EU) funds it. Later the EU said so. The Halo Trust (HALO) came."
+    read.learn(text)
+    assert labels(read.mentions("Later the EU said so.")) == [("EU", "European Union (EU)")]
+    assert labels(read.mentions("The Halo Trust (HALO) came.")) == [
+        ("Halo Trust (HALO)", "Halo Trust (HALO)")
+    ]
+
+
+def test_names_acronyms_other_names_and_close_spellings_are_known():
+    found = reader().mentions(
+        "The Azerbaijan National Agency for Mine Action, ANAMA's experts and "
+        "the Cambodian Mine Action Center met."
+    )
+    assert [slug for _, slug in labels(found)] == ["anama", "anama", "cmac"]
+
+
+def test_term_abbreviations_datelines_programmes_and_meetings_are_never_proposed():
+    read = reader(ignore=["Trend"])
+    text = (
+        "BAKU (Trend) - The MoU covers ERW, UXO and EO, the Science for Peace and Security (SPS) project, "
+        "and the 27th International Meeting of National Directors (NDM-UN27)."
+    )
+    read.learn(text)
+    assert read.mentions(text) == []
+
+
+@pytest.mark.parametrize(
+    ("words", "acronym", "name"),
+    [
+        (
+            "the Executive Director of the ASEAN Regional Mine Action Center",
+            "ARMAC",
+            "ASEAN Regional Mine Action Center",
+        ),
+        (
+            "representatives of the Azerbaijan National Agency for Mine Action",
+            "ANAMA",
+            "Azerbaijan National Agency for Mine Action",
+        ),
+        ("also attended were The Halo Trust", "HALO", "Halo Trust"),
+    ],
+)
+def test_the_name_an_acronym_in_brackets_abbreviates(words, acronym, name):
+    assert " ".join(name_before_acronym(words.split(), acronym)) == name

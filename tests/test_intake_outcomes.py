@@ -1,0 +1,23 @@
+"""Outcomes a sentence states, and what is not one."""
+
+import pytest
+
+from events.intake.outcomes import outcome_kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        ("Suleymanov invited TMAC to send representatives to a conference.", ["invitation"]),
+        ("ANAMA and MAG have signed a Memorandum of Understanding.", ["agreement"]),
+        ("General Sabyeroop said TMAC was ready to hold joint training with ANAMA.", ["joint_training"]),
+        ("Cambodia was willing to assist Azerbaijan in demining.", ["assistance_offered"]),
+        ("A ceremony marked a new contribution of EUR 250,000 from Belgium.", ["assistance_offered"]),
+        ("Azerbaijan asked Malaysia for financial or technical help.", []),
+        ("It will also appeal to the international community for support.", []),
+        ("The sides discussed joint trainings and workshops.", []),
+        ("At the invitation of ANAMA, a delegation took part.", []),
+    ],
+)
+def test_outcomes_are_read_from_what_the_sentence_states(sentence, kinds):
+    assert outcome_kinds(sentence) == kinds

@@ -1,0 +1,82 @@
+"""People in a report: titles beside names, surname mentions, and names matched in any script."""
+
+import pytest
+
+from events.intake.people import find_names, gather_people, same_name
+
+from .factories import make_person
+
+
+@pytest.mark.parametrize(
+    ("written", "known", "same"),
+    [
+        ("Prum Sophakmokol", "Prum Sofeakmonkul", True),
+        ("Vuqar Suleymanov", "Vugar Suleymanov", True),
+        ("Vüqar Süleymanov", "Vugar Suleymanov", True),
+        ("Elchin Amirbeyov", "Elchin Amirbayov", True),
+        ("Əliyev Elnur", "Elnur Aliyev", True),
+        ("Rufət Məmmədov", "Rufat Mammadov", True),
+        ("Kairat Sarıbay", "Kairat Sarybay", True),
+        ("Aydın Səfixanlı", "Aydin Safikhanli", True),
+        ("Tran Trung Hoa", "Trần Trung Hòa", True),
+        ("Søren Hansen", "Soren Hansen", True),
+        ("Buth Rothna", "Rothna Buth", True),
+        ("V. Suleymanov", "Vugar Suleymanov", True),
+        ("V. Suleymanov", "Samir Suleymanov", False),
+        ("Heng Ratana", "Heng Sovann", False),
+        ("Nattavut Sabyeroop", "Vugar Suleymanov", False),
+    ],
+)
+def test_person_names_match_across_scripts_and_transliterations(written, known, same):
+    assert same_name(written, known) is same
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "title"),
+    [
+        (
+            "Vugar Suleymanov, Chairman of the Board of ANAMA, opened it.",
+            "Vugar Suleymanov",
+            "Chairman of the Board of ANAMA",
+        ),
+        ("IEPF President Umud Mirzayev opened it.", "Umud Mirzayev", "IEPF President"),
+        (
+            "It was led by the Secretary General of CICA Kairat Sarıbay.",
+            "Kairat Sarıbay",
+            "Secretary General of CICA",
+        ),
+        (
+            "Chief of the Royal Malaysian Air Force (RMAF), General Muhamad Norazlan Aris, spoke.",
+            "Muhamad Norazlan Aris",
+            "Chief of the Royal Malaysian Air Force (RMAF)",
+        ),
+        (
+            "It held talks with Eirini Lemos Maniati, Head of the Arms Control, Disarmament and "
+            "Non-Proliferation Section of NATO, and with others.",
+            "Eirini Lemos Maniati",
+            "Head of the Arms Control, Disarmament and Non-Proliferation Section of NATO",
+        ),
+        (
+            "The Ombudsman of the Republic of Azerbaijan is Səbinə Əliyeva.",
+            "Səbinə Əliyeva",
+            "Ombudsman of the Republic of Azerbaijan",
+        ),
+    ],
+)
+def test_titles_are_read_before_and_after_names(sentence, name, title):
+    found = {n.name: n for n in find_names(sentence)}
+    assert found[name].title == title
+
+
+@pytest.mark.django_db
+def test_a_mention_by_honorific_and_surname_is_the_full_name_found_in_the_text():
+    known = make_person(name="Nattavut Sabyeroop", slug="nattavut-sabyeroop")
+    sentences = [
+        "He met General-Lieutenant Nattavut Sabyeroop, Director General of TMAC.",
+        "General Sabyeroop said TMAC was ready. Mr Suleymanov agreed.",
+    ]
+    mentions = [(i, n) for i, s in enumerate(sentences) for n in find_names(s)]
+    people = gather_people(mentions, [known])
+    assert [(p.name, p.person, p.rank, p.sentences) for p in people] == [
+        ("Nattavut Sabyeroop", known, "General-Lieutenant", [0, 1])
+    ]  # "Mr Suleymanov" names nobody found in full: no second person

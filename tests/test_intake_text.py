@@ -1,0 +1,69 @@
+"""Reading a report's parts: folding names, sentences, the dateline, and what is background."""
+
+import pytest
+
+from events.intake import gazetteer
+from events.intake.text import fold, fold_variants, mark_background, normalise, read_report, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("written", "folded"),
+    [
+        ("Məmmədov", "Mammadov"),
+        ("Søren", "Soren"),
+        ("Sarıbay", "Saribay"),
+        ("Łukasz", "Lukasz"),
+        ("Straße", "Strasse"),
+        ("Trần Trung Hòa", "Tran Trung Hoa"),
+        ("Эльчин Амирбеков", "El'chin Amirbekov"),
+    ],
+)
+def test_any_script_folds_to_latin_without_losing_letters(written, folded):
+    assert fold(written) == folded
+
+
+def test_schwa_is_tried_as_a_and_as_e():
+    assert fold_variants("Əliyev") == ["Aliyev", "Eliyev"]
+
+
+def test_names_compare_without_case_punctuation_or_spelling_variants():
+    assert normalise("The Thailand Mine-Action CENTER") == normalise("Thailand Mine Action Centre")
+    assert normalise("ANAMA’s Board") == "anama board"
+
+
+def test_abbreviations_and_initials_do_not_end_a_sentence():
+    text = "Dr. Prum met V. Suleymanov on Nov. 25 in Baku. UNDP Resident Representative a.i. in Baku spoke."
+    assert split_sentences(text) == [
+        "Dr. Prum met V. Suleymanov on Nov. 25 in Baku.",
+        "UNDP Resident Representative a.i. in Baku spoke.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("opening", "place", "date", "agency"),
+    [
+        ("BAKU, Azerbaijan, Dec. 16 (Trend) -- ANAMA signed", "BAKU", "Dec. 16", "Trend"),
+        ("PHNOM PENH, July 7 (IANS) The agency signed", "PHNOM PENH", "July 7", "IANS"),
+        ("Siem Reap, 12 December 2022 - ARMAC hosted", "Siem Reap", "12 December 2022", ""),
+        ("AGHDAM, Azerbaijan. The conference opened", "AGHDAM", "", ""),
+    ],
+)
+def test_the_dateline_is_read_and_left_out_of_the_lead(opening, place, date, agency):
+    report = read_report(f"{opening} on Monday.\n\nMore text follows here.", is_place=gazetteer.is_place)
+    assert (report.dateline.place, report.dateline.date_text, report.dateline.agency) == (place, date, agency)
+    assert not report.lead.text.startswith(place)
+
+
+def test_a_headline_is_not_the_lead():
+    report = read_report("ANAMA meets TMAC\n\nANAMA met TMAC on Tuesday.\n\nThey talked.")
+    assert (report.headline, report.lead.text) == ("ANAMA meets TMAC", "ANAMA met TMAC on Tuesday.")
+
+
+def test_a_paragraph_that_opens_as_background_stays_background_until_the_event_returns():
+    report = read_report(
+        "ANAMA met TMAC on Tuesday.\n\n"
+        "Earlier, ANAMA signed a memorandum with UNDP. Ms Example signed it.\n\n"
+        "During the meeting, the sides discussed training. It should be noted that ARMAC was founded later."
+    )
+    mark_background(report, dated_elsewhere=lambda sentence: False)
+    assert [s.background for s in report.sentences] == [False, True, True, False, True]
