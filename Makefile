@@ -71,10 +71,20 @@ clean:
 
 MEETINGS ?= 10000
 DURATION ?= 10
-## Benchmark the production stack with wrk (DATABASE_URL chooses the database; MEETINGS, DURATION)
+MIX_DURATION ?= 30
+## Benchmark the production stack with wrk, every page kept and computed afresh, and the browse mix
+## (DATABASE_URL chooses the database; MEETINGS, DURATION, MIX_DURATION; PAGES=name,... for some)
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION)
+	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION) \
+		--mix-duration $(MIX_DURATION) $(if $(PAGES),--only $(PAGES))
+
+.PHONY: bench-profile
+URLS ?= /
+## Profile pages computed afresh: time by query, template and Python, with the slowest plans
+## (DATABASE_URL chooses the database; URLS="/ /network/")
+bench-profile: $(VENV)/.installed-dev
+	$(BIN)/python bench/profile.py $(URLS) --explain
 
 LOAD_DURATION ?= 60
 READERS ?= 4
