@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 # Local development runs with debug on unless the caller says otherwise.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint typecheck format migrate demo admin-user serve clean bench bench-import loadtest
+.PHONY: run test lint typecheck format migrate demo admin-user serve clean bench bench-import loadtest faults
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -71,10 +71,20 @@ clean:
 
 MEETINGS ?= 10000
 DURATION ?= 10
-## Benchmark the production stack with wrk (DATABASE_URL chooses the database; MEETINGS, DURATION)
+MIX_DURATION ?= 30
+## Benchmark the production stack with wrk, every page kept and computed afresh, and the browse mix
+## (DATABASE_URL chooses the database; MEETINGS, DURATION, MIX_DURATION; PAGES=name,... for some)
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION)
+	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION) \
+		--mix-duration $(MIX_DURATION) $(if $(PAGES),--only $(PAGES))
+
+.PHONY: bench-profile
+URLS ?= /
+## Profile pages computed afresh: time by query, template and Python, with the slowest plans
+## (DATABASE_URL chooses the database; URLS="/ /network/")
+bench-profile: $(VENV)/.installed-dev
+	$(BIN)/python bench/profile.py $(URLS) --explain
 
 ## Time the CSV import's preview and confirmation of a file at the row cap (DATABASE_URL chooses
 ## the database; ROWS measures another size)
@@ -87,3 +97,10 @@ READERS ?= 4
 ## LOAD_DURATION seconds; fails on any error or lost write (DATABASE_URL chooses the database)
 loadtest: $(VENV)/.installed
 	$(BIN)/python bench/loadtest.py --duration $(LOAD_DURATION) --readers $(READERS)
+
+FAULTS_DURATION ?= 60
+## Fault drill on the production stack with a PostgreSQL cluster and a Redis server of its own:
+## stops and restarts Redis and PostgreSQL and kills a worker during saves, under load for
+## FAULTS_DURATION seconds; fails on a 5xx while only Redis is down, a lost or stale save, or a slow recovery
+faults: $(VENV)/.installed
+	$(BIN)/python bench/faults.py --duration $(FAULTS_DURATION) --readers $(READERS)

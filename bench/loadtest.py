@@ -637,8 +637,8 @@ def prepare(env: dict) -> tuple[str, Catalogue, dict]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from events.cache import data_changed
     from events.models import Organisation, Source, Topic
+    from events.versions import data_changed
 
     # The shared cache may hold results for another database: start from a new data version.
     data_changed()

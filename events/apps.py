@@ -10,8 +10,8 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import cache, deletion, middleware
+        from . import deletion, middleware, version_signals
 
-        cache.connect_signals()
+        version_signals.connect(self)
         deletion.connect_signals()
         user_logged_in.connect(middleware.start_session_clocks, dispatch_uid="events-session-clocks")

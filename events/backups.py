@@ -1,46 +1,71 @@
-"""Backups: every record as one versioned JSON file, and back into an empty database.
+"""Backups: every record as one versioned JSON file, and back into a new database on either engine.
 
-The file is an envelope around Django's serialization of every record, in
-primary-key order, with the counts it holds and the migration the database
-was at::
+The file is an envelope around Django's serialization of the records, with
+the counts it holds and the migration the database was at::
 
     {"format": "mineaction-backup", "version": 1, "created": "2025-01-31T02:00:00+00:00",
-     "django_migration": "0002_database_rules_and_topics", "includes_users": false,
+     "django_migration": "0005_data_version", "includes_users": false,
      "counts": {"events.meeting": 30, "events.meeting_sources": 41, ...},
      "records": [{"model": "events.topic", "pk": 1, "fields": {...}}, ...]}
 
-Primary keys are kept, so every relation comes back exactly as it was.
-The commands are ``manage.py backup`` and ``manage.py restore``.
+Order of the records, which is the order they are loaded in: with
+``--include-users``, the groups, then the user accounts; then every model of
+the events app in the order the app defines them (records, their history
+tables beside them); within a model, by primary key. Primary keys are kept,
+so every relation comes back exactly as it was. Records may point at records
+later in the file (a meeting that follows up a later one, an organisation
+whose parent was added after it): those foreign keys are checked once
+everything is loaded, at the end of the one transaction. References by
+*natural key* are looked up as each record is read, so what they name comes
+first: permissions (which every migrated database has, under ids of its
+own) by app, model and code name, groups by name before the accounts in
+them, and accounts by user name before the history entries and
+publications that name them.
+
+Restoring goes into a new, migrated database. Migrations seed some tables
+(SEEDED_BY_MIGRATIONS: the Editor and Publisher groups, the topics); where
+the file carries such a table, the seeded rows are removed before loading,
+in the same transaction, and the file's rows replace them. Every other
+table the file carries must be empty. The commands are ``manage.py backup``
+and ``manage.py restore``.
 """
 
 from __future__ import annotations
 
 import datetime
 import gzip
-import importlib
 import json
 import os
 import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
+
+from . import versions
 
 FORMAT = "mineaction-backup"
 VERSION = 1
 
-# Migration 0002 seeds these topics into every new database; a restore replaces them.
-SEEDED_TOPICS = {
-    slug for slug, *_ in importlib.import_module("events.migrations.0002_database_rules_and_topics").TOPICS
-}
+# Tables a freshly migrated database already fills (migrations 0002 and 0004 of events).
+# A restore empties those the file carries before loading it. tests/test_backup.py
+# migrates a new database and checks this list against what it holds.
+SEEDED_BY_MIGRATIONS = {"auth.group", "events.topic"}
+
+# Bookkeeping, not records: the data version (a restore gives the data a new one).
+NOT_BACKED_UP = {"events.dataversion"}
 
 
 class Encoder(DjangoJSONEncoder):
@@ -53,19 +78,19 @@ class Encoder(DjangoJSONEncoder):
 
 
 class BackupError(Exception):
-    """A backup cannot be restored here; the message says why and what to do."""
+    """A backup cannot be restored here; the message (one line) says why and what to do."""
 
 
 def backed_up_models(include_users: bool) -> list[type[models.Model]]:
-    """Every model in the file: the app's in declaration order, then groups and users.
-
-    That order does not load each record after what it points to, and need
-    not: a restore is one transaction and foreign keys are checked when it
-    ends (``check_constraints`` in ``restore``).
-    """
-    found = list(apps.get_app_config("events").get_models())
-    if include_users:
-        found += [Group, apps.get_model("auth", "User")]
+    """Every model in the file, in the order its records are written and loaded (see the module)."""
+    found: list[type[models.Model]] = (
+        [Group, apps.get_model(settings.AUTH_USER_MODEL)] if include_users else []
+    )
+    found += [
+        model
+        for model in apps.get_app_config("events").get_models()
+        if model._meta.label_lower not in NOT_BACKED_UP
+    ]
     return found
 
 
@@ -80,6 +105,15 @@ def link_model(field: models.ManyToManyField) -> type[models.Model]:
 def many_to_many_fields(model: type[models.Model]) -> list[models.ManyToManyField]:
     """The many-to-many fields whose links are stored with the record (not through a model of ours)."""
     return [field for field in model._meta.many_to_many if link_model(field)._meta.auto_created]
+
+
+def carried_tables(include_users: bool) -> list[str]:
+    """The database tables a backup holds: one per model, one per many-to-many field."""
+    tables = []
+    for model in backed_up_models(include_users):
+        tables.append(model._meta.db_table)
+        tables += [link_model(field)._meta.db_table for field in many_to_many_fields(model)]
+    return tables
 
 
 def counts_in_database(include_users: bool) -> dict[str, int]:
@@ -103,7 +137,8 @@ def counts_in_records(records: list[dict], include_users: bool) -> dict[str, int
         counts[record["model"]] += 1
         model = apps.get_model(record["model"])
         for field in many_to_many_fields(model):
-            counts[link_model(field)._meta.label_lower] += len(record["fields"].get(field.name, []))
+            links = record["fields"].get(field.name)
+            counts[link_model(field)._meta.label_lower] += len(links) if isinstance(links, list) else 0
     return dict(counts)
 
 
@@ -152,7 +187,7 @@ def export(include_users: bool = False) -> dict:
             records += serializers.serialize(
                 "python",
                 model._default_manager.order_by("pk"),
-                use_natural_foreign_keys=True,  # permissions by name: their ids differ between databases
+                use_natural_foreign_keys=True,  # permissions, groups, accounts by name (see the module)
             )
         migration = current_migration()
     return {
@@ -181,7 +216,12 @@ def write(envelope: dict, path: Path) -> None:
         raise
 
 
+def one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 def read(path: Path) -> dict:
+    """The envelope in the file at ``path``, checked; BackupError when it is not a whole backup."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"There is no backup file at {path}.")
@@ -190,8 +230,15 @@ def read(path: Path) -> dict:
     try:
         with (gzip.open if compressed else open)(path, "rt", encoding="utf-8") as file:
             envelope = json.load(file)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BackupError(f"{path} is not a backup file: it cannot be read as JSON ({error}).") from None
+    except EOFError:
+        raise BackupError(f"{path} is truncated: its compressed data ends too soon.") from None
+    except (OSError, zlib.error) as error:
+        raise BackupError(f"{path} cannot be read: it is damaged ({one_line(error)}).") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        # json.JSONDecodeError is a ValueError.
+        raise BackupError(
+            f"{path} is not a backup file: it cannot be read as JSON ({one_line(error)})."
+        ) from None
     check_envelope(envelope, path)
     return envelope
 
@@ -211,15 +258,44 @@ def check_envelope(envelope, path: Path) -> None:
     missing = {"created", "django_migration", "includes_users", "counts", "records"} - envelope.keys()
     if missing:
         raise BackupError(f"{path} is damaged: it has no {', '.join(sorted(missing))}.")
-    allowed = {model._meta.label_lower for model in backed_up_models(envelope["includes_users"])}
-    unexpected = sorted({record.get("model") for record in envelope["records"]} - allowed)
-    if unexpected:
-        raise BackupError(
-            f"{path} holds records this app does not restore: {', '.join(map(str, unexpected))}."
-        )
+    if not isinstance(envelope["includes_users"], bool) or not isinstance(envelope["counts"], dict):
+        raise BackupError(f"{path} is damaged: its includes_users or counts is not what a backup holds.")
+    if not isinstance(envelope["records"], list):
+        raise BackupError(f"{path} is damaged: its records are not a list.")
+    check_records(envelope["records"], envelope["includes_users"], path)
     held = counts_in_records(envelope["records"], envelope["includes_users"])
     if held != envelope["counts"]:
         raise BackupError(f"{path} is damaged: {describe_difference(envelope['counts'], held, 'it holds')}.")
+
+
+def stored_fields(model: type[models.Model]) -> set[str]:
+    """The names the serializer writes in a record's "fields": every one must be there."""
+    names = {field.name for field in model._meta.local_fields if getattr(field, "serialize", True)}
+    return names | {field.name for field in many_to_many_fields(model)}
+
+
+def check_records(records: list, include_users: bool, path: Path) -> None:
+    """Each record names a model the file may hold, has a primary key and every field of its model.
+
+    A record without a field would otherwise be loaded with the field's
+    default (a required text as ""), silently.
+    """
+    allowed = {model._meta.label_lower: model for model in backed_up_models(include_users)}
+    expected: dict[str, set[str]] = {}
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict) or not isinstance(record.get("fields"), dict) or "pk" not in record:
+            raise BackupError(f"{path} is damaged: record {number} is not a record (model, pk and fields).")
+        label = record.get("model")
+        if label not in allowed:
+            raise BackupError(f"{path} holds records this app does not restore: {one_line(label)!r}.")
+        if label not in expected:
+            expected[label] = stored_fields(allowed[label])
+        missing = expected[label] - record["fields"].keys()
+        if missing:
+            raise BackupError(
+                f"{path} is damaged: record {number} ({label} {record['pk']}) has no "
+                f"{', '.join(sorted(missing))}."
+            )
 
 
 def describe_difference(expected: dict[str, int], found: dict[str, int], verb: str) -> str:
@@ -252,23 +328,128 @@ def describe_records(counts: dict[str, int], include_users: bool) -> str:
 
 
 def records_in_the_way(include_users: bool) -> dict[str, int]:
-    """Rows a restore would have to overwrite, by label; the topics migration 0002 seeds do not count."""
+    """Rows a restore would have to overwrite, by label; rows of the tables migrations seed do not count."""
     in_the_way = {}
     for model in backed_up_models(include_users):
-        rows = model._default_manager.all()
-        if model._meta.label_lower in ("events.topic", "events.historicaltopic"):
-            rows = rows.exclude(slug__in=SEEDED_TOPICS)
-        if count := rows.count():
+        if model._meta.label_lower in SEEDED_BY_MIGRATIONS:
+            continue
+        if count := model._default_manager.count():
             in_the_way[model._meta.label_lower] = count
     return in_the_way
 
 
-def restore(envelope: dict) -> dict[str, int]:
-    """Load every record of ``envelope`` into this empty database, in one transaction; returns the counts.
+def remove_seeded_rows(include_users: bool) -> None:
+    """Empty the seeded tables the file carries, and their links, without signals (so without history)."""
+    seeded = [m for m in backed_up_models(include_users) if m._meta.label_lower in SEEDED_BY_MIGRATIONS]
+    tables = [link_model(field)._meta.db_table for model in seeded for field in model._meta.many_to_many]
+    tables += [model._meta.db_table for model in seeded]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
-    Refuses, changing nothing, when the database holds records or is at
-    another migration, and rolls everything back when what was loaded does
-    not match the file's counts.
+
+def without_missing_accounts(records: list[dict]) -> tuple[list[dict], int]:
+    """``records`` with each reference to an account this database lacks made empty; and how many.
+
+    A backup without accounts names them by user name (who published a
+    meeting, who made each history entry). Accounts of the same name here
+    take their place; the others are left out rather than failing the restore.
+    """
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    references: dict[str, list[str]] = {}
+    for record in records:
+        model = apps.get_model(record["model"])
+        if record["model"] not in references:
+            references[record["model"]] = [
+                field.name
+                for field in model._meta.local_fields
+                if field.is_relation and field.related_model is user_model and field.null
+            ]
+    named = {
+        tuple(value)
+        for record in records
+        for name in references[record["model"]]
+        if isinstance(value := record["fields"].get(name), list)
+    }
+    existing = {(username,) for username in user_model._default_manager.values_list("username", flat=True)}
+    missing, cleared = named - existing, 0
+    if not missing:
+        return records, 0
+    result = []
+    for record in records:
+        fields = record["fields"]
+        gone = [
+            n
+            for n in references[record["model"]]
+            if isinstance(fields.get(n), list) and tuple(fields[n]) in missing
+        ]
+        if gone:
+            record = {**record, "fields": {**fields, **dict.fromkeys(gone)}}
+            cleared += 1
+        result.append(record)
+    return result, cleared
+
+
+def load(records: list[dict]) -> None:
+    """Save every record as it is (raw: no signals' side effects, no history); BackupError on a bad one."""
+    foreign_keys: dict[type[models.Model], list[str]] = {}
+    objects = serializers.deserialize("python", records, handle_forward_references=False)
+    number = 0
+    while True:
+        number += 1
+        try:
+            record = next(objects)
+        except StopIteration:
+            break
+        except (
+            DeserializationError,
+            FieldDoesNotExist,
+            ValidationError,
+            LookupError,
+            TypeError,
+            ValueError,
+        ) as error:
+            where = records[number - 1]
+            raise BackupError(
+                f"Record {number} ({where['model']} {where['pk']}) cannot be restored: {one_line(error)}"
+            ) from None
+        instance = record.object
+        model = type(instance)
+        if model not in foreign_keys:
+            # Checked by the database at the end instead: a query per record would be slow.
+            foreign_keys[model] = [field.name for field in model._meta.fields if field.is_relation]
+        # A null the database accepts passes too (history's change reasons are null, not blank).
+        unset = [f.name for f in model._meta.fields if f.null and getattr(instance, f.attname) is None]
+        try:
+            instance.clean_fields(exclude=[*foreign_keys[model], *unset])
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{field}: {' '.join(errors)}" for field, errors in error.message_dict.items()
+            )
+            label = model._meta.label_lower
+            raise BackupError(
+                f"Record {number} ({label} {instance.pk}) fails validation: {one_line(problems)}"
+            ) from None
+        # django-simple-history's marker for "save without a new version", which it looks for
+        # with hasattr() (also when the record's many-to-many links are set); no model declares it.
+        instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+        try:
+            record.save()
+        except IntegrityError as error:
+            raise BackupError(
+                f"Record {number} ({model._meta.label_lower} {instance.pk}) breaks a rule of the "
+                f"database: {one_line(error)}"
+            ) from None
+
+
+def restore(envelope: dict) -> tuple[dict[str, int], int]:
+    """Load every record of ``envelope`` into this new database, in one transaction.
+
+    Returns the counts loaded, and how many records named accounts this
+    database lacks (see without_missing_accounts). Refuses, changing
+    nothing, when the database holds records other than the seeded ones or
+    is at another migration, and rolls everything back when a record fails
+    or what was loaded does not match the file's counts.
     """
     include_users = envelope["includes_users"]
     migration = current_migration()
@@ -278,6 +459,7 @@ def restore(envelope: dict) -> dict[str, int]:
             f"is at {migration}. Run `manage.py migrate events {envelope['django_migration']}`, restore, "
             "then `manage.py migrate` to bring the restored records up to date."
         )
+    records, missing_accounts = envelope["records"], 0
     with transaction.atomic():
         in_the_way = records_in_the_way(include_users)
         if in_the_way:
@@ -286,32 +468,26 @@ def restore(envelope: dict) -> dict[str, int]:
                 f"The database is not empty: it holds {held}. A restore never overwrites or merges "
                 "records: restore into a new database (create it, run `manage.py migrate`, then restore)."
             )
-        seeded = apps.get_model("events", "Topic").objects.filter(slug__in=SEEDED_TOPICS)
-        seeded_ids = list(seeded.values_list("pk", flat=True))
-        seeded.delete()
-        # A restore is not an edit: the file holds the history, and nothing here adds to it.
-        apps.get_model("events", "HistoricalTopic").objects.filter(id__in=seeded_ids).delete()
-        for record in serializers.deserialize("python", envelope["records"]):
-            # django-simple-history's marker for "save without a new version", which it looks for
-            # with hasattr() (also when the record's many-to-many links are set); no model declares it.
-            record.object.skip_history_when_saving = True  # type: ignore[attr-defined]
-            record.save()
+        if not include_users:
+            records, missing_accounts = without_missing_accounts(records)
+        remove_seeded_rows(include_users)
+        load(records)
 
-        restored = backed_up_models(include_users)
-        tables = {model._meta.db_table for model in restored}
-        tables |= {
-            link_model(field)._meta.db_table for model in restored for field in many_to_many_fields(model)
-        }
-        connection.check_constraints(table_names=sorted(tables))
+        try:
+            connection.check_constraints(table_names=sorted(carried_tables(include_users)))
+        except IntegrityError as error:
+            raise BackupError(f"The records do not fit together: {one_line(error)}") from None
         # Records came with their ids; new ones must be numbered after them.
         with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), restored):
+            for statement in connection.ops.sequence_reset_sql(no_style(), backed_up_models(include_users)):
                 cursor.execute(statement)
 
         counts = counts_in_database(include_users)
         if counts != envelope["counts"]:
             raise BackupError(
-                "The restore did not bring back what the file holds, so nothing was restored: "
+                "The restore did not bring back what the file holds: "
                 f"{describe_difference(envelope['counts'], counts, 'in the database')}."
             )
-    return counts
+        # Pages kept for whatever this database held before retire with the commit.
+        versions.data_changed()
+    return counts, missing_accounts

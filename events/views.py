@@ -5,7 +5,6 @@ Only published meetings and delegations are ever shown; a draft's page is a 404.
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import DatabaseError, connection
 from django.db.models import Count, F, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,18 +26,14 @@ from .models import (
     Topic,
 )
 from .network import partner_network
+from .outages import dependencies
 
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 when it does not: for load balancers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Each dependency "ok" or "down", for load balancers: 503 only when the site cannot serve."""
+    report, status = dependencies()
+    return JsonResponse(report, status=status)
 
 
 class TimelinePaginator(Paginator):

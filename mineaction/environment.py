@@ -59,19 +59,22 @@ def secret_key(debug: bool, keyless_command: bool) -> str:
     )
 
 
-def cache_from_url(url: str) -> dict[str, Any]:
+def cache_from_url(url: str, socket_timeout: float) -> dict[str, Any]:
     """CACHES["default"] from DJANGO_CACHE_URL: redis://…, dummy:// (no caching) or unset (in-process).
 
-    Cached results are made stale by every write (events.cache). An in-process
-    cache cannot hear writes made by other worker processes, so its entries
-    expire after a minute; a shared Redis cache is exact and keeps them longer.
+    Kept results are filed under the data version, which lives in the database
+    (events.versions), so every cache is exact across workers; an in-process
+    one lets its entries go after a minute, to bound each worker's memory.
+    Redis fails soft (events.redis_cache): connecting and reading give up
+    after ``socket_timeout`` seconds, and the page is computed without it.
     """
     url = url.strip()
     if url.startswith(("redis://", "rediss://")):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "events.redis_cache.FailSoftRedisCache",
             "LOCATION": url,
             "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"socket_connect_timeout": socket_timeout, "socket_timeout": socket_timeout},
         }
     if url == "dummy://":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     # already holds that version: pages change only when the data does.
     "django.middleware.http.ConditionalGetMiddleware",
     "events.middleware.RefuseNullCharacters",
+    # The 503 page, not a server error, when the database cannot be reached.
+    "events.outages.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,7 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # The cache: DJANGO_CACHE_URL names a shared Redis (use it in production), dummy:// for none, or
 # nothing for an in-process cache (mineaction.environment.cache_from_url says how each is kept).
-CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""))}
+# A Redis that is down or stalled costs a request at most 0.1 s to connect or to read, and the page
+# is computed without it (events.redis_cache).
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", ""), socket_timeout=0.1)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,3 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("events.urls")),
 ]
+
+# A database that cannot be reached is a 503 page, wherever the error arose (events.outages).
+handler500 = "events.outages.server_error"

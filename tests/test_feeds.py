@@ -199,8 +199,9 @@ def test_ics_holds_every_matching_meeting(client, records):
 
 
 def test_feed_queries_do_not_grow_with_rows(client, records, django_assert_num_queries):
-    for url, expected in (("/feeds/meetings.atom?org=anama", 4), ("/feeds/meetings.ics?org=anama", 3)):
-        # Counted as computed afresh, not as kept (a kept feed runs none).
+    for url, expected in (("/feeds/meetings.atom?org=anama", 5), ("/feeds/meetings.ics?org=anama", 3)):
+        # Counted as computed afresh, not as kept (a kept feed reads only the data version).
+        # The Atom feed is kept, so it reads the data version first: one query more.
         cache.clear()
         with django_assert_num_queries(expected):
             response = client.get(url)
@@ -208,7 +209,7 @@ def test_feed_queries_do_not_grow_with_rows(client, records, django_assert_num_q
                 b"".join(response.streaming_content)
     for _ in range(10):
         make_meeting(organisations=[records["anama"]], topics=[records["training"]])
-    for url, expected in (("/feeds/meetings.atom?org=anama", 4), ("/feeds/meetings.ics?org=anama", 3)):
+    for url, expected in (("/feeds/meetings.atom?org=anama", 5), ("/feeds/meetings.ics?org=anama", 3)):
         cache.clear()
         with django_assert_num_queries(expected):
             response = client.get(url)

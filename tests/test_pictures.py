@@ -445,8 +445,8 @@ def test_network_page_runs_a_fixed_number_of_queries(client, world_data, django_
     url = "/network/?org=anama&topic=joint-training&year=2024"
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    # org and topic lookups, the pairs, the nodes, the count
-    assert len(few) == 5
+    # the data version, org and topic lookups, the pairs, the nodes, the count
+    assert len(few) == 6
     for _ in range(10):
         make_meeting(
             start_date=datetime.date(2024, 3, 3),

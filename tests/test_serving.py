@@ -99,6 +99,6 @@ def test_gunicorn_serves_the_health_check_with_production_settings(tmp_path):
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
-    assert (status, body) == (200, {"status": "ok", "database": "ok"})
+    assert (status, body) == (200, {"status": "ok", "database": "ok", "cache": "ok"})
     assert "default-src 'self'" in policy
     assert '"GET /healthz HTTP/1.1" 200' in output  # the access log, on stdout

@@ -57,11 +57,27 @@ def test_a_number_must_be_whole_and_not_below_its_minimum(monkeypatch):
 
 
 def test_the_cache_url_chooses_redis_none_or_in_process():
-    assert cache_from_url("redis://127.0.0.1:6379/0")["BACKEND"].endswith("RedisCache")
-    assert cache_from_url(" dummy:// ")["BACKEND"].endswith("DummyCache")
-    assert cache_from_url("") == {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 60}
+    redis = cache_from_url("redis://127.0.0.1:6379/0", socket_timeout=0.1)
+    assert redis["BACKEND"] == "events.redis_cache.FailSoftRedisCache"
+    assert redis["OPTIONS"] == {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}
+    assert cache_from_url(" dummy:// ", socket_timeout=0.1)["BACKEND"].endswith("DummyCache")
+    assert cache_from_url("", socket_timeout=0.1) == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 60,
+    }
     with pytest.raises(ImproperlyConfigured, match="must start with redis://"):
-        cache_from_url("memcached://127.0.0.1")
+        cache_from_url("memcached://127.0.0.1", socket_timeout=0.1)
+
+
+def test_a_redis_cache_gives_up_within_100_ms(tmp_path):
+    # The settings as production reads them: a Redis down or stalled costs at most 0.1 s.
+    probe = "import json, django; from django.conf import settings; print(json.dumps(settings.CACHES))"
+    result = run_python(probe, production_env(tmp_path, DJANGO_CACHE_URL="redis://127.0.0.1:6379/3"))
+    assert result.returncode == 0, result.stderr
+    cache = json.loads(result.stdout.strip().splitlines()[-1])["default"]
+    assert cache["BACKEND"] == "events.redis_cache.FailSoftRedisCache"
+    assert cache["OPTIONS"]["socket_connect_timeout"] <= 0.1
+    assert cache["OPTIONS"]["socket_timeout"] <= 0.1
 
 
 def test_the_secret_key_is_required_with_debug_off_unless_the_command_signs_nothing(monkeypatch):

@@ -43,11 +43,17 @@ def text_fields(model) -> list[models.Field]:
     ]
 
 
+# Text only the code writes, never a person: the data version's token.
+WRITTEN_BY_CODE = {"DataVersion"}
+
+
 def records_with_text():
     return [
         model
         for model in apps.get_app_config("events").get_models()
-        if text_fields(model) and not hasattr(model, "instance_type")  # not a history table
+        if text_fields(model)
+        and not hasattr(model, "instance_type")  # not a history table
+        and model.__name__ not in WRITTEN_BY_CODE
     ]
 
 

@@ -7,6 +7,7 @@ a many-to-many field are kept from deletion by ``events.deletion``; merging
 duplicates is ``events.merging``.
 """
 
+from .data_version import DataVersion
 from .delegations import (
     Delegation,
     DelegationQuerySet,
@@ -53,6 +54,7 @@ from .workflow import (
 
 __all__ = [
     "CheckedText",
+    "DataVersion",
     "NEWEST_FIRST",
     "ProposedChange",
     "cited_publicly",

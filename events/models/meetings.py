@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import connections, models, transaction
+from django.db import connections, models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django_countries.fields import Country, CountryField
 from simple_history.models import HistoricalRecords
 
-from ..cache import data_changed
+from .. import versions
 from ..wording import describe_date, describe_place
 from .delegations import Delegation
 from .records import Organisation, Person, Source, Topic
@@ -602,8 +602,7 @@ class Meeting(Publishable, TimeStamped):
         Meeting.objects.filter(pk=self.pk).update(search_document=self.search_document)
         if self.is_published:
             # update() sends no signal, and search results are kept until the data changes.
-            data_changed()
-            transaction.on_commit(data_changed)
+            versions.data_changed()
 
 
 class MeetingOrganisation(CheckedText):

@@ -1,19 +1,28 @@
-"""Generate a large, realistic, clearly marked synthetic data set for benchmarks.
+"""Generate a large synthetic data set shaped like the real record of mine-action cooperation.
+
+The shape (bench/README.md says more): meetings take place mostly in
+countries affected by mines and explosive remnants of war, and the visiting
+side is mostly a donor country or an international agency; a few agencies
+take part in a large share of all meetings and most organisations in very
+few (a Zipf-like long tail); topics and years are skewed the same way.
 
 Every synthetic meeting cites a source whose publisher is "Synthetic data",
 and every synthetic slug starts with ``syn-``, so no synthetic record can be
 mistaken for a real one. The command refuses to add to a database that holds
 real published records unless told ``--force``. The same ``--seed`` always
-gives the same data.
+gives the same data, on SQLite and on PostgreSQL.
 
 Speed: rows are built as plain tuples with their ids assigned here and
-written with one ``executemany`` per table (``COPY`` on PostgreSQL), skipping
-model instances, which would cost most of the time at 100 000 meetings. The
-database's rules (constraints and triggers) still check every row.
+written a batch of meetings at a time (``COPY`` on PostgreSQL, one
+``executemany`` per table on SQLite), skipping model instances, which would
+cost most of the time. The database's rules (constraints, triggers and every
+index) still check and index every row.
 """
 
 from __future__ import annotations
 
+import bisect
+import concurrent.futures
 import datetime
 import itertools
 import random
@@ -25,7 +34,6 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_countries import countries as all_countries
 
-from events.cache import data_changed
 from events.models import (
     DatePrecision,
     Delegation,
@@ -40,26 +48,92 @@ from events.models import (
     Status,
     Topic,
 )
+from events.versions import data_changed
 
 SYNTHETIC_PUBLISHER = "Synthetic data"
 FIRST_DAY = datetime.date(2000, 1, 1)
-DAYS = 25 * 365
+# The last day a meeting or trip starts: every trip and meeting is over within the year.
+LAST_DAY = datetime.date(2025, 12, 20)
+BATCH = 20_000  # meetings written per round of COPY or executemany
+
+# Countries affected by mines or explosive remnants of war, and how much
+# cooperation each draws (a relative weight, not a count).
+AFFECTED = {
+    "UA": 10, "AF": 8, "KH": 8, "IQ": 7, "LA": 6, "VN": 6, "SY": 5, "AO": 5, "BA": 5, "CO": 5,
+    "AZ": 5, "HR": 4, "LK": 4, "TH": 4, "YE": 3, "LY": 3, "SO": 3, "SS": 3, "MM": 2, "ZW": 2,
+    "TJ": 2, "LB": 2, "SD": 2, "PS": 2, "ET": 1, "JO": 1, "TD": 1, "SN": 1, "PE": 1, "EC": 1,
+    "EG": 1, "TR": 1, "GE": 1, "AM": 1, "RS": 1, "ME": 1, "MZ": 1, "ML": 1, "NG": 1, "CD": 1,
+}  # fmt: skip
+# Countries that fund and staff mine action abroad.
+DONORS = {
+    "US": 10, "JP": 7, "GB": 6, "DE": 6, "NO": 5, "CH": 5, "NL": 4, "KR": 3, "AU": 3, "CA": 2,
+    "SE": 2, "DK": 2, "FR": 2, "BE": 2, "IT": 1, "AT": 1, "IE": 1, "FI": 1, "ES": 1, "PL": 1,
+    "CZ": 1, "SI": 1, "LT": 1, "EE": 1, "LU": 1, "NZ": 1,
+}  # fmt: skip
+# Where meetings take place: mostly in affected countries, some in donors'
+# capitals (conferences, Geneva), a thin spread over every other country.
+DONOR_PLACE_SHARE = 0.35  # a donor's weight as a place, against its weight as a visitor
+TAIL_SHARE = 0.04  # of all places, spread evenly over the countries in neither list
+# Topics from most to least common (migration 0002 adds them); topics added
+# later by editors follow, in slug order.
+TOPIC_ORDER = [
+    "land-release",
+    "international-cooperation",
+    "capacity-building",
+    "technical-assistance",
+    "training",
+    "risk-education",
+    "victim-assistance",
+    "information-management",
+    "mine-risk-management",
+    "innovation-technology",
+    "stockpile-destruction",
+    "advocacy",
+]
+# How steep each long tail is: the weight of the n-th most active is 1 / n ** exponent.
+ORGANISATION_SKEW = 0.9
+TOPIC_SKEW = 1.1
+INTERNATIONAL_SHARE = 0.04  # of organisations: agencies with no country
 
 SYLLABLES = [consonant + vowel for consonant in "bdfgklmnprstvz" for vowel in "aeiou"]
-ORGANISATION_TYPES = [
-    ("Mine Action Centre", Organisation.Kind.NATIONAL_AUTHORITY),
-    ("National Mine Action Authority", Organisation.Kind.NATIONAL_AUTHORITY),
-    ("Demining Agency", Organisation.Kind.NATIONAL_AUTHORITY),
-    ("Humanitarian Demining Foundation", Organisation.Kind.NGO),
-    ("Ministry of Foreign Affairs", Organisation.Kind.GOVERNMENT),
-    ("Ministry of Defence", Organisation.Kind.GOVERNMENT),
-    ("Army Engineering Corps", Organisation.Kind.ARMED_FORCES),
-    ("Institute for Explosive Hazard Research", Organisation.Kind.RESEARCH),
-    ("Training Centre for Deminers", Organisation.Kind.RESEARCH),
-    ("Regional Mine Action Network", Organisation.Kind.REGIONAL),
-    ("Relief and Clearance Trust", Organisation.Kind.NGO),
-    ("Development Cooperation Office", Organisation.Kind.INTERNATIONAL),
+K = Organisation.Kind
+INTERNATIONAL_TYPES = [
+    ("Mine Action Service", K.UN_AGENCY),
+    ("Centre for Humanitarian Demining", K.INTERNATIONAL),
+    ("Regional Mine Action Network", K.REGIONAL),
+    ("Humanitarian Demining Foundation", K.NGO),
+    ("Relief and Clearance Trust", K.NGO),
+    ("Development Programme", K.UN_AGENCY),
 ]
+AFFECTED_TYPES = [
+    ("National Mine Action Authority", K.NATIONAL_AUTHORITY),  # the first is the country's lead body
+    ("Mine Action Centre", K.NATIONAL_AUTHORITY),
+    ("Army Engineering Corps", K.ARMED_FORCES),
+    ("Demining Agency", K.NATIONAL_AUTHORITY),
+    ("Ministry of Defence", K.GOVERNMENT),
+    ("Humanitarian Demining Foundation", K.NGO),
+    ("Survivors' Association", K.NGO),
+    ("Training Centre for Deminers", K.RESEARCH),
+]
+DONOR_TYPES = [
+    ("Ministry of Foreign Affairs", K.GOVERNMENT),  # the first is the country's lead body
+    ("Development Cooperation Agency", K.GOVERNMENT),
+    ("Relief and Clearance Trust", K.NGO),
+    ("Institute for Explosive Hazard Research", K.RESEARCH),
+    ("Ministry of Defence", K.GOVERNMENT),
+    ("Demining Equipment Company", K.OTHER),
+]
+OTHER_TYPES = [
+    ("Ministry of Foreign Affairs", K.GOVERNMENT),
+    ("Civil Protection Agency", K.GOVERNMENT),
+    ("Humanitarian Demining Foundation", K.NGO),
+    ("Army Engineering Corps", K.ARMED_FORCES),
+]
+# How prominent an organisation is, by its place in its country's list (the
+# lead body first) and by the kind of country: it sets the organisation's rank
+# in the long tail, with some noise.
+LEAD_BODY_PROMINENCE = 6.0
+INTERNATIONAL_PROMINENCE = 200.0
 TITLES = [
     "Director General",
     "Deputy Director",
@@ -74,7 +148,12 @@ TITLES = [
 ]
 ROLE_ORDER = {role: index for index, role in enumerate(MeetingOrganisation.Role.values)}
 OTHER_ROLES = ["participant", "participant", "organiser", "signatory", "funder", "observer"]
-PARTICIPANT_ROLES = Participation.Role.values
+PEOPLE_ROLE = {
+    "host": "host",
+    "delegation": "delegation_member",
+    "organiser": "organiser",
+    "observer": "observer",
+}
 KINDS = (
     ["bilateral"] * 5
     + ["multilateral"] * 2
@@ -92,43 +171,103 @@ VERBS = [
     "exchanged views on",
     "assessed progress in",
 ]
-SUBJECTS = [
-    "joint clearance of border areas",
-    "training of deminers",
-    "risk education in schools",
-    "assistance to survivors",
-    "the destruction of stockpiled mines",
-    "information management systems",
-    "new detection technology",
-    "mine detection dogs",
-    "quality management standards",
-    "funding for survey work",
-    "capacity building for national staff",
-    "technical assistance",
-    "regional cooperation",
-    "gender and diversity in mine action",
-    "land release procedures",
-]
+SUBJECTS = {
+    "land-release": ["joint clearance of border areas", "land release procedures", "funding for survey work"],
+    "international-cooperation": ["regional cooperation", "a memorandum of cooperation"],
+    "capacity-building": ["capacity building for national staff", "national ownership of mine action"],
+    "technical-assistance": ["technical assistance", "the supply of demining machines"],
+    "training": ["training of deminers", "a course for team leaders"],
+    "risk-education": ["risk education in schools", "safety messages for returning families"],
+    "victim-assistance": ["assistance to survivors", "rehabilitation and prosthetics"],
+    "information-management": ["information management systems", "sharing survey data"],
+    "mine-risk-management": ["quality management standards", "gender and diversity in mine action"],
+    "innovation-technology": ["new detection technology", "mine detection dogs"],
+    "stockpile-destruction": ["the destruction of stockpiled mines"],
+    "advocacy": ["the mine-ban convention", "attention to the mine problem"],
+}
+OTHER_SUBJECTS = ["cooperation in mine action"]
 
 
 def next_id(model: type[models.Model]) -> int:
     return (model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
 
 
-def insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
-    """Write ``rows`` (tuples in ``columns`` order, ids included) straight into the model's table."""
+def insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple], raw=None) -> None:
+    """Write ``rows`` (tuples in ``columns`` order, ids included) straight into the model's table.
+
+    ``raw`` is the connection's own psycopg connection, for a thread other than its owner's.
+    """
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
+    if connection.vendor == "postgresql":
+        with (
+            (raw or connection.connection).cursor() as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        placeholders = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+
+
+class BatchWriter:
+    """Writes batches of rows in order; on PostgreSQL in a second thread, so the next batch is made
+    while the database takes this one (one batch in flight at most)."""
+
+    def __init__(self):
+        threaded = connection.vendor == "postgresql"
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1) if threaded else None
+        self.pending: concurrent.futures.Future | None = None
+
+    def write(self, batch: Batch) -> None:
+        if self.pool is None:
+            batch.write()
+            return
+        self.wait()
+        self.pending = self.pool.submit(batch.write, connection.connection)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            self.pending.result()  # raises what the write raised
+            self.pending = None
+
+    def close(self) -> None:
+        self.wait()
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+class Chooser:
+    """Draws from ``values`` with the given relative weights (a prepared cumulative sum)."""
+
+    def __init__(self, values: list, weights: list[float]):
+        self.values = values
+        self.cumulative = list(itertools.accumulate(weights))
+        self.total = self.cumulative[-1]
+
+    def __call__(self, rng: random.Random):
+        return self.values[bisect.bisect(self.cumulative, rng.random() * self.total)]
+
+
+def zipf(count: int, exponent: float) -> list[float]:
+    """Weights of a Zipf-like long tail: the n-th is 1 / n ** exponent."""
+    return [1 / (rank + 1) ** exponent for rank in range(count)]
+
+
+def place_weights() -> dict[str, float]:
+    """Every country's weight as the place of a meeting (see the module docstring)."""
+    weights = {code: float(weight) for code, weight in AFFECTED.items()}
+    for code, weight in DONORS.items():
+        weights[code] = weights.get(code, 0) + weight * DONOR_PLACE_SHARE
+    rest = sorted(code for code, _ in all_countries if code not in weights)
+    listed = sum(weights.values())
+    for code in rest:
+        weights[code] = listed * TAIL_SHARE / (1 - TAIL_SHARE) / len(rest)
+    return weights
 
 
 class Command(BaseCommand):
@@ -139,7 +278,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--organisations", type=int, default=2_000)
         parser.add_argument("--people", type=int, default=10_000)
-        parser.add_argument("--countries", type=int, default=120)
         parser.add_argument(
             "--draft-share", type=float, default=0.0, help="Share of meetings left as drafts."
         )
@@ -148,8 +286,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["meetings"] < 1 or options["organisations"] < 2 or options["people"] < 8:
-            raise CommandError("Ask for at least 1 meeting, 2 organisations and 8 people.")
+        if options["meetings"] < 1 or options["organisations"] < 10 or options["people"] < 8:
+            raise CommandError("Ask for at least 1 meeting, 10 organisations and 8 people.")
         real = Meeting.objects.published().exclude(sources__publisher=SYNTHETIC_PUBLISHER)
         if real.exists() and not options["force"]:
             raise CommandError(
@@ -162,10 +300,14 @@ class Command(BaseCommand):
                 f"Synthetic data for seed {options['seed']} is already here; use another seed."
             )
         self.random = random.Random(options["seed"])
-        self.cumulative: dict = {}
         self.now = timezone.now()
         started = time.monotonic()
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Check each batch's foreign keys as it is written, alongside the making of the next,
+                # rather than all at once at the commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             self.generate(options)
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(
@@ -196,42 +338,72 @@ class Command(BaseCommand):
     def word(self, syllables: int) -> str:
         return "".join(self.random.choice(SYLLABLES) for _ in range(syllables)).capitalize()
 
-    def skewed(self, population: list, exponent: float):
-        """A value from ``population`` with a Zipf-like skew: the first ones are far more common."""
-        key = (id(population), exponent)
-        if key not in self.cumulative:
-            weights = (1 / (rank + 1) ** exponent for rank in range(len(population)))
-            self.cumulative[key] = list(itertools.accumulate(weights))
-        return self.random.choices(population, cum_weights=self.cumulative[key])[0]
-
     def generate(self, options) -> None:
-        rng, now, prefix = self.random, self.now, self.prefix
-        day = connection.ops.adapt_datefield_value
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        country_codes = rng.sample(sorted(code for code, _ in all_countries), options["countries"])
-        topic_ids = list(Topic.objects.order_by("pk").values_list("pk", flat=True))
-        if not topic_ids:
-            raise CommandError("No topics: run the migrations first.")
-        rng.shuffle(topic_ids)
+        self.stamp = connection.ops.adapt_datetimefield_value(self.now)
+        self.topics = self.ranked_topics()
+        self.make_organisations(options["organisations"])
+        self.make_people(options["people"])
+        self.make_meetings(options["meetings"], options["draft_share"])
 
-        # Organisations, with an other name for one in five.
+    def ranked_topics(self) -> list[tuple[int, str, str]]:
+        """(id, slug, name) of every topic, most common first."""
+        topics = {
+            slug: (pk, slug, name) for pk, slug, name in Topic.objects.values_list("pk", "slug", "name")
+        }
+        if not topics:
+            raise CommandError("No topics: run the migrations first.")
+        order = [slug for slug in TOPIC_ORDER if slug in topics] + sorted(set(topics) - set(TOPIC_ORDER))
+        return [topics[slug] for slug in order]
+
+    def make_organisations(self, count: int) -> None:
+        """Organisations in the affected, donor and other countries, plus international agencies.
+
+        Each country gets a share of the organisations in proportion to its
+        weight; each organisation a rank in one long tail of activity.
+        """
+        rng = self.random
+        places = place_weights()
+        weights = {code: AFFECTED.get(code, 0) + DONORS.get(code, 0) + places[code] for code in places}
+        international = max(3, round(count * INTERNATIONAL_SHARE))
+        # Shares in proportion to the weights, rounded by largest remainder.
+        total = sum(weights.values())
+        quota = {code: (count - international) * weights[code] / total for code in places}
+        per_country = {code: int(quota[code]) for code in places}
+        left = count - international - sum(per_country.values())
+        for code in sorted(places, key=lambda code: (int(quota[code]) - quota[code], code))[:left]:
+            per_country[code] += 1
+
+        specs = []  # (country, suffix, kind, prominence)
+        for number in range(international):
+            suffix, kind = INTERNATIONAL_TYPES[number % len(INTERNATIONAL_TYPES)]
+            specs.append(("", suffix, kind, INTERNATIONAL_PROMINENCE / (1 + number)))
+        for code in sorted(per_country):
+            types = AFFECTED_TYPES if code in AFFECTED else DONOR_TYPES if code in DONORS else OTHER_TYPES
+            for index in range(per_country[code]):
+                suffix, kind = types[index % len(types)]
+                lead = LEAD_BODY_PROMINENCE if index == 0 else 1 / index
+                specs.append((code, suffix, kind, weights[code] * lead))
+        # The long tail of activity: rank by prominence with some noise.
+        noisy = [(spec[3] * rng.lognormvariate(0, 0.5), index) for index, spec in enumerate(specs)]
+        ranked = [index for _, index in sorted(noisy, key=lambda item: (-item[0], item[1]))]
+        activity = dict(zip(ranked, zipf(len(specs), ORGANISATION_SKEW), strict=True))
+
         first = next_id(Organisation)
-        organisations = []  # (id, acronym, name, country)
+        self.organisations = []  # (id, acronym, name, country)
         rows = []
-        for number in range(options["organisations"]):
-            suffix, kind = rng.choice(ORGANISATION_TYPES)
+        for number, (country, suffix, kind, _prominence) in enumerate(specs):
             name = f"{self.word(2)} {suffix} {number}"
             acronym = ("".join(part[0] for part in name.split()[:4]).upper() + str(number))[:30]
-            country = "" if kind == Organisation.Kind.INTERNATIONAL else self.skewed(country_codes, 0.8)
-            organisations.append((first + number, acronym, name, country))
+            pk = first + number
+            self.organisations.append((pk, acronym, name, country))
             rows.append(
                 (
-                    first + number,
-                    stamp,
-                    stamp,
+                    pk,
+                    self.stamp,
+                    self.stamp,
                     name,
                     acronym,
-                    f"{prefix}org-{number}",
+                    f"{self.prefix}org-{number}",
                     kind,
                     country,
                     None,
@@ -262,55 +434,92 @@ class Command(BaseCommand):
             ["id", "organisation_id", "name", "kind"],
             [
                 (first_name + index, org[0], f"{org[2]} (former name)", "former")
-                for index, org in enumerate(organisations[::5])
+                for index, org in enumerate(self.organisations[::5])
             ],
         )
+        weight_of = [activity[index] for index in range(len(specs))]
+        self.any_organisation = Chooser(self.organisations, weight_of)
+        by_country: dict[str, list[int]] = {}
+        for index, org in enumerate(self.organisations):
+            by_country.setdefault(org[3], []).append(index)
+        # A country's hosts: its lead body most often, but not nearly always.
+        self.organisation_in = {
+            code: Chooser([self.organisations[i] for i in members], [weight_of[i] ** 0.5 for i in members])
+            for code, members in by_country.items()
+            if code
+        }
+        self.place = Chooser(sorted(places), [places[code] for code in sorted(places)])
+        # Staff grow more slowly than activity: the busiest agency is not a tenth of everyone.
+        self.staffing = Chooser(self.organisations, [weight**0.5 for weight in weight_of])
 
-        # People, each with one position.
+    def make_people(self, count: int) -> None:
+        """People, each working for one organisation (busier ones employ more) with one position."""
+        rng = self.random
         first = next_id(Person)
-        people = [(first + number, f"{self.word(2)} {self.word(3)}") for number in range(options["people"])]
+        people = [(first + number, f"{self.word(2)} {self.word(3)}") for number in range(count)]
         insert_rows(
             Person,
             ["id", "created_at", "updated_at", "name", "slug", "honorific"],
-            [(pk, stamp, stamp, name, f"{prefix}person-{pk}", "") for pk, name in people],
+            [(pk, self.stamp, self.stamp, name, f"{self.prefix}person-{pk}", "") for pk, name in people],
         )
-        employer = {pk: rng.choice(organisations)[0] for pk, _ in people}
+        self.staff: dict[int, list[tuple[int, str, str]]] = {}  # organisation: (person, name, title)
+        positions = []
         first_position = next_id(Position)
+        for index, (pk, name) in enumerate(people):
+            employer = self.staffing(rng)[0]
+            title = rng.choice(TITLES)
+            self.staff.setdefault(employer, []).append((pk, name, title))
+            positions.append((first_position + index, pk, employer, title, None, None))
         insert_rows(
-            Position,
-            ["id", "person_id", "organisation_id", "title", "start_date", "end_date"],
-            [
-                (first_position + index, pk, employer[pk], rng.choice(TITLES), None, None)
-                for index, (pk, _) in enumerate(people)
-            ],
+            Position, ["id", "person_id", "organisation_id", "title", "start_date", "end_date"], positions
         )
 
-        meeting_id, delegation_id = next_id(Meeting), next_id(Delegation)
-        source_id = next_id(Source)
-        role_id, participation_id = next_id(MeetingOrganisation), next_id(Participation)
-        meetings, delegations, sources, meeting_sources = [], [], [], []
-        roles, participations, topic_links = [], [], []
-        total, made = options["meetings"], 0
+    def meeting_day(self, country: str) -> datetime.date:
+        """A day from FIRST_DAY to LAST_DAY, later years busier; in Ukraine, mostly since March 2022."""
+        rng = self.random
+        first = FIRST_DAY
+        if country == "UA" and rng.random() < 0.8:
+            first = datetime.date(2022, 3, 1)
+            share = rng.random()
+        else:
+            # A density growing linearly to five times its start: the inverse of its distribution.
+            share = (-1 + (1 + 24 * rng.random()) ** 0.5) / 4
+        return first + datetime.timedelta(days=int(share * (LAST_DAY - first).days))
+
+    def make_meetings(self, total: int, draft_share: float) -> None:
+        rng, prefix, stamp = self.random, self.prefix, self.stamp
+        day = connection.ops.adapt_datefield_value
+        topic_chooser = Chooser(self.topics, zipf(len(self.topics), TOPIC_SKEW))
+        training = next((topic for topic in self.topics if topic[1] == "training"), None)
+        batch, writer = Batch(), BatchWriter()
+        ids = {
+            "meeting": next_id(Meeting),
+            "delegation": next_id(Delegation),
+            "source": next_id(Source),
+            "role": next_id(MeetingOrganisation),
+            "participation": next_id(Participation),
+        }
+        made = 0
         while made < total:
             # A trip of 1 to 5 meetings two days apart, or a meeting on its own.
             on_trip = rng.random() < 0.4
             stops = min(rng.randint(1, 5) if on_trip else 1, total - made)
-            start = FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
-            sender = self.skewed(organisations, 0.9)
+            destinations = [self.place(rng) for _ in range(stops)]
+            start = self.meeting_day(destinations[0])
+            visitor = self.any_organisation(rng)
             trip = None
             if on_trip:
-                trip = delegation_id
-                delegation_id += 1
-                destinations = [self.skewed(country_codes, 0.8) for _ in range(stops)]
+                trip = ids["delegation"]
+                ids["delegation"] += 1
                 end = start + datetime.timedelta(days=2 * (stops - 1))
-                delegations.append(
+                batch.delegations.append(
                     (
                         trip,
                         stamp,
                         stamp,
-                        f"{sender[1]} delegation trip {trip}",
+                        f"{visitor[1]} delegation trip {trip}",
                         f"{prefix}trip-{trip}",
-                        sender[3],
+                        visitor[3],
                         ",".join(sorted(set(destinations))),
                         day(start),
                         day(end),
@@ -318,23 +527,30 @@ class Command(BaseCommand):
                         Status.PUBLISHED,
                     )
                 )
-            for stop in range(stops):
+                batch.senders.append((trip, visitor[0]))
+            for stop, country in enumerate(destinations):
+                meeting_id = ids["meeting"]
                 when = start + datetime.timedelta(days=2 * stop)
-                chosen = {sender[0]: sender}
-                for _ in range(rng.randint(0, 5)):
-                    other = self.skewed(organisations, 0.9)
-                    chosen.setdefault(other[0], other)
+                host = self.organisation_in.get(country, self.any_organisation)(rng)
+                if host[0] == visitor[0]:
+                    host = self.any_organisation(rng)
+                chosen = {host[0]: ("host", host)}
+                chosen.setdefault(visitor[0], ("delegation", visitor))
+                for _ in range(min(rng.randint(0, 5), rng.randint(0, 5))):
+                    other = self.any_organisation(rng)
+                    chosen.setdefault(other[0], (rng.choice(OTHER_ROLES), other))
                 orgs = list(chosen.values())
-                country = destinations[stop] if on_trip else (orgs[-1][3] or self.skewed(country_codes, 0.8))
-                attendees = rng.sample(people, rng.randint(0, 8))
-                topics = dict.fromkeys(self.skewed(topic_ids, 1.3) for _ in range(rng.randint(1, 4)))
-                subject = rng.choice(SUBJECTS)
-                names = ", ".join(org[1] for org in orgs)
+                kind = rng.choice(KINDS)
+                topics = dict.fromkeys(topic_chooser(rng) for _ in range(rng.randint(1, 3)))
+                if kind == "training" and training:
+                    topics = {training: None, **topics}
+                main_topic = next(iter(topics))
+                subject = rng.choice(SUBJECTS.get(main_topic[1], OTHER_SUBJECTS))
+                names = ", ".join(org[1] for _, org in orgs)
                 summary = (
                     f"Representatives of {names} {rng.choice(VERBS)} {subject}. The meeting also "
-                    f"covered {rng.choice(SUBJECTS)} and {rng.choice(SUBJECTS)}, and the participants agreed "
-                    f"to stay in contact about {rng.choice(SUBJECTS)}. This is a synthetic record generated "
-                    "for benchmarks."
+                    f"covered {rng.choice(rng.choice(list(SUBJECTS.values())))}, and the participants "
+                    f"agreed to stay in contact. This is a synthetic record generated for benchmarks."
                 )
                 precision = "day" if on_trip else rng.choice(PRECISIONS)
                 if precision == DatePrecision.MONTH:
@@ -343,26 +559,40 @@ class Command(BaseCommand):
                     when = when.replace(month=1, day=1)
                 lasts = precision == "day" and not on_trip and rng.random() < 0.15
                 end_date = when + datetime.timedelta(days=rng.randint(1, 3)) if lasts else None
-                other_side = orgs[-1][1] if len(orgs) > 1 else "partners"
-                title = f"{orgs[0][1]} and {other_side} on {subject}"
+                title = f"{host[1]} and {visitor[1] if visitor != host else 'partners'} on {subject}"
+                # The people: up to two of each organisation's staff, eight at most.
+                attendees = []
+                for role, org in orgs:
+                    staff = self.staff.get(org[0], [])
+                    for person in rng.sample(staff, min(len(staff), rng.randint(0, 2))):
+                        if len(attendees) < 8:
+                            attendees.append((person, org[0], PEOPLE_ROLE.get(role, "participant")))
+                city = self.word(2)
                 document = "\n".join(
-                    [title, summary] + [f"{o[2]}\n{o[1]}" for o in orgs] + [p[1] for p in attendees]
+                    dict.fromkeys(
+                        [title, summary, city]
+                        + ([all_countries.name(country)] if country else [])
+                        + ([f"{visitor[1]} delegation trip {trip}"] if trip else [])
+                        + [topic[2] for topic in topics]
+                        + [part for _, org in orgs for part in (org[2], org[1])]
+                        + [person[1] for person, _, _ in attendees]
+                    )
                 )
-                status = Status.DRAFT if rng.random() < options["draft_share"] else Status.PUBLISHED
-                meetings.append(
+                status = Status.DRAFT if rng.random() < draft_share else Status.PUBLISHED
+                batch.meetings.append(
                     (
                         meeting_id,
                         stamp,
                         stamp,
                         title,
                         f"{prefix}meeting-{meeting_id}",
-                        rng.choice(KINDS),
+                        kind,
                         day(when),
                         day(end_date),
                         precision,
                         "",
                         country,
-                        self.word(2),
+                        city,
                         trip,
                         summary,
                         None,
@@ -371,9 +601,9 @@ class Command(BaseCommand):
                         document,
                     )
                 )
-                sources.append(
+                batch.sources.append(
                     (
-                        source_id,
+                        ids["source"],
                         stamp,
                         stamp,
                         f"https://synthetic.invalid/{prefix}{meeting_id}",
@@ -388,30 +618,37 @@ class Command(BaseCommand):
                         "Generated for benchmarks; not a real report.",
                     )
                 )
-                meeting_sources.append((meeting_id, source_id))
-                for index, org in enumerate(orgs):
-                    role = ("host", "delegation")[index] if index < 2 else rng.choice(OTHER_ROLES)
-                    roles.append((role_id, meeting_id, org[0], role, ROLE_ORDER[role]))
-                    role_id += 1
-                for order, (person_id, name) in enumerate(attendees):
-                    participations.append(
-                        (
-                            participation_id,
-                            meeting_id,
-                            name,
-                            person_id,
-                            employer[person_id],
-                            rng.choice(TITLES),
-                            rng.choice(PARTICIPANT_ROLES),
-                            order,
-                        )
+                batch.meeting_sources.append((meeting_id, ids["source"]))
+                for role, org in orgs:
+                    batch.roles.append((ids["role"], meeting_id, org[0], role, ROLE_ORDER[role]))
+                    ids["role"] += 1
+                for order, ((person_id, name, title_held), org_id, role) in enumerate(attendees):
+                    if order == 0 and role == "delegation_member":
+                        role = "head_of_delegation"
+                    batch.participations.append(
+                        (ids["participation"], meeting_id, name, person_id, org_id, title_held, role, order)
                     )
-                    participation_id += 1
-                topic_links += [(meeting_id, topic) for topic in topics]
-                meeting_id += 1
-                source_id += 1
+                    ids["participation"] += 1
+                batch.topic_links += [(meeting_id, topic[0]) for topic in topics]
+                ids["meeting"] += 1
+                ids["source"] += 1
                 made += 1
+            # A trip's meetings go in the same batch as the trip: the database checks their dates.
+            if len(batch.meetings) >= BATCH:
+                writer.write(batch)
+                batch = Batch()
+        writer.write(batch)
+        writer.close()
 
+
+class Batch:
+    """The rows of a batch of meetings, written together."""
+
+    def __init__(self):
+        self.delegations, self.senders, self.meetings, self.sources = [], [], [], []
+        self.meeting_sources, self.roles, self.participations, self.topic_links = [], [], [], []
+
+    def write(self, raw=None) -> None:
         insert_rows(
             Delegation,
             [
@@ -427,7 +664,11 @@ class Command(BaseCommand):
                 "purpose",
                 "status",
             ],
-            delegations,
+            self.delegations,
+            raw,
+        )
+        insert_rows(
+            Delegation.sending_organisations.through, ["delegation_id", "organisation_id"], self.senders, raw
         )
         insert_rows(
             Meeting,
@@ -451,7 +692,8 @@ class Command(BaseCommand):
                 "status",
                 "search_document",
             ],
-            meetings,
+            self.meetings,
+            raw,
         )
         insert_rows(
             Source,
@@ -470,10 +712,16 @@ class Command(BaseCommand):
                 "accessed_on",
                 "note",
             ],
-            sources,
+            self.sources,
+            raw,
         )
-        insert_rows(Meeting.sources.through, ["meeting_id", "source_id"], meeting_sources)
-        insert_rows(MeetingOrganisation, ["id", "meeting_id", "organisation_id", "role", "role_order"], roles)
+        insert_rows(Meeting.sources.through, ["meeting_id", "source_id"], self.meeting_sources, raw)
+        insert_rows(
+            MeetingOrganisation,
+            ["id", "meeting_id", "organisation_id", "role", "role_order"],
+            self.roles,
+            raw,
+        )
         insert_rows(
             Participation,
             [
@@ -486,6 +734,7 @@ class Command(BaseCommand):
                 "role",
                 "order",
             ],
-            participations,
+            self.participations,
+            raw,
         )
-        insert_rows(Meeting.topics.through, ["meeting_id", "topic_id"], topic_links)
+        insert_rows(Meeting.topics.through, ["meeting_id", "topic_id"], self.topic_links, raw)

@@ -40,7 +40,7 @@ def remove_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0004_editor_and_publisher_groups"),
+        ("events", "0005_data_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
