@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import Case, CharField, Count, F, Max, Min, Value, When, Window
-from django.db.models.functions import Concat, RowNumber
+from django.db.models.functions import Concat, Lower, RowNumber
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -141,20 +141,29 @@ def meeting_lists(ids: list[int]) -> dict[str, dict[int, str]]:
         "organisations": joined_per_meeting(
             MeetingOrganisation.objects.filter(in_chunk),
             Concat(
-                "organisation__name",
-                Value(" ("),
-                choice_label("role", MeetingOrganisation.Role.choices, lower=True),
-                Value(")"),
-                output_field=CharField(),
+                "organisation__name", Value(" ("), Lower("role__label"), Value(")"), output_field=CharField()
             ),
-            order_by=("role_order", "organisation__name", "pk"),
+            order_by=("role__order", "organisation__name", "pk"),
         ),
         "participants": joined_per_meeting(
             Participation.objects.filter(in_chunk),
-            Case(
-                When(title_as_stated="", then=F("name_as_written")),
-                default=Concat(
-                    "name_as_written", Value(" ("), "title_as_stated", Value(")"), output_field=CharField()
+            Concat(
+                Case(
+                    When(title_as_stated="", then=F("name_as_written")),
+                    default=Concat(
+                        "name_as_written",
+                        Value(" ("),
+                        "title_as_stated",
+                        Value(")"),
+                        output_field=CharField(),
+                    ),
+                    output_field=CharField(),
+                ),
+                # Someone only mentioned says so: "Name (title) [mentioned, not present]".
+                Case(
+                    When(role__present=False, then=Concat(Value(" ["), Lower("role__label"), Value("]"))),
+                    default=Value(""),
+                    output_field=CharField(),
                 ),
                 output_field=CharField(),
             ),
@@ -352,7 +361,6 @@ def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
         .query.get_compiler(using=ordered_meetings.db)
         .as_sql()
     )
-    role_sql, role_params = _label_sql("mo.role", MeetingOrganisation.Role.choices, lower=True)
     kind_sql, kind_params = _label_sql("oc.kind", Outcome.Kind.choices)
     url_prefix = site + reverse("events:meeting-detail", args=["-"])[:-2]
     country_names = dict(countries)
@@ -371,18 +379,21 @@ def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
         ("m.city", [], True),
         ("CASE WHEN d.status = 'published' THEN d.title ELSE '' END", [], True),
         (
-            f"""(SELECT string_agg(o.name || ' (' || {role_sql} || ')', '; '
-                                   ORDER BY mo.role_order, o.name, mo.id)
+            """(SELECT string_agg(o.name || ' (' || lower(r.label) || ')', '; '
+                                   ORDER BY r."order", o.name, mo.id)
                    FROM events_meetingorganisation mo JOIN events_organisation o ON o.id = mo.organisation_id
+                   JOIN events_organisationrole r ON r.slug = mo.role
                   WHERE mo.meeting_id = m.id)""",
-            role_params,
+            [],
             True,
         ),
         (
             """(SELECT string_agg(CASE WHEN p.title_as_stated = '' THEN p.name_as_written
-                                       ELSE p.name_as_written || ' (' || p.title_as_stated || ')' END,
+                                       ELSE p.name_as_written || ' (' || p.title_as_stated || ')' END
+                                  || CASE WHEN r.present THEN '' ELSE ' [' || lower(r.label) || ']' END,
                                   '; ' ORDER BY p."order", p.id)
-                   FROM events_participation p WHERE p.meeting_id = m.id)""",
+                   FROM events_participation p JOIN events_personrole r ON r.slug = p.role
+                  WHERE p.meeting_id = m.id)""",
             [],
             True,
         ),
@@ -509,7 +520,9 @@ def organisations_csv(request):
     """
     meetings = MeetingFilter.for_request(request).qs
     organisations = (
-        Organisation.objects.filter(meeting_roles__meeting__in=meetings.order_by().values("pk"))
+        Organisation.objects.filter(
+            meeting_roles__meeting__in=meetings.order_by().values("pk"), meeting_roles__role__present=True
+        )
         # The filter above limits these aggregates to the matching meetings.
         .annotate(
             meeting_count=Count("meeting_roles__meeting", distinct=True),

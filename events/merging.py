@@ -31,10 +31,10 @@ def merge_meeting(duplicate: Meeting, target: Meeting, user) -> None:
         f"Merged “{duplicate.title}” ({duplicate.slug}) into “{target.title}” ({target.slug})"
     )
     with transaction.atomic():
-        kept_roles = set(target.organisation_roles.values_list("organisation_id", "role"))
+        kept_roles = set(target.organisation_roles.values_list("organisation_id", "role_id"))
         for link in duplicate.organisation_roles.all():
             link._history_user, link._change_reason = user, reason
-            if (link.organisation_id, link.role) in kept_roles:
+            if (link.organisation_id, link.role_id) in kept_roles:
                 link.delete()
             else:
                 link.meeting = target

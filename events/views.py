@@ -114,7 +114,7 @@ def meeting_detail(request, slug):
         if target is None:
             raise Http404("No published meeting has this address.") from None
         return redirect(target, permanent=True)
-    organisation_ids = {link.organisation_id for link in meeting.organisation_roles.all()}
+    organisation_ids = {link.organisation_id for link in meeting.organisations_taking_part}
     related = (
         Meeting.objects.published()
         .exclude(pk=meeting.pk)
@@ -122,7 +122,10 @@ def meeting_detail(request, slug):
         .annotate(
             shared=Count(
                 "organisation_roles__organisation",
-                filter=Q(organisation_roles__organisation__in=organisation_ids),
+                filter=Q(
+                    organisation_roles__organisation__in=organisation_ids,
+                    organisation_roles__role__present=True,
+                ),
                 distinct=True,
             )
         )
@@ -187,7 +190,8 @@ def organisation_detail(request, slug):
 
     def figures() -> dict:
         representatives = (
-            Participation.objects.filter(organisation=organisation, meeting__status="published")
+            Participation.objects.taking_part()
+            .filter(organisation=organisation, meeting__status="published")
             .values("person__slug", "person__name", "name_as_written")
             .annotate(meetings=Count("meeting", distinct=True))
             .order_by("-meetings", "person__name", "name_as_written")[:30]
@@ -322,11 +326,11 @@ def person_detail(request, slug):
     )
     participations = (
         Participation.objects.filter(person=person, meeting__status="published")
-        .select_related("meeting", "organisation")
+        .select_related("meeting", "organisation", "role")
         .order_by("-meeting__start_date", "-meeting__pk")
     )
     attended = Meeting.objects.published().filter(
-        pk__in=Participation.objects.filter(person=person).values("meeting_id")
+        pk__in=Participation.objects.taking_part().filter(person=person).values("meeting_id")
     )
     context = {
         "person": person,

@@ -270,8 +270,6 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "events.models.MeetingKind",
         "OrganisationKindEnum": "events.models.Organisation.Kind",
         "OutcomeKindEnum": "events.models.Outcome.Kind",
-        "OrganisationRoleEnum": "events.models.MeetingOrganisation.Role",
-        "ParticipantRoleEnum": "events.models.Participation.Role",
         "DatePrecisionEnum": "events.models.DatePrecision",
     },
 }

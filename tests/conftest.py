@@ -33,19 +33,47 @@ def editor_client(client, django_user_model):
 
 
 def ensure_roles() -> None:
-    """The Editor and Publisher groups as migrations 0004 and 0006 make them.
+    """The Editor and Publisher groups as migrations 0004, 0006 and 0007 make them.
 
     A transactional test's flush empties every table, groups included; the
     tests that run after one (browser tests) make them again from the same lists.
     """
     roles = importlib.import_module("events.migrations.0004_editor_and_publisher_groups")
     additions = importlib.import_module("events.migrations.0006_proposed_changes")
-    for groups in (roles.GROUPS, additions.GROUP_ADDITIONS):
+    vocabularies = importlib.import_module("events.migrations.0007_roles_as_data")
+    for groups in (roles.GROUPS, additions.GROUP_ADDITIONS, vocabularies.GROUP_ADDITIONS):
         for name, codenames in groups.items():
             group, _ = Group.objects.get_or_create(name=name)
             group.permissions.add(
                 *Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
             )
+
+
+def ensure_vocabularies() -> None:
+    """The organisation and person roles as migration 0007 seeds them (after a flush emptied them)."""
+    from events.models import OrganisationRole, PersonRole
+
+    seeds = importlib.import_module("events.migrations.0007_roles_as_data")
+    for model, rows in ((OrganisationRole, seeds.ORGANISATION_ROLES), (PersonRole, seeds.PERSON_ROLES)):
+        for order, (slug, label, present, description) in enumerate(rows):
+            model.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "label": label,
+                    "present": present,
+                    "description": description,
+                    "order": order * 10,
+                },
+            )
+
+
+@pytest.fixture(autouse=True)
+def seeded_vocabularies(request):
+    """Transactional tests start with the seeded roles too: an earlier one's flush emptied every table."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        request.getfixturevalue("transactional_db")
+        ensure_vocabularies()
 
 
 def staff_in_group(django_user_model, username: str, group: str):

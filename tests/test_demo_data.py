@@ -41,7 +41,7 @@ def test_seed_meeting_is_complete(demo):
     assert meeting.date_precision == "on_or_before"
     assert meeting.country.code == "TH"
     roles = {(link.organisation.acronym, link.role) for link in meeting.organisation_roles.all()}
-    assert {("TMAC", "host"), ("ARMAC", "organiser"), ("ANAMA", "delegation"), ("UNDP", "observer")} <= roles
+    assert {("TMAC", "host"), ("ARMAC", "organiser"), ("ANAMA", "delegation"), ("UNDP", "mentioned")} <= roles
     assert "ANAMA-UNDP International Centre for Advanced Mine Action Practices and Training" in {
         link.organisation.name for link in meeting.organisation_roles.all()
     }
@@ -76,3 +76,14 @@ def test_every_demo_meeting_has_a_source_and_a_searchable_document(demo):
 def test_every_demo_meeting_page_renders(client, demo):
     for slug in Meeting.objects.values_list("slug", flat=True):
         assert client.get(f"/meetings/{slug}/").status_code == 200, slug
+
+
+def test_seed_meeting_lists_undp_under_also_mentioned_not_as_taking_part(client, demo):
+    meeting = Meeting.objects.for_detail().get(slug=SEED)
+    assert "UNDP" not in {organisation.acronym for organisation in meeting.distinct_organisations}
+    assert {link.organisation.acronym for link in meeting.organisations_mentioned} >= {"UNDP"}
+    page = client.get(f"/meetings/{SEED}/").content.decode()
+    taking_part, _, mentioned = page.partition('id="also-mentioned"')
+    assert "United Nations Development Programme" in mentioned
+    assert "mentioned in the report, not present" in mentioned
+    assert "United Nations Development Programme" not in taking_part.split('id="organisations"')[1]

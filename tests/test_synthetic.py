@@ -50,9 +50,9 @@ def fingerprint() -> list[tuple]:
             m.country.code,
             m.kind,
             m.delegation.slug if m.delegation else "",
-            sorted((link.organisation.name, link.role) for link in m.organisation_roles.all()),
+            sorted((link.organisation.name, link.role_id) for link in m.organisation_roles.all()),
             sorted(topic.slug for topic in m.topics.all()),
-            sorted((p.name_as_written, p.role, p.organisation_id) for p in m.participations.all()),
+            sorted((p.name_as_written, p.role_id, p.organisation_id) for p in m.participations.all()),
         )
         for m in meetings.select_related("delegation")
     ]

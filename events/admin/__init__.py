@@ -13,7 +13,7 @@ in ``meetings``, ``records`` and ``proposals``; ``base`` holds what they share.
 from django.contrib import admin
 
 # Importing the admins registers them with the site.
-from . import meetings, proposals, records  # noqa: F401
+from . import meetings, proposals, records, vocabularies  # noqa: F401
 
 admin.site.site_header = "Mine Action Cooperation Timeline"
 admin.site.site_title = "Mine Action Cooperation Timeline admin"

@@ -38,6 +38,7 @@ from ..models import (
     MeetingKind,
     MeetingOrganisation,
     Organisation,
+    OrganisationRole,
     Source,
     Status,
     Topic,
@@ -149,6 +150,7 @@ class MeetingResource(resources.ModelResource):
         # Read once per import, not once per row: a file at the row cap names the same
         # organisations, topics and sources again and again.
         self.known_topics: dict[str, Topic] | None = None
+        self.known_roles: dict[str, int] | None = None  # organisation role slug: its order
         self.known_organisations: dict[str, Organisation | None] = {}
         self.known_sources: dict[str, Source | None] = {}
         self.slugs_in_file: set[str] = set()
@@ -197,6 +199,12 @@ class MeetingResource(resources.ModelResource):
             self.known_sources.update(dict.fromkeys(chunk))
             self.known_sources.update({source.url: source for source in Source.objects.filter(url__in=chunk)})
 
+    def role_orders(self) -> dict[str, int]:
+        """{slug: order} of the organisation roles, read once per import."""
+        if self.known_roles is None:
+            self.known_roles = dict(OrganisationRole.objects.values_list("slug", "order"))
+        return self.known_roles
+
     def topic(self, slug: str) -> Topic | None:
         if self.known_topics is None:
             self.known_topics = {topic.slug: topic for topic in Topic.objects.all()}
@@ -229,9 +237,9 @@ class MeetingResource(resources.ModelResource):
             organisation = self.organisation(reference.strip())
             if organisation is None:
                 errors.setdefault("organisations", []).append(f"Unknown organisation “{reference.strip()}”.")
-            elif role not in MeetingOrganisation.Role.values:
+            elif role not in self.role_orders():
                 errors.setdefault("organisations", []).append(
-                    f"Unknown role “{role}” (use {', '.join(MeetingOrganisation.Role.values)})."
+                    f"Unknown role “{role}” (use {', '.join(self.role_orders())})."
                 )
             elif (organisation, role) not in links:
                 links.append((organisation, role))
@@ -257,7 +265,7 @@ class MeetingResource(resources.ModelResource):
                 Source._meta.get_field("url").clean(url, None)
             except ValidationError:
                 errors.setdefault("sources", []).append(f"“{url}” is not a valid address.")
-        return RowRelations(topics, links, known, new_urls, publisher)
+        return RowRelations(topics, links, self.role_orders(), known, new_urls, publisher)
 
     def validate_instance(self, instance: Meeting, import_validation_errors=None, validate_unique=True):
         """The meeting's own validation, less its database constraints' checks.
@@ -308,7 +316,8 @@ class RowRelations:
     """What one row links its meeting to: known records, and the addresses of new sources."""
 
     topics: list[Topic]
-    links: list[tuple[Organisation, str]]  # organisation and role
+    links: list[tuple[Organisation, str]]  # organisation and role slug
+    role_orders: dict[str, int]  # {role slug: its order}
     sources: list[Source]
     new: list[str]
     publisher: str  # of the new sources
@@ -334,7 +343,7 @@ def link_imported(imported: list[tuple[Meeting, RowRelations]], user) -> None:
             meeting=meeting,
             organisation=organisation,
             role=role,
-            role_order=list(MeetingOrganisation.Role.values).index(role),
+            role_order=relations.role_orders[role],
         )
         for meeting, relations in imported
         for organisation, role in relations.links

@@ -23,7 +23,7 @@ class MergeMeetingsMixin:
         meetings = list(
             queryset.filter(merged_into__isnull=True)
             .annotate(participant_count=Count("participations", distinct=True))
-            .prefetch_related("sources", "organisation_roles__organisation")
+            .prefetch_related("sources", "organisation_roles__organisation", "organisation_roles__role")
         )
         if len(meetings) < 2:
             self.message_user(request, "Select two or more meetings to merge.", messages.WARNING)

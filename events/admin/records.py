@@ -14,6 +14,7 @@ from ..models import (
     MeetingOrganisation,
     Organisation,
     OrganisationName,
+    OrganisationRole,
     Participation,
     Person,
     PersonName,
@@ -56,8 +57,9 @@ class OrganisationAdmin(
         meeting = self.editable_meeting(request, request.GET.get("for_meeting"))
         if meeting is None:
             return None
-        role = request.GET.get("role")
-        role = role if role in MeetingOrganisation.Role.values else MeetingOrganisation.Role.PARTICIPANT
+        role = request.GET.get("role", "")
+        if not OrganisationRole.objects.filter(slug=role).exists():
+            role = MeetingOrganisation.Role.PARTICIPANT
         MeetingOrganisation.objects.get_or_create(
             meeting=meeting, organisation=organisation, defaults={"role": role}
         )

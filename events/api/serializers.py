@@ -136,8 +136,19 @@ class SourceSerializer(serializers.ModelSerializer):
         ]
 
 
-class MeetingOrganisationSerializer(serializers.ModelSerializer):
-    """An organisation taking part in a meeting, with its role there."""
+class RoleFields(serializers.Serializer):
+    """A record's role in a meeting: its slug, its label, and whether its holder was there."""
+
+    role = serializers.CharField(source="role_id", help_text="The role's slug, e.g. host or mentioned.")
+    role_label = serializers.CharField(source="role.label", help_text="The role as readers see it.")
+    present = serializers.BooleanField(
+        source="role.present",
+        help_text="False for roles whose holder was only mentioned in a report, not there.",
+    )
+
+
+class MeetingOrganisationSerializer(RoleFields, serializers.ModelSerializer):
+    """An organisation in a meeting, with its role there (present false: only mentioned)."""
 
     slug = serializers.CharField(source="organisation.slug")
     name = serializers.CharField(source="organisation.name")
@@ -151,10 +162,10 @@ class MeetingOrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MeetingOrganisation
-        fields = ["slug", "name", "acronym", "role", "url"]
+        fields = ["slug", "name", "acronym", "role", "role_label", "present", "url"]
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(RoleFields, serializers.ModelSerializer):
     """Someone at a meeting: the name and title as the source gave them, and who they are if known."""
 
     person = PersonRefSerializer(allow_null=True)
@@ -162,7 +173,15 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participation
-        fields = ["name_as_written", "title_as_stated", "role", "person", "organisation"]
+        fields = [
+            "name_as_written",
+            "title_as_stated",
+            "role",
+            "role_label",
+            "present",
+            "person",
+            "organisation",
+        ]
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
@@ -307,13 +326,21 @@ class PositionSerializer(serializers.ModelSerializer):
         fields = ["title", "organisation", "start_date", "end_date"]
 
 
-class PersonParticipationSerializer(serializers.ModelSerializer):
+class PersonParticipationSerializer(RoleFields, serializers.ModelSerializer):
     meeting = MeetingRefSerializer()
     organisation = OrganisationRefSerializer(allow_null=True)
 
     class Meta:
         model = Participation
-        fields = ["meeting", "name_as_written", "title_as_stated", "role", "organisation"]
+        fields = [
+            "meeting",
+            "name_as_written",
+            "title_as_stated",
+            "role",
+            "role_label",
+            "present",
+            "organisation",
+        ]
 
 
 class PersonSerializer(serializers.ModelSerializer):

@@ -139,7 +139,7 @@ class PersonViewSet(ReadOnlyViewSet):
         Prefetch(
             "participations",
             queryset=Participation.objects.filter(meeting__status=Status.PUBLISHED)
-            .select_related("meeting", "organisation")
+            .select_related("meeting", "organisation", "role")
             .defer("meeting__search_document", "meeting__editorial_note", "meeting__summary")
             .order_by("-meeting__start_date", "-meeting__pk", "pk"),
         ),

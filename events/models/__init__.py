@@ -21,10 +21,15 @@ from .meetings import (
     Meeting,
     MeetingKind,
     MeetingOrganisation,
+    MeetingOrganisationQuerySet,
     MeetingQuerySet,
     Outcome,
     Participation,
+    ParticipationQuerySet,
+    organisation_roles_prefetch,
+    participations_prefetch,
     search_vector,
+    taking_part_sql,
 )
 from .proposals import ProposedChange, cited_publicly
 from .records import (
@@ -40,6 +45,7 @@ from .records import (
     TopicQuerySet,
     published_meeting_count,
 )
+from .vocabularies import OrganisationRole, PersonRole, Vocabulary, VocabularyForeignKey
 from .workflow import (
     TRANSITIONS,
     CheckedText,
@@ -68,6 +74,15 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "MeetingOrganisation",
+    "MeetingOrganisationQuerySet",
+    "OrganisationRole",
+    "PersonRole",
+    "Vocabulary",
+    "VocabularyForeignKey",
+    "ParticipationQuerySet",
+    "organisation_roles_prefetch",
+    "participations_prefetch",
+    "taking_part_sql",
     "MeetingQuerySet",
     "Organisation",
     "OrganisationName",

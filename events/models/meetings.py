@@ -24,6 +24,7 @@ from .. import versions
 from ..wording import describe_date, describe_place
 from .delegations import Delegation
 from .records import Organisation, Person, Source, Topic
+from .vocabularies import OrganisationRole, PersonRole, VocabularyForeignKey
 from .workflow import CheckedText, DatePrecision, Publishable, Status, TimeStamped, end_not_before_start
 
 
@@ -108,7 +109,10 @@ class MeetingQuerySet(models.QuerySet):
                 .annotate(
                     shared=Count(
                         "organisation_roles__organisation",
-                        filter=Q(organisation_roles__organisation__in=organisation_ids),
+                        filter=Q(
+                            organisation_roles__organisation__in=organisation_ids,
+                            organisation_roles__role__present=True,
+                        ),
                         distinct=True,
                     )
                 )
@@ -137,12 +141,7 @@ class MeetingQuerySet(models.QuerySet):
             self.select_related("delegation")
             .defer("search_document", "editorial_note", "created_at", "updated_at")
             .prefetch_related(
-                models.Prefetch(
-                    "organisation_roles",
-                    queryset=MeetingOrganisation.objects.select_related("organisation").order_by(
-                        "role_order", "organisation__name"
-                    ),
-                ),
+                organisation_roles_prefetch(),
                 models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
             )
         )
@@ -153,15 +152,8 @@ class MeetingQuerySet(models.QuerySet):
             "title", "slug", "start_date", "end_date", "date_precision", "follow_up_of"
         )
         return self.select_related("delegation", "follow_up_of").prefetch_related(
-            models.Prefetch(
-                "organisation_roles",
-                queryset=MeetingOrganisation.objects.select_related("organisation").order_by(
-                    "role_order", "organisation__name"
-                ),
-            ),
-            models.Prefetch(
-                "participations", queryset=Participation.objects.select_related("person", "organisation")
-            ),
+            organisation_roles_prefetch(),
+            participations_prefetch(),
             "topics",
             models.Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("parties")),
             "sources",
@@ -177,15 +169,8 @@ class MeetingQuerySet(models.QuerySet):
             self.select_related("delegation", "follow_up_of")
             .defer("search_document", "follow_up_of__search_document", "delegation__purpose")
             .prefetch_related(
-                models.Prefetch(
-                    "organisation_roles",
-                    queryset=MeetingOrganisation.objects.select_related("organisation").order_by(
-                        "role_order", "organisation__name"
-                    ),
-                ),
-                models.Prefetch(
-                    "participations", queryset=Participation.objects.select_related("person", "organisation")
-                ),
+                organisation_roles_prefetch(),
+                participations_prefetch(),
                 models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
                 models.Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("parties")),
                 "sources",
@@ -202,8 +187,8 @@ class MeetingQuerySet(models.QuerySet):
     # to-many condition is a subquery, so no row is ever counted twice.
 
     def involving_countries(self, codes):
-        """Held in one of the countries, or with an organisation or delegation from one."""
-        from_organisations = MeetingOrganisation.objects.filter(organisation__country__in=codes)
+        """Held in one of the countries, or with an organisation taking part or a delegation from one."""
+        from_organisations = MeetingOrganisation.objects.taking_part().filter(organisation__country__in=codes)
         return self.filter(
             Q(country__in=codes)
             | Q(pk__in=from_organisations.values("meeting_id"))
@@ -213,7 +198,9 @@ class MeetingQuerySet(models.QuerySet):
     def involving_organisations(self, organisations):
         """With any of the organisations (ids or Organisation objects) taking part."""
         return self.filter(
-            pk__in=MeetingOrganisation.objects.filter(organisation__in=organisations).values("meeting_id")
+            pk__in=MeetingOrganisation.objects.taking_part()
+            .filter(organisation__in=organisations)
+            .values("meeting_id")
         )
 
     def about_topics(self, topics):
@@ -261,6 +248,7 @@ class MeetingQuerySet(models.QuerySet):
                 UNION
                 SELECT mo.meeting_id, o.country
                   FROM events_meetingorganisation mo
+                  {taking_part_sql("mo")}
                   JOIN events_organisation o ON o.id = mo.organisation_id
                  WHERE mo.meeting_id IN ({ids_sql})
                 UNION
@@ -300,9 +288,11 @@ class MeetingQuerySet(models.QuerySet):
         return sorted(rows, key=lambda row: (row["country"].name, row["code"]))
 
     def organisation_counts(self, limit: int | None = None) -> list[dict]:
-        """Dicts of organisation_id, slug, name, acronym and ``meetings`` among these, most first."""
+        """Dicts of organisation_id, slug, name, acronym and ``meetings`` among these, most first,
+        counting the organisations taking part."""
         rows = (
-            MeetingOrganisation.objects.filter(meeting__in=self.order_by().values("pk"))
+            MeetingOrganisation.objects.taking_part()
+            .filter(meeting__in=self.order_by().values("pk"))
             .values("organisation_id", slug=F("organisation__slug"), name=F("organisation__name"))
             .annotate(acronym=F("organisation__acronym"), meetings=models.Count("meeting", distinct=True))
             .order_by("-meetings", "name")
@@ -344,7 +334,8 @@ class MeetingQuerySet(models.QuerySet):
     def organisation_pairs(self, limit: int) -> tuple[list[tuple[int, int, int]], int]:
         """The ``limit`` strongest links between organisations among these meetings, and how many in all.
 
-        A link is a pair of organisations that took part in the same meeting;
+        A link is a pair of organisations that took part in the same meeting
+        (organisations only mentioned are left out, as taking_part_sql() says);
         its weight is the number of distinct meetings they shared (an
         organisation listed twice in one meeting, in two roles, counts once:
         hence COUNT(DISTINCT), which measured faster than de-duplicating first).
@@ -360,8 +351,10 @@ class MeetingQuerySet(models.QuerySet):
             SELECT a.organisation_id, b.organisation_id, COUNT(DISTINCT a.meeting_id) AS shared,
                    COUNT(*) OVER () AS links
               FROM events_meetingorganisation a
+              {taking_part_sql("a")}
               JOIN events_meetingorganisation b
                 ON b.meeting_id = a.meeting_id AND a.organisation_id < b.organisation_id
+              {taking_part_sql("b")}
              WHERE a.meeting_id IN ({ids_sql})
              GROUP BY a.organisation_id, b.organisation_id
              ORDER BY shared DESC, a.organisation_id, b.organisation_id
@@ -376,9 +369,8 @@ class MeetingQuerySet(models.QuerySet):
         """Dicts of organisation_id, slug, name, acronym, kind, country and ``meetings`` among these,
         for the organisations ``ids`` only: the nodes of a partner network."""
         rows = (
-            MeetingOrganisation.objects.filter(
-                meeting__in=self.order_by().values("pk"), organisation_id__in=list(ids)
-            )
+            MeetingOrganisation.objects.taking_part()
+            .filter(meeting__in=self.order_by().values("pk"), organisation_id__in=list(ids))
             .values(
                 "organisation_id",
                 slug=F("organisation__slug"),
@@ -394,6 +386,30 @@ class MeetingQuerySet(models.QuerySet):
 
 
 MAX_SEARCH_WORDS = 12
+
+
+def taking_part_sql(alias: str) -> str:
+    """MeetingOrganisationQuerySet.taking_part() in SQL: a join keeping the rows ``alias`` whose
+    role's holder was present. For the grouped counts written in SQL; a test compares the two."""
+    role = f"{alias}_role"
+    return f"JOIN events_organisationrole {role} ON {role}.slug = {alias}.role AND {role}.present"
+
+
+def organisation_roles_prefetch() -> models.Prefetch:
+    """A meeting's organisations with their roles, in role order: pages and the API read these."""
+    return models.Prefetch(
+        "organisation_roles",
+        queryset=MeetingOrganisation.objects.select_related("organisation", "role").order_by(
+            "role__order", "organisation__name", "pk"
+        ),
+    )
+
+
+def participations_prefetch() -> models.Prefetch:
+    """A meeting's participants with their people, organisations and roles."""
+    return models.Prefetch(
+        "participations", queryset=Participation.objects.select_related("person", "organisation", "role")
+    )
 
 
 def search_vector() -> SearchVector:
@@ -525,7 +541,7 @@ class Meeting(Publishable, TimeStamped):
         return describe_place(self.city, self.country.name if self.country else "")
 
     def _roles(self, role: str) -> list[Organisation]:
-        return [link.organisation for link in self.organisation_roles.all() if link.role == role]
+        return [link.organisation for link in self.organisation_roles.all() if link.role_id == role]
 
     @property
     def hosts(self) -> list[Organisation]:
@@ -537,11 +553,34 @@ class Meeting(Publishable, TimeStamped):
 
     @property
     def distinct_organisations(self) -> list[Organisation]:
-        """Each organisation once, in role order, from the prefetched roles."""
+        """Each organisation taking part once, in role order, from the prefetched roles."""
         seen: dict[int, Organisation] = {}
         for link in self.organisation_roles.all():
-            seen.setdefault(link.organisation_id, link.organisation)
+            if link.role.present:
+                seen.setdefault(link.organisation_id, link.organisation)
         return list(seen.values())
+
+    @property
+    def organisations_taking_part(self) -> list[MeetingOrganisation]:
+        """The prefetched organisation roles whose holders were there (organisation_roles_prefetch())."""
+        return [link for link in self.organisation_roles.all() if link.role.present]
+
+    @property
+    def organisations_mentioned(self) -> list[MeetingOrganisation]:
+        """The prefetched organisation roles of organisations named in a report but not there."""
+        return [link for link in self.organisation_roles.all() if not link.role.present]
+
+    @property
+    def participants_present(self) -> list[Participation]:
+        """The prefetched participations of people who were there (participations_prefetch())."""
+        return [participation for participation in self.participations.all() if participation.role.present]
+
+    @property
+    def participants_mentioned(self) -> list[Participation]:
+        """The prefetched participations of people named in a report but not there."""
+        return [
+            participation for participation in self.participations.all() if not participation.role.present
+        ]
 
     @property
     def final_merge_target(self) -> Meeting:
@@ -558,7 +597,7 @@ class Meeting(Publishable, TimeStamped):
             start_date=self.start_date,
             end_date=self.end_date,
             country=self.country.code if self.country else "",
-            organisation_ids=self.organisation_roles.values_list("organisation_id", flat=True),
+            organisation_ids=self.organisation_roles.taking_part().values_list("organisation_id", flat=True),
             source_ids=list(self.sources.values_list("pk", flat=True)),
             delegation_id=self.delegation_id,
             exclude_pk=self.pk,
@@ -605,10 +644,19 @@ class Meeting(Publishable, TimeStamped):
             versions.data_changed()
 
 
+class MeetingOrganisationQuerySet(models.QuerySet):
+    def taking_part(self):
+        """The links of organisations that were there: every filter, count, pair and network reads
+        these, never those only mentioned (SQL written by hand uses taking_part_sql())."""
+        return self.filter(role__present=True)
+
+
 class MeetingOrganisation(CheckedText):
-    """An organisation's part in a meeting: host, organiser, visiting delegation..."""
+    """An organisation's part in a meeting: host, organiser, visiting delegation, mentioned..."""
 
     class Role(models.TextChoices):
+        """The roles code refers to by name (the drafter, imports); Publishers may add others."""
+
         HOST = "host", "Host"
         ORGANISER = "organiser", "Organiser"
         DELEGATION = "delegation", "Visiting delegation"
@@ -616,12 +664,27 @@ class MeetingOrganisation(CheckedText):
         SIGNATORY = "signatory", "Signatory"
         FUNDER = "funder", "Funder"
         OBSERVER = "observer", "Observer"
+        TRAINER = "trainer", "Trainer"
+        TRAINEES = "trainees", "Trainees"
+        FACILITATOR = "facilitator", "Facilitator"
+        PROSPECTIVE_PARTNER = "prospective_partner", "Prospective partner"
+        ANNOUNCED = "announced", "Announced it"
+        MENTIONED = "mentioned", "Mentioned in the report, not present"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="organisation_roles")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meeting_roles")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    role = VocabularyForeignKey(
+        OrganisationRole,
+        to_field="slug",
+        db_column="role",
+        on_delete=models.PROTECT,
+        related_name="+",
+        default=Role.PARTICIPANT.value,
+        help_text="What the organisation did; “mentioned” when a report names it but it was not there.",
+    )
     role_order = models.PositiveSmallIntegerField(default=0, editable=False)
 
+    objects = MeetingOrganisationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -639,17 +702,26 @@ class MeetingOrganisation(CheckedText):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation.short_name} ({self.get_role_display().lower()})"
+        return f"{self.organisation.short_name} ({self.role.label.lower()})"
 
     def save(self, *args, **kwargs):
-        self.role_order = list(self.Role.values).index(self.role)
+        # Kept for lists that sort by the column; pages sort by the role's own order.
+        self.role_order = self.role.order
         super().save(*args, **kwargs)
 
 
+class ParticipationQuerySet(models.QuerySet):
+    def taking_part(self):
+        """The participations of people who were there, not only mentioned."""
+        return self.filter(role__present=True)
+
+
 class Participation(CheckedText):
-    """Someone who took part in a meeting, as the source named them."""
+    """Someone who took part in a meeting, or was named in its report, as the source named them."""
 
     class Role(models.TextChoices):
+        """The roles code refers to by name (the drafter, imports); Publishers may add others."""
+
         HEAD_OF_DELEGATION = "head_of_delegation", "Head of delegation"
         DELEGATION_MEMBER = "delegation_member", "Delegation member"
         HOST = "host", "Host"
@@ -657,6 +729,8 @@ class Participation(CheckedText):
         SPEAKER = "speaker", "Speaker"
         OBSERVER = "observer", "Observer"
         PARTICIPANT = "participant", "Participant"
+        SPOKESPERSON = "spokesperson", "Spokesperson"
+        MENTIONED = "mentioned", "Mentioned, not present"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
     name_as_written = models.CharField(max_length=200, help_text="The name exactly as the source spells it.")
@@ -679,9 +753,18 @@ class Participation(CheckedText):
     title_as_stated = models.CharField(
         max_length=300, blank=True, help_text="Their title as the source gives it at the time."
     )
-    role = models.CharField(max_length=30, choices=Role.choices, default=Role.PARTICIPANT)
+    role = VocabularyForeignKey(
+        PersonRole,
+        to_field="slug",
+        db_column="role",
+        on_delete=models.PROTECT,
+        related_name="+",
+        default=Role.PARTICIPANT.value,
+        help_text="What they did; “mentioned” when a report refers to them but they were not there.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = ParticipationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

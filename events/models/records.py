@@ -11,12 +11,17 @@ from simple_history.models import HistoricalRecords
 from .workflow import CheckedText, DatePrecision, OtherNameKind, Status, TimeStamped, end_not_before_start
 
 
-def published_meeting_count(path: str, *, distinct: bool = False) -> Count:
+def published_meeting_count(path: str, *, distinct: bool = False, taking_part: str = "") -> Count:
     """How many published meetings each record reaches through ``path``, the lookup to Meeting.
 
     ``distinct`` where the path can reach one meeting twice (an organisation in two roles).
+    ``taking_part``: the lookup to the link's role, when only roles whose holder was present count
+    (the rule of MeetingOrganisationQuerySet.taking_part()).
     """
-    return Count(path, filter=Q(**{f"{path}__status": Status.PUBLISHED}), distinct=distinct)
+    condition = Q(**{f"{path}__status": Status.PUBLISHED})
+    if taking_part:
+        condition &= Q(**{f"{taking_part}__present": True})
+    return Count(path, filter=condition, distinct=distinct)
 
 
 class TopicQuerySet(models.QuerySet):
@@ -60,8 +65,13 @@ class OrganisationQuerySet(models.QuerySet):
         return self.select_related("parent")
 
     def with_meeting_counts(self):
-        """Each with ``meeting_count``: the published meetings it took part in (in any role, once)."""
-        return self.annotate(meeting_count=published_meeting_count("meeting_roles__meeting", distinct=True))
+        """Each with ``meeting_count``: the published meetings it took part in (in any role, once;
+        not those where it was only mentioned)."""
+        return self.annotate(
+            meeting_count=published_meeting_count(
+                "meeting_roles__meeting", distinct=True, taking_part="meeting_roles__role"
+            )
+        )
 
     def search(self, text: str):
         """Organisations with ``text`` in their name, acronym or one of their other names."""
@@ -155,8 +165,12 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=text) | Q(pk__in=other_names))
 
     def with_meeting_counts(self):
-        """Each with ``meeting_count``: the published meetings they attended."""
-        return self.annotate(meeting_count=published_meeting_count("participations__meeting", distinct=True))
+        """Each with ``meeting_count``: the published meetings they attended (not only mentioned in)."""
+        return self.annotate(
+            meeting_count=published_meeting_count(
+                "participations__meeting", distinct=True, taking_part="participations__role"
+            )
+        )
 
 
 class Person(TimeStamped):

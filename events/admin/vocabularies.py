@@ -1,0 +1,28 @@
+"""The vocabularies Publishers keep: organisation roles and person roles."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from ..models import OrganisationRole, PersonRole
+from .base import ExplainWhatBlocksDeletion
+from .history import HistoryAdmin
+
+
+class VocabularyAdmin(ExplainWhatBlocksDeletion, HistoryAdmin):
+    list_display = ["label", "slug", "present", "order"]
+    list_editable = ["order"]
+    list_filter = ["present"]
+    search_fields = ["label", "slug", "description"]
+    prepopulated_fields = {"slug": ["label"]}
+    fields = ["label", "slug", "description", "present", "order"]
+
+
+@admin.register(OrganisationRole)
+class OrganisationRoleAdmin(VocabularyAdmin):
+    pass
+
+
+@admin.register(PersonRole)
+class PersonRoleAdmin(VocabularyAdmin):
+    pass

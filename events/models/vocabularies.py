@@ -1,0 +1,111 @@
+"""Vocabularies Publishers edit: the roles organisations and people have in a meeting.
+
+A role is a row, not a code constant, so a new fact in a report ("a
+prospective partner", "mentioned, not present") gets its own role without a
+release. Rows are referred to by slug: the role columns held these slugs
+before roles were data, and code that writes ``role="host"`` still works
+(see VocabularyForeignKey), and a role equals its slug. A role whose holder was not ``present`` never
+counts as taking part (see ``taking_part()`` on the roles' querysets).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
+from simple_history.models import HistoricalRecords
+
+from .workflow import CheckedText
+
+
+class SlugOrRecordDescriptor(ForwardManyToOneDescriptor):
+    """Sets a vocabulary foreign key from a row or from the row's slug."""
+
+    def __set__(self, instance, value):
+        if isinstance(value, str):
+            # A slug: keep it as the column's value; the row is read when asked for.
+            if self.field.is_cached(instance) and self.field.get_cached_value(instance).slug != value:
+                self.field.delete_cached_value(instance)
+            instance.__dict__[self.field.attname] = value
+            return
+        super().__set__(instance, value)
+
+
+class VocabularyForeignKey(models.ForeignKey):
+    """A foreign key to a vocabulary row by its slug that may also be given the slug itself.
+
+    ``link.role`` is the row (its label, description, whether present);
+    ``link.role_id`` the slug. ``MeetingOrganisation(role="host")`` works as
+    it did when the column was a plain choice.
+    """
+
+    forward_related_accessor_class = SlugOrRecordDescriptor
+
+    def deconstruct(self):
+        # The column is a plain foreign key; only Python's reading of it differs. Migrations
+        # record it as one, so they import nothing of the project.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
+
+
+class VocabularyQuerySet(models.QuerySet):
+    def present(self):
+        """The roles whose holders were there."""
+        return self.filter(present=True)
+
+
+class Vocabulary(CheckedText):
+    """A term editors choose from: a label, the slug stored in records, and its place in lists."""
+
+    label = models.CharField(max_length=100, unique=True, help_text="As readers see it, e.g. “Host”.")
+    slug = models.SlugField(
+        max_length=30,
+        unique=True,
+        help_text="Stored in every record with this role and used in the API and CSV; "
+        "lowercase letters, digits and underscores. Do not change it once in use.",
+    )
+    description = models.TextField(blank=True, help_text="When editors should choose it.")
+    present = models.BooleanField(
+        "holder was present",
+        default=True,
+        help_text="Untick for roles whose holder was named in a report but not there, e.g. “mentioned”. "
+        "Such organisations and people are listed under “Also mentioned” and never count "
+        "as taking part: not in filters, counts, pairs or the partner network.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lists show lower numbers first.")
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "label", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def __eq__(self, other) -> bool:
+        # A role equals its slug, as the plain value the column held before: code
+        # comparing ``link.role == "host"`` reads the same as it always did.
+        if isinstance(other, str):
+            return self.slug == other
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(self.slug)
+
+
+class OrganisationRole(Vocabulary):
+    """What an organisation did in a meeting: host, funder, mentioned, ..."""
+
+    history = HistoricalRecords()
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = "organisation role"
+
+
+class PersonRole(Vocabulary):
+    """What a person did in a meeting: head of delegation, spokesperson, mentioned, ..."""
+
+    history = HistoricalRecords()
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = "person role"
