@@ -264,17 +264,18 @@ def country_index(request):
 @public_page
 def country_detail(request, code):
     country = country_or_404(code)
-    published = Meeting.objects.published()
-    held_here = published.filter(country=country.code)
-    page, notice = paginate(request, held_here.for_timeline().newest_first())
-    involving = published.involving_countries([country.code])
+    # One set of meetings for the count and the list: held here, or with an organisation
+    # taking part or a delegation from here (a meeting held elsewhere is listed too).
+    involving = Meeting.objects.published().involving_countries([country.code])
+    involving_count = involving.count()
+    page, notice = paginate(request, involving.for_timeline().newest_first(), count=involving_count)
     partners = [(Country(c), n) for c, n in involving.country_counts(limit=21) if c != country.code][:20]
     delegations = Delegation.objects.published()
     context = {
         "country": country,
         "page": page,
         "notices": [notice] if notice else [],
-        "involving_count": involving.count(),
+        "involving_count": involving_count,
         "sent": delegations.filter(sending_country=country.code).order_by("-start_date", "title")[:50],
         "received": delegations.filter(destination_countries__contains=country.code).order_by(
             "-start_date", "title"

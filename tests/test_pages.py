@@ -339,3 +339,14 @@ def test_a_draft_delegation_stays_hidden_on_its_published_meetings(client):
     delegation.save()
     for url in ("/", meeting.get_absolute_url()):
         assert "Unannounced trip" in client.get(url).content.decode()
+
+
+def test_country_page_count_equals_its_list_for_meetings_held_elsewhere(client):
+    # Held in Poland, with a Ukrainian organisation taking part: Ukraine's page must list it.
+    ukrainian = make_organisation(name="Ukrainian Demining Centre", slug="udc", country="UA")
+    make_meeting(title="Training in Poland", country="PL", organisations=[ukrainian])
+    page = client.get("/countries/UA/")
+    assert page.context["involving_count"] == 1
+    assert meeting_titles(page) == ["Training in Poland"]
+    lede = soup(page).select_one(".lede").get_text(" ", strip=True)
+    assert lede.startswith("1 published meeting ")
