@@ -24,7 +24,7 @@ publications that name them.
 
 Restoring goes into a new, migrated database. Migrations seed some tables
 (SEEDED_BY_MIGRATIONS: the Editor and Publisher groups, the topics, the
-organisation and person roles); where
+organisation and person roles, the meeting subtypes); where
 the file carries such a table, the seeded rows are removed before loading,
 in the same transaction, and the file's rows replace them. Every other
 table the file carries must be empty. The commands are ``manage.py backup``
@@ -63,7 +63,13 @@ VERSION = 1
 # Tables a freshly migrated database already fills (migrations 0002 and 0004 of events).
 # A restore empties those the file carries before loading it. tests/test_backup.py
 # migrates a new database and checks this list against what it holds.
-SEEDED_BY_MIGRATIONS = {"auth.group", "events.topic", "events.organisationrole", "events.personrole"}
+SEEDED_BY_MIGRATIONS = {
+    "auth.group",
+    "events.topic",
+    "events.organisationrole",
+    "events.personrole",
+    "events.meetingsubtype",
+}
 
 # Bookkeeping, not records: the data version (a restore gives the data a new one).
 NOT_BACKED_UP = {"events.dataversion"}

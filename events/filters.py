@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from django_countries import countries
 from django_countries.fields import Country
 
-from .models import NEWEST_FIRST, Meeting, MeetingKind, Organisation, Person, Topic
+from .models import NEWEST_FIRST, Meeting, MeetingKind, MeetingSubtype, Organisation, Person, Topic
 
 MAX_VALUES = 20
 YEARS = range(1900, 2101)
@@ -216,6 +216,7 @@ class MeetingFilter(ReviewedFilterSet):
     kind = ValueListFilter(
         label="Kind", field_name="kind", lookup_expr="in", normalise=choice_of(MeetingKind), max_length=30
     )
+    subtype = ValueListFilter(label="Subtype", method="filter_subtype", normalise=slug_text)
     date_from = DateParamFilter(field_name="start_date", lookup_expr="gte", label="From")
     date_to = DateParamFilter(field_name="start_date", lookup_expr="lte", label="To")
     year = YearFilter(
@@ -255,6 +256,11 @@ class MeetingFilter(ReviewedFilterSet):
         """The topics ``topic`` names that exist, in the order given (one query)."""
         return self._named(Topic, "topic")
 
+    @cached_property
+    def selected_subtypes(self) -> list[MeetingSubtype]:
+        """The subtypes ``subtype`` names that exist, in the order given (one query)."""
+        return self._named(MeetingSubtype, "subtype")
+
     def _named(self, model, param: str) -> list:
         slugs = self.cleaned.get(param) or []
         if not slugs:
@@ -266,6 +272,7 @@ class MeetingFilter(ReviewedFilterSet):
         for param, noun, known in (
             ("org", "organisation", self.selected_organisations),
             ("topic", "topic", self.selected_topics),
+            ("subtype", "subtype", self.selected_subtypes),
         ):
             slugs = {record.slug for record in known}
             for slug in data.get(param) or []:
@@ -291,6 +298,10 @@ class MeetingFilter(ReviewedFilterSet):
         organisations = self.selected_organisations
         return queryset.involving_organisations(organisations) if organisations else queryset
 
+    def filter_subtype(self, queryset, name, slugs):
+        subtypes = self.selected_subtypes
+        return queryset.filter(subtype__in=subtypes) if subtypes else queryset
+
     def filter_topic(self, queryset, name, slugs):
         topics = self.selected_topics
         return queryset.about_topics(topics) if topics else queryset
@@ -313,6 +324,7 @@ class MeetingFilter(ReviewedFilterSet):
         chips += [("topic", topic.slug, topic.name) for topic in self.selected_topics]
         kinds = dict(MeetingKind.choices)
         chips += [("kind", kind, kinds[kind]) for kind in active.get("kind", [])]
+        chips += [("subtype", subtype.slug, subtype.label) for subtype in self.selected_subtypes]
         if active.get("date_from"):
             chips.append(
                 ("date_from", active["date_from"].isoformat(), f"From {active['date_from']:%Y-%m-%d}")

@@ -40,6 +40,7 @@ def test_a_meeting_row_has_every_column(client, records):
         "slug",
         "title",
         "kind",
+        "subtype",
         "start_date",
         "end_date",
         "date_precision",

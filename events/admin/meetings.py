@@ -98,7 +98,7 @@ class MeetingAdmin(
     form = MeetingForm
     change_list_template = "admin/events/meeting/change_list.html"
     list_display = ["title", "date_display", "kind", "country", "status", "delegation"]
-    list_filter = ["status", "kind", ("country", CountryFilter), "topics", "date_precision"]
+    list_filter = ["status", "kind", "subtype", ("country", CountryFilter), "topics", "date_precision"]
     list_select_related = ["delegation"]
     search_fields = [
         "title",
@@ -120,7 +120,7 @@ class MeetingAdmin(
     actions = [*WorkflowAdminMixin.actions, "merge_meetings"]
     publication_fields = ["published_at", "published_by", "merged_into"]
     fieldsets = [
-        (None, {"fields": ["not_a_duplicate", "title", "slug", "kind", "status"]}),
+        (None, {"fields": ["not_a_duplicate", "title", "slug", ("kind", "subtype"), "status"]}),
         (
             "When",
             {"fields": [("start_date", "end_date"), "date_precision", "date_as_reported"]},

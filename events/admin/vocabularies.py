@@ -1,10 +1,10 @@
-"""The vocabularies Publishers keep: organisation roles and person roles."""
+"""The vocabularies Publishers keep: organisation roles, person roles and meeting subtypes."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from ..models import OrganisationRole, PersonRole
+from ..models import MeetingSubtype, OrganisationRole, PersonRole
 from .base import ExplainWhatBlocksDeletion
 from .history import HistoryAdmin
 
@@ -26,3 +26,13 @@ class OrganisationRoleAdmin(VocabularyAdmin):
 @admin.register(PersonRole)
 class PersonRoleAdmin(VocabularyAdmin):
     pass
+
+
+@admin.register(MeetingSubtype)
+class MeetingSubtypeAdmin(ExplainWhatBlocksDeletion, HistoryAdmin):
+    list_display = ["label", "kind", "slug", "order"]
+    list_editable = ["order"]
+    list_filter = ["kind"]
+    search_fields = ["label", "slug", "description"]
+    prepopulated_fields = {"slug": ["label"]}
+    fields = ["kind", "label", "slug", "description", "order"]

@@ -52,6 +52,10 @@ MEETING_FILTER_DOCS = {
         repeatable({"type": "string", "enum": MeetingKind.values}),
         "The kind of meeting. Repeat for several (any of them).",
     ),
+    "subtype": (
+        repeatable(SLUG_SCHEMA),
+        "A meeting subtype's slug, e.g. courtesy-call. Repeat for several (any of them).",
+    ),
     "date_from": ({"type": "string", "format": "date"}, "Meetings that began on or after this day."),
     "date_to": ({"type": "string", "format": "date"}, "Meetings that began on or before this day."),
     "year": (

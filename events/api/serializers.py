@@ -204,6 +204,15 @@ class MeetingSerializer(serializers.ModelSerializer):
     outcomes = OutcomeSerializer(many=True)
     sources = SourceSerializer(many=True)
     follow_up_of = serializers.SerializerMethodField()
+    subtype = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="A finer kind, e.g. courtesy-call; or null.",
+    )
+    subtype_label = serializers.CharField(
+        source="subtype.label", default=None, allow_null=True, help_text="The subtype as readers see it."
+    )
 
     class Meta:
         model = Meeting
@@ -213,6 +222,8 @@ class MeetingSerializer(serializers.ModelSerializer):
             "html_url",
             "title",
             "kind",
+            "subtype",
+            "subtype_label",
             "start_date",
             "end_date",
             "date_precision",

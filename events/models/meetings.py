@@ -38,6 +38,40 @@ class MeetingKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class MeetingSubtypeQuerySet(models.QuerySet):
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+
+class MeetingSubtype(CheckedText):
+    """A finer kind under one of the meeting kinds: a courtesy call is a bilateral meeting."""
+
+    kind = models.CharField(
+        max_length=20, choices=MeetingKind.choices, help_text="The kind of meeting this is a subtype of."
+    )
+    label = models.CharField(max_length=100, help_text="As readers see it, e.g. “Courtesy call”.")
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="Used in addresses, the API and CSV; do not change it once in use.",
+    )
+    description = models.TextField(blank=True, help_text="When editors should choose it.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lists show lower numbers first.")
+
+    objects = MeetingSubtypeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "order", "label", "pk"]
+        verbose_name = "meeting subtype"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "label"], name="meeting_subtype_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_kind_display().lower()})"
+
+
 # How far apart two reports of the same meeting may date it, and how many
 # organisations they must share, before the admin asks "is this a duplicate?".
 DUPLICATE_DAYS = 3
@@ -138,7 +172,7 @@ class MeetingQuerySet(models.QuerySet):
     def for_timeline(self):
         """What a timeline row shows: the delegation, organisations and topics, in two extra queries."""
         return (
-            self.select_related("delegation")
+            self.select_related("delegation", "subtype")
             .defer("search_document", "editorial_note", "created_at", "updated_at")
             .prefetch_related(
                 organisation_roles_prefetch(),
@@ -151,7 +185,7 @@ class MeetingQuerySet(models.QuerySet):
         published_follow_ups = Meeting.objects.published().only(
             "title", "slug", "start_date", "end_date", "date_precision", "follow_up_of"
         )
-        return self.select_related("delegation", "follow_up_of").prefetch_related(
+        return self.select_related("delegation", "follow_up_of", "subtype").prefetch_related(
             organisation_roles_prefetch(),
             participations_prefetch(),
             "topics",
@@ -166,7 +200,7 @@ class MeetingQuerySet(models.QuerySet):
     def for_api(self):
         """Everything the API gives for each meeting, in a fixed number of queries per page."""
         return (
-            self.select_related("delegation", "follow_up_of")
+            self.select_related("delegation", "follow_up_of", "subtype")
             .defer("search_document", "follow_up_of__search_document", "delegation__purpose")
             .prefetch_related(
                 organisation_roles_prefetch(),
@@ -422,6 +456,14 @@ class Meeting(Publishable, TimeStamped):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=140, unique=True, help_text="Used in the page's address.")
     kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.BILATERAL)
+    subtype = models.ForeignKey(
+        MeetingSubtype,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        help_text="Optional, and one of the subtypes of the kind chosen: a courtesy call, a working visit…",
+    )
     start_date = models.DateField(
         help_text="The day it began. If only the month or year is known, the first day of it; "
         "if the report does not say, the report's date (and precision “on or before”)."
@@ -516,6 +558,20 @@ class Meeting(Publishable, TimeStamped):
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
         if self.delegation_id and self.start_date:
             self.delegation.check_meeting_dates(self)
+        if self.subtype_id and self.subtype.kind != self.kind:
+            raise ValidationError(
+                {
+                    "subtype": f"“{self.subtype.label}” is a subtype of "
+                    f"{self.subtype.get_kind_display().lower()}s; choose one of "
+                    f"{self.get_kind_display().lower()}s or none."
+                }
+            )
+
+    @property
+    def kind_display(self) -> str:
+        """The kind, and the subtype when there is one: "Bilateral meeting · Courtesy call"."""
+        kind = self.get_kind_display()
+        return f"{kind} · {self.subtype.label}" if self.subtype_id else kind
 
     @property
     def possible_dates(self) -> tuple[datetime.date | None, datetime.date]:
