@@ -46,7 +46,7 @@ MEETING_FILTER_DOCS = {
     ),
     "topic": (
         repeatable(SLUG_SCHEMA),
-        "A topic's slug: meetings about it. Repeat for several (any of them).",
+        "A topic's slug: meetings about it or a specific topic under it. Repeat for several (any of them).",
     ),
     "kind": (
         repeatable({"type": "string", "enum": MeetingKind.values}),

@@ -238,9 +238,9 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def about_topics(self, topics):
-        return self.filter(
-            pk__in=Meeting.topics.through.objects.filter(topic__in=topics).values("meeting_id")
-        )
+        """About any of the topics (ids or Topic objects) or a specific topic under one of them."""
+        with_specific = Q(topic__in=topics) | Q(topic__parent__in=topics)
+        return self.filter(pk__in=Meeting.topics.through.objects.filter(with_specific).values("meeting_id"))
 
     def search(self, text: str):
         """Meetings matching every word of ``text``, with a ``rank`` on PostgreSQL.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -26,8 +27,24 @@ def published_meeting_count(path: str, *, distinct: bool = False, taking_part: s
 
 class TopicQuerySet(models.QuerySet):
     def with_meeting_counts(self):
-        """Each with ``meeting_count``: the published meetings about it."""
-        return self.annotate(meeting_count=published_meeting_count("meetings"))
+        """Each with ``meeting_count``: the published meetings about it or one of its specific topics,
+        each once (what the topic filter lists: see MeetingQuerySet.about_topics())."""
+        links = Topic.meetings.through.objects.filter(
+            Q(topic=OuterRef("pk")) | Q(topic__parent=OuterRef("pk")), meeting__status=Status.PUBLISHED
+        )
+        distinct_meetings = Func(
+            F("meeting_id"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)"
+        )
+        return self.annotate(
+            meeting_count=Subquery(
+                links.order_by().annotate(n=distinct_meetings).values("n")[:1],
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def with_specific(self):
+        """These topics and the specific topics under them (two levels: children have no children)."""
+        return Topic.objects.filter(Q(pk__in=self.values("pk")) | Q(parent__in=self.values("pk")))
 
 
 class Topic(CheckedText):
@@ -35,7 +52,13 @@ class Topic(CheckedText):
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="For a specific topic, the broad topic it belongs to (one of the topics without a parent). "
+        "Filtering by the broad topic includes it.",
     )
     keywords = models.TextField(
         blank=True,
@@ -53,6 +76,21 @@ class Topic(CheckedText):
 
     def get_absolute_url(self) -> str:
         return reverse("events:topic-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        # Two levels: broad topics, and specific topics under them.
+        if self.parent_id is not None:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "A topic cannot be its own broad topic."})
+            if self.parent.parent_id is not None:
+                raise ValidationError(
+                    {"parent": f"“{self.parent.name}” is itself a specific topic; choose a broad topic."}
+                )
+            if self.pk is not None and self.children.exists():
+                raise ValidationError(
+                    {"parent": "This topic has specific topics under it, so it stays broad."}
+                )
 
     @property
     def keyword_list(self) -> list[str]:
