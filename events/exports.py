@@ -45,6 +45,7 @@ from .models import (
     Organisation,
     OrganisationName,
     Outcome,
+    ParticipantReport,
     Participation,
     Status,
 )
@@ -169,6 +170,29 @@ def meeting_lists(ids: list[int]) -> dict[str, dict[int, str]]:
             ),
             order_by=("order", "pk"),
         ),
+        # "Spelling: title (Publisher)" for each source that reported a participant its own way.
+        "participants_as_reported": joined_per_meeting(
+            ParticipantReport.objects.filter(OneOf("participation__meeting_id", ids)).annotate(
+                meeting_id=F("participation__meeting_id")
+            ),
+            Concat(
+                Case(
+                    When(name_as_written="", then=F("participation__name_as_written")),
+                    default=F("name_as_written"),
+                    output_field=CharField(),
+                ),
+                Case(
+                    When(title_as_stated="", then=Value("")),
+                    default=Concat(Value(": "), "title_as_stated"),
+                    output_field=CharField(),
+                ),
+                Value(" ("),
+                "source__publisher",
+                Value(")"),
+                output_field=CharField(),
+            ),
+            order_by=("participation__order", "participation_id", "source__publisher", "pk"),
+        ),
         "topics": joined_per_meeting(
             Meeting.topics.through.objects.filter(in_chunk),
             F("topic__name"),
@@ -199,6 +223,7 @@ MEETING_COLUMNS = [
     "delegation",
     "organisations",
     "participants",
+    "participants_as_reported",
     "topics",
     "summary",
     "outcomes",
@@ -278,8 +303,16 @@ def meeting_rows(meetings, site: str) -> Iterator[list]:
     # Every meeting's address is this prefix, its slug and a slash (tested against reverse()).
     url_prefix = site + reverse("events:meeting-detail", args=["-"])[:-2]
     for chunk, lists in with_lists(in_chunks(meetings.values_list(*MEETING_FIELDS))):
-        organisations, participants, topics, outcomes, sources = (
-            lists[column] for column in ("organisations", "participants", "topics", "outcomes", "sources")
+        organisations, participants, as_reported, topics, outcomes, sources = (
+            lists[column]
+            for column in (
+                "organisations",
+                "participants",
+                "participants_as_reported",
+                "topics",
+                "outcomes",
+                "sources",
+            )
         )
         for (
             pk,
@@ -315,6 +348,7 @@ def meeting_rows(meetings, site: str) -> Iterator[list]:
                 delegation_title if delegation_status == Status.PUBLISHED else "",
                 organisations.get(pk, ""),
                 participants.get(pk, ""),
+                as_reported.get(pk, ""),
                 topics.get(pk, ""),
                 summary,
                 outcomes.get(pk, ""),
@@ -398,6 +432,20 @@ def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
                                   || CASE WHEN r.present THEN '' ELSE ' [' || lower(r.label) || ']' END,
                                   '; ' ORDER BY p."order", p.id)
                    FROM events_participation p JOIN events_personrole r ON r.slug = p.role
+                  WHERE p.meeting_id = m.id)""",
+            [],
+            True,
+        ),
+        (
+            """(SELECT string_agg(CASE WHEN pr.name_as_written = '' THEN p.name_as_written
+                                       ELSE pr.name_as_written END
+                                  || CASE WHEN pr.title_as_stated = '' THEN ''
+                                          ELSE ': ' || pr.title_as_stated END
+                                  || ' (' || s.publisher || ')',
+                                  '; ' ORDER BY p."order", p.id, s.publisher, pr.id)
+                   FROM events_participantreport pr
+                   JOIN events_participation p ON p.id = pr.participation_id
+                   JOIN events_source s ON s.id = pr.source_id
                   WHERE p.meeting_id = m.id)""",
             [],
             True,

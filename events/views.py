@@ -24,6 +24,7 @@ from .models import (
     Participation,
     Person,
     Topic,
+    participant_reports_prefetch,
 )
 from .network import partner_network
 from .outages import dependencies
@@ -328,6 +329,7 @@ def person_detail(request, slug):
     participations = (
         Participation.objects.filter(person=person, meeting__status="published")
         .select_related("meeting", "organisation", "role")
+        .prefetch_related(participant_reports_prefetch())
         .order_by("-meeting__start_date", "-meeting__pk")
     )
     attended = Meeting.objects.published().filter(

@@ -33,7 +33,7 @@ def editor_client(client, django_user_model):
 
 
 def ensure_roles() -> None:
-    """The Editor and Publisher groups as migrations 0004 and 0006 to 0009 make them.
+    """The Editor and Publisher groups as migrations 0004 and 0006 to 0010 make them.
 
     A transactional test's flush empties every table, groups included; the
     tests that run after one (browser tests) make them again from the same lists.
@@ -43,12 +43,14 @@ def ensure_roles() -> None:
     vocabularies = importlib.import_module("events.migrations.0007_roles_as_data")
     subtypes = importlib.import_module("events.migrations.0008_meeting_subtypes")
     topics = importlib.import_module("events.migrations.0009_editors_add_topics")
+    reports = importlib.import_module("events.migrations.0010_participant_reports")
     groups_by_migration = (
         roles.GROUPS,
         additions.GROUP_ADDITIONS,
         vocabularies.GROUP_ADDITIONS,
         subtypes.GROUP_ADDITIONS,
         topics.GROUP_ADDITIONS,
+        reports.GROUP_ADDITIONS,
     )
     for groups in groups_by_migration:
         for name, codenames in groups.items():

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 
-from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Participation
+from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, ParticipantReport, Participation
 from .article import ArticleIntakeMixin
 from .base import SafeDateHierarchy
 from .duplicates import MeetingForm
@@ -76,6 +76,8 @@ class ParticipationInline(admin.TabularInline):
     extra = 2
     fields = ["name_as_written", "person", "organisation", "title_as_stated", "role", "order"]
     autocomplete_fields = ["person", "organisation"]
+    # "Change" opens the participant's own form, where each source's spelling and title go.
+    show_change_link = True
     verbose_name = "participant"
     verbose_name_plural = "participants (as the source names them; link a known person when sure)"
 
@@ -155,3 +157,55 @@ class MeetingAdmin(
         if getattr(request, "restoring_version", None) is not None:
             obj.refresh_search_document()
         return response
+
+
+class ParticipantReportInline(admin.TabularInline):
+    model = ParticipantReport
+    extra = 2
+    autocomplete_fields = ["source"]
+    verbose_name = "as a source reported them"
+    verbose_name_plural = (
+        "as each source reported them (where sources spell the name or give the title differently)"
+    )
+
+
+@admin.register(Participation)
+class ParticipationAdmin(VersionedAdmin):
+    """A participant's own form, opened from their meeting: the name and title as each source has them.
+
+    Whoever may change the meeting may change its participants here, and nobody else.
+    """
+
+    fields = ["meeting", "name_as_written", "person", "organisation", "title_as_stated", "role", "order"]
+    readonly_fields = ["meeting"]
+    autocomplete_fields = ["person", "organisation"]
+    inlines = [ParticipantReportInline]
+    version_rows = [(ParticipantReport, "participation")]
+    list_display = ["name_as_written", "title_as_stated", "meeting"]
+    list_select_related = ["meeting"]
+    search_fields = [
+        "name_as_written",
+        "title_as_stated",
+        "reports__title_as_stated",
+        "reports__name_as_written",
+    ]
+
+    def has_module_permission(self, request):
+        return False  # reached from the meeting's form, not the index
+
+    def has_add_permission(self, request):
+        return False  # participants are added on the meeting's form
+
+    def meeting_admin(self):
+        return self.admin_site._registry[Meeting]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None:
+            return self.meeting_admin().has_change_permission(request, obj.meeting)
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Asked too when a meeting's deletion takes its participants with it.
+        if obj is not None and not self.meeting_admin().has_change_permission(request, obj.meeting):
+            return False
+        return super().has_delete_permission(request, obj)

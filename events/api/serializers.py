@@ -15,6 +15,7 @@ from ..models import (
     MeetingOrganisation,
     Organisation,
     Outcome,
+    ParticipantReport,
     Participation,
     Person,
     Position,
@@ -165,9 +166,28 @@ class MeetingOrganisationSerializer(RoleFields, serializers.ModelSerializer):
         fields = ["slug", "name", "acronym", "role", "role_label", "present", "url"]
 
 
+class ParticipantReportSerializer(serializers.ModelSerializer):
+    """How one source reported a participant."""
+
+    source = serializers.URLField(source="source.url", help_text="The report's URL.")
+    publisher = serializers.CharField(source="source.publisher")
+
+    class Meta:
+        model = ParticipantReport
+        fields = ["source", "publisher", "name_as_written", "title_as_stated"]
+
+
 class ParticipantSerializer(RoleFields, serializers.ModelSerializer):
     """Someone at a meeting: the name and title as the source gave them, and who they are if known."""
 
+    titles = serializers.CharField(
+        source="titles_display",
+        help_text="The title as each source stated it, e.g. “Deputy Minister (AzerNews); State Secretary "
+        "for Political Affairs (Azertag)”; else title_as_stated.",
+    )
+    as_reported = ParticipantReportSerializer(
+        source="reports", many=True, help_text="The name and title as each source gave them, where recorded."
+    )
     person = PersonRefSerializer(allow_null=True)
     organisation = OrganisationRefSerializer(allow_null=True)
 
@@ -176,6 +196,8 @@ class ParticipantSerializer(RoleFields, serializers.ModelSerializer):
         fields = [
             "name_as_written",
             "title_as_stated",
+            "titles",
+            "as_reported",
             "role",
             "role_label",
             "present",

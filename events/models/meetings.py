@@ -440,9 +440,20 @@ def organisation_roles_prefetch() -> models.Prefetch:
 
 
 def participations_prefetch() -> models.Prefetch:
-    """A meeting's participants with their people, organisations and roles."""
+    """A meeting's participants with their people, organisations, roles and how each source reported them."""
     return models.Prefetch(
-        "participations", queryset=Participation.objects.select_related("person", "organisation", "role")
+        "participations",
+        queryset=Participation.objects.select_related("person", "organisation", "role").prefetch_related(
+            participant_reports_prefetch()
+        ),
+    )
+
+
+def participant_reports_prefetch() -> models.Prefetch:
+    """How each source reported a participant, by publisher (titles_display reads these)."""
+    return models.Prefetch(
+        "reports",
+        queryset=ParticipantReport.objects.select_related("source").order_by("source__publisher", "pk"),
     )
 
 
@@ -831,6 +842,70 @@ class Participation(CheckedText):
 
     def __str__(self) -> str:
         return self.name_as_written
+
+    @property
+    def titles_display(self) -> str:
+        """The title as each source stated it, "Deputy Minister (AzerNews); State Secretary for
+        Political Affairs (Azertag)"; else title_as_stated. Reads the prefetched reports."""
+        reports = [report for report in self.reports.all() if report.title_as_stated]
+        if not reports:
+            return self.title_as_stated
+        return "; ".join(f"{report.title_as_stated} ({report.source.publisher})" for report in reports)
+
+    @property
+    def names_display(self) -> str:
+        """The name as each source spelt it, when a source spelt it otherwise; else ''."""
+        reports = [report for report in self.reports.all() if report.name_as_written]
+        if all(report.name_as_written == self.name_as_written for report in reports):
+            return ""
+        return "; ".join(f"{report.name_as_written} ({report.source.publisher})" for report in reports)
+
+
+class ParticipantReport(CheckedText):
+    """How one source reported a participant: the name and the title as that source wrote them.
+
+    Reports differ: one calls a man "Deputy Minister", another "State Secretary
+    for Political Affairs", and they spell his name two ways.
+    """
+
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="reports")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="participant_reports",
+        help_text="One of the meeting's sources.",
+    )
+    name_as_written = models.CharField(
+        max_length=200, blank=True, help_text="The name exactly as this source spells it."
+    )
+    title_as_stated = models.CharField(
+        max_length=300, blank=True, help_text="The title exactly as this source gives it."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "participant as a source reported them"
+        verbose_name_plural = "participant as each source reported them"
+        constraints = [
+            models.UniqueConstraint(fields=["participation", "source"], name="participant_report_unique"),
+            models.CheckConstraint(
+                condition=~Q(name_as_written="", title_as_stated=""),
+                name="participant_report_not_empty",
+                violation_error_message="Give the name or the title as this source has it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title_as_stated or self.name_as_written} ({self.source.publisher})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.participation_id and self.source_id:
+            meeting = self.participation.meeting
+            if not meeting.sources.filter(pk=self.source_id).exists():
+                raise ValidationError({"source": "Choose one of the meeting's sources."})
 
 
 class Outcome(CheckedText):
