@@ -1,0 +1,136 @@
+"""sitemap.xml for search engines: every published page with the date it last changed.
+
+Only published meetings and delegations are listed, and the records readers
+can open (organisations, people, topics, countries with a meeting); drafts
+never appear. A profile changes when its record or one of its published
+meetings does, so its date is the later of the two.
+"""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.urls import reverse
+from django_countries.fields import Country
+
+from .models import Delegation, Meeting, Organisation, Person, Status, Topic
+
+
+def _later(*moments):
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
+
+
+class ListPages(Sitemap):
+    """The timeline and the indexes: they change whenever any published meeting does."""
+
+    changefreq = "daily"
+    names = (
+        "events:timeline",
+        "events:organisation-index",
+        "events:country-index",
+        "events:delegation-index",
+        "events:person-index",
+        "events:topic-index",
+        "events:network",
+    )
+
+    def items(self):
+        return list(self.names)
+
+    def location(self, item):
+        return reverse(item)
+
+    def lastmod(self, item):
+        if not hasattr(self, "_latest"):
+            self._latest = Meeting.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return self._latest
+
+
+class MeetingPages(Sitemap):
+    def items(self):
+        return Meeting.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, meeting):
+        return meeting.updated_at
+
+
+class DelegationPages(Sitemap):
+    def items(self):
+        return Delegation.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, delegation):
+        return delegation.updated_at
+
+
+def _published(path: str) -> Q:
+    return Q(**{f"{path}__status": Status.PUBLISHED})
+
+
+class OrganisationPages(Sitemap):
+    def items(self):
+        meetings = "meeting_roles__meeting"
+        return (
+            Organisation.objects.only("slug", "updated_at")
+            .annotate(meetings_changed=Max(f"{meetings}__updated_at", filter=_published(meetings)))
+            .order_by("pk")
+        )
+
+    def lastmod(self, organisation):
+        return _later(organisation.updated_at, organisation.meetings_changed)
+
+
+class PersonPages(Sitemap):
+    def items(self):
+        meetings = "participations__meeting"
+        return (
+            Person.objects.only("slug", "updated_at")
+            .annotate(meetings_changed=Max(f"{meetings}__updated_at", filter=_published(meetings)))
+            .order_by("pk")
+        )
+
+    def lastmod(self, person):
+        return _later(person.updated_at, person.meetings_changed)
+
+
+class TopicPages(Sitemap):
+    def items(self):
+        return (
+            Topic.objects.only("slug")
+            .annotate(meetings_changed=Max("meetings__updated_at", filter=_published("meetings")))
+            .order_by("pk")
+        )
+
+    def lastmod(self, topic):
+        return topic.meetings_changed
+
+
+class CountryPages(Sitemap):
+    """Countries where a published meeting was held (others have a page, but nothing of their own)."""
+
+    def items(self):
+        rows = (
+            Meeting.objects.published()
+            .exclude(country="")
+            .values("country")
+            .annotate(changed=Max("updated_at"))
+            .order_by("country")
+        )
+        return [(Country(row["country"]), row["changed"]) for row in rows]
+
+    def location(self, item):
+        return reverse("events:country-detail", args=[item[0].code])
+
+    def lastmod(self, item):
+        return item[1]
+
+
+SITEMAPS = {
+    "pages": ListPages,
+    "meetings": MeetingPages,
+    "delegations": DelegationPages,
+    "organisations": OrganisationPages,
+    "people": PersonPages,
+    "topics": TopicPages,
+    "countries": CountryPages,
+}
