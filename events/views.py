@@ -3,12 +3,16 @@
 Only published meetings and delegations are ever shown; a draft's page is a 404.
 """
 
+import difflib
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django_countries import countries
 from django_countries.fields import Country
@@ -49,6 +53,50 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('events:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# The 404 page's suggestions: at most this many, from records whose slug shares a word with the address.
+NEAREST_MATCHES = 6
+
+
+def nearest_matches(path: str) -> list[tuple[str, str, str]]:
+    """(kind, name, address) of the published records whose slugs are most like the address's last part.
+
+    A query per kind of record, each for slugs holding one of the address's
+    words; ranked by how alike the slugs are. None when the database is down.
+    """
+    last = next((part for part in reversed(path.split("/")) if part), "")
+    wanted = slugify(last)[:140]
+    words = sorted({word for word in wanted.split("-") if len(word) >= 3}, key=len, reverse=True)[:4]
+    if not words:
+        return []
+    any_word = Q()
+    for word in words:
+        any_word |= Q(slug__icontains=word)
+    found = []
+    try:
+        kinds = [
+            ("Meeting", Meeting.objects.published(), "title"),
+            ("Organisation", Organisation.objects.all(), "name"),
+            ("Person", Person.objects.all(), "name"),
+            ("Topic", Topic.objects.all(), "name"),
+            ("Delegation", Delegation.objects.published(), "title"),
+        ]
+        for label, queryset, name in kinds:
+            for record in queryset.filter(any_word).only("slug", name).order_by("pk")[:50]:
+                likeness = difflib.SequenceMatcher(None, wanted, record.slug).ratio()
+                found.append((likeness, label, getattr(record, name), record.get_absolute_url()))
+    except DatabaseError:
+        return []
+    found.sort(key=lambda row: (-row[0], row[2]))
+    return [(label, name, url) for _, label, name, url in found[:NEAREST_MATCHES]]
+
+
+def page_not_found(request, exception=None):
+    """handler404: a search box and the records whose addresses are nearest to the one asked for."""
+    last = next((part for part in reversed(request.path.split("/")) if part), "")
+    context = {"matches": nearest_matches(request.path), "words": " ".join(slugify(last).split("-"))[:100]}
+    return render(request, "404.html", context, status=404)
 
 
 class TimelinePaginator(Paginator):
