@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.admin.views.main import ChangeList
@@ -105,3 +106,27 @@ class SafeDateHierarchy:
 
     def get_changelist(self, request, **kwargs):
         return DateHierarchyChangeList
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose fields carry their column's name (``aria-label``).
+
+    A table's column headers do not label the fields under them, so without
+    this a screen reader announces each row's fields with no name at all.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for name, field in form.fields.items():
+                    widget = getattr(
+                        field.widget, "widget", field.widget
+                    )  # inside a RelatedFieldWidgetWrapper
+                    if not widget.is_hidden:
+                        widget.attrs.setdefault("aria-label", str(field.label or capfirst(name.lower())))
+
+        Labelled.__name__ = formset.__name__
+        return Labelled

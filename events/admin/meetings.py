@@ -8,7 +8,7 @@ from django_countries.filters import CountryFilter
 
 from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Participation
 from .article import ArticleIntakeMixin
-from .base import SafeDateHierarchy
+from .base import LabelledTabularInline, SafeDateHierarchy
 from .duplicates import MeetingForm
 from .history import VersionedAdmin
 from .imports import MeetingImportMixin
@@ -16,7 +16,7 @@ from .merge import MergeMeetingsMixin
 from .workflow import WorkflowAdminMixin
 
 
-class MeetingInDelegationInline(admin.TabularInline):
+class MeetingInDelegationInline(LabelledTabularInline):
     """The delegation's meetings, listed in date order, each linking to its form."""
 
     model = Meeting
@@ -63,7 +63,7 @@ class DelegationAdmin(WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
         return delegation.meeting_count
 
 
-class MeetingOrganisationInline(admin.TabularInline):
+class MeetingOrganisationInline(LabelledTabularInline):
     model = MeetingOrganisation
     extra = 3
     autocomplete_fields = ["organisation"]
@@ -71,7 +71,7 @@ class MeetingOrganisationInline(admin.TabularInline):
     verbose_name_plural = "organisations (host, organiser, visiting delegation, participants…)"
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(LabelledTabularInline):
     model = Participation
     extra = 2
     fields = ["name_as_written", "person", "organisation", "title_as_stated", "role", "order"]

@@ -22,12 +22,12 @@ from ..models import (
     Topic,
 )
 from .article import AttachToMeetingMixin
-from .base import ExplainWhatBlocksDeletion, SafeDateHierarchy
+from .base import ExplainWhatBlocksDeletion, LabelledTabularInline, SafeDateHierarchy
 from .history import HistoryAdmin, VersionedAdmin
 from .proposals import ReviewedChangesAdmin
 
 
-class OrganisationNameInline(admin.TabularInline):
+class OrganisationNameInline(LabelledTabularInline):
     model = OrganisationName
     extra = 1
     verbose_name = "other name"
@@ -64,14 +64,14 @@ class OrganisationAdmin(
         return meeting
 
 
-class PersonNameInline(admin.TabularInline):
+class PersonNameInline(LabelledTabularInline):
     model = PersonName
     extra = 1
     verbose_name = "other name"
     verbose_name_plural = "other names (transliterations and variant spellings)"
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(LabelledTabularInline):
     model = Position
     extra = 1
     autocomplete_fields = ["organisation"]
