@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django_countries.fields import Country
 
-from ..history import record_version
+from ..history import attribute, hold_version, record_version
 from ..models import (
     DatePrecision,
     Delegation,
@@ -40,6 +40,7 @@ from ..models import (
 from . import gazetteer
 from .dates import FoundDate, dateline_date, dates_in, overlaps
 from .organisations import (
+    FindingKey,
     Mention,
     NewOrganisation,
     OrganisationFinding,
@@ -102,7 +103,11 @@ class Participant(PersonFinding):
 
     def query_string(self) -> str:
         """Parameters that prefill the person add form (and link the participant)."""
-        values = {"name": self.name, "slug": unique_slug(Person, self.name), "honorific": self.rank}
+        values: dict[str, str | int] = {
+            "name": self.name,
+            "slug": unique_slug(Person, self.name),
+            "honorific": self.rank,
+        }
         if self.participation is not None:
             values["for_participation"] = self.participation.pk
         return urlencode({key: value for key, value in values.items() if value})
@@ -163,7 +168,8 @@ class Proposal:
 def known_records():
     """The organisations, people and topics the report is read against (three to five queries)."""
     organisations = Organisation.objects.prefetch_related("other_names")
-    people = Person.objects.prefetch_related(
+    # all(): django-stubs' manager made by as_manager() cannot type prefetch_related with a Prefetch.
+    people = Person.objects.all().prefetch_related(
         "other_names", Prefetch("positions", queryset=Position.objects.select_related("organisation"))
     )
     return list(organisations), list(people), list(Topic.objects.all())
@@ -171,12 +177,12 @@ def known_records():
 
 def event_date(
     report: Report, published_on: datetime.date, dateline_day
-) -> tuple[FoundDate | None, Sentence | None]:
+) -> tuple[FoundDate, Sentence] | None:
     """The event's date: stated in the lead, else stated near the report's date, else a relative word."""
     found = {s.index: dates_in(s.text, published_on, dateline_day) for s in report.sentences}
     lead = report.lead
     if lead is None:
-        return None, None
+        return None
     lead_explicit = [d for d in found[lead.index] if not d.relative]
     if lead_explicit:
         return lead_explicit[0], lead
@@ -199,11 +205,11 @@ def event_date(
         relative = [d for d in found[sentence.index] if d.relative]
         if relative:
             return relative[0], sentence
-    return None, None
+    return None
 
 
-def date_proposal(found: FoundDate | None, sentence: Sentence | None, published_on) -> DateProposal:
-    if found is None:
+def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> DateProposal:
+    if event is None:
         return DateProposal(
             published_on,
             None,
@@ -211,11 +217,13 @@ def date_proposal(found: FoundDate | None, sentence: Sentence | None, published_
             "",
             "No date in the report: on or before its publication.",
         )
+    found, sentence = event
     return DateProposal(found.start, found.end, found.precision, found.as_written, sentence.text)
 
 
 def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
     """Whether a sentence carries a date that is not the event's (so it is about something else)."""
+    end: datetime.date | None
     if date.precision == DatePrecision.ON_OR_BEFORE:
         start, end = date.start - datetime.timedelta(days=7), date.start
     elif date.precision == DatePrecision.WEEK:
@@ -425,10 +433,9 @@ def place_of(
         r"started|began|organi[sz]ed|taking place|is being held)\b",
         re.I,
     )
-    candidates = [report.lead] + [s for s in report.event[1:4] if event_verbs.search(s.text)]
+    lead = [report.lead] if report.lead is not None else []
+    candidates = lead + [s for s in report.event[1:4] if event_verbs.search(s.text)]
     for sentence in candidates:
-        if sentence is None:
-            continue
         text = sentence.text
         for mention in sorted(mentions.get(sentence.index, []), key=lambda m: -m.start):
             text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
@@ -452,9 +459,9 @@ def place_of(
         code = gazetteer.country_code(going.group("place")) if going and sentence is report.lead else ""
         if code:
             for other in candidates[1:]:  # "a visit to Belgium ... At NATO Headquarters in Brussels"
-                cities = [name for _, name, c in gazetteer.find_places(other.text) if name and c == code]
-                if cities:
-                    return code, cities[0], sentence.text
+                named = [name for _, name, c in gazetteer.find_places(other.text) if name and c == code]
+                if named:
+                    return code, named[0], sentence.text
             return code, "", sentence.text
     for host in hosts:
         organisation = host.organisation
@@ -498,8 +505,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     published_on = article.published_on
     report = read_report(article.text, is_place=gazetteer.is_place)
     dateline_day = dateline_date(report.dateline.date_text, published_on) if report.dateline else None
-    found_date, date_sentence = event_date(report, published_on, dateline_day)
-    date = date_proposal(found_date, date_sentence, published_on)
+    date = date_proposal(event_date(report, published_on, dateline_day), published_on)
     mark_background(report, dated_elsewhere=is_dated_elsewhere(published_on, dateline_day, date))
 
     # Organisations and people, sentence by sentence.
@@ -529,23 +535,23 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     participants: list[Participant] = []
     also_people: list[PersonFinding] = []
     for finding in found_people:
-        event_mentions = [
+        event_spans = [
             (i, n)
             for i, n in finding.spans
             if counts_for_event(sentences[i], n.start) and not in_title(i, n.start)
         ]
-        if event_mentions:
+        if event_spans:
             participant = Participant(**vars(finding))
-            participant.evidence = sentences[event_mentions[0][0]].text
+            participant.evidence = sentences[event_spans[0][0]].text
             participants.append(participant)
         elif any(sentences[i].background for i, _ in finding.spans):
             finding.evidence = sentences[finding.spans[0][0]].text
             also_people.append(finding)
 
     # Organisations: in the event (with a part), only in titles (the person's body), or only mentioned.
-    findings: dict = {}
-    incidental: dict = {}
-    title_only: dict = {}
+    findings: dict[FindingKey, OrganisationFinding] = {}
+    incidental: dict[FindingKey, OrganisationFinding] = {}
+    title_only: dict[FindingKey, OrganisationFinding] = {}
     for sentence in report.sentences:
         for mention in mentions[sentence.index]:
             record = findings.get(mention.key) or incidental.get(mention.key) or title_only.get(mention.key)
@@ -574,7 +580,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             positions = [
                 p.organisation
                 for p in participant.person.positions.all()
-                if p.organisation_id and not p.end_date
+                if p.organisation is not None and not p.end_date
             ]
         title_words = set(normalise(participant.title).split())
         by_position = next(
@@ -598,7 +604,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         elif positions:
             participant.organisation = positions[0]
         if participant.organisation is not None:
-            key = ("known", participant.organisation.pk)
+            key: FindingKey = ("known", participant.organisation.pk)
             if key not in findings:
                 record = (
                     title_only.get(key)
@@ -615,7 +621,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     for sentence in report.event:
         event_mentions = [m for m in mentions[sentence.index] if m.key in findings]
         # People stand for their organisations: "welcomed by Um Phumro, Deputy Director General of CMAC".
-        person_mentions = []
+        person_mentions: list[Mention] = []
         for participant in participants:
             if participant.organisation is None:
                 continue
@@ -685,7 +691,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             record.role = Role.PARTICIPANT
 
     # People's parts follow their organisation's.
-    person_role = {
+    person_role: dict[str, str] = {
         Role.HOST: Participation.Role.HOST,
         Role.ORGANISER: Participation.Role.ORGANISER,
         Role.DELEGATION: Participation.Role.DELEGATION_MEMBER,
@@ -698,7 +704,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             participant.role = person_role[record.role]
 
     # Outcomes, with the parties the sentence names (people stand for their organisations).
-    outcomes = []
+    outcomes: list[OutcomeFinding] = []
     main_sides = [f.key for f in findings.values() if f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY)]
     for sentence in report.event:
         kinds = outcome_kinds(sentence.text)
@@ -818,11 +824,7 @@ def propose_trip(
         window if date.precision != DatePrecision.ON_OR_BEFORE else datetime.timedelta(days=30)
     )
     latest = (date.end or date.start) + window
-    candidates = (
-        Delegation.objects.filter(merged_into__isnull=True)
-        if hasattr(Delegation, "merged_into")
-        else Delegation.objects.all()
-    )
+    candidates = Delegation.objects.all()
     filters = []
     if sending:
         filters.append(candidates.filter(sending_country=sending))
@@ -886,7 +888,7 @@ class Draft:
 
     @property
     def unmatched_organisations(self) -> list[NewOrganisation]:
-        return [o.new for o in self.proposal.new_organisations]
+        return [o.unmatched for o in self.proposal.new_organisations]
 
     @property
     def participants(self) -> list[Participant]:
@@ -950,7 +952,7 @@ def draft_meeting(article: Article, user) -> Draft:
         city=proposal.city[:120],
         status=Status.DRAFT,
     )
-    meeting.skip_history_when_saving = True  # one history entry, once its rows are in
+    hold_version(meeting)  # one history entry, once its rows are in
     meeting.save()
     for finding in proposal.known_organisations:
         MeetingOrganisation.objects.get_or_create(
@@ -1010,15 +1012,16 @@ def link_trip(meeting: Meeting, proposal: Proposal, source: Source, user) -> tup
         title=title,
         slug=unique_slug(Delegation, title),
         sending_country=sending,
-        destination_countries=[meeting.country.code] if meeting.country else [],
+        # django-countries types a CountryField as one country, also when it holds several.
+        destination_countries=[meeting.country.code] if meeting.country else [],  # type: ignore[misc]
         head=trip.head,
         status=Status.DRAFT,
     )
-    delegation._history_user = user
+    attribute(delegation, user)
     delegation.save()
     delegation.sources.add(source)
     delegation.sending_organisations.set(
-        [f.organisation for f in proposal.known_organisations if f.role == Role.DELEGATION]
+        [f.organisation for f in proposal.known_organisations if f.organisation and f.role == Role.DELEGATION]
     )
     delegation.members.set(
         [
