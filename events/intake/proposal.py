@@ -82,10 +82,6 @@ class TripProposal:
     head: Person | None = None
     evidence: str = ""
 
-    @property
-    def is_new(self) -> bool:
-        return self.delegation is None
-
 
 @dataclass
 class Participant(PersonFinding):
