@@ -109,12 +109,13 @@ def _day(parts: dict | None) -> datetime.date | None:
     return datetime.date(*parts["date-parts"][0]) if parts else None
 
 
+def accessed(item: dict) -> datetime.date:
+    """The day the record was accessed: every item has one."""
+    return datetime.date(*item["accessed"]["date-parts"][0])
+
+
 def _long(day: datetime.date) -> str:
     return format_date(day, "j F Y")
-
-
-def accessed(item: dict) -> datetime.date:
-    return _day(item["accessed"])
 
 
 def reference(item: dict) -> str:
@@ -123,7 +124,7 @@ def reference(item: dict) -> str:
     when = f"last changed {_long(issued)}" if issued else "n.d."
     return (
         f"{SITE_NAME}. “{item['title']}.” {item['genre']}, {when}. "
-        f"{item['URL']} (accessed {_long(_day(item['accessed']))})."
+        f"{item['URL']} (accessed {_long(accessed(item))})."
     )
 
 
@@ -141,7 +142,7 @@ def _bibtex_text(text: str) -> str:
 
 
 def bibtex(item: dict) -> str:
-    accessed = _day(item["accessed"])
+    day = accessed(item)
     issued = _day(item.get("issued"))
     fields = [
         ("title", "{" + _bibtex_text(item["title"]) + "}"),
@@ -150,8 +151,8 @@ def bibtex(item: dict) -> str:
         ("howpublished", r"\url{" + item["URL"] + "}"),
         ("url", item["URL"]),
         *([("year", str(issued.year)), ("date", issued.isoformat())] if issued else []),
-        ("urldate", accessed.isoformat()),
-        ("note", f"{_bibtex_text(item['genre'])}. Accessed {_long(accessed)}"),
+        ("urldate", day.isoformat()),
+        ("note", f"{_bibtex_text(item['genre'])}. Accessed {_long(day)}"),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{item['id']},\n{body}\n}}\n"
@@ -162,7 +163,6 @@ def _ris_text(text: str) -> str:
 
 
 def ris(item: dict) -> str:
-    accessed = _day(item["accessed"])
     issued = _day(item.get("issued"))
     lines = [
         ("TY", "ELEC"),
@@ -173,7 +173,7 @@ def ris(item: dict) -> str:
         ("T2", SITE_NAME),
         ("M3", item["genre"]),
         *([("PY", str(issued.year)), ("DA", issued.strftime("%Y/%m/%d"))] if issued else []),
-        ("Y2", accessed.strftime("%Y/%m/%d")),
+        ("Y2", accessed(item).strftime("%Y/%m/%d")),
         ("UR", item["URL"]),
         ("ER", ""),
     ]

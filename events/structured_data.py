@@ -13,6 +13,7 @@ addresses.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.urls import reverse
 
@@ -40,7 +41,7 @@ def breadcrumbs(absolute: Absolute, trail: Iterable[tuple[str, str]]) -> dict:
 
 def collection(absolute: Absolute, name: str, description: str = "", about: list[dict] | None = None) -> dict:
     """A list page (an index, the timeline, a pair's shared meetings)."""
-    node = {
+    node: dict[str, Any] = {
         "@type": "CollectionPage",
         "name": name,
         "url": absolute(""),

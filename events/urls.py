@@ -1,3 +1,5 @@
+"""The site's addresses: the readers' pages and citations, the JSON API, CSV downloads, feeds, sitemap."""
+
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
