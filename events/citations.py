@@ -121,11 +121,9 @@ def _long(day: datetime.date) -> str:
 def reference(item: dict) -> str:
     """The reference as a reader would paste it into a report."""
     issued = _day(item.get("issued"))
-    when = f"last changed {_long(issued)}" if issued else "n.d."
-    return (
-        f"{SITE_NAME}. “{item['title']}.” {item['genre']}, {when}. "
-        f"{item['URL']} (accessed {_long(accessed(item))})."
-    )
+    when = f"last changed {_long(issued)}." if issued else "n.d."  # "n.d." ends its own sentence
+    seen = _long(accessed(item))
+    return f"{SITE_NAME}. “{item['title']}.” {item['genre']}, {when} {item['URL']} (accessed {seen})."
 
 
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}~^\\])")

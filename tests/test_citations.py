@@ -130,7 +130,7 @@ def test_the_four_formats_come_from_one_dict():
 
 def test_a_page_without_a_change_date_says_no_date():
     item = citations.for_country_pair(*_countries("AZ", "TH"), "https://example.org/countries/AZ/with/TH/")
-    assert "n.d." in citations.reference(item)
+    assert "Cooperation between two countries, n.d. https://example.org/" in citations.reference(item)
     assert "issued" not in item
 
 
