@@ -1,9 +1,12 @@
 """sitemap.xml for search engines: every published page with the date it last changed.
 
-Only published meetings and delegations are listed, and the records readers
-can open (organisations, people, topics, countries with a meeting); drafts
-never appear. A profile changes when its record or one of its published
-meetings does, so its date is the later of the two.
+``/sitemap.xml`` is an index of one sitemap per kind of page (Django splits
+one of more than 50,000 addresses into pages of its own). Only published
+meetings and delegations are listed, and the records readers can open
+(organisations, people, topics, countries with a meeting); drafts never
+appear. A profile changes when its record or one of its published meetings
+does, so its date is the later of the two. Each section says its latest
+change with one aggregate query, for the index.
 """
 
 from __future__ import annotations
@@ -21,7 +24,17 @@ def _later(*moments):
     return max(known) if known else None
 
 
-class ListPages(Sitemap):
+def _latest(queryset):
+    return queryset.aggregate(latest=Max("updated_at"))["latest"]
+
+
+class Section(Sitemap):
+    def get_latest_lastmod(self):
+        """The latest change in the section, for the index: the latest published meeting's by default."""
+        return _latest(Meeting.objects.published())
+
+
+class ListPages(Section):
     """The timeline and the indexes: they change whenever any published meeting does."""
 
     changefreq = "daily"
@@ -43,11 +56,11 @@ class ListPages(Sitemap):
 
     def lastmod(self, item):
         if not hasattr(self, "_latest"):
-            self._latest = Meeting.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+            self._latest = self.get_latest_lastmod()
         return self._latest
 
 
-class MeetingPages(Sitemap):
+class MeetingPages(Section):
     def items(self):
         return Meeting.objects.published().only("slug", "updated_at").order_by("pk")
 
@@ -55,7 +68,10 @@ class MeetingPages(Sitemap):
         return meeting.updated_at
 
 
-class DelegationPages(Sitemap):
+class DelegationPages(Section):
+    def get_latest_lastmod(self):
+        return _latest(Delegation.objects.published())
+
     def items(self):
         return Delegation.objects.published().only("slug", "updated_at").order_by("pk")
 
@@ -67,7 +83,10 @@ def _published(path: str) -> Q:
     return Q(**{f"{path}__status": Status.PUBLISHED})
 
 
-class OrganisationPages(Sitemap):
+class OrganisationPages(Section):
+    def get_latest_lastmod(self):
+        return _later(_latest(Organisation.objects.all()), super().get_latest_lastmod())
+
     def items(self):
         meetings = "meeting_roles__meeting"
         return (
@@ -80,7 +99,10 @@ class OrganisationPages(Sitemap):
         return _later(organisation.updated_at, organisation.meetings_changed)
 
 
-class PersonPages(Sitemap):
+class PersonPages(Section):
+    def get_latest_lastmod(self):
+        return _later(_latest(Person.objects.all()), super().get_latest_lastmod())
+
     def items(self):
         meetings = "participations__meeting"
         return (
@@ -93,7 +115,7 @@ class PersonPages(Sitemap):
         return _later(person.updated_at, person.meetings_changed)
 
 
-class TopicPages(Sitemap):
+class TopicPages(Section):
     def items(self):
         return (
             Topic.objects.only("slug")
@@ -105,7 +127,7 @@ class TopicPages(Sitemap):
         return topic.meetings_changed
 
 
-class CountryPages(Sitemap):
+class CountryPages(Section):
     """Countries where a published meeting was held (others have a page, but nothing of their own)."""
 
     def items(self):

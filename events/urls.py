@@ -1,6 +1,6 @@
 """The site's addresses: the readers' pages and citations, the JSON API, CSV downloads, feeds, sitemap."""
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
@@ -15,7 +15,15 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Search engines: what to crawl, and every published page with its last change.
     path("robots.txt", views.robots_txt, name="robots-txt"),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        public_page(sitemaps.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "events:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml", public_page(sitemaps.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"
+    ),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:slug>/cite.<str:fmt>", views.meeting_detail, name="meeting-detail-cite"),
     path("delegations/", views.delegation_index, name="delegation-index"),

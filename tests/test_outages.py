@@ -143,6 +143,7 @@ ADDRESSES = [
     "/countries/AZ/with/TH/cite.bib",
     "/people/someone/cite.bib",
     "/sitemap.xml",
+    "/sitemap-meetings.xml",
     "/robots.txt",
     "/api/schema/",
     "/api/docs/",

@@ -213,15 +213,33 @@ def test_drafts_appear_in_no_structured_data(client, site, path):
     assert "secret-talks" not in text
 
 
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
 def sitemap_entries(client) -> dict[str, str | None]:
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = ElementTree.fromstring(response.content)
-    return {
-        url.findtext("s:loc", namespaces=namespace): url.findtext("s:lastmod", namespaces=namespace)
-        for url in root.findall("s:url", namespace)
+    """{address: last change} over every section the index lists."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    sections = ElementTree.fromstring(index.content).findall("s:sitemap", SITEMAP)
+    assert len(sections) == 7
+    entries = {}
+    for section in sections:
+        response = client.get(section.findtext("s:loc", namespaces=SITEMAP).removeprefix("http://testserver"))
+        assert response.status_code == 200
+        for url in ElementTree.fromstring(response.content).findall("s:url", SITEMAP):
+            entries[url.findtext("s:loc", namespaces=SITEMAP)] = url.findtext("s:lastmod", namespaces=SITEMAP)
+    return entries
+
+
+def test_the_index_gives_each_sections_latest_change(client, site):
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    changes = {
+        item.findtext("s:loc", namespaces=SITEMAP): item.findtext("s:lastmod", namespaces=SITEMAP)
+        for item in index.findall("s:sitemap", SITEMAP)
     }
+    latest = site["meeting"].updated_at
+    assert changes["http://testserver/sitemap-meetings.xml"].startswith(latest.date().isoformat())
+    assert all(changes.values())
 
 
 def test_the_sitemap_lists_every_published_page_with_its_last_change(client, site):
@@ -248,7 +266,7 @@ def test_the_sitemap_lists_every_published_page_with_its_last_change(client, sit
 def test_the_sitemap_queries_do_not_grow_with_rows(client, site, django_assert_num_queries):
     with CaptureQueriesContext(connection) as few:
         sitemap_entries(client)
-    assert len(few) <= 14  # the data version, a query a section, the page counts
+    assert len(few) <= 40  # the index (a count and a latest change a section), then each section
     for _ in range(5):
         organisation = make_organisation()
         make_meeting(
