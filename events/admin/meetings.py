@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 
 from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, ParticipantReport, Participation
 from .article import ArticleIntakeMixin
-from .base import SafeDateHierarchy
+from .base import LabelledTabularInline, MeetingCount, SafeDateHierarchy
 from .duplicates import MeetingForm
 from .history import VersionedAdmin
 from .imports import MeetingImportMixin
 from .merge import MergeMeetingsMixin
 from .workflow import WorkflowAdminMixin
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-class MeetingInDelegationInline(admin.TabularInline):
+
+class MeetingInDelegationInline(LabelledTabularInline):
     """The delegation's meetings, listed in date order, each linking to its form."""
 
     model = Meeting
-    fields = ["start_date", "title", "kind", "country", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = ("start_date", "title", "kind", "country", "status")
     extra = 0
     show_change_link = True
     can_delete = False
@@ -59,11 +63,11 @@ class DelegationAdmin(WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
         return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
 
     @admin.display(description="meetings", ordering="meeting_count")
-    def meeting_count(self, delegation: Delegation) -> int:
+    def meeting_count(self, delegation: WithAnnotations[Delegation, MeetingCount]) -> int:
         return delegation.meeting_count
 
 
-class MeetingOrganisationInline(admin.TabularInline):
+class MeetingOrganisationInline(LabelledTabularInline):
     model = MeetingOrganisation
     extra = 3
     autocomplete_fields = ["organisation"]
@@ -71,7 +75,7 @@ class MeetingOrganisationInline(admin.TabularInline):
     verbose_name_plural = "organisations (host, organiser, visiting delegation, participants…)"
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(LabelledTabularInline):
     model = Participation
     extra = 2
     fields = ["name_as_written", "person", "organisation", "title_as_stated", "role", "order"]

@@ -6,6 +6,8 @@ publisher's approval (``proposals``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db.models import Count
 from django_countries.filters import CountryFilter
@@ -23,12 +25,15 @@ from ..models import (
     Topic,
 )
 from .article import AttachToMeetingMixin
-from .base import ExplainWhatBlocksDeletion, SafeDateHierarchy
+from .base import ExplainWhatBlocksDeletion, LabelledTabularInline, MeetingCount, SafeDateHierarchy
 from .history import HistoryAdmin, VersionedAdmin
 from .proposals import ReviewedChangesAdmin
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-class OrganisationNameInline(admin.TabularInline):
+
+class OrganisationNameInline(LabelledTabularInline):
     model = OrganisationName
     extra = 1
     verbose_name = "other name"
@@ -66,14 +71,14 @@ class OrganisationAdmin(
         return meeting
 
 
-class PersonNameInline(admin.TabularInline):
+class PersonNameInline(LabelledTabularInline):
     model = PersonName
     extra = 1
     verbose_name = "other name"
     verbose_name_plural = "other names (transliterations and variant spellings)"
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(LabelledTabularInline):
     model = Position
     extra = 1
     autocomplete_fields = ["organisation"]
@@ -122,7 +127,7 @@ class TopicAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
         return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
 
     @admin.display(description="meetings", ordering="meeting_count")
-    def meeting_count(self, topic: Topic) -> int:
+    def meeting_count(self, topic: WithAnnotations[Topic, MeetingCount]) -> int:
         return topic.meeting_count
 
 

@@ -13,11 +13,14 @@ from ..models import (
     Delegation,
     Meeting,
     MeetingOrganisation,
+    MeetingSubtype,
     Organisation,
+    OrganisationName,
     Outcome,
     ParticipantReport,
     Participation,
     Person,
+    PersonName,
     Position,
     Source,
     Status,
@@ -154,7 +157,7 @@ class MeetingOrganisationSerializer(RoleFields, serializers.ModelSerializer):
     slug = serializers.CharField(source="organisation.slug")
     name = serializers.CharField(source="organisation.name")
     acronym = serializers.CharField(source="organisation.acronym")
-    url = serializers.HyperlinkedRelatedField(
+    url: serializers.HyperlinkedRelatedField[Organisation] = serializers.HyperlinkedRelatedField(
         source="organisation",
         view_name="events:api-organisation-detail",
         lookup_field="slug",
@@ -169,12 +172,12 @@ class MeetingOrganisationSerializer(RoleFields, serializers.ModelSerializer):
 class ParticipantReportSerializer(serializers.ModelSerializer):
     """How one source reported a participant."""
 
-    source = serializers.URLField(source="source.url", help_text="The report's URL.")
+    url = serializers.URLField(source="source.url", help_text="The report's URL.")
     publisher = serializers.CharField(source="source.publisher")
 
     class Meta:
         model = ParticipantReport
-        fields = ["source", "publisher", "name_as_written", "title_as_stated"]
+        fields = ["url", "publisher", "name_as_written", "title_as_stated"]
 
 
 class ParticipantSerializer(RoleFields, serializers.ModelSerializer):
@@ -226,7 +229,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     outcomes = OutcomeSerializer(many=True)
     sources = SourceSerializer(many=True)
     follow_up_of = serializers.SerializerMethodField()
-    subtype = serializers.SlugRelatedField(
+    subtype: serializers.SlugRelatedField[MeetingSubtype] = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
         allow_null=True,
@@ -324,7 +327,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     html_url = PageURLField()
     country = CountryField(help_text="Null for international bodies.")
     parent = OrganisationRefSerializer(allow_null=True)
-    other_names = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    other_names: serializers.SlugRelatedField[OrganisationName] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     meeting_count = serializers.IntegerField(help_text="Published meetings it took part in.")
     meetings_url = serializers.SerializerMethodField(help_text="Its meetings, through the meetings list.")
 
@@ -379,7 +384,9 @@ class PersonParticipationSerializer(RoleFields, serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="events:api-person-detail", lookup_field="slug")
     html_url = PageURLField()
-    other_names = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    other_names: serializers.SlugRelatedField[PersonName] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     positions = PositionSerializer(many=True)
     participations = PersonParticipationSerializer(
         many=True, help_text="Published meetings they attended, newest first."

@@ -12,6 +12,7 @@ from .delegations import (
     Delegation,
     DelegationQuerySet,
 )
+from .former_slugs import FormerSlug
 from .meetings import (
     DUPLICATE_DAYS,
     DUPLICATE_SHARED_ORGANISATIONS,
@@ -49,7 +50,7 @@ from .records import (
     TopicQuerySet,
     published_meeting_count,
 )
-from .vocabularies import OrganisationRole, PersonRole, Vocabulary, VocabularyForeignKey
+from .vocabularies import OrganisationRole, PersonRole, Vocabulary, accept_slugs
 from .workflow import (
     TRANSITIONS,
     CheckedText,
@@ -74,6 +75,7 @@ __all__ = [
     "Delegation",
     "DelegationQuerySet",
     "DuplicateCandidate",
+    "FormerSlug",
     "MAX_SEARCH_WORDS",
     "Meeting",
     "MeetingKind",
@@ -82,7 +84,7 @@ __all__ = [
     "OrganisationRole",
     "PersonRole",
     "Vocabulary",
-    "VocabularyForeignKey",
+    "accept_slugs",
     "ParticipationQuerySet",
     "ParticipantReport",
     "participant_reports_prefetch",

@@ -24,7 +24,7 @@ from .. import versions
 from ..wording import describe_date, describe_place
 from .delegations import Delegation
 from .records import Organisation, Person, Source, Topic
-from .vocabularies import OrganisationRole, PersonRole, VocabularyForeignKey
+from .vocabularies import OrganisationRole, PersonRole, accept_slugs
 from .workflow import CheckedText, DatePrecision, Publishable, Status, TimeStamped, end_not_before_start
 
 
@@ -494,7 +494,7 @@ class Meeting(Publishable, TimeStamped):
         related_name="meetings",
         help_text="The trip this meeting was part of, if any.",
     )
-    organisations = models.ManyToManyField(
+    organisations: models.ManyToManyField[Organisation, MeetingOrganisation] = models.ManyToManyField(
         Organisation, through="MeetingOrganisation", related_name="meetings", blank=True
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="meetings")
@@ -567,13 +567,14 @@ class Meeting(Publishable, TimeStamped):
         super().clean()
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
-        if self.delegation_id and self.start_date:
+        if self.delegation is not None and self.start_date:
             self.delegation.check_meeting_dates(self)
-        if self.subtype_id and self.subtype.kind != self.kind:
+        subtype = self.subtype
+        if subtype is not None and subtype.kind != self.kind:
             raise ValidationError(
                 {
-                    "subtype": f"“{self.subtype.label}” is a subtype of "
-                    f"{self.subtype.get_kind_display().lower()}s; choose one of "
+                    "subtype": f"“{subtype.label}” is a subtype of "
+                    f"{subtype.get_kind_display().lower()}s; choose one of "
                     f"{self.get_kind_display().lower()}s or none."
                 }
             )
@@ -582,7 +583,8 @@ class Meeting(Publishable, TimeStamped):
     def kind_display(self) -> str:
         """The kind, and the subtype when there is one: "Bilateral meeting · Courtesy call"."""
         kind = self.get_kind_display()
-        return f"{kind} · {self.subtype.label}" if self.subtype_id else kind
+        subtype = self.subtype if self.subtype_id else None
+        return f"{kind} · {subtype.label}" if subtype is not None else kind
 
     @property
     def possible_dates(self) -> tuple[datetime.date | None, datetime.date]:
@@ -653,9 +655,9 @@ class Meeting(Publishable, TimeStamped):
     def final_merge_target(self) -> Meeting:
         """The meeting this one was (perhaps in several steps) merged into; itself if never merged."""
         meeting, seen = self, {self.pk}
-        while meeting.merged_into_id is not None and meeting.merged_into_id not in seen:
-            seen.add(meeting.merged_into_id)
-            meeting = meeting.merged_into
+        while meeting.merged_into_id not in seen and (target := meeting.merged_into) is not None:
+            seen.add(target.pk)
+            meeting = target
         return meeting
 
     def likely_duplicates(self) -> list[DuplicateCandidate]:
@@ -689,7 +691,7 @@ class Meeting(Publishable, TimeStamped):
         parts: list[str] = [self.title, self.summary, self.city, self.date_as_reported]
         if self.country:
             parts.append(self.country.name)
-        if self.delegation_id:
+        if self.delegation is not None:
             parts.append(self.delegation.title)
         parts += outcomes
         parts += topics
@@ -740,7 +742,7 @@ class MeetingOrganisation(CheckedText):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="organisation_roles")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meeting_roles")
-    role = VocabularyForeignKey(
+    role = models.ForeignKey(
         OrganisationRole,
         to_field="slug",
         db_column="role",
@@ -775,6 +777,10 @@ class MeetingOrganisation(CheckedText):
         # Kept for lists that sort by the column; pages sort by the role's own order.
         self.role_order = self.role.order
         super().save(*args, **kwargs)
+
+
+# Code and imports that write role="host" keep working (see accept_slugs()).
+accept_slugs(MeetingOrganisation, "role")
 
 
 class ParticipationQuerySet(models.QuerySet):
@@ -820,7 +826,7 @@ class Participation(CheckedText):
     title_as_stated = models.CharField(
         max_length=300, blank=True, help_text="Their title as the source gives it at the time."
     )
-    role = VocabularyForeignKey(
+    role = models.ForeignKey(
         PersonRole,
         to_field="slug",
         db_column="role",
@@ -859,6 +865,9 @@ class Participation(CheckedText):
         if all(report.name_as_written == self.name_as_written for report in reports):
             return ""
         return "; ".join(f"{report.name_as_written} ({report.source.publisher})" for report in reports)
+
+
+accept_slugs(Participation, "role")
 
 
 class ParticipantReport(CheckedText):

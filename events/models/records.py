@@ -37,7 +37,7 @@ class TopicQuerySet(models.QuerySet):
         )
         return self.annotate(
             meeting_count=Subquery(
-                links.order_by().annotate(n=distinct_meetings).values("n")[:1],
+                links.order_by().values(n=distinct_meetings)[:1],
                 output_field=models.IntegerField(),
             )
         )
@@ -80,12 +80,13 @@ class Topic(CheckedText):
     def clean(self) -> None:
         super().clean()
         # Two levels: broad topics, and specific topics under them.
-        if self.parent_id is not None:
-            if self.parent_id == self.pk:
+        parent = self.parent
+        if parent is not None:
+            if parent.pk == self.pk:
                 raise ValidationError({"parent": "A topic cannot be its own broad topic."})
-            if self.parent.parent_id is not None:
+            if parent.parent_id is not None:
                 raise ValidationError(
-                    {"parent": f"“{self.parent.name}” is itself a specific topic; choose a broad topic."}
+                    {"parent": f"“{parent.name}” is itself a specific topic; choose a broad topic."}
                 )
             if self.pk is not None and self.children.exists():
                 raise ValidationError(
@@ -270,7 +271,7 @@ class Position(CheckedText):
         constraints = [end_not_before_start("position")]
 
     def __str__(self) -> str:
-        where = f", {self.organisation.short_name}" if self.organisation_id else ""
+        where = f", {self.organisation.short_name}" if self.organisation is not None else ""
         return f"{self.title}{where}"
 
 

@@ -4,7 +4,7 @@ A role is a row, not a code constant, so a new fact in a report ("a
 prospective partner", "mentioned, not present") gets its own role without a
 release. Rows are referred to by slug: the role columns held these slugs
 before roles were data, and code that writes ``role="host"`` still works
-(see VocabularyForeignKey), and a role equals its slug. A role whose holder was not ``present`` never
+(see accept_slugs()), and a role equals its slug. A role whose holder was not ``present`` never
 counts as taking part (see ``taking_part()`` on the roles' querysets).
 """
 
@@ -30,21 +30,14 @@ class SlugOrRecordDescriptor(ForwardManyToOneDescriptor):
         super().__set__(instance, value)
 
 
-class VocabularyForeignKey(models.ForeignKey):
-    """A foreign key to a vocabulary row by its slug that may also be given the slug itself.
+def accept_slugs(model: type[models.Model], field_name: str) -> None:
+    """Let ``model.<field_name>``, a foreign key to a vocabulary by slug, be set from the slug too.
 
     ``link.role`` is the row (its label, description, whether present);
     ``link.role_id`` the slug. ``MeetingOrganisation(role="host")`` works as
-    it did when the column was a plain choice.
+    it did when the column was a plain choice. (Typed code sets ``role_id``.)
     """
-
-    forward_related_accessor_class = SlugOrRecordDescriptor
-
-    def deconstruct(self):
-        # The column is a plain foreign key; only Python's reading of it differs. Migrations
-        # record it as one, so they import nothing of the project.
-        name, _, args, kwargs = super().deconstruct()
-        return name, "django.db.models.ForeignKey", args, kwargs
+    setattr(model, field_name, SlugOrRecordDescriptor(model._meta.get_field(field_name)))
 
 
 class VocabularyQuerySet(models.QuerySet):
