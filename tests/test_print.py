@@ -19,7 +19,7 @@ PRINTED = {
     "timeline": 10,
     "meeting": 3,
     "organisation": 10,
-    "country": 5,
+    "country": 10,  # lists a page of the meetings it counts, like the organisation page
     "country-pair": 3,
     "organisation-pair": 3,
 }
