@@ -8,7 +8,7 @@ from django_countries.filters import CountryFilter
 
 from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Participation
 from .article import ArticleIntakeMixin
-from .base import SafeDateHierarchy
+from .base import RankedAutocomplete, SafeDateHierarchy
 from .duplicates import MeetingForm
 from .history import VersionedAdmin
 from .imports import MeetingImportMixin
@@ -33,7 +33,7 @@ class MeetingInDelegationInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
+class DelegationAdmin(RankedAutocomplete, WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
     list_display = ["title", "sending_country", "start_date", "end_date", "status", "meeting_count"]
     list_filter = ["status", ("sending_country", CountryFilter)]
     search_fields = [
@@ -88,6 +88,7 @@ class OutcomeInline(admin.StackedInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(
+    RankedAutocomplete,
     ArticleIntakeMixin,
     MergeMeetingsMixin,
     MeetingImportMixin,

@@ -22,7 +22,7 @@ from ..models import (
     Topic,
 )
 from .article import AttachToMeetingMixin
-from .base import ExplainWhatBlocksDeletion, SafeDateHierarchy
+from .base import ExplainWhatBlocksDeletion, RankedAutocomplete, SafeDateHierarchy
 from .history import HistoryAdmin, VersionedAdmin
 from .proposals import ReviewedChangesAdmin
 
@@ -36,7 +36,7 @@ class OrganisationNameInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(
-    ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
+    RankedAutocomplete, ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
 ):
     list_display = ["name", "acronym", "kind", "country", "parent"]
     list_filter = ["kind", ("country", CountryFilter)]
@@ -78,7 +78,9 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
+class PersonAdmin(
+    RankedAutocomplete, ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
+):
     list_display = ["name", "honorific", "current_position"]
     search_fields = ["name", "other_names__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -109,7 +111,7 @@ class PersonAdmin(ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksD
 
 
 @admin.register(Topic)
-class TopicAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
+class TopicAdmin(RankedAutocomplete, ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
     list_display = ["name", "parent", "meeting_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "keywords"]
@@ -125,7 +127,9 @@ class TopicAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin):
+class SourceAdmin(
+    RankedAutocomplete, ReviewedChangesAdmin, ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin
+):
     list_display = ["publisher", "title", "published_on", "language", "url"]
     list_filter = ["language"]
     search_fields = ["url", "title", "publisher", "republished_by", "author"]
