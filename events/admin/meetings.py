@@ -9,7 +9,7 @@ from django_countries.filters import CountryFilter
 from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Participation
 from .article import ArticleIntakeMixin
 from .base import RankedAutocomplete, SafeDateHierarchy
-from .duplicates import MeetingForm
+from .duplicates import MeetingForm, move_refused_as_duplicate
 from .history import VersionedAdmin
 from .imports import MeetingImportMixin
 from .merge import MergeMeetingsMixin
@@ -132,6 +132,9 @@ class MeetingAdmin(
         ("Sources", {"fields": ["sources"]}),
         ("Publication", {"fields": [("published_at", "published_by"), "merged_into"]}),
     ]
+
+    def move_refused(self, meeting, status):
+        return move_refused_as_duplicate(meeting, status)
 
     @admin.display(description="date", ordering="start_date")
     def date_display(self, meeting: Meeting) -> str:
