@@ -267,7 +267,8 @@ def test_a_known_article_is_found_not_added_again_and_the_duplicate_is_pointed_o
         title="Earlier record", slug="earlier", start_date=datetime.date(2024, 3, 12)
     )
     first.sources.add(existing_source)
-    response = submit_article(as_editor, url="http://www.wire.example.org/visit")
+    # The page asks first (tests/test_article_page.py); the editor drafts it anyway.
+    response = submit_article(as_editor, url="http://www.wire.example.org/visit", draft_anyway="on")
     assert Source.objects.count() == 1
     draft = Meeting.objects.exclude(pk=first.pk).get()
     assert list(draft.sources.all()) == [existing_source]

@@ -1,4 +1,9 @@
-"""The "New meeting from an article" page: the form, what the editor is told, and records added from it."""
+"""The "New meeting from an article" page: the form, what the editor is told, and records added from it.
+
+What the drafting found is kept with the draft (``IntakeSummary``) and shown
+on its change form until an editor dismisses it, so the links that create
+the organisations and people not known yet outlive the first page load.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,17 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .. import intake
-from ..models import Meeting
+from ..intake.draft import recorded_meetings
+from ..models import IntakeSummary, Meeting, Organisation, Participation
 from ..text import NoControlCharacters
 from .base import admin_change_url
 from .duplicates import duplicate_warning
@@ -29,6 +37,11 @@ class ArticleIntakeMixin:
                 self.admin_site.admin_view(self.intake_view),
                 name="events_meeting_from_article",
             ),
+            path(
+                "<path:object_id>/intake-summary/dismiss/",
+                self.admin_site.admin_view(self.dismiss_intake_summary_view),
+                name="events_meeting_dismiss_intake_summary",
+            ),
             *super().get_urls(),
         ]
 
@@ -36,21 +49,57 @@ class ArticleIntakeMixin:
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = ArticleForm(request.POST or None)
+        recorded: list[Meeting] = []
         if request.method == "POST" and form.is_valid():
-            article = intake.Article(**form.cleaned_data)
-            with transaction.atomic():
-                draft = intake.draft_meeting(article, request.user)
-            for level, message in draft_messages(draft):
-                self.message_user(request, message, level)
-            return HttpResponseRedirect(admin_change_url(draft.meeting))
+            values = dict(form.cleaned_data)
+            draft_anyway = values.pop("draft_anyway")
+            article = intake.Article(**values)
+            recorded = [] if draft_anyway else already_recorded(article)
+            if recorded:
+                form.ask_before_drafting()
+            else:
+                with transaction.atomic():
+                    draft = intake.draft_meeting(article, request.user)
+                    IntakeSummary.objects.create(meeting=draft.meeting, findings=summary_findings(draft))
+                for level, message in draft_messages(draft):
+                    self.message_user(request, message, level)
+                return HttpResponseRedirect(admin_change_url(draft.meeting))
         context = {
             **self.admin_site.each_context(request),
             "title": "New meeting from an article",
             "opts": self.opts,
             "form": form,
+            "recorded_meetings": recorded,
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/events/meeting/from_article.html", context)
+
+    def dismiss_intake_summary_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        meeting = get_object_or_404(Meeting, pk=object_id) if str(object_id).isdigit() else None
+        if meeting is None or not self.has_change_permission(request, meeting):
+            raise PermissionDenied
+        IntakeSummary.objects.filter(meeting=meeting).delete()
+        return HttpResponseRedirect(admin_change_url(meeting))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            summary = IntakeSummary.objects.filter(meeting=obj).first()
+            context["intake_summary"] = intake_summary_shown(summary) if summary is not None else None
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def already_recorded(article: intake.Article) -> list[Meeting]:
+    """Meetings citing the article's address, or a source with its headline (queries)."""
+    found = {meeting.pk: meeting for meeting in recorded_meetings(article.url)}
+    if article.title.strip():
+        same_headline = Meeting.objects.filter(
+            sources__title__iexact=article.title.strip(), merged_into__isnull=True
+        ).distinct()
+        for meeting in same_headline:
+            found.setdefault(meeting.pk, meeting)
+    return list(found.values())
 
 
 class ArticleForm(forms.Form):
@@ -86,10 +135,20 @@ class ArticleForm(forms.Form):
         # Names, titles and dates are copied from it into the records.
         validators=[NoControlCharacters("The text of the article", multi_line=True)],
     )
+    draft_anyway = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Draft it anyway",
+        help_text="Tick this only after opening the meetings listed above: it is a different event.",
+    )
+
+    def ask_before_drafting(self) -> None:
+        """Show the "draft it anyway" box, for an article already recorded."""
+        self.fields["draft_anyway"].widget = forms.CheckboxInput()
 
 
-def draft_messages(draft: intake.Draft) -> list[tuple[int, str]]:
-    """What the intake found, for the editor: matched, created, and left to do."""
+def draft_messages(draft: intake.Draft, *, links: bool = True) -> list[tuple[int, str]]:
+    """What the intake found, for the editor: matched, created, and left to do (``links``: to create)."""
     meeting = draft.meeting
     result: list[tuple[int, str]] = []
     source_text = (
@@ -164,8 +223,8 @@ def draft_messages(draft: intake.Draft) -> list[tuple[int, str]]:
             ),
         )
     )
-    if draft.unmatched_organisations:
-        links = format_html_join(
+    if links and draft.unmatched_organisations:
+        created = format_html_join(
             ", ",
             '<a href="{}">{}</a>',
             (
@@ -183,13 +242,13 @@ def draft_messages(draft: intake.Draft) -> list[tuple[int, str]]:
                 messages.WARNING,
                 format_html(
                     "Not known yet, so not added: {}. Click one to create it; it is then added to the draft.",
-                    links,
+                    created,
                 ),
             )
         )
     unlinked = [p for p in draft.participants if p.person is None and p.participation is not None]
-    if unlinked:
-        links = format_html_join(
+    if links and unlinked:
+        people = format_html_join(
             ", ",
             '<a href="{}">{}</a>',
             ((reverse("admin:events_person_add") + "?" + p.query_string(), p.name) for p in unlinked),
@@ -201,7 +260,7 @@ def draft_messages(draft: intake.Draft) -> list[tuple[int, str]]:
                     "Participants not matched to a known person: {}. If one is known under another spelling, "
                     "link them in the participants below (and add the spelling to the person's other names); "
                     "otherwise click to create the person.",
-                    links,
+                    people,
                 ),
             )
         )
@@ -209,6 +268,101 @@ def draft_messages(draft: intake.Draft) -> list[tuple[int, str]]:
     if duplicates:
         result.append((messages.WARNING, duplicate_warning(duplicates)))
     return result
+
+
+def summary_findings(draft: intake.Draft) -> dict:
+    """What the change form keeps showing: the summary, the records to create, the evidence (JSON)."""
+    meeting, proposal = draft.meeting, draft.proposal
+    # The create links are kept as the lists below, so the form can drop those already followed.
+    messages_kept = [(level, str(message)) for level, message in draft_messages(draft, links=False)]
+    organisations = [
+        {
+            "label": candidate.label,
+            "name": candidate.name,
+            "acronym": candidate.acronym,
+            "url": reverse("admin:events_organisation_add")
+            + "?"
+            + candidate.query_string(meeting_id=meeting.pk),
+        }
+        for candidate in draft.unmatched_organisations
+    ]
+    people = [
+        {
+            "name": p.name,
+            "participation": p.participation.pk,
+            "url": reverse("admin:events_person_add") + "?" + p.query_string(),
+        }
+        for p in draft.participants
+        if p.person is None and p.participation is not None
+    ]
+    place = ", ".join(
+        part for part in (meeting.city, meeting.country.name if meeting.country else "") if part
+    )
+    evidence = [
+        ("kind", "Kind", meeting.get_kind_display(), proposal.kind_evidence),
+        ("start_date", "Date", meeting.date_display, proposal.date.evidence),
+        ("country", "Place", place, proposal.place_evidence),
+    ]
+    if draft.delegation is not None and proposal.trip is not None:
+        evidence.append(("delegation", "Trip", str(draft.delegation), proposal.trip.evidence))
+    return {
+        "messages": messages_kept,
+        "organisations": organisations,
+        "people": people,
+        "evidence": [
+            {"field": field, "label": label, "value": value, "sentence": sentence}
+            for field, label, value, sentence in evidence
+        ],
+        "organisation_evidence": [
+            {"label": f.label, "role": f.role_label, "sentence": f.evidence} for f in proposal.organisations
+        ],
+        "participant_evidence": [
+            {"name": p.name, "title": p.title_as_stated, "sentence": p.evidence}
+            for p in proposal.participants
+        ],
+        "outcome_evidence": [{"label": o.label, "sentence": o.text} for o in proposal.outcomes],
+    }
+
+
+def intake_summary_shown(summary: IntakeSummary) -> dict:
+    """The kept summary as the change form shows it: links already followed are dropped (two queries)."""
+    findings = summary.findings
+    organisations = findings.get("organisations", [])
+    if organisations:
+        known = Q()
+        for candidate in organisations:
+            if candidate.get("acronym"):
+                known |= Q(acronym__iexact=candidate["acronym"])
+            if candidate.get("name"):
+                known |= Q(name__iexact=candidate["name"]) | Q(other_names__name__iexact=candidate["name"])
+        names = set()
+        for name, acronym in Organisation.objects.filter(known).values_list("name", "acronym").distinct():
+            names |= {name.casefold(), acronym.casefold()} - {""}
+        organisations = [
+            c
+            for c in organisations
+            if not ({c.get("name", "").casefold(), c.get("acronym", "").casefold()} - {""}) & names
+        ]
+    people = findings.get("people", [])
+    if people:
+        # Still offered: participants still on the meeting and still not linked to a person.
+        unlinked = set(
+            Participation.objects.filter(
+                pk__in=[p["participation"] for p in people], person__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        people = [p for p in people if p["participation"] in unlinked]
+    return {
+        # Written by format_html when the draft was made, so already escaped.
+        "messages": [(level, mark_safe(text)) for level, text in findings.get("messages", [])],
+        "organisations": organisations,
+        "people": people,
+        "evidence": findings.get("evidence", []),
+        "organisation_evidence": findings.get("organisation_evidence", []),
+        "participant_evidence": findings.get("participant_evidence", []),
+        "outcome_evidence": findings.get("outcome_evidence", []),
+        "dismiss_url": reverse("admin:events_meeting_dismiss_intake_summary", args=[summary.meeting_id]),
+    }
 
 
 class AttachToMeetingMixin:

@@ -97,6 +97,7 @@ class MeetingAdmin(
     VersionedAdmin,
 ):
     form = MeetingForm
+    change_form_template = "admin/events/meeting/change_form.html"
     change_list_template = "admin/events/meeting/change_list.html"
     list_display = ["title", "date_display", "kind", "country", "status", "delegation"]
     list_filter = ["status", "kind", ("country", CountryFilter), "topics", "date_precision"]
