@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 
@@ -10,6 +11,7 @@ from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Particip
 from .article import ArticleIntakeMixin
 from .base import RankedAutocomplete, SafeDateHierarchy
 from .duplicates import MeetingForm, move_refused_as_duplicate
+from .entry import MeetingOrganisationForm, ParticipationForm, TypedRecords
 from .history import VersionedAdmin
 from .imports import MeetingImportMixin
 from .merge import MergeMeetingsMixin
@@ -63,17 +65,40 @@ class DelegationAdmin(RankedAutocomplete, WorkflowAdminMixin, SafeDateHierarchy,
         return delegation.meeting_count
 
 
-class MeetingOrganisationInline(admin.TabularInline):
+class CompactPickers:
+    """Inline pickers without their edit and view icons, so the row fits a 1,280 px window.
+
+    The "+" stays; a new record can also be typed in the row (``entry``).
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget.can_change_related = formfield.widget.can_view_related = False
+            formfield.widget.can_delete_related = False
+        return formfield
+
+
+class MeetingOrganisationInline(CompactPickers, admin.TabularInline):
+    """Organisations with their part; one not recorded yet is typed in the row and created on save."""
+
     model = MeetingOrganisation
+    form = MeetingOrganisationForm
+    template = "admin/events/edit_inline/tabular_new_records.html"
+    fields = ["organisation", "role"]
     extra = 3
     autocomplete_fields = ["organisation"]
     verbose_name = "organisation"
     verbose_name_plural = "organisations (host, organiser, visiting delegation, participants…)"
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(CompactPickers, admin.TabularInline):
+    """Participants; a person or organisation not recorded yet is typed in the row and created on save."""
+
     model = Participation
-    extra = 2
+    form = ParticipationForm
+    template = "admin/events/edit_inline/tabular_new_records.html"
+    extra = 3
     fields = ["name_as_written", "person", "organisation", "title_as_stated", "role", "order"]
     autocomplete_fields = ["person", "organisation"]
     verbose_name = "participant"
@@ -152,8 +177,16 @@ class MeetingAdmin(
         return fieldsets
 
     def save_related(self, request, form, formsets, change):
+        request.typed_records = TypedRecords(request.user)
+        request.typed_records.create(formsets)
         super().save_related(request, form, formsets, change)
         form.instance.refresh_search_document()
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        typed = getattr(request, "typed_records", None)
+        if typed is not None and formset.model is Participation:
+            typed.list_on_meeting(form.instance)
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)

@@ -1,0 +1,89 @@
+"""A meeting entered by hand in headless Chromium: few submissions, forms that fit the window."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from events.models import Status
+
+from .browser import WIDTHS, screenshot
+from .conftest import ensure_roles
+from .factories import make_meeting, make_organisation, make_person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+LONG_TITLE = (
+    "Mine Action Agency of the Republic of Azerbaijan and the Cambodian Mine Action Centre sign a "
+    "memorandum of understanding on joint training, land release and explosive ordnance risk education"
+)
+
+
+@pytest.fixture
+def site(live_server, django_user_model):
+    ensure_roles()  # a transactional test before this one emptied the groups
+    for username, group in (("eve", "Editor"), ("pat", "Publisher")):
+        user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+    make_organisation(name="Mine Action Agency of the Republic of Azerbaijan", acronym="ANAMA", slug="anama")
+    make_organisation(
+        name="ANAMA-UNDP International Centre for Mine Action Excellence", acronym="", slug="anama-undp"
+    )
+    make_organisation(name="Cambodian Mine Action Centre", acronym="CMAC", slug="cmac", country="KH")
+    make_person(name="Vugar Suleymanov", slug="vugar-suleymanov")
+    return live_server.url
+
+
+def log_in(browser, site, username):
+    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
+    page = context.new_page()
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(site + "/admin/")
+    return page
+
+
+def box(page, selector: str) -> dict:
+    return page.locator(selector).first.bounding_box()
+
+
+def test_the_participants_inline_fits_a_1280_pixel_window(browser, site):
+    page = log_in(browser, site, "eve")
+    page.goto(site + "/admin/events/meeting/add/")
+    table = box(page, "#participations-group table")
+    screenshot(page, "entry-participants-1280")
+    assert table["x"] >= 0 and table["x"] + table["width"] <= WIDTHS["desktop"], table
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= WIDTHS["desktop"], f"the page scrolls sideways: {width} px"
+    for heading in ("Title as stated", "Role", "Order", "Delete?"):
+        cell = page.locator("#participations-group thead th", has_text=heading).first
+        found = cell.bounding_box()
+        assert found is not None and found["x"] + found["width"] <= WIDTHS["desktop"], heading
+    title = box(page, "#participations-0 .field-title_as_stated input")
+    assert title["width"] >= 150, title
+    page.context.close()
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_the_publish_and_history_buttons_never_cover_a_long_title(browser, site):
+    meeting = make_meeting(title=LONG_TITLE, slug="long", status=Status.IN_REVIEW)
+    page = log_in(browser, site, "pat")
+    page.goto(f"{site}/admin/events/meeting/{meeting.pk}/change/")
+    screenshot(page, "entry-long-title-buttons")
+    tools = page.locator(".object-tools li")
+    assert tools.count() >= 3  # return to draft, publish, history
+    headings = page.locator("#content h1, #content h2").all()
+    for tool in tools.all():
+        for heading in headings:
+            if heading.is_visible():
+                assert not overlaps(tool.bounding_box(), heading.bounding_box()), heading.inner_text()
+    page.context.close()
