@@ -5,6 +5,8 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events.models import Meeting, Organisation, Person
@@ -223,3 +225,24 @@ def test_a_picked_person_needs_no_name_as_written(editor_client):
     data = add_form(editor_client, **{"participations-0-person": [str(person.pk)]})
     assert editor_client.post(reverse("admin:events_meeting_add"), data).status_code == 302
     assert Meeting.objects.get().participations.get().name_as_written == "Vugar Suleymanov"
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name", "make"),
+    [
+        ("meetingorganisation", "organisation", lambda n: make_organisation(name=f"ANAMA partner {n}")),
+        ("participation", "person", lambda n: make_person(name=f"Aliyev {n}")),
+    ],
+)
+def test_ranked_autocomplete_does_not_grow_queries_with_rows(
+    editor_client, django_assert_num_queries, model_name, field_name, make
+):
+    make(0)
+    url = reverse("admin:autocomplete")
+    params = {"term": "a", "app_label": "events", "model_name": model_name, "field_name": field_name}
+    with CaptureQueriesContext(connection) as one_row:
+        assert editor_client.get(url, params).status_code == 200
+    for number in range(1, 6):
+        make(number)
+    with django_assert_num_queries(len(one_row)):
+        assert len(editor_client.get(url, params).json()["results"]) == 6
