@@ -97,6 +97,10 @@ def test_the_draft_form_shows_the_sentence_each_field_came_from(as_editor, known
     assert "A delegation from the Mine Action Agency" in evidence["kind"]
     assert "Tuesday" in evidence["start_date"]
     assert "Cambodian Mine Action Center" in evidence["country"]
+    assert "training" in evidence["topics"]
+    # Beside the fields too.
+    help_text = page.select_one("#id_kind_helptext").get_text(" ", strip=True)
+    assert "From the article: “A delegation from the Mine Action Agency" in help_text
     participants = {
         row["data-name"]: row.get_text(" ", strip=True) for row in page.select("#intake-evidence [data-name]")
     }

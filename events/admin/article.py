@@ -87,7 +87,25 @@ class ArticleIntakeMixin:
         if obj is not None:
             summary = IntakeSummary.objects.filter(meeting=obj).first()
             context["intake_summary"] = intake_summary_shown(summary) if summary is not None else None
+            adminform = context.get("adminform")
+            if summary is not None and adminform is not None:
+                show_evidence_beside_fields(adminform.form, context["intake_summary"]["evidence"])
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def show_evidence_beside_fields(form, evidence: list[dict]) -> None:
+    """Under each proposed field, the sentence of the article it came from."""
+    for row in evidence:
+        field = form.fields.get(row["field"])
+        if field is None:
+            continue
+        if not row["sentence"]:
+            said = "nothing (the field was left as it was)"
+        elif row["field"] == "topics":
+            said = row["sentence"]  # the words found, each quoted already
+        else:
+            said = f"“{row['sentence']}”"
+        field.help_text = format_html("{}<br>From the article: {}", field.help_text, said)
 
 
 def already_recorded(article: intake.Article) -> list[Meeting]:
@@ -305,6 +323,10 @@ def summary_findings(draft: intake.Draft) -> dict:
     ]
     if draft.delegation is not None and proposal.trip is not None:
         evidence.append(("delegation", "Trip", str(draft.delegation), proposal.trip.evidence))
+    if proposal.topics:
+        words = ", ".join(f"“{keyword}”" for match in proposal.topics for keyword in match.keywords)
+        names = ", ".join(match.topic.name for match in proposal.topics)
+        evidence.append(("topics", "Topics", names, f"the words {words}"))
     return {
         "messages": messages_kept,
         "organisations": organisations,
