@@ -20,14 +20,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .. import intake
-from ..intake.draft import recorded_meetings
+from ..intake.proposal import recorded_meetings
 from ..models import IntakeSummary, Meeting, Organisation, Participation
 from ..text import NoControlCharacters
-from .base import admin_change_url
+from .base import AdminBase, admin_change_url
 from .duplicates import duplicate_warning
 
 
-class ArticleIntakeMixin:
+class ArticleIntakeMixin(AdminBase):
     """The meeting admin's page that drafts a meeting from a pasted article (see events.intake)."""
 
     def get_urls(self):
@@ -188,10 +188,7 @@ def draft_messages(draft: intake.Draft, *, links: bool = True) -> list[tuple[int
         found.append(
             format_html(
                 "organisations: {}",
-                ", ".join(
-                    f"{m.organisation.short_name} ({m.role_label}, as “{m.as_written}”)"
-                    for m in draft.organisations
-                ),
+                ", ".join(f"{m.label} ({m.role_label}, as “{m.as_written}”)" for m in draft.organisations),
             )
         )
     if draft.participants:
@@ -387,7 +384,7 @@ def intake_summary_shown(summary: IntakeSummary) -> dict:
     }
 
 
-class AttachToMeetingMixin:
+class AttachToMeetingMixin(AdminBase):
     """Records created from an article's "create" links attach themselves to the draft.
 
     Intake links to the add form with ``?for_meeting=<id>`` (organisations) or

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
+from ..history import attribute
 from ..models import MeetingOrganisation, Organisation, Participation, Person, unique_slug
 from ..text import NoControlCharacters
 
@@ -79,7 +80,8 @@ class NewOrganisationFields(forms.ModelForm):
         self.fields["organisation"].required = False
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         name = normalise_space(cleaned.get("new_organisation_name") or "")
         acronym = normalise_space(cleaned.get("new_organisation_acronym") or "")
         cleaned["new_organisation_name"], cleaned["new_organisation_acronym"] = name, acronym
@@ -146,7 +148,8 @@ class ParticipationForm(NewOrganisationFields):
         ].help_text = "As the source spells it; left empty, the person's name is used."
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         new_person = normalise_space(cleaned.get("new_person") or "")
         cleaned["new_person"] = new_person
         if new_person:
@@ -186,7 +189,7 @@ class TypedRecords:
         organisation = Organisation(
             name=name, acronym=acronym, slug=unique_slug(Organisation, acronym or name)
         )
-        organisation._history_user = self.user
+        attribute(organisation, self.user)
         organisation.full_clean()
         organisation.save()
         self.organisations.append((key, organisation))
@@ -194,7 +197,7 @@ class TypedRecords:
 
     def person(self, name: str) -> Person:
         person = Person(name=name, slug=unique_slug(Person, name))
-        person._history_user = self.user
+        attribute(person, self.user)
         person.full_clean()
         person.save()
         return person

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Count
@@ -9,7 +11,7 @@ from django_countries.filters import CountryFilter
 
 from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Participation
 from .article import ArticleIntakeMixin
-from .base import RankedAutocomplete, SafeDateHierarchy
+from .base import MeetingCount, RankedAutocomplete, SafeDateHierarchy
 from .duplicates import MeetingForm, move_refused_as_duplicate
 from .entry import MeetingOrganisationForm, ParticipationForm, TypedRecords
 from .history import VersionedAdmin
@@ -17,13 +19,15 @@ from .imports import MeetingImportMixin
 from .merge import MergeMeetingsMixin
 from .workflow import WorkflowAdminMixin
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 class MeetingInDelegationInline(admin.TabularInline):
     """The delegation's meetings, listed in date order, each linking to its form."""
 
     model = Meeting
-    fields = ["start_date", "title", "kind", "country", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = ("start_date", "title", "kind", "country", "status")
     extra = 0
     show_change_link = True
     can_delete = False
@@ -61,12 +65,12 @@ class DelegationAdmin(RankedAutocomplete, WorkflowAdminMixin, SafeDateHierarchy,
         return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
 
     @admin.display(description="meetings", ordering="meeting_count")
-    def meeting_count(self, delegation: Delegation) -> int:
+    def meeting_count(self, delegation: WithAnnotations[Delegation, MeetingCount]) -> int:
         return delegation.meeting_count
 
 
-class CompactPickers:
-    """Inline pickers without their edit and view icons, so the row fits a 1,280 px window.
+class CompactPickers(admin.TabularInline):
+    """Inline rows whose pickers come without their edit and view icons, so a row fits 1,280 px.
 
     The "+" stays; a new record can also be typed in the row (``entry``).
     """
@@ -79,7 +83,7 @@ class CompactPickers:
         return formfield
 
 
-class MeetingOrganisationInline(CompactPickers, admin.TabularInline):
+class MeetingOrganisationInline(CompactPickers):
     """Organisations with their part; one not recorded yet is typed in the row and created on save."""
 
     model = MeetingOrganisation
@@ -92,7 +96,7 @@ class MeetingOrganisationInline(CompactPickers, admin.TabularInline):
     verbose_name_plural = "organisations (host, organiser, visiting delegation, participants…)"
 
 
-class ParticipationInline(CompactPickers, admin.TabularInline):
+class ParticipationInline(CompactPickers):
     """Participants; a person or organisation not recorded yet is typed in the row and created on save."""
 
     model = Participation
