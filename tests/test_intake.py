@@ -219,7 +219,9 @@ def test_an_editor_drafts_a_meeting_from_an_article(as_editor, editor, known):
 
     # The change form opens with a summary of what was found and what is left.
     page = as_editor.get(response["Location"])
-    shown = " ".join(str(message) for message in get_messages(page.wsgi_request))
+    flashed = " ".join(str(message) for message in get_messages(page.wsgi_request))
+    assert "Drafted “ANAMA delegation meets CMAC” from the article." in flashed
+    shown = BeautifulSoup(page.content, "html.parser").select_one("#intake-summary").get_text()
     assert "Drafted “ANAMA delegation meets CMAC” from the article. Added the article as a source." in shown
     assert "ANAMA (visiting delegation, as “Mine Action Agency of the Republic of Azerbaijan”)" in shown
     assert "countries: Azerbaijan, Cambodia" in shown
@@ -230,8 +232,8 @@ def test_unknown_organisations_are_one_click_from_being_created_and_added(as_edi
     response = submit_article(as_editor)
     meeting = Meeting.objects.get()
     page = as_editor.get(response["Location"])
-    messages = BeautifulSoup(page.content, "html.parser").select(".messagelist li")
-    links = {a.get_text(): a["href"] for li in messages for a in li.find_all("a")}
+    summary = BeautifulSoup(page.content, "html.parser").select_one("#intake-summary")
+    links = {a.get_text(): a["href"] for a in summary.find_all("a")}
     link = links["Halo Trust (HALO)"]
     assert urlsplit(link).path == reverse("admin:events_organisation_add")
     assert parse_qs(urlsplit(link).query) == {
@@ -254,7 +256,7 @@ def test_an_unknown_participant_is_one_click_from_being_a_known_person(as_editor
     response = submit_article(as_editor)
     meeting = Meeting.objects.get()
     page = BeautifulSoup(as_editor.get(response["Location"]).content, "html.parser")
-    link = next(a["href"] for a in page.select(".messagelist a") if a.get_text() == "Heng Ratana")
+    link = next(a["href"] for a in page.select("#intake-summary a") if a.get_text() == "Heng Ratana")
     data = form_values(as_editor.get(link).content.decode(), form_id="person_form")
     assert data["name"] == ["Heng Ratana"]
     assert as_editor.post(link, data).status_code == 302
@@ -273,7 +275,7 @@ def test_a_known_article_is_found_not_added_again_and_the_duplicate_is_pointed_o
     draft = Meeting.objects.exclude(pk=first.pk).get()
     assert list(draft.sources.all()) == [existing_source]
     page = as_editor.get(response["Location"])
-    shown = " ".join(str(message) for message in get_messages(page.wsgi_request))
+    shown = BeautifulSoup(page.content, "html.parser").select_one("#intake-summary").get_text()
     assert "Found the article among the sources" in shown
     assert "This may be a meeting that is already recorded" in shown and "Earlier record" in shown
 

@@ -61,8 +61,15 @@ class ArticleIntakeMixin(AdminBase):
                 with transaction.atomic():
                     draft = intake.draft_meeting(article, request.user)
                     IntakeSummary.objects.create(meeting=draft.meeting, findings=summary_findings(draft))
-                for level, message in draft_messages(draft):
-                    self.message_user(request, message, level)
+                self.message_user(
+                    request,
+                    format_html(
+                        "Drafted “{}” from the article. What was found, and the sentence each field came "
+                        "from, is shown above the form until you dismiss it.",
+                        draft.meeting.title,
+                    ),
+                    messages.SUCCESS,
+                )
                 return HttpResponseRedirect(admin_change_url(draft.meeting))
         context = {
             **self.admin_site.each_context(request),
@@ -165,8 +172,12 @@ class ArticleForm(forms.Form):
         self.fields["draft_anyway"].widget = forms.CheckboxInput()
 
 
-def draft_messages(draft: intake.Draft, *, links: bool = True) -> list[tuple[int, str]]:
-    """What the intake found, for the editor: matched, created, and left to do (``links``: to create)."""
+def draft_messages(draft: intake.Draft) -> list[tuple[int, str]]:
+    """What the intake found, for the editor: matched, created, likely duplicates.
+
+    The links that create the records not known yet are kept beside it in
+    the summary (``summary_findings``), so the form can drop those followed.
+    """
     meeting = draft.meeting
     result: list[tuple[int, str]] = []
     source_text = (
@@ -238,47 +249,6 @@ def draft_messages(draft: intake.Draft, *, links: bool = True) -> list[tuple[int
             ),
         )
     )
-    if links and draft.unmatched_organisations:
-        created = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            (
-                (
-                    reverse("admin:events_organisation_add")
-                    + "?"
-                    + candidate.query_string(meeting_id=meeting.pk),
-                    candidate.label,
-                )
-                for candidate in draft.unmatched_organisations
-            ),
-        )
-        result.append(
-            (
-                messages.WARNING,
-                format_html(
-                    "Not known yet, so not added: {}. Click one to create it; it is then added to the draft.",
-                    created,
-                ),
-            )
-        )
-    unlinked = [p for p in draft.participants if p.person is None and p.participation is not None]
-    if links and unlinked:
-        people = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            ((reverse("admin:events_person_add") + "?" + p.query_string(), p.name) for p in unlinked),
-        )
-        result.append(
-            (
-                messages.WARNING,
-                format_html(
-                    "Participants not matched to a known person: {}. If one is known under another spelling, "
-                    "link them in the participants below (and add the spelling to the person's other names); "
-                    "otherwise click to create the person.",
-                    people,
-                ),
-            )
-        )
     duplicates = meeting.likely_duplicates()
     if duplicates:
         result.append((messages.WARNING, duplicate_warning(duplicates)))
@@ -288,8 +258,7 @@ def draft_messages(draft: intake.Draft, *, links: bool = True) -> list[tuple[int
 def summary_findings(draft: intake.Draft) -> dict:
     """What the change form keeps showing: the summary, the records to create, the evidence (JSON)."""
     meeting, proposal = draft.meeting, draft.proposal
-    # The create links are kept as the lists below, so the form can drop those already followed.
-    messages_kept = [(level, str(message)) for level, message in draft_messages(draft, links=False)]
+    messages_kept = [(level, str(message)) for level, message in draft_messages(draft)]
     organisations = [
         {
             "label": candidate.label,
