@@ -115,3 +115,20 @@ def test_an_organisation_created_elsewhere_is_not_offered_again(as_editor, known
     links = {a.get_text() for a in intake_summary(as_editor, meeting).find_all("a")}
     assert "Halo Trust (HALO)" not in links
     assert datetime.date  # the module's import is used by the fixtures' dates
+
+
+def test_a_report_of_a_meeting_already_recorded_asks_whatever_its_address(as_editor, known):  # noqa: F811
+    earlier = make_meeting(
+        title="ANAMA visits CMAC",
+        slug="anama-visits-cmac",
+        start_date=datetime.date(2024, 3, 12),
+        country="KH",
+        organisations=[known["anama"], known["cmac"]],
+        sources=[make_source(url="https://another.example.org/report")],
+    )
+    response = submit_article(as_editor, url="https://third.example.org/same-visit")
+    assert response.status_code == 200
+    recorded = BeautifulSoup(response.content, "html.parser").select_one("#recorded-meetings")
+    assert {a.get_text() for a in recorded.find_all("a")} == {earlier.title}
+    assert "2 organisations in common" in recorded.get_text()
+    assert Meeting.objects.count() == 1

@@ -20,8 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .. import intake
-from ..intake.proposal import recorded_meetings
-from ..models import IntakeSummary, Meeting, Organisation, Participation
+from ..intake.proposal import url_variants
+from ..models import DuplicateCandidate, IntakeSummary, Meeting, Organisation, Participation
 from ..text import NoControlCharacters
 from .base import AdminBase, admin_change_url
 from .duplicates import duplicate_warning
@@ -49,17 +49,18 @@ class ArticleIntakeMixin(AdminBase):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = ArticleForm(request.POST or None)
-        recorded: list[Meeting] = []
+        recorded: list[DuplicateCandidate] = []
         if request.method == "POST" and form.is_valid():
             values = dict(form.cleaned_data)
             draft_anyway = values.pop("draft_anyway")
             article = intake.Article(**values)
-            recorded = [] if draft_anyway else already_recorded(article)
+            proposal = intake.propose(article)
+            recorded = [] if draft_anyway else already_recorded(article, proposal)
             if recorded:
                 form.ask_before_drafting()
             else:
                 with transaction.atomic():
-                    draft = intake.draft_meeting(article, request.user)
+                    draft = intake.draft_meeting(article, request.user, proposal=proposal)
                     IntakeSummary.objects.create(meeting=draft.meeting, findings=summary_findings(draft))
                 self.message_user(
                     request,
@@ -115,15 +116,29 @@ def show_evidence_beside_fields(form, evidence: list[dict]) -> None:
         field.help_text = format_html("{}<br>From the article: {}", field.help_text, said)
 
 
-def already_recorded(article: intake.Article) -> list[Meeting]:
-    """Meetings citing the article's address, or a source with its headline (queries)."""
-    found = {meeting.pk: meeting for meeting in recorded_meetings(article.url)}
+def already_recorded(article: intake.Article, proposal: intake.Proposal) -> list[DuplicateCandidate]:
+    """Meetings that cite the article (its address or headline) or are likely the event it reports (queries).
+
+    The same test as the meeting form's duplicate question, on the drafted
+    date, country and known organisations, so a report already recorded
+    under another address is caught before a second draft is made.
+    """
+    candidates = Meeting.objects.likely_duplicates(
+        start_date=proposal.date.start,
+        end_date=proposal.date.end,
+        country=proposal.country or "",
+        organisation_ids={f.organisation.pk for f in proposal.known_organisations if f.organisation},
+        source_urls=url_variants(article.url),
+    )
+    found = {candidate.meeting.pk: candidate for candidate in candidates}
     if article.title.strip():
         same_headline = Meeting.objects.filter(
             sources__title__iexact=article.title.strip(), merged_into__isnull=True
         ).distinct()
         for meeting in same_headline:
-            found.setdefault(meeting.pk, meeting)
+            found.setdefault(meeting.pk, DuplicateCandidate(meeting)).reasons.append(
+                "cites the same headline"
+            )
     return list(found.values())
 
 
