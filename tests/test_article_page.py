@@ -132,3 +132,40 @@ def test_a_report_of_a_meeting_already_recorded_asks_whatever_its_address(as_edi
     assert {a.get_text() for a in recorded.find_all("a")} == {earlier.title}
     assert "2 organisations in common" in recorded.get_text()
     assert Meeting.objects.count() == 1
+
+
+BACKGROUND = (
+    "Phnom Penh, 14 March 2024 (Example Wire) - Vuqar Suleymanov, Chairman of the Board of ANAMA, met "
+    "Heng Ratana, Director General of the Cambodian Mine Action Centre (CMAC), on Tuesday.\n\n"
+    "Three years ago, Prum Sofeakmonkul, Deputy Director General of CMAC, visited the Geneva International "
+    "Centre for Humanitarian Demining (GICHD) in Switzerland."
+)
+
+
+def test_people_and_organisations_only_mentioned_are_one_click_from_the_draft(as_editor, known):  # noqa: F811
+    gichd = make_organisation(
+        name="Geneva International Centre for Humanitarian Demining", acronym="GICHD", slug="gichd"
+    )
+    submit_article(as_editor, text=BACKGROUND)
+    meeting = Meeting.objects.get()
+    assert not meeting.participations.filter(name_as_written__contains="Prum").exists()
+    summary = intake_summary(as_editor, meeting)
+    mentioned = summary.select_one("#also-mentioned")
+    assert "Prum" in mentioned.get_text() and "GICHD" in mentioned.get_text()
+    buttons = {
+        form.button.get_text(strip=True): (
+            form["action"],
+            {i["name"]: i.get("value", "") for i in form.find_all("input")},
+        )
+        for form in mentioned.find_all("form")
+    }
+    add_person = next(value for label, value in buttons.items() if "Prum" in label)
+    add_gichd = next(value for label, value in buttons.items() if "GICHD" in label)
+    as_editor.post(*add_person)
+    as_editor.post(*add_gichd)
+    participation = meeting.participations.get(person=known["prum"])
+    assert participation.title_as_stated.startswith("Deputy Director General")
+    assert meeting.organisation_roles.filter(organisation=gichd).exists()
+    # Added ones are offered no more.
+    mentioned = intake_summary(as_editor, meeting).select_one("#also-mentioned")
+    assert mentioned is None or "Prum" not in mentioned.get_text()

@@ -20,8 +20,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .. import intake
+from ..history import attribute
 from ..intake.proposal import url_variants
-from ..models import DuplicateCandidate, IntakeSummary, Meeting, Organisation, Participation
+from ..models import (
+    DuplicateCandidate,
+    IntakeSummary,
+    Meeting,
+    MeetingOrganisation,
+    Organisation,
+    Participation,
+    Person,
+)
 from ..text import NoControlCharacters
 from .base import AdminBase, admin_change_url
 from .duplicates import duplicate_warning
@@ -41,6 +50,11 @@ class ArticleIntakeMixin(AdminBase):
                 "<path:object_id>/intake-summary/dismiss/",
                 self.admin_site.admin_view(self.dismiss_intake_summary_view),
                 name="events_meeting_dismiss_intake_summary",
+            ),
+            path(
+                "<path:object_id>/intake-summary/add/<str:kind>/<int:index>/",
+                self.admin_site.admin_view(self.add_mentioned_view),
+                name="events_meeting_add_mentioned",
             ),
             *super().get_urls(),
         ]
@@ -91,6 +105,24 @@ class ArticleIntakeMixin(AdminBase):
         IntakeSummary.objects.filter(meeting=meeting).delete()
         return HttpResponseRedirect(admin_change_url(meeting))
 
+    def add_mentioned_view(self, request, object_id, kind, index):
+        """Add someone or something the article only mentioned to the draft, with one click."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        meeting = get_object_or_404(Meeting, pk=object_id) if str(object_id).isdigit() else None
+        if meeting is None or not self.has_change_permission(request, meeting):
+            raise PermissionDenied
+        summary = get_object_or_404(IntakeSummary, meeting=meeting)
+        mentioned = summary.findings.get(f"also_mentioned_{kind}", [])
+        if kind not in ("organisations", "people") or not 0 <= index < len(mentioned):
+            raise PermissionDenied
+        with transaction.atomic():
+            added = add_mentioned(meeting, kind, mentioned[index], request.user)
+        if added:
+            meeting.refresh_search_document()
+            self.message_user(request, format_html("Added “{}” to this draft.", added), messages.SUCCESS)
+        return HttpResponseRedirect(admin_change_url(meeting))
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             summary = IntakeSummary.objects.filter(meeting=obj).first()
@@ -114,6 +146,33 @@ def show_evidence_beside_fields(form, evidence: list[dict]) -> None:
         else:
             said = f"“{row['sentence']}”"
         field.help_text = format_html("{}<br>From the article: {}", field.help_text, said)
+
+
+def add_mentioned(meeting: Meeting, kind: str, entry: dict, user) -> str:
+    """Add an organisation (as a participant) or a person the article mentioned; what was added, or ""."""
+    if kind == "organisations":
+        pk = entry.get("organisation")
+        organisation = Organisation.objects.filter(pk=pk).first() if pk else None
+        if organisation is None or meeting.organisation_roles.filter(organisation=organisation).exists():
+            return ""
+        row = MeetingOrganisation(
+            meeting=meeting, organisation=organisation, role=MeetingOrganisation.Role.PARTICIPANT
+        )
+        attribute(row, user, "Added from the article's mentions")
+        row.save()
+        return str(organisation)
+    person = Person.objects.filter(pk=entry["person"]).first() if entry.get("person") else None
+    last = meeting.participations.order_by("-order").values_list("order", flat=True).first()
+    participation = Participation(
+        meeting=meeting,
+        name_as_written=entry["name"][:200],
+        person=person,
+        title_as_stated=entry.get("title", "")[:300],
+        order=(last or 0) + 1,
+    )
+    attribute(participation, user, "Added from the article's mentions")
+    participation.save()
+    return entry["name"]
 
 
 def already_recorded(article: intake.Article, proposal: intake.Proposal) -> list[DuplicateCandidate]:
@@ -324,28 +383,61 @@ def summary_findings(draft: intake.Draft) -> dict:
             for p in proposal.participants
         ],
         "outcome_evidence": [{"label": o.label, "sentence": o.text} for o in proposal.outcomes],
+        "also_mentioned_organisations": [
+            {
+                "label": f.label,
+                "organisation": f.organisation.pk if f.organisation is not None else None,
+                "name": f.new.name if f.new is not None else "",
+                "acronym": f.new.acronym if f.new is not None else "",
+                "url": reverse("admin:events_organisation_add")
+                + "?"
+                + f.new.query_string(meeting_id=meeting.pk)
+                if f.new is not None
+                else "",
+                "sentence": f.evidence,
+            }
+            for f in proposal.also_mentioned_organisations
+        ],
+        "also_mentioned_people": [
+            {
+                "name": p.name,
+                "title": p.title_as_stated,
+                "person": p.person.pk if p.person is not None else None,
+                "sentence": p.evidence,
+            }
+            for p in proposal.also_mentioned_people
+        ],
     }
 
 
+def organisations_still_new(candidates: list[dict]) -> list[dict]:
+    """The candidates no organisation is recorded under yet, by name, other name or acronym (a query)."""
+    if not candidates:
+        return []
+    known = Q()
+    for candidate in candidates:
+        if candidate.get("acronym"):
+            known |= Q(acronym__iexact=candidate["acronym"])
+        if candidate.get("name"):
+            known |= Q(name__iexact=candidate["name"]) | Q(other_names__name__iexact=candidate["name"])
+    names: set[str] = set()
+    for name, acronym in Organisation.objects.filter(known).values_list("name", "acronym").distinct():
+        names |= {name.casefold(), acronym.casefold()} - {""}
+    return [
+        c
+        for c in candidates
+        if not ({c.get("name", "").casefold(), c.get("acronym", "").casefold()} - {""}) & names
+    ]
+
+
+def add_url(meeting_id: int, kind: str, index: int) -> str:
+    return reverse("admin:events_meeting_add_mentioned", args=[meeting_id, kind, index])
+
+
 def intake_summary_shown(summary: IntakeSummary) -> dict:
-    """The kept summary as the change form shows it: links already followed are dropped (two queries)."""
+    """The kept summary as the change form shows it: what was followed or added is dropped (queries)."""
     findings = summary.findings
-    organisations = findings.get("organisations", [])
-    if organisations:
-        known = Q()
-        for candidate in organisations:
-            if candidate.get("acronym"):
-                known |= Q(acronym__iexact=candidate["acronym"])
-            if candidate.get("name"):
-                known |= Q(name__iexact=candidate["name"]) | Q(other_names__name__iexact=candidate["name"])
-        names = set()
-        for name, acronym in Organisation.objects.filter(known).values_list("name", "acronym").distinct():
-            names |= {name.casefold(), acronym.casefold()} - {""}
-        organisations = [
-            c
-            for c in organisations
-            if not ({c.get("name", "").casefold(), c.get("acronym", "").casefold()} - {""}) & names
-        ]
+    organisations = organisations_still_new(findings.get("organisations", []))
     people = findings.get("people", [])
     if people:
         # Still offered: participants still on the meeting and still not linked to a person.
@@ -355,7 +447,30 @@ def intake_summary_shown(summary: IntakeSummary) -> dict:
             ).values_list("pk", flat=True)
         )
         people = [p for p in people if p["participation"] in unlinked]
+    meeting_id = summary.meeting_id
+    listed = set(
+        MeetingOrganisation.objects.filter(meeting_id=meeting_id).values_list("organisation_id", flat=True)
+    )
+    taking_part = list(
+        Participation.objects.filter(meeting_id=meeting_id).values_list("person_id", "name_as_written")
+    )
+    people_on_meeting = {pk for pk, _ in taking_part if pk} | {name.casefold() for _, name in taking_part}
+    all_organisations = findings.get("also_mentioned_organisations", [])
+    unknown = organisations_still_new([entry for entry in all_organisations if not entry.get("organisation")])
+    mentioned = []
+    for index, entry in enumerate(all_organisations):
+        # A known one not listed yet is added with a button; an unknown one is offered while still unknown.
+        if (entry["organisation"] in listed) if entry.get("organisation") else (entry not in unknown):
+            continue
+        mentioned.append(
+            {**entry, "kind": "organisations", "add_url": add_url(meeting_id, "organisations", index)}
+        )
+    for index, entry in enumerate(findings.get("also_mentioned_people", [])):
+        if entry.get("person") in people_on_meeting or entry["name"].casefold() in people_on_meeting:
+            continue
+        mentioned.append({**entry, "kind": "people", "add_url": add_url(meeting_id, "people", index)})
     return {
+        "also_mentioned": mentioned,
         # Written by format_html when the draft was made, so already escaped.
         "messages": [(level, mark_safe(text)) for level, text in findings.get("messages", [])],
         "organisations": organisations,
