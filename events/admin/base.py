@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.admin.views.main import ChangeList
@@ -164,3 +165,24 @@ class RankedAutocomplete(AdminBase):
                 across |= Q(**{f"{field}__{lookup}": term})
             condition |= Q(Exists(self.model._default_manager.filter(across, pk=OuterRef("pk"))))
         return condition
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose fields carry their column's name (``aria-label``).
+
+    A table's column headers do not label the fields under them, so without
+    this a screen reader announces each row's fields with no name at all.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        def add_fields(self, form, index) -> None:
+            formset.add_fields(self, form, index)
+            for name, field in form.fields.items():
+                # The widget itself, not the wrapper that adds the "+" and pencil links.
+                widget = getattr(field.widget, "widget", field.widget)
+                if not widget.is_hidden:
+                    widget.attrs.setdefault("aria-label", str(field.label or capfirst(name.lower())))
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})

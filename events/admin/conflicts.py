@@ -385,6 +385,7 @@ class EditConflictAdmin(AdminBase):
         return data
 
     def submitted_formsets(self, request: HttpRequest, obj) -> list[BaseFormSet]:
+        # ModelAdmin._create_formsets is private, so django-stubs does not declare it.
         formsets, _ = self._create_formsets(request, obj, change=True)  # type: ignore[attr-defined]
         return formsets
 

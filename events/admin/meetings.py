@@ -11,7 +11,7 @@ from django_countries.filters import CountryFilter
 
 from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Participation
 from .article import ArticleIntakeMixin
-from .base import MeetingCount, RankedAutocomplete, SafeDateHierarchy
+from .base import LabelledTabularInline, MeetingCount, RankedAutocomplete, SafeDateHierarchy
 from .duplicates import MeetingForm, move_refused_as_duplicate
 from .entry import MeetingOrganisationForm, ParticipationForm, TypedRecords
 from .history import VersionedAdmin
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
-class MeetingInDelegationInline(admin.TabularInline):
+class MeetingInDelegationInline(LabelledTabularInline):
     """The delegation's meetings, listed in date order, each linking to its form."""
 
     model = Meeting
@@ -69,7 +69,7 @@ class DelegationAdmin(RankedAutocomplete, WorkflowAdminMixin, SafeDateHierarchy,
         return delegation.meeting_count
 
 
-class CompactPickers(admin.TabularInline):
+class CompactPickers(LabelledTabularInline):
     """Inline rows whose pickers come without their edit and view icons, so a row fits 1,280 px.
 
     The "+" stays; a new record can also be typed in the row (``entry``).

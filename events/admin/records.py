@@ -24,7 +24,13 @@ from ..models import (
     Topic,
 )
 from .article import AttachToMeetingMixin
-from .base import ExplainWhatBlocksDeletion, MeetingCount, RankedAutocomplete, SafeDateHierarchy
+from .base import (
+    ExplainWhatBlocksDeletion,
+    LabelledTabularInline,
+    MeetingCount,
+    RankedAutocomplete,
+    SafeDateHierarchy,
+)
 from .history import HistoryAdmin, VersionedAdmin
 from .proposals import ReviewedChangesAdmin
 
@@ -32,7 +38,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
-class OrganisationNameInline(admin.TabularInline):
+class OrganisationNameInline(LabelledTabularInline):
     model = OrganisationName
     extra = 1
     verbose_name = "other name"
@@ -69,14 +75,14 @@ class OrganisationAdmin(
         return meeting
 
 
-class PersonNameInline(admin.TabularInline):
+class PersonNameInline(LabelledTabularInline):
     model = PersonName
     extra = 1
     verbose_name = "other name"
     verbose_name_plural = "other names (transliterations and variant spellings)"
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(LabelledTabularInline):
     model = Position
     extra = 1
     autocomplete_fields = ["organisation"]

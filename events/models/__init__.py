@@ -12,6 +12,7 @@ from .delegations import (
     Delegation,
     DelegationQuerySet,
 )
+from .former_slugs import FormerSlug
 from .meetings import (
     DUPLICATE_DAYS,
     DUPLICATE_SHARED_ORGANISATIONS,
@@ -66,6 +67,7 @@ __all__ = [
     "Delegation",
     "DelegationQuerySet",
     "DuplicateCandidate",
+    "FormerSlug",
     "MAX_SEARCH_WORDS",
     "Meeting",
     "MeetingKind",

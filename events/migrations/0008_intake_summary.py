@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0006_proposed_changes"),
+        ("events", "0007_former_slugs"),
     ]
 
     operations = [
