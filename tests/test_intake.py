@@ -132,6 +132,48 @@ def test_people_named_only_in_background_are_also_mentioned_never_participants(k
     assert {f.label for f in result.organisations} == {"ANAMA", "CMAC"}
 
 
+def test_heads_of_state_named_for_greetings_or_leadership_are_not_participants(known):
+    text = (
+        "Phnom Penh (AKP) - Heng Ratana, Director General of CMAC, received Vuqar Suleymanov, Chairman "
+        "of the Board of ANAMA, yesterday. Mr Suleymanov conveyed the greetings of H.E. Ilham Aliyev, "
+        "President of the Republic of Azerbaijan, to Samdech Thipadei Hun Manet, Prime Minister of the "
+        "Kingdom of Cambodia.\n\nHeng Ratana said that, under the leadership of Samdech Thipadei Hun Manet, "
+        "clearance would be finished soon. Its President, Ilham Aliyev, has repeatedly called for help."
+    )
+    result = propose(text, datetime.date(2024, 3, 14))
+    assert {p.name for p in result.participants} == {"Heng Ratana", "Vuqar Suleymanov"}
+    assert {p.name for p in result.also_mentioned_people} == {"Ilham Aliyev", "Hun Manet"}
+
+
+def test_the_one_received_is_the_visitor_and_a_passive_host_stays_the_host(known):
+    received = propose(
+        "Phnom Penh, 14 March 2024 - Heng Ratana, Director General of CMAC, received Vuqar Suleymanov, "
+        "Chairman of the Board of ANAMA, at CMAC headquarters.",
+        datetime.date(2024, 3, 14),
+    )
+    assert {f.label: f.role for f in received.organisations} == {"CMAC": "host", "ANAMA": "delegation"}
+    passive = propose(
+        "Phnom Penh, 14 March 2024 - The delegation, which included Mr. Vuqar Suleymanov, Chairman of the "
+        "Board of ANAMA, and Mr. Samir Poladov, Deputy Chairman of ANAMA, was received by Mr. Heng Ratana, "
+        "Director General of CMAC.",
+        datetime.date(2024, 3, 14),
+    )
+    assert {f.label: f.role for f in passive.organisations} == {"CMAC": "host", "ANAMA": "delegation"}
+
+
+def test_an_organisation_invited_to_a_later_event_is_only_mentioned(known):
+    result = propose(
+        "Phnom Penh, 14 March 2024 - Heng Ratana, Director General of CMAC, met Vuqar Suleymanov, "
+        "Chairman of the Board of ANAMA. He invited the Geneva International Centre for Humanitarian "
+        "Demining (GICHD) to a conference in November.",
+        datetime.date(2024, 3, 14),
+    )
+    assert "Geneva International Centre for Humanitarian Demining (GICHD)" in {
+        f.label for f in result.also_mentioned_organisations
+    }
+    assert {f.label for f in result.organisations} == {"CMAC", "ANAMA"}
+
+
 def test_a_dateline_and_term_abbreviations_are_never_organisations(known):
     text = (
         "BAKU, Dec. 16 (Trend) - ANAMA and CMAC signed an MoU on clearing ERW, UXO and EO, "
@@ -288,6 +330,27 @@ def test_an_existing_trip_is_linked_rather_than_drafted_again(as_editor, known):
     submit_article(as_editor)
     assert Meeting.objects.get().delegation == trip
     assert Delegation.objects.count() == 1
+
+
+def test_a_trip_far_in_time_or_from_elsewhere_is_not_linked_and_a_new_one_is_proposed(known):
+    Delegation.objects.create(
+        title="ANAMA in Cambodia in 2022",
+        slug="anama-in-cambodia-2022",
+        sending_country="AZ",
+        start_date=datetime.date(2022, 3, 10),
+        end_date=datetime.date(2022, 3, 15),
+    )
+    Delegation.objects.create(
+        title="A Thai delegation in Cambodia",
+        slug="thai-in-cambodia",
+        sending_country="TH",
+        start_date=datetime.date(2024, 3, 12),
+        end_date=datetime.date(2024, 3, 15),
+    )
+    result = propose(VISIT, datetime.date(2024, 3, 14))
+    assert result.trip is not None
+    assert result.trip.delegation is None  # a new draft trip
+    assert result.trip.sending_country == "AZ"
 
 
 def test_the_article_form_explains_what_is_missing(as_editor):

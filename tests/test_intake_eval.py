@@ -306,6 +306,11 @@ def test_drafts_of_the_evaluation_reports_meet_the_floors(django_user_model, cap
         print(f"\nDrafts of {len(reports)} evaluation reports (P precision, R recall):")
         print(format_table(tallies))
         print("\n".join(["Differences (tuning part):", *tallies["tuning"].wrong]))
+        print(
+            "\n".join(
+                ["Background as participant (tuning part):", *tallies["tuning"].background_participants]
+            )
+        )
     whole = tallies["all"]
     below = [
         f"{name}: precision {whole.score(name).precision:.2f}, recall {whole.score(name).recall:.2f}"

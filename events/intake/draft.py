@@ -230,10 +230,17 @@ def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
     return check
 
 
+# Before a person's name: someone on whose behalf, or under whom, things are done, who is not there
+# ("conveyed the greetings of President X to Prime Minister Y", "on the instructions of President X").
+ABSENT_PERSON = re.compile(
+    r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
+    r"name|regards)\s+of(?:\s+the)?|\bgreetings\b[^;]*\bto)\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
+)
 # Where an organisation's mention says it only is talked about, not taking part.
 OBJECT_ONLY = re.compile(
     r"(?:\b(?:establish(?:ing|ment of)?|set(?:ting)? up|creat(?:e|ing|ion of)|launch(?:ing)? of|"
-    r"according to|(?:working|cooperation|cooperating|partnering|partnership|ties|relations) with|"
+    r"according to|invit(?:ed|es|ing)|"
+    r"(?:working|cooperation|cooperating|partnering|partnership|ties|relations) with|"
     r"through(?: the)?(?: NGO)?)\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,2})$",
     re.IGNORECASE,
 )
@@ -270,8 +277,10 @@ ROLE_AFTER = [  # the organisation follows these words
     (
         Role.HOST,
         r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
-        r"^at|^in the premises of|headquarters of|met with the delegation of",
+        r"^at|^in the premises of|headquarters of|met with the delegation of|presided over by|chaired by",
     ),
+    # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
+    (Role.DELEGATION, r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed)(?! by)"),
     (
         Role.FUNDER,
         r"support of|supported by|funded by|financed by|sponsored by|financial support (?:of|from)",
@@ -279,9 +288,14 @@ ROLE_AFTER = [  # the organisation follows these words
     (
         Role.DELEGATION,
         r"delegations? (?:of|from)|delegation(?:, | )(?:made up|composed|consisting) of "
-        r"(?:representatives of )?|delegation led by|delegation headed by",
+        r"(?:representatives of )?|delegation led by|delegation headed by|"
+        r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)",
     ),
-    (Role.ORGANISER, r"(?:Meeting|Conference) of (?:the )?States Parties to|Review Conference of"),
+    (
+        Role.ORGANISER,
+        r"(?:Meeting|Conference) of (?:the )?States Parties to|Review Conference of|"
+        r"intersessional meetings? of",
+    ),
 ]
 ROLE_BEFORE = [  # the organisation comes before these words
     (
@@ -299,9 +313,14 @@ ROLE_BEFORE = [  # the organisation comes before these words
 ]
 
 
+ABBREVIATION_STOP = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.E|Lt|Gen|Col|Capt|Maj|No|St)\.")
+
+
 def roles_in(sentence: str, mentions: list[Mention]) -> dict:
     """The part each organisation named in the sentence plays, where the sentence says so."""
     roles: dict = {}
+    # Abbreviations' full stops ("Mr.", "H.E.") end no clause; same length, so the offsets hold.
+    sentence = ABBREVIATION_STOP.sub(lambda m: m.group(0).replace(".", " "), sentence)
     for mention in mentions:
         before = sentence[: mention.start]
         clause = re.split(r"[;:]|,\s+(?=[a-z])", before)[-1]
@@ -324,11 +343,14 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             roles.setdefault(mention.key, Role.DELEGATION)
             continue
         for role, words in ROLE_BEFORE:
-            listed = r"(?:\s*(?:,\s*and|,|and)\s+(?:the\s+)?[A-Z][^,.;]*?)*"
+            # Other names listed before the verb start with a capital; only the verb ignores case.
+            # An apposition may start in lower case (", the demining organisation known for ...,").
+            listed = r"(?:\s*(?:,\s*and|,|and)\s+(?:the\s+)?[A-Z][^,.;]*?|,\s+(?:the|an?)\s+[^,.;]*?(?=,))*"
             pattern = (
-                rf"^(?:\s*\([^)]*\))?{listed}[\s,]+(?:today\s+|recently\s+|also\s+|jointly\s+)?(?:{words})"
+                rf"^(?:\s*\([^)]*\))?{listed}[\s,]+(?i:has\s+|have\s+)?"
+                rf"(?i:today\s+|recently\s+|also\s+|jointly\s+)?(?i:{words})"
             )
-            if re.match(pattern, first_clause, re.IGNORECASE):
+            if re.match(pattern, first_clause):
                 subject = sentence[: mention.start]
                 if role == Role.DELEGATION and re.search(r"\b(?:visited|received|met)\b", subject):
                     continue
@@ -525,6 +547,10 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     def counts_for_event(sentence: Sentence, start: int) -> bool:
         return not sentence.background and not any(a <= start < b for a, b in sentence.background_spans)
 
+    def named_only(sentence: Sentence, start: int) -> bool:
+        """Named, not present: "the greetings of President X", "under the leadership of X"."""
+        return bool(ABSENT_PERSON.search(sentence.text[:start]))
+
     # Who took part: named in a sentence about the event, not inside someone else's title.
     participants: list[Participant] = []
     also_people: list[PersonFinding] = []
@@ -532,13 +558,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         event_mentions = [
             (i, n)
             for i, n in finding.spans
-            if counts_for_event(sentences[i], n.start) and not in_title(i, n.start)
+            if counts_for_event(sentences[i], n.start)
+            and not in_title(i, n.start)
+            and not named_only(sentences[i], n.start)
         ]
         if event_mentions:
             participant = Participant(**vars(finding))
             participant.evidence = sentences[event_mentions[0][0]].text
             participants.append(participant)
-        elif any(sentences[i].background for i, _ in finding.spans):
+        elif any(sentences[i].background or named_only(sentences[i], n.start) for i, n in finding.spans):
             finding.evidence = sentences[finding.spans[0][0]].text
             also_people.append(finding)
 

@@ -27,6 +27,7 @@ TITLE_WORDS = {
 COURTESY = [
     "His Excellency", "Her Excellency", "H.E.", "HE", "Excellency", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.",
     "Ms", "Dr.", "Dr", "Prof.", "Professor", "Sir", "Madam", "Lok Chumteav", "Lok", "Samdech", "Oknha",
+    "Thipadei", "Khun", "Datuk", "Dato'", "Dato", "Tan Sri",
 ]  # fmt: skip
 # Ranks and posts that can stand before a name; when nothing else is said, they are the title.
 RANKS = [
@@ -52,7 +53,8 @@ NOT_A_NAME = {
     "return", "capacity", "building", "partnership", "council", "working", "group", "social",
     "secretariat", "member", "members", "high", "level", "dialogue", "event", "wrap", "up", "review",
     "fifth", "second", "third", "first", "convention", "treaty", "anti", "personnel", "ban", "human",
-    "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "mr", "mrs", "ms", "dr", "sir", "madam",
+    "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "thipadei",
+    "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam",
     "promoting", "equality", "inclusion", "center", "centre",
 }  # fmt: skip
 RANK_WORDS = {part.casefold() for rank in RANKS for part in re.split(r"[\s\-.]+", rank) if part}
