@@ -77,13 +77,18 @@ class FoundDate:
 
 
 def year_for(month: int, day: int, year: str | None, anchor: datetime.date) -> int:
-    """A written year, else the one that puts the day on or before ``anchor``."""
+    """A written year, else the one that puts the day on or before ``anchor``, or in the month after it.
+
+    "Until Friday, Nov. 29" in a report of 25 November is this year's (a day to come), not
+    last year's.
+    """
     if year:
         return int(year)
     try:
-        return anchor.year - 1 if datetime.date(anchor.year, month, day) > anchor else anchor.year
+        ahead = (datetime.date(anchor.year, month, day) - anchor).days
     except ValueError:
         return anchor.year
+    return anchor.year - 1 if ahead > 31 else anchor.year
 
 
 def _date(year: int, month: int, day: int) -> datetime.date | None:

@@ -224,8 +224,17 @@ def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
         start, end = date.start, date.end
 
     def check(sentence: Sentence) -> bool:
-        dates = [d for d in dates_in(sentence.text, published_on, dateline_day) if not d.relative]
-        return bool(dates) and not any(overlaps(d, start, end) for d in dates)
+        found = dates_in(sentence.text, published_on, dateline_day)
+        dates = [d for d in found if not d.relative]
+        if dates and not any(overlaps(d, start, end) for d in dates):
+            return True
+        # "Last week the delegation held talks in Bangkok", in a report of a day's meeting.
+        weeks = [d for d in found if d.relative and d.precision in (DatePrecision.WEEK, DatePrecision.MONTH)]
+        return (
+            date.precision == DatePrecision.DAY
+            and bool(weeks)
+            and not any(overlaps(d, start, end, slack=0) for d in weeks)
+        )
 
     return check
 
@@ -277,7 +286,8 @@ ROLE_AFTER = [  # the organisation follows these words
     (
         Role.HOST,
         r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
-        r"^at|^in the premises of|headquarters of|met with the delegation of|presided over by|chaired by",
+        r"^at|^in the premises of|headquarters of|met with the delegation of|presided over by|chaired by|"
+        r"(?:delegation|visitors|guests)\b[^;]{0,150}?\b(?:met|met with|held talks with)",
     ),
     # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
     (Role.DELEGATION, r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed)(?! by)"),
@@ -330,7 +340,10 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             if re.search(pattern, clause, re.IGNORECASE) and not re.search(r"\b(?:said|told)\b", clause):
                 near = list(re.finditer(rf"(?:{words})", clause, re.IGNORECASE))
                 between = clause[near[-1].end() :] if near else ""
-                close = len(between.split()) <= 25 and not re.search(r"\b(?:said|which|who|where)\b", between)
+                close = len(between.split()) <= 25 and not re.search(
+                    r"\b(?:said|which|who|where|met|visited|received|welcomed|hosted|signed|thanked)\b",
+                    between,
+                )
                 if close and (nearest is None or near[-1].end() > nearest[0]):
                     nearest = (near[-1].end(), role)
         if nearest is not None:

@@ -88,7 +88,8 @@ BACKGROUND_CUES = re.compile(
     r"over the (?:past|last)|for (?:many|several|some) years|has been working|have been working|"
     r"it (?:should|must|is to) be (?:noted|recalled|reminded)|to recall|recall that|for reference|"
     r"background|builds? on|built on|was established|was founded|were established|"
-    r"(?:has|have) (?:repeatedly|long|often|always|consistently))\b",
+    r"(?:has|have) (?:repeatedly|long|often|always|consistently)|"
+    r"(?:is|are) (?:due|scheduled|set) to|later this (?:week|month))\b",
     re.IGNORECASE,
 )
 # A clause that refers to another meeting inside a sentence about this one.
