@@ -63,6 +63,6 @@ def test_durations_plans_and_the_verb_may_are_not_dates():
 
 def test_a_day_without_its_year_a_few_days_ahead_is_this_years_plan_not_last_years():
     report_day = datetime.date(2024, 11, 25)
-    assert dates_in("The conference will run until Friday, Nov. 29.", report_day) == []  # a plan
+    assert dates_in("The conference will run until Nov. 29.", report_day) == []  # a plan
     (found,) = dates_in("It was signed on Dec. 28.", datetime.date(2025, 1, 5))
     assert found.start == datetime.date(2024, 12, 28)
