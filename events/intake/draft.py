@@ -38,7 +38,7 @@ from ..models import (
     unique_slug,
 )
 from . import gazetteer
-from .dates import FoundDate, dateline_date, dates_in, overlaps
+from .dates import FoundDate, dateline_date, dates_in, explicit_dates, overlaps
 from .organisations import (
     Mention,
     NewOrganisation,
@@ -226,6 +226,11 @@ def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
     def check(sentence: Sentence) -> bool:
         found = dates_in(sentence.text, published_on, dateline_day)
         dates = [d for d in found if not d.relative]
+        # A day still to come is a plan ("a workshop on 5 December"), not this event; but an
+        # invitation or agreement made at this event may name it.
+        if not outcome_kinds(sentence.text):
+            anchor = dateline_day or published_on
+            dates += [d for d in explicit_dates(sentence.text, anchor) if d.start > published_on]
         if dates and not any(overlaps(d, start, end) for d in dates):
             return True
         # "Last week the delegation held talks in Bangkok", in a report of a day's meeting.

@@ -89,7 +89,8 @@ BACKGROUND_CUES = re.compile(
     r"it (?:should|must|is to) be (?:noted|recalled|reminded)|to recall|recall that|for reference|"
     r"background|builds? on|built on|was established|was founded|were established|"
     r"(?:has|have) (?:repeatedly|long|often|always|consistently)|"
-    r"(?:is|are) (?:due|scheduled|set) to|later this (?:week|month))\b",
+    r"(?:is|are) (?:due|scheduled|set) to|later this (?:week|month)|succeeded|predecessor|"
+    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part))\b",
     re.IGNORECASE,
 )
 # A clause that refers to another meeting inside a sentence about this one.
