@@ -377,6 +377,13 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
     return roles
 
 
+ONLINE = re.compile(
+    r"\b(?:(?:video|web|tele)[- ]?conferenc(?:e|es|ing)|video call|video link|online (?:meeting|consultation|"
+    r"talks|discussion)s?|virtual (?:meeting|talks)|by videoconference)\b",
+    re.IGNORECASE,
+)
+
+
 def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     """The kind the headline and lead suggest (organisations' names left out); empty when they do not say."""
     lead = report.lead.text if report.lead else ""
@@ -384,6 +391,8 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     for name in sorted(names, key=len, reverse=True):
         lead = lead.replace(name, "")
     opening = " ".join(s.text for s in report.event[:3])
+    # A meeting held by video is a meeting, not a conference.
+    lead = ONLINE.sub("online meeting", lead)
     head = f"{report.headline} {lead}"
     if re.search(r"\bsign(?:ed|ing|s)?\b", lead, re.I) and re.search(
         r"\b(?:memorandum|mou|agreement|declaration of intent|protocol|project document|document)\b",
@@ -418,7 +427,7 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         re.I,
     ):
         return MeetingKind.MULTILATERAL, opening
-    meeting_words = r"\b(?:met|meet|meeting|talks|visit|visited|consultations|received|welcomed)\b"
+    meeting_words = r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed)\b"
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence
     following = next((s.text for s in report.event[1:3] if re.search(meeting_words, s.text, re.I)), "")
@@ -466,6 +475,8 @@ def place_of(
         re.I,
     )
     candidates = [report.lead] + [s for s in report.event[1:4] if event_verbs.search(s.text)]
+    if report.lead is not None and ONLINE.search(report.lead.text):
+        return "", "", report.lead.text  # held online: no place
     for sentence in candidates:
         if sentence is None:
             continue
