@@ -703,15 +703,14 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 ):
                     findings[key].role = Role.SIGNATORY
                     findings[key].evidence = sentence.text
-    if not sending:  # "X and Y visited CMAC": the visitors' country
-        visitors = {
-            f.organisation.country.code
+    if not sending:  # "X and Y visited CMAC": the visitors' country, a national body's first
+        delegations = [
+            f.organisation
             for f in findings.values()
-            if f.role == Role.DELEGATION
-            and f.organisation is not None
-            and f.organisation.country
-            and f.organisation.kind in NATIONAL_KINDS
-        }
+            if f.role == Role.DELEGATION and f.organisation is not None and f.organisation.country
+        ]
+        national = [o for o in delegations if o.kind in NATIONAL_KINDS]
+        visitors = {o.country.code for o in national or delegations}
         if len(visitors) == 1:
             sending = visitors.pop()
             sending_evidence = next(f.evidence for f in findings.values() if f.role == Role.DELEGATION)
