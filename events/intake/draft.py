@@ -291,7 +291,7 @@ ROLE_AFTER = [  # the organisation follows these words
     (
         Role.HOST,
         r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
-        r"^at|^in the premises of|headquarters of|met with the delegation of|presided over by|chaired by|"
+        r"^at|^in the premises of|headquarters of|met with the delegation of|presided over by|"
         r"(?:delegation|visitors|guests)\b[^;]{0,150}?\b(?:met|met with|held talks with)",
     ),
     # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
