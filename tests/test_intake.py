@@ -174,6 +174,24 @@ def test_an_organisation_invited_to_a_later_event_is_only_mentioned(known):
     assert {f.label for f in result.organisations} == {"CMAC", "ANAMA"}
 
 
+def test_a_witness_of_a_signing_is_no_signatory_and_the_projects_funder_is_the_funder(known):
+    make_organisation(
+        name="Cambodian Mine Action and Victim Assistance Authority",
+        acronym="CMAA",
+        slug="cmaa",
+        country="KH",
+    )
+    make_organisation(name="Swiss Agency for Development and Cooperation", acronym="SDC", slug="sdc")
+    result = propose(
+        "Phnom Penh, 7 March 2025 - CMAC and ANAMA signed an agreement today in the presence of Senior "
+        "Minister Ly Thuch of the Cambodian Mine Action and Victim Assistance Authority (CMAA).\n\n"
+        "The project is funded by the Swiss Agency for Development and Cooperation (SDC).",
+        datetime.date(2025, 3, 7),
+    )
+    roles = {f.organisation.slug: f.role for f in result.organisations}
+    assert roles == {"cmac": "signatory", "anama": "signatory", "cmaa": "participant", "sdc": "funder"}
+
+
 def test_a_dateline_and_term_abbreviations_are_never_organisations(known):
     text = (
         "BAKU, Dec. 16 (Trend) - ANAMA and CMAC signed an MoU on clearing ERW, UXO and EO, "

@@ -47,7 +47,7 @@ from .organisations import (
     OrganisationReader,
 )
 from .outcomes import OutcomeFinding, outcome_kinds
-from .people import NameSpan, PersonFinding, find_names, gather_people
+from .people import HONORIFIC, NameSpan, PersonFinding, find_names, gather_people
 from .text import BACKGROUND_CUES, Report, Sentence, mark_background, normalise, read_report
 
 Role = MeetingOrganisation.Role
@@ -250,6 +250,8 @@ ABSENT_PERSON = re.compile(
     r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
     r"name|regards)\s+of(?:\s+the)?|\bgreetings\b[^;]*\bto)\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
 )
+# Before a name: someone who watched the signing, not a party to it.
+WITNESS = re.compile(r"\b(?:in the presence of|witnessed by)\b[^;]{0,120}$")
 # Where an organisation's mention says it only is talked about, not taking part.
 OBJECT_ONLY = re.compile(
     r"(?:\b(?:establish(?:ing|ment of)?|set(?:ting)? up|creat(?:e|ing|ion of)|launch(?:ing)? of|"
@@ -281,6 +283,13 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         r"\b(?:contribution|donation|grant|funding)\b[^.;]{0,60}\bfrom\s+(?:the\s+)?$", before, re.I
     ):
         return True
+    if re.search(
+        r"^(?:The|This|Its|Their) (?:project|programme|program|initiative|agreement|work|event)\b[^.;]*"
+        r"\b(?:funded|financed|sponsored) by\s+(?:the\s+)?$|\bwith (?:the )?(?:funding|financial support) "
+        r"(?:from|of)\s+(?:the\s+)?$",
+        before,
+    ):
+        return False  # "The project is funded by SDC": the funder of what is agreed or discussed
     window = sentence[max(0, mention.start - 40) : mention.end + 40]
     return bool(FUNDING.search(window) and not EVENT_NOUNS.search(sentence))
 
@@ -335,13 +344,19 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
     """The part each organisation named in the sentence plays, where the sentence says so."""
     roles: dict = {}
     # Abbreviations' full stops ("Mr.", "H.E.") end no clause; same length, so the offsets hold.
+    original = sentence
     sentence = ABBREVIATION_STOP.sub(lambda m: m.group(0).replace(".", " "), sentence)
     for mention in mentions:
-        before = sentence[: mention.start]
+        # Courtesy words and ranks before a name belong to it ("the courtesy call of H.E. Rothna Buth").
+        courtesy = HONORIFIC.search(original[: mention.start])
+        before = sentence[: courtesy.start() if courtesy else mention.start]
         clause = re.split(r"[;:]|,\s+(?=[a-z])", before)[-1]
         nearest = None  # the cue closest before the mention decides
         for role, words in ROLE_AFTER:
-            pattern = rf"(?:{words})\s+(?:the\s+|an?\s+)?(?:[^.;]*?(?:,|\band\b|\bof\b)\s+(?:the\s+)?)?$"
+            joined = (
+                r",|\band\b|\bof\b|\b(?:together|jointly|in (?:cooperation|partnership|collaboration)) with\b"
+            )
+            pattern = rf"(?:{words})\s+(?:the\s+|an?\s+)?(?:[^.;]*?(?:{joined})\s+(?:the\s+)?)?$"
             if re.search(pattern, clause, re.IGNORECASE) and not re.search(r"\b(?:said|told)\b", clause):
                 near = list(re.finditer(rf"(?:{words})", clause, re.IGNORECASE))
                 between = clause[near[-1].end() :] if near else ""
@@ -688,10 +703,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     if kind == MeetingKind.AGREEMENT:
         signing = [s for s in report.event if re.search(r"\bsign", s.text, re.I)]
         for sentence in signing[:2]:
-            keys = {m.key for m in mentions[sentence.index]} | {
+            keys = {
+                m.key for m in mentions[sentence.index] if not WITNESS.search(sentence.text[: m.start])
+            } | {
                 ("known", p.organisation.pk)
                 for p in participants
-                if p.organisation is not None and any(i == sentence.index for i, _ in p.spans)
+                if p.organisation is not None
+                and any(
+                    i == sentence.index and not WITNESS.search(sentence.text[: n.start]) for i, n in p.spans
+                )
             }
             for key in keys:
                 if key in findings and findings[key].role in (
