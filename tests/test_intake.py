@@ -192,6 +192,35 @@ def test_a_witness_of_a_signing_is_no_signatory_and_the_projects_funder_is_the_f
     assert roles == {"cmac": "signatory", "anama": "signatory", "cmaa": "participant", "sdc": "funder"}
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Officials met here on Monday.\n\nThe high-level meeting, hosted by CMAC, discussed funding.",
+            "conference",
+        ),
+        ("ANAMA held a video conference today with CMAC on survey records.", "bilateral"),
+        ("On the margins of the Oslo Summit on mines, ANAMA met CMAC.", "bilateral"),
+        ("A team from CMAC, known for training deminers, has visited ANAMA in Baku.", "bilateral"),
+        (
+            "CMAC welcomed the delegation of ANAMA.\n\nAt the CMAC Training Centre, the guests observed a "
+            "demonstration of mine detection dogs.",
+            "site_visit",
+        ),
+    ],
+)
+def test_the_kind_is_the_event_reported_not_a_word_in_passing(known, text, kind):
+    assert propose(f"PHNOM PENH, March 14 - {text}", datetime.date(2024, 3, 14)).kind == kind
+
+
+def test_an_online_meeting_has_no_place(known):
+    result = propose(
+        "PHNOM PENH, March 14 - CMAC and ANAMA held an online consultation on Tuesday.",
+        datetime.date(2024, 3, 14),
+    )
+    assert (result.country, result.city) == ("", "")
+
+
 def test_a_dateline_and_term_abbreviations_are_never_organisations(known):
     text = (
         "BAKU, Dec. 16 (Trend) - ANAMA and CMAC signed an MoU on clearing ERW, UXO and EO, "

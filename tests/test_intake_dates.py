@@ -22,6 +22,7 @@ PUBLISHED = datetime.date(2025, 7, 10)  # a Thursday
         ("The course ran from 20 to 22 June.", "2025-06-20", "2025-06-22"),
         ("The course ran on June 30-July 2, 2025.", "2025-06-30", "2025-07-02"),
         ("The course ran from Nov. 25 to 29, 2024.", "2024-11-25", "2024-11-29"),
+        ("Brussels | 28.06.2025–30.06.2025", "2025-06-28", "2025-06-30"),
     ],
 )
 def test_dates_in_the_usual_orders_and_in_words_keep_both_ends(text, start, end):

@@ -313,7 +313,7 @@ ROLE_AFTER = [  # the organisation follows these words
         Role.DELEGATION,
         r"delegations? (?:of|from)|delegation(?:, | )(?:made up|composed|consisting) of "
         r"(?:representatives of )?|delegation led by|delegation headed by|"
-        r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)",
+        r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by",
     ),
     (
         Role.ORGANISER,
@@ -399,6 +399,18 @@ ONLINE = re.compile(
 )
 
 
+NAMED_CONFERENCE = re.compile(
+    r"(?:The|This) (?:[\w-]+ ){0,3}(?:conference|forum|symposium|summit|seminar|high-level meeting|"
+    r"workshop|dialogue|congress)\b",
+)
+# What visitors are shown in the field: "At the CMAC Training Centre ...", "observed a demonstration".
+SHOWN_ON_SITE = re.compile(
+    r"\b(?:at the [\w ]{0,30}training cent(?:re|er)|observed (?:a |the )?demonstrations?|"
+    r"visited (?:a |the )?(?:minefields?|clearance sites?|demining sites?|task sites?))\b",
+    re.IGNORECASE,
+)
+
+
 def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     """The kind the headline and lead suggest (organisations' names left out); empty when they do not say."""
     lead = report.lead.text if report.lead else ""
@@ -406,8 +418,9 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     for name in sorted(names, key=len, reverse=True):
         lead = lead.replace(name, "")
     opening = " ".join(s.text for s in report.event[:3])
-    # A meeting held by video is a meeting, not a conference.
+    # A meeting held by video is a meeting, not a conference; so is one held on a conference's margins.
     lead = ONLINE.sub("online meeting", lead)
+    lead = re.sub(r"\bon the (?:margins|sidelines|side-lines|fringes) of\b[^,;]*", "", lead, flags=re.I)
     head = f"{report.headline} {lead}"
     if re.search(r"\bsign(?:ed|ing|s)?\b", lead, re.I) and re.search(
         r"\b(?:memorandum|mou|agreement|declaration of intent|protocol|project document|document)\b",
@@ -422,20 +435,28 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     ):
         return MeetingKind.TRAINING, evidence
     if re.search(r"\b(?:training course|training|course|exercise|drill)\b", lead, re.I) and not re.search(
-        r"\b(?:meeting|talks|conference)\b", lead, re.I
+        r"\b(?:meeting|talks|conference|visit(?:ed|s|ing)?|received|welcomed|met)\b", lead, re.I
     ):
         return MeetingKind.TRAINING, evidence
     if re.search(
         r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop|high-level meeting|dialogue|"
-        r"side event|wrap-up event|meeting of the states parties|international meeting|annual meeting)\b",
+        r"side event|wrap-up event|meeting of the states parties|international meeting|annual meeting|"
+        r"intersessional meetings?)\b",
         lead,
         re.I,
     ):
         return MeetingKind.CONFERENCE, evidence
+    # "Officials ... met here on Monday. The high-level meeting, hosted by ARMAC, ...": the event named next.
+    named = next((s for s in report.event[1:3] if NAMED_CONFERENCE.match(s.text)), None)
+    if named is not None:
+        return MeetingKind.CONFERENCE, named.text
     if re.search(r"\bvisit", head, re.I) and re.search(
         r"\b(?:training cent(?:re|er)|sites?|field|minefields?|operations|demining areas?)\b", head, re.I
     ):
         return MeetingKind.SITE_VISIT, evidence
+    shown = next((s for s in report.event[1:4] if SHOWN_ON_SITE.search(s.text)), None)
+    if re.search(r"\b(?:visit|welcome)", head, re.I) and shown is not None:
+        return MeetingKind.SITE_VISIT, shown.text
     if re.search(
         r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations)\b",
         opening,

@@ -147,6 +147,7 @@ class Report:
 # Lines that carry no news: agency bylines, "Read more", signatures, labels.
 BOILERPLATE = re.compile(
     r"^(?:by [A-Z][\w .'-]{1,40}|press release|read more|photo:.*|source:.*|"
+    r"[A-Z][A-Z ]{2,60}\s+press release|"  # "CAMBODIAN MINE ACTION CENTRE PRESS RELEASE"
     r"press service of .*|(?:date|published|updated):? .*read more.*)$",
     re.IGNORECASE,
 )
@@ -158,7 +159,8 @@ DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Þ][\w'.-]*(?:[ -][A-ZÀ-Þ][\w'.-]*){0,2})"
     r"(?:,\s*(?P<country>[A-Z][a-z]+(?: [A-Z][a-z]+)?))?"
     rf"(?:,?\s+(?P<date>{DATELINE_DATE}))?"
-    r"\s*(?:\((?P<agency>[^()]{2,40})\))?"
+    r"\s*(?:\((?P<agency>[^()]{2,40})\)|"
+    r",\s*(?P<agency_after>[A-ZÀ-ÞƏ][A-ZÀ-ÞƏa-z]{1,15}(?:\s+[A-Z]\w+)?)(?=\s*$))?"  # "Baku, 16 January, AZƏRTAC"
     r"\s*(?P<sep>--|—|–|-|:|\.|$|(?<=\))\s)\s*"
 )
 
@@ -175,14 +177,14 @@ def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
     place = match.group("place").strip(" .")
     if not (is_place(place) or (place.isupper() and len(place) > 3)):
         return None, paragraph
-    if not (match.group("date") or match.group("agency") or match.group("country")) and match.group(
-        "sep"
-    ) not in ("--", "—", "–", "-", ":", "."):
+    if not (
+        match.group("date") or match.group("agency") or match.group("agency_after") or match.group("country")
+    ) and match.group("sep") not in ("--", "—", "–", "-", ":", "."):
         return None, paragraph
     dateline = Dateline(
         place=place,
         date_text=(match.group("date") or "").strip(),
-        agency=(match.group("agency") or "").strip(),
+        agency=(match.group("agency") or match.group("agency_after") or "").strip(),
         text=match.group(0).strip(),
     )
     return dateline, paragraph[match.end() :]
