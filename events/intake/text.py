@@ -160,7 +160,8 @@ DATELINE = re.compile(
     r"(?:,\s*(?P<country>[A-Z][a-z]+(?: [A-Z][a-z]+)?))?"
     rf"(?:,?\s+(?P<date>{DATELINE_DATE}))?"
     r"\s*(?:\((?P<agency>[^()]{2,40})\)|"
-    r",\s*(?P<agency_after>[A-ZÀ-ÞƏ][A-ZÀ-ÞƏa-z]{1,15}(?:\s+[A-Z]\w+)?)(?=\s*$))?"  # "Baku, 16 January, AZƏRTAC"
+    # or after a comma at the line's end: "Baku, 16 January, AZƏRTAC"
+    r",\s*(?P<agency_after>[A-ZÀ-ÞƏ][A-ZÀ-ÞƏa-z]{1,15}(?:\s+[A-Z]\w+)?)(?=\s*$))?"
     r"\s*(?P<sep>--|—|–|-|:|\.|$|(?<=\))\s)\s*"
 )
 
