@@ -69,6 +69,15 @@ def test_a_dateline_on_its_own_line_may_end_with_the_agency_and_labels_are_not_t
     assert report.lead.text == "The minister received the guests yesterday."
 
 
+def test_after_a_background_paragraph_only_a_paragraph_about_the_event_is_the_event():
+    report = read_report(
+        "ANAMA met CMAC in Baku today.\n\nANAMA was established in 1998.\n\n"
+        "Its chairman then was Hafiz Safikhanov.\n\nThe sides also agreed to meet again.",
+    )
+    mark_background(report, dated_elsewhere=lambda sentence: False)
+    assert [s.background for s in report.sentences] == [False, True, True, False]
+
+
 def test_a_headline_is_not_the_lead():
     report = read_report("ANAMA meets TMAC\n\nANAMA met TMAC on Tuesday.\n\nThey talked.")
     assert (report.headline, report.lead.text) == ("ANAMA meets TMAC", "ANAMA met TMAC on Tuesday.")

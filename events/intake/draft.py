@@ -214,6 +214,12 @@ def date_proposal(found: FoundDate | None, sentence: Sentence | None, published_
     return DateProposal(found.start, found.end, found.precision, found.as_written, sentence.text)
 
 
+REPORTED = re.compile(
+    r"\b(?:said|says|noted|stressed|stated|added|recalled|pointed out|emphasi[sz]ed|underlined|"
+    r"(?:informed|told|assured) [^,.;]{1,60}?) that\b"
+)
+
+
 def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
     """Whether a sentence carries a date that is not the event's (so it is about something else)."""
     if date.precision == DatePrecision.ON_OR_BEFORE:
@@ -224,13 +230,15 @@ def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
         start, end = date.start, date.end
 
     def check(sentence: Sentence) -> bool:
-        found = dates_in(sentence.text, published_on, dateline_day)
+        # What someone said at the event may be dated ("noted that UNDP has helped since 1998").
+        text = REPORTED.split(sentence.text, maxsplit=1)[0]
+        found = dates_in(text, published_on, dateline_day)
         dates = [d for d in found if not d.relative]
         # A day still to come is a plan ("a workshop on 5 December"), not this event; but an
         # invitation or agreement made at this event may name it.
         if not outcome_kinds(sentence.text):
             anchor = dateline_day or published_on
-            dates += [d for d in explicit_dates(sentence.text, anchor) if d.start > published_on]
+            dates += [d for d in explicit_dates(text, anchor) if d.start > published_on]
         if dates and not any(overlaps(d, start, end) for d in dates):
             return True
         # "Last week the delegation held talks in Bangkok", in a report of a day's meeting.

@@ -248,14 +248,31 @@ def mark_background(report: Report, *, dated_elsewhere) -> None:
     """
     back_to_event = re.compile(
         r"\b(?:during|at|on the sidelines of|in the course of) the (?:visit|meeting|talks|conference|event|"
-        r"seminar|workshop|ceremony|summit|signing)\b|\bthe sides\b",
+        r"seminar|workshop|ceremony|summit|signing)\b|\b(?:the|both|two) sides\b",
+        re.IGNORECASE,
+    )
+    # After a background paragraph, a new paragraph is about the event only when it says so.
+    about_event = re.compile(
+        r"\b(?:the|both|two) (?:sides|parties|delegations?|guests|visitors|participants|directors|"
+        r"ministers)\b|"
+        r"\b(?:the|this|that) (?:visit|meeting|talks|conference|event|seminar|workshop|ceremony|summit|"
+        r"signing|symposium|forum|consultations?|session|course|training)\b",
         re.IGNORECASE,
     )
     paragraph_background: dict[int, bool] = {}
+    after_background = False
     for sentence in report.sentences[1:]:
-        cue = bool(BACKGROUND_CUES.search(sentence.text)) or dated_elsewhere(sentence)
+        # A date inside what the sides discussed or said ("the memorandum signed in 2021") is theirs.
+        cue = bool(BACKGROUND_CUES.search(sentence.text)) or (
+            dated_elsewhere(sentence) and not back_to_event.search(sentence.text)
+        )
+        opens = sentence.paragraph not in paragraph_background
+        if opens and after_background and not about_event.search(sentence.text):
+            cue = True
         if cue or paragraph_background.get(sentence.paragraph) and not back_to_event.search(sentence.text):
             sentence.background = True
+        if opens and sentence.background and sentence.paragraph != report.sentences[0].paragraph:
+            after_background = True
         if sentence.background and sentence.paragraph not in paragraph_background:
             paragraph_background[sentence.paragraph] = True
         paragraph_background.setdefault(sentence.paragraph, False)
