@@ -283,6 +283,10 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
     before = sentence[: mention.start]
     if OBJECT_ONLY.search(before):
         return True
+    if re.search(
+        r"\bwhich (?:is|are|was|were) (?:supported|funded|financed|sponsored) by\s+(?:the\s+)?$", before
+    ):
+        return True  # "the national database, which is supported by SDC": the funder of something else
     if re.search(r"\b(?:told|reports?|said)\s*$", before) or re.match(
         r"\s+(?:told|reports)\b", sentence[mention.end :]
     ):
@@ -339,7 +343,7 @@ ROLE_BEFORE = [  # the organisation comes before these words
         Role.HOST,
         r"(?:co-)?hosted|received|welcomed|(?:has |have )?(?:recently )?met with (?:the|a) delegation",
     ),
-    (Role.DELEGATION, r"visited|paid a (?:working |official )?visit|travelled"),
+    (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
     (Role.SIGNATORY, r"(?:have |has )?signed|and .{0,80} signed"),
     (Role.FUNDER, r"which (?:funded|funds|financed|finances|sponsored)"),
 ]
@@ -431,14 +435,15 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     lead = re.sub(r"\bon the (?:margins|sidelines|side-lines|fringes) of\b[^,;]*", "", lead, flags=re.I)
     head = f"{report.headline} {lead}"
     if re.search(r"\bsign(?:ed|ing|s)?\b", lead, re.I) and re.search(
-        r"\b(?:memorandum|mou|agreement|declaration of intent|protocol|project document|document)\b",
+        r"\b(?:memorandum|mou|agreement|declaration of intent|protocol|project document|document|"
+        r"arrangement|accord|letter of intent|contract|road ?map)\b",
         lead,
         re.I,
     ):
         return MeetingKind.AGREEMENT, evidence
     if (
         re.search(r"\bworkshop\b", head, re.I)
-        and re.search(r"\b(?:regional|training|course)\b", head, re.I)
+        and re.search(r"\b(?:regional|training|trained|course)\b", head, re.I)
         and not re.search(r"\binternational workshop\b", head, re.I)
     ):
         return MeetingKind.TRAINING, evidence
@@ -466,7 +471,8 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     if re.search(r"\b(?:visit|welcome)", head, re.I) and shown is not None:
         return MeetingKind.SITE_VISIT, shown.text
     if re.search(
-        r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations)\b",
+        r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations|"
+        r"regional meeting|meeting of (?:the )?heads)\b",
         opening,
         re.I,
     ):
@@ -592,6 +598,8 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         organisations, people, topics = known_records()
     published_on = article.published_on
     report = read_report(article.text, is_place=gazetteer.is_place)
+    if not report.headline:
+        report.headline = article.title  # the page's title is the headline the text left out
     dateline_day = dateline_date(report.dateline.date_text, published_on) if report.dateline else None
     found_date, date_sentence = event_date(report, published_on, dateline_day)
     date = date_proposal(found_date, date_sentence, published_on)
@@ -789,12 +797,31 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         else:
             record.role = Role.PARTICIPANT
 
+    # "A regional meeting ... was attended by A, B and C": more than two sides
+    if (
+        kind == MeetingKind.BILATERAL
+        and report.lead is not None
+        and re.search(r"\bmeeting\b", report.lead.text)
+        and len([f for f in findings.values() if f.role == Role.PARTICIPANT]) >= 3
+    ):
+        kind = MeetingKind.MULTILATERAL
+
     # People's parts follow their organisation's.
     person_role = {
         Role.HOST: Participation.Role.HOST,
         Role.ORGANISER: Participation.Role.ORGANISER,
         Role.DELEGATION: Participation.Role.DELEGATION_MEMBER,
     }
+    # One person alone on the visiting side leads it ("Lok Chumteav Helen Gray ... paid a courtesy call").
+    visiting = [
+        p
+        for p in participants
+        if p.organisation is not None
+        and findings.get(("known", p.organisation.pk)) is not None
+        and findings[("known", p.organisation.pk)].role == Role.DELEGATION
+    ]
+    if len(visiting) == 1 and not any(p.leads_delegation for p in participants):
+        visiting[0].leads_delegation = True
     for participant in participants:
         record = findings.get(("known", participant.organisation.pk)) if participant.organisation else None
         if participant.leads_delegation:
