@@ -138,7 +138,9 @@ def test_heads_of_state_named_for_greetings_or_leadership_are_not_participants(k
         "of the Board of ANAMA, yesterday. Mr Suleymanov conveyed the greetings of H.E. Ilham Aliyev, "
         "President of the Republic of Azerbaijan, to Samdech Thipadei Hun Manet, Prime Minister of the "
         "Kingdom of Cambodia.\n\nHeng Ratana said that, under the leadership of Samdech Thipadei Hun Manet, "
-        "clearance would be finished soon. Its President, Ilham Aliyev, has repeatedly called for help."
+        "clearance would be finished soon. Its President, Ilham Aliyev, has repeatedly called for help.\n\n"
+        "The address of President Ilham Aliyev was read out. The next day, the delegation is to visit "
+        "Battambang, where Samir Poladov will join it."
     )
     result = propose(text, datetime.date(2024, 3, 14))
     assert {p.name for p in result.participants} == {"Heng Ratana", "Vuqar Suleymanov"}

@@ -82,6 +82,11 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
             "counsellor at the Ministry of Foreign Affairs of China",
         ),
         (
+            "Deputy Minister of Emergency Situations Etibar Mirzayev also spoke.",
+            "Etibar Mirzayev",
+            "Deputy Minister of Emergency Situations",
+        ),
+        (
             "Talks were held with Eirini Lemos Maniati (Head, Arms Control Section) and others.",
             "Eirini Lemos Maniati",
             "Head, Arms Control Section",

@@ -256,7 +256,8 @@ def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
 # ("conveyed the greetings of President X to Prime Minister Y", "on the instructions of President X").
 ABSENT_PERSON = re.compile(
     r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
-    r"name|regards)\s+of(?:\s+the)?|\bgreetings\b[^;]*\bto)\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
+    r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto)"
+    r"\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
 )
 # Before a name: someone who watched the signing, not a party to it.
 WITNESS = re.compile(r"\b(?:in the presence of|witnessed by)\b[^;]{0,120}$")
@@ -287,6 +288,8 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         r"\bwhich (?:is|are|was|were) (?:supported|funded|financed|sponsored) by\s+(?:the\s+)?$", before
     ):
         return True  # "the national database, which is supported by SDC": the funder of something else
+    if REPORTED.search(before):
+        return True  # "said that the United Nations would continue to support ...": spoken of
     if re.search(r"\b(?:told|reports?|said)\s*$", before) or re.match(
         r"\s+(?:told|reports)\b", sentence[mention.end :]
     ):
@@ -417,7 +420,7 @@ NAMED_CONFERENCE = re.compile(
 )
 # What visitors are shown in the field: "At the CMAC Training Centre ...", "observed a demonstration".
 SHOWN_ON_SITE = re.compile(
-    r"\b(?:at the [\w ]{0,30}training cent(?:re|er)|observed (?:a |the )?demonstrations?|"
+    r"\b(?:at (?:the )?[\w' ]{0,30}training cent(?:re|er)|observed (?:a |the )?demonstrations?|"
     r"visited (?:a |the )?(?:minefields?|clearance sites?|demining sites?|task sites?))\b",
     re.IGNORECASE,
 )
@@ -463,8 +466,9 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     named = next((s for s in report.event[1:3] if NAMED_CONFERENCE.match(s.text)), None)
     if named is not None:
         return MeetingKind.CONFERENCE, named.text
+    # The place visited is in the lead; a headline may sum up several events of a visit.
     if re.search(r"\bvisit", head, re.I) and re.search(
-        r"\b(?:training cent(?:re|er)|sites?|field|minefields?|operations|demining areas?)\b", head, re.I
+        r"\b(?:training cent(?:re|er)|sites?|field|minefields?|operations|demining areas?)\b", lead, re.I
     ):
         return MeetingKind.SITE_VISIT, evidence
     shown = next((s for s in report.event[1:4] if SHOWN_ON_SITE.search(s.text)), None)

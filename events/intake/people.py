@@ -57,6 +57,14 @@ NOT_A_NAME = {
     "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam",
     "promoting", "equality", "inclusion", "center", "centre",
 }  # fmt: skip
+# Ministries' portfolios, written in capitals between a title and a name
+# ("Deputy Minister of Emergency Situations Etibar Mirzayev"): never part of the name.
+NOT_A_NAME |= {
+    "emergency", "situations", "defence", "defense", "health", "education", "justice", "interior",
+    "economy", "finance", "labour", "labor", "protection", "population", "veterans", "culture", "ecology",
+    "natural", "resources", "energy", "agriculture", "transport", "digital", "youth", "sport", "sports",
+    "tourism", "trade", "industry", "science", "internal", "external", "relations", "planning",
+}  # fmt: skip
 RANK_WORDS = {part.casefold() for rank in RANKS for part in re.split(r"[\s\-.]+", rank) if part}
 WORD = r"[^\W\d_][\w'’.\-]*"
 PARTICLES = ("bin", "binti", "van", "de", "al", "el")

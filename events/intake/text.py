@@ -90,6 +90,7 @@ BACKGROUND_CUES = re.compile(
     r"background|builds? on|built on|was established|was founded|were established|"
     r"(?:has|have) (?:repeatedly|long|often|always|consistently)|"
     r"(?:is|are) (?:due|scheduled|set) to|later this (?:week|month)|succeeded|predecessor|"
+    r"(?:is|are) to (?:visit|meet|hold|travel|attend|take part)|the (?:next|following) day|"
     r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part))\b",
     re.IGNORECASE,
 )
