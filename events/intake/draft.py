@@ -337,6 +337,12 @@ ROLE_AFTER = [  # the organisation follows these words
     ),
 ]
 ROLE_BEFORE = [  # the organisation comes before these words
+    # "X chaired a meeting with a delegation of Y": X hosts (before "held a" makes an organiser)
+    (
+        Role.HOST,
+        r"(?:chaired|held|hosted) (?:a|an|the) (?:[\w-]+ )?(?:meeting|talks|consultations?) with "
+        r"(?:a|an|the) (?:[\w-]+ )?delegation",
+    ),
     (
         Role.ORGANISER,
         r"(?:jointly |also )?(?:co-)?organi[sz]ed|helped (?:to )?organi[sz]e|held (?:a|an|the|its)\b|"
@@ -372,11 +378,11 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
                 r",|\band\b|\bof\b|\b(?:together|jointly|in (?:cooperation|partnership|collaboration)) with\b"
             )
             pattern = rf"(?:{words})\s+(?:the\s+|an?\s+)?(?:[^.;]*?(?:{joined})\s+(?:the\s+)?)?$"
-            if re.search(pattern, clause, re.IGNORECASE) and not re.search(r"\b(?:said|told)\b", clause):
+            if re.search(pattern, clause, re.IGNORECASE):  # "told the intersessional meetings of X"
                 near = list(re.finditer(rf"(?:{words})", clause, re.IGNORECASE))
                 between = clause[near[-1].end() :] if near else ""
                 close = len(between.split()) <= 25 and not re.search(
-                    r"\b(?:said|which|who|where|met|visited|received|welcomed|hosted|signed|thanked)\b",
+                    r"\b(?:said|told|which|who|where|met|visited|received|welcomed|hosted|signed|thanked)\b",
                     between,
                 )
                 if close and (nearest is None or near[-1].end() > nearest[0]):
