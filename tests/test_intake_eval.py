@@ -31,16 +31,10 @@ EVAL = Path(__file__).resolve().parent / "intake_eval"
 HELD_OUT = Path(__file__).resolve().parent / "intake_heldout"
 MAIN_FIELDS = ["organisations with roles", "participants with titles", "place", "date with precision", "kind"]
 EXTRA_FIELDS = ["city", "participant roles", "topics", "outcomes", "trip", "also mentioned"]
-# The targets, printed beside the table; the floors asserted are those reached so far
-# on the evaluation set (precision, recall), so that no change makes the drafts worse.
+# The targets: precision and recall on every main field of the evaluation set. The held-out
+# set is printed beside them but not asserted (it is still below; see docs/editors.md).
 TARGET_PRECISION, TARGET_RECALL = 0.95, 0.90
-FLOORS = {
-    "organisations with roles": (0.90, 0.90),
-    "participants with titles": (0.93, 0.93),
-    "place": (0.95, 0.95),
-    "date with precision": (0.90, 0.90),
-    "kind": (0.90, 0.88),
-}
+FLOORS = dict.fromkeys(MAIN_FIELDS, (TARGET_PRECISION, TARGET_RECALL))
 
 
 def load_reports(directory: Path = EVAL) -> list[dict]:
