@@ -47,9 +47,11 @@ serve: $(VENV)/.installed .secret_key
 	$(MANAGE) migrate --noinput
 	exec $(BIN)/gunicorn --config gunicorn.conf.py
 
+## ruff check, ruff format --check, and mypy over events/ and mineaction/
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## Create .venv with the dev requirements, lint, check, and run every test
 test: lint
@@ -58,7 +60,7 @@ test: lint
 	$(BIN)/pytest
 
 ## Type-check events/ and mineaction/ with mypy, django-stubs and djangorestframework-stubs
-## (settings in pyproject.toml). Not yet part of `make lint`: some modules still have errors.
+## (settings in pyproject.toml); `make lint` runs it too
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 

@@ -55,6 +55,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from . import versions
+from .history import hold_version
 
 FORMAT = "mineaction-backup"
 VERSION = 1
@@ -430,9 +431,9 @@ def load(records: list[dict]) -> None:
             raise BackupError(
                 f"Record {number} ({label} {instance.pk}) fails validation: {one_line(problems)}"
             ) from None
-        # django-simple-history's marker for "save without a new version", which it looks for
-        # with hasattr() (also when the record's many-to-many links are set); no model declares it.
-        instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+        # No new version: django-simple-history looks for the marker with hasattr(), also when
+        # the record's many-to-many links are set.
+        hold_version(instance)
         try:
             record.save()
         except IntegrityError as error:

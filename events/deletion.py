@@ -11,7 +11,7 @@ from .models import Organisation, Person, Source, Topic
 LINKED_MODELS = (Organisation, Person, Source, Topic)
 
 
-def links_to(record: models.Model) -> list[tuple[models.Model, models.ManyToManyField]]:
+def links_to(record: models.Model) -> list[tuple[models.Model, models.Field]]:
     """The records that list ``record`` in a many-to-many field, with that field; queries once per field.
 
     Django deletes such links silently with the record. An editor deleting
@@ -22,11 +22,12 @@ def links_to(record: models.Model) -> list[tuple[models.Model, models.ManyToMany
     that catches it and goes on using the database wraps the delete in its
     own ``transaction.atomic()``.)
     """
-    links = []
+    links: list[tuple[models.Model, models.Field]] = []
     for relation in record._meta.related_objects:
-        if relation.many_to_many and relation.through._meta.auto_created:
-            others = getattr(record, relation.get_accessor_name()).all()
-            links += [(other, relation.field) for other in others]
+        through = relation.through if isinstance(relation, models.ManyToManyRel) else None
+        accessor = relation.get_accessor_name()  # None for a relation hidden with "+"
+        if through is not None and through._meta.auto_created and accessor is not None:
+            links += [(other, relation.field) for other in getattr(record, accessor).all()]
     return links
 
 

@@ -41,7 +41,7 @@ ATOM_LIMIT = 50
 # How often a subscribed calendar should look for changes.
 REFRESH_INTERVAL = datetime.timedelta(hours=12)
 
-PRECISION_NOTES = {
+PRECISION_NOTES: dict[str, str] = {
     DatePrecision.WEEK: "Some day in that week; shown across the week.",
     DatePrecision.MONTH: "Only the month is known; shown on the first day of the month.",
     DatePrecision.YEAR: "Only the year is known; shown on 1 January.",
@@ -153,8 +153,8 @@ class MeetingsAtomFeed(Feed):
 def calendar_days(meeting: Meeting) -> tuple[datetime.date, datetime.date]:
     """The first and last day (inclusive) a calendar shows the meeting on; see the module docstring."""
     if meeting.date_precision in (DatePrecision.DAY, DatePrecision.WEEK):
-        first, last = meeting.possible_dates
-        return first, last
+        _, last = meeting.possible_dates  # the first is the start date at these precisions
+        return meeting.start_date, last
     return meeting.start_date, meeting.start_date
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from .history import change_reason
+from .history import attribute
 from .models import Meeting, Status
 
 
@@ -27,13 +27,11 @@ def merge_meeting(duplicate: Meeting, target: Meeting, user) -> None:
         raise ValidationError(f"“{duplicate.title}” was already merged into another meeting.")
     if target.final_merge_target.pk == duplicate.pk or target.merged_into_id is not None:
         raise ValidationError(f"“{target.title}” was itself merged away; merge into the meeting it became.")
-    reason = change_reason(
-        f"Merged “{duplicate.title}” ({duplicate.slug}) into “{target.title}” ({target.slug})"
-    )
+    reason = f"Merged “{duplicate.title}” ({duplicate.slug}) into “{target.title}” ({target.slug})"
     with transaction.atomic():
         kept_roles = set(target.organisation_roles.values_list("organisation_id", "role"))
         for link in duplicate.organisation_roles.all():
-            link._history_user, link._change_reason = user, reason
+            attribute(link, user, reason)
             if (link.organisation_id, link.role) in kept_roles:
                 link.delete()
             else:
@@ -47,7 +45,7 @@ def merge_meeting(duplicate: Meeting, target: Meeting, user) -> None:
         kept_names = {name for _, name in kept_people}
         order = (target.participations.aggregate(last=models.Max("order"))["last"] or 0) + 1
         for participation in duplicate.participations.all():
-            participation._history_user, participation._change_reason = user, reason
+            attribute(participation, user, reason)
             name = " ".join(participation.name_as_written.casefold().split())
             if participation.person_id in kept_person_ids or name in kept_names:
                 participation.delete()
@@ -56,20 +54,20 @@ def merge_meeting(duplicate: Meeting, target: Meeting, user) -> None:
             participation.save()
             order += 1
         for outcome in duplicate.outcomes.all():
-            outcome._history_user, outcome._change_reason = user, reason
+            attribute(outcome, user, reason)
             outcome.meeting = target
             outcome.save()
-        target._history_user, target._change_reason = user, reason
+        attribute(target, user, reason)
         target.topics.add(*duplicate.topics.all())
         target.sources.add(*duplicate.sources.all())
         for follow_up in Meeting.objects.filter(follow_up_of=duplicate):
-            follow_up._history_user, follow_up._change_reason = user, reason
+            attribute(follow_up, user, reason)
             follow_up.follow_up_of = None if follow_up.pk == target.pk else target
             follow_up.save(update_fields=["follow_up_of", "updated_at"])
         if target.follow_up_of_id is None and duplicate.follow_up_of_id not in (None, target.pk):
             target.follow_up_of_id = duplicate.follow_up_of_id
             target.save(update_fields=["follow_up_of", "updated_at"])
-        duplicate._history_user, duplicate._change_reason = user, reason
+        attribute(duplicate, user, reason)
         duplicate.status, duplicate.merged_into = Status.WITHDRAWN, target
         duplicate.save(update_fields=["status", "merged_into", "updated_at"])
     target.refresh_search_document()

@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from .history import change_reason, record_version
+from .history import attribute, change_reason, hold_version, record_version
 from .models import Organisation, Person, ProposedChange, Source, Topic, cited_publicly
 
 REVIEWED = (Organisation, Person, Source, Topic)
@@ -158,7 +158,7 @@ def approve(proposal: ProposedChange, user) -> list[str]:
         setattr(record, model_field.attname, restored(model_field, after))
     record.full_clean()
     reason = approval_reason(proposal, user)
-    record.skip_history_when_saving = True  # type: ignore[attr-defined]  # one entry, once its rows are in
+    hold_version(record)  # one entry, once its rows are in
     record.save()
     skipped = apply_rows(proposal, record, user, reason)
     record_version(record, user, reason=reason)
@@ -178,7 +178,7 @@ def apply_rows(proposal: ProposedChange, record: models.Model, user, reason: str
                 skipped.append(f"{row_model._meta.verbose_name} “{row['label']}” was deleted meanwhile")
                 continue
         if row["action"] == "delete":
-            target._history_user, target._change_reason = user, reason
+            attribute(target, user, reason)
             target.delete()
             continue
         for name, value in row["values"].items():
@@ -186,7 +186,7 @@ def apply_rows(proposal: ProposedChange, record: models.Model, user, reason: str
             model_field = field_named(row_model, name)
             setattr(target, model_field.attname, restored(model_field, after))
         target.full_clean()
-        target._history_user, target._change_reason = user, reason
+        attribute(target, user, reason)
         target.save()
     return skipped
 

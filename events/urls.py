@@ -1,3 +1,5 @@
+"""The site's addresses: the readers' pages, the JSON API, the CSV downloads and the feeds."""
+
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 

@@ -4,8 +4,8 @@ Only published meetings and delegations are ever shown; a draft's page is a 404.
 """
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, F, Q
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -53,11 +53,9 @@ class TimelinePaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         queryset = self.object_list
-        if bottom > self.count // 2 and getattr(queryset, "ordered", False):
-            items = list(queryset.reverse()[self.count - top : self.count - bottom])[::-1]
-        else:
-            items = queryset[bottom:top]
-        return self._get_page(items, number, self)
+        if bottom > self.count // 2 and isinstance(queryset, QuerySet) and queryset.ordered:
+            return Page(list(queryset.reverse()[self.count - top : self.count - bottom])[::-1], number, self)
+        return Page(queryset[bottom:top], number, self)
 
 
 def paginate(request, queryset, per_page: int | None = None, count: int | None = None):

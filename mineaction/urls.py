@@ -1,3 +1,5 @@
+"""The root addresses: the admin under /admin/, everything else in events.urls, and the 503 handler."""
+
 from django.contrib import admin
 from django.urls import include, path
 

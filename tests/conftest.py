@@ -1,3 +1,5 @@
+"""Fixtures every test shares: an empty cache, fast password hashing, editors and publishers logged in."""
+
 import importlib
 
 import pytest

@@ -1,5 +1,9 @@
-"""The benchmark's own logic (bench/run.py, bench/wrk.lua, bench/gunicorn_cold.py): the browse mix's
-addresses, the wrk script's path list and status count, and the emptying of in-process memos."""
+"""The benchmark's own logic: the browse mix's addresses, the wrk script, the emptying of memos.
+
+Covers bench/run.py, bench/wrk.lua and bench/gunicorn_cold.py: the browse
+mix's addresses, the wrk script's path list and status count, and the
+emptying of in-process memos.
+"""
 
 import functools
 import http.server

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-PAGES = [BASE_DIR / "README.md", *sorted((BASE_DIR / "docs").glob("*.md"))]
+DOCS = sorted((BASE_DIR / "docs").glob("*.md"))
+PAGES = [BASE_DIR / "README.md", BASE_DIR / "ARCHITECTURE.md", *DOCS]
 
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
@@ -47,7 +48,8 @@ def ignored_by_git(relative: str) -> bool:
 
 def test_the_pages_are_found():
     names = {page.name for page in PAGES}
-    assert {"README.md", "readers.md", "editors.md", "configuration.md", "deploying.md"} <= names
+    assert {"README.md", "ARCHITECTURE.md"} <= names
+    assert {"readers.md", "editors.md", "configuration.md", "deploying.md"} <= names
 
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
@@ -82,9 +84,9 @@ def test_every_repository_path_quoted_exists(page):
     assert missing == []
 
 
-def test_the_readme_leads_to_every_page_in_docs():
+def test_the_readme_leads_to_every_page_in_docs_and_to_the_architecture():
     linked = {target.partition("#")[0] for target in LINK.findall((BASE_DIR / "README.md").read_text())}
-    assert {f"docs/{page.name}" for page in PAGES[1:]} <= linked
+    assert {"ARCHITECTURE.md", *(f"docs/{page.name}" for page in DOCS)} <= linked
 
 
 def variables_read_by_the_code() -> set[str]:

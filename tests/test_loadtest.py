@@ -1,5 +1,8 @@
-"""The load test's editor (bench/loadtest.py) posts the admin's forms as a browser does, and its
-check finds every acknowledged save: run here through Django's test client, without a server."""
+"""The load test's editor posts the admin's forms as a browser does; its check finds every save.
+
+The editor of bench/loadtest.py is run here through Django's test client,
+without a server.
+"""
 
 import importlib.util
 import sys

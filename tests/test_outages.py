@@ -1,5 +1,8 @@
-"""Dependencies that fail: a Redis that stops or stalls costs speed only; a database that is down
-gets readers a clean 503 page from every view. Real servers stopped for real, not mocks."""
+"""Dependencies that fail: a Redis down or stalled costs speed only; a database down, a 503 page.
+
+Every view answers a clean 503 page while the database is down. Real
+servers stopped for real, not mocks.
+"""
 
 import json
 import logging

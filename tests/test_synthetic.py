@@ -1,5 +1,4 @@
-"""Synthetic data for benchmarks: shaped like the real record, deterministic, marked, and kept away
-from real records."""
+"""Synthetic data for benchmarks: shaped like the real record, deterministic, marked, kept apart."""
 
 import hashlib
 from collections import Counter

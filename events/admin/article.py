@@ -15,11 +15,11 @@ from django.utils.safestring import mark_safe
 from .. import intake
 from ..models import Meeting
 from ..text import NoControlCharacters
-from .base import admin_change_url
+from .base import AdminBase, admin_change_url
 from .duplicates import duplicate_warning
 
 
-class ArticleIntakeMixin:
+class ArticleIntakeMixin(AdminBase):
     """The meeting admin's page that drafts a meeting from a pasted article (see events.intake)."""
 
     def get_urls(self):
@@ -111,10 +111,7 @@ def draft_messages(draft: intake.Draft) -> list[tuple[int, str]]:
         found.append(
             format_html(
                 "organisations: {}",
-                ", ".join(
-                    f"{m.organisation.short_name} ({m.role_label}, as “{m.as_written}”)"
-                    for m in draft.organisations
-                ),
+                ", ".join(f"{m.label} ({m.role_label}, as “{m.as_written}”)" for m in draft.organisations),
             )
         )
     if draft.participants:
@@ -211,7 +208,7 @@ def draft_messages(draft: intake.Draft) -> list[tuple[int, str]]:
     return result
 
 
-class AttachToMeetingMixin:
+class AttachToMeetingMixin(AdminBase):
     """Records created from an article's "create" links attach themselves to the draft.
 
     Intake links to the add form with ``?for_meeting=<id>`` (organisations) or

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.admin.views.main import ChangeList
@@ -13,13 +15,26 @@ from django.utils.text import capfirst
 from ..deletion import links_to
 from ..models import MeetingOrganisation, Outcome, Participation, Position
 
+# The base of the mixins below and of the other admin modules' mixins: to mypy a ModelAdmin, so
+# that ``super()`` and ``self.opts`` are known; at run time ``object``, so the mixins stay mixins.
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin as AdminBase
+else:
+    AdminBase = object
+
+
+class MeetingCount(TypedDict):
+    """What ``annotate(meeting_count=Count("meetings"))`` adds to a record in a change list."""
+
+    meeting_count: int
+
 
 def admin_change_url(obj) -> str:
     """The address of ``obj``'s change form in the admin."""
     return reverse(f"admin:events_{obj._meta.model_name}_change", args=[quote(obj.pk)])
 
 
-class ExplainWhatBlocksDeletion:
+class ExplainWhatBlocksDeletion(AdminBase):
     """The delete page lists every record that stands in the way, each with a link to where it is edited.
 
     Django lists the records a PROTECT foreign key guards, but an inline row
@@ -58,7 +73,7 @@ class ExplainWhatBlocksDeletion:
         return format_html("{}: {} “{}”{}", link, record._meta.verbose_name, record, listing)
 
 
-class RefusedDeletionsMixin:
+class RefusedDeletionsMixin(AdminBase):
     """Bulk deletes obey the same per-record rule as the delete button.
 
     Django's "delete selected" action asks ``has_delete_permission`` without
@@ -81,7 +96,7 @@ class RefusedDeletionsMixin:
         refused = [(obj, reason) for obj, reason in refused if reason]
         if refused and super().has_delete_permission(request):
             # Say why each one may not go, rather than "no permission to delete meetings".
-            perms_needed.discard(self.opts.verbose_name)
+            perms_needed.discard(str(self.opts.verbose_name))
         protected.extend(format_html("{}: {}", obj, reason) for obj, reason in refused)
         return to_delete, model_count, perms_needed, protected
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -31,10 +31,7 @@ from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-if TYPE_CHECKING:
-    from django.contrib.admin import ModelAdmin as AdminBase
-else:
-    AdminBase = object
+from .base import AdminBase
 
 # A model with django-simple-history's ``history`` manager, or one of its entries:
 # the library ships no types, so to mypy these are Any.
@@ -388,6 +385,7 @@ class EditConflictAdmin(AdminBase):
         return data
 
     def submitted_formsets(self, request: HttpRequest, obj) -> list[BaseFormSet]:
+        # ModelAdmin._create_formsets is private, so django-stubs does not declare it.
         formsets, _ = self._create_formsets(request, obj, change=True)  # type: ignore[attr-defined]
         return formsets
 

@@ -37,7 +37,7 @@ class MeetingForm(WorkflowForm):
             if self.instance.pk is None:
                 return set()
             return set(self.instance.organisation_roles.values_list("organisation_id", flat=True))
-        ids = set()
+        ids: set[int] = set()
         try:
             total = int(self.data[f"{prefix}-TOTAL_FORMS"])
         except ValueError:

@@ -138,13 +138,7 @@ class VersionedAdmin(HistoryAdmin):
         for field in version._history_m2m_fields:
             target = field.remote_field.model._meta.model_name
             initial[field.name] = [getattr(row, f"{target}_id") for row in getattr(version, field.name).all()]
-
-        class RestoringForm(form):
-            def __init__(self, *args, **kwargs):
-                kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
-                super().__init__(*args, **kwargs)
-
-        return RestoringForm
+        return type("RestoringForm", (VersionInitial, form), {"version_initial": initial})
 
     def save_model(self, request, obj, form, change):
         obj.skip_history_when_saving = True
@@ -201,6 +195,16 @@ class VersionedAdmin(HistoryAdmin):
                 else:
                     restored += 1
         return restored, skipped
+
+
+class VersionInitial:
+    """A change form mixin (see ``VersionedAdmin.get_form``): start from the version's many-to-many values."""
+
+    version_initial: dict[str, list[int]] = {}
+
+    def __init__(self, *args, **kwargs):
+        kwargs["initial"] = {**self.version_initial, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
 
 
 def without(fields, names) -> list:

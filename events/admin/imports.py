@@ -32,6 +32,7 @@ from import_export.forms import ImportForm
 from simple_history.utils import bulk_create_with_history
 
 from .. import uploads
+from ..history import hold_version
 from ..models import (
     DatePrecision,
     Meeting,
@@ -290,7 +291,7 @@ class MeetingResource(resources.ModelResource):
         """
         if self._is_dry_run(kwargs):
             return
-        instance.skip_history_when_saving = True  # type: ignore[attr-defined]  # taken with its relations
+        hold_version(instance)  # taken with its relations
         super().save_instance(instance, is_create, row, **kwargs)
 
     def after_save_instance(self, instance: Meeting, row, **kwargs):

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 
 from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Participation
 from .article import ArticleIntakeMixin
-from .base import SafeDateHierarchy
+from .base import MeetingCount, SafeDateHierarchy
 from .duplicates import MeetingForm
 from .history import VersionedAdmin
 from .imports import MeetingImportMixin
 from .merge import MergeMeetingsMixin
 from .workflow import WorkflowAdminMixin
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 class MeetingInDelegationInline(admin.TabularInline):
     """The delegation's meetings, listed in date order, each linking to its form."""
 
     model = Meeting
-    fields = ["start_date", "title", "kind", "country", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = ("start_date", "title", "kind", "country", "status")
     extra = 0
     show_change_link = True
     can_delete = False
@@ -59,7 +63,7 @@ class DelegationAdmin(WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
         return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
 
     @admin.display(description="meetings", ordering="meeting_count")
-    def meeting_count(self, delegation: Delegation) -> int:
+    def meeting_count(self, delegation: WithAnnotations[Delegation, MeetingCount]) -> int:
         return delegation.meeting_count
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from ..merging import merge_meeting
-from .base import admin_change_url
+from .base import AdminBase, admin_change_url
 
 
-class MergeMeetingsMixin:
+class MergeMeetingsMixin(AdminBase):
     """The "Merge into…" action, for those with the merge_meeting permission; see events.merging."""
 
     def has_merge_permission(self, request) -> bool:
@@ -66,6 +67,6 @@ class MergeMeetingsMixin:
             "title": "Merge duplicate meetings",
             "opts": self.opts,
             "meetings": meetings,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/events/meeting/merge.html", context)

@@ -6,6 +6,8 @@ publisher's approval (``proposals``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db.models import Count
 from django_countries.filters import CountryFilter
@@ -22,9 +24,12 @@ from ..models import (
     Topic,
 )
 from .article import AttachToMeetingMixin
-from .base import ExplainWhatBlocksDeletion, SafeDateHierarchy
+from .base import ExplainWhatBlocksDeletion, MeetingCount, SafeDateHierarchy
 from .history import HistoryAdmin, VersionedAdmin
 from .proposals import ReviewedChangesAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 class OrganisationNameInline(admin.TabularInline):
@@ -120,7 +125,7 @@ class TopicAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
         return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
 
     @admin.display(description="meetings", ordering="meeting_count")
-    def meeting_count(self, topic: Topic) -> int:
+    def meeting_count(self, topic: WithAnnotations[Topic, MeetingCount]) -> int:
         return topic.meeting_count
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
@@ -16,6 +16,12 @@ from django.utils import timezone
 from ..models import TRANSITIONS, Status
 from .base import RefusedDeletionsMixin, admin_change_url
 from .conflicts import VersionedForm
+
+# The mixin relies on the edit-conflict checks of the admins it is mixed into (``locked``, ``stale``).
+if TYPE_CHECKING:
+    from .conflicts import EditConflictAdmin as WorkflowBase
+else:
+    WorkflowBase = object
 
 
 class WorkflowForm(VersionedForm):
@@ -46,7 +52,7 @@ class WorkflowForm(VersionedForm):
         return cleaned
 
 
-class WorkflowAdminMixin(RefusedDeletionsMixin):
+class WorkflowAdminMixin(RefusedDeletionsMixin, WorkflowBase):
     """Draft → in review → published (→ withdrawn), for meetings and delegations.
 
     Editors create and change drafts and records in review, submit them and
@@ -55,10 +61,9 @@ class WorkflowAdminMixin(RefusedDeletionsMixin):
     published record (withdraw it), and editors delete only drafts.
     """
 
-    # Typed as loosely as ModelAdmin's own, which this mixin's admins also inherit.
-    form: Any = WorkflowForm
-    change_form_template: Any = "admin/events/workflow_change_form.html"
-    actions: Any = ["submit_for_review", "return_to_draft", "publish", "withdraw"]
+    form = WorkflowForm
+    change_form_template = "admin/events/workflow_change_form.html"
+    actions = ["submit_for_review", "return_to_draft", "publish", "withdraw"]
     publication_fields = ["published_at", "published_by"]
 
     def may_publish(self, request) -> bool:
@@ -172,7 +177,7 @@ class WorkflowAdminMixin(RefusedDeletionsMixin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         moves = []
         if obj is not None:
-            labels = {
+            labels: dict[str, str] = {
                 Status.IN_REVIEW: "Submit for review",
                 Status.DRAFT: "Return to draft",
                 Status.PUBLISHED: "Publish",

@@ -14,9 +14,11 @@ from ..models import (
     Meeting,
     MeetingOrganisation,
     Organisation,
+    OrganisationName,
     Outcome,
     Participation,
     Person,
+    PersonName,
     Position,
     Source,
     Status,
@@ -142,7 +144,7 @@ class MeetingOrganisationSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(source="organisation.slug")
     name = serializers.CharField(source="organisation.name")
     acronym = serializers.CharField(source="organisation.acronym")
-    url = serializers.HyperlinkedRelatedField(
+    url: serializers.HyperlinkedRelatedField[Organisation] = serializers.HyperlinkedRelatedField(
         source="organisation",
         view_name="events:api-organisation-detail",
         lookup_field="slug",
@@ -272,7 +274,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     html_url = PageURLField()
     country = CountryField(help_text="Null for international bodies.")
     parent = OrganisationRefSerializer(allow_null=True)
-    other_names = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    other_names: serializers.SlugRelatedField[OrganisationName] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     meeting_count = serializers.IntegerField(help_text="Published meetings it took part in.")
     meetings_url = serializers.SerializerMethodField(help_text="Its meetings, through the meetings list.")
 
@@ -319,7 +323,9 @@ class PersonParticipationSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="events:api-person-detail", lookup_field="slug")
     html_url = PageURLField()
-    other_names = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    other_names: serializers.SlugRelatedField[PersonName] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     positions = PositionSerializer(many=True)
     participations = PersonParticipationSerializer(
         many=True, help_text="Published meetings they attended, newest first."

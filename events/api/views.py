@@ -133,17 +133,22 @@ class OrganisationViewSet(ReadOnlyViewSet):
 
 @list_and_detail("person", "people, by name", PersonSerializer)
 class PersonViewSet(ReadOnlyViewSet):
-    queryset = Person.objects.prefetch_related(
-        "other_names",
-        Prefetch("positions", queryset=Position.objects.select_related("organisation")),
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.filter(meeting__status=Status.PUBLISHED)
-            .select_related("meeting", "organisation")
-            .defer("meeting__search_document", "meeting__editorial_note", "meeting__summary")
-            .order_by("-meeting__start_date", "-meeting__pk", "pk"),
-        ),
-    ).order_by("name", "pk")
+    # all(): django-stubs' manager made by as_manager() cannot type prefetch_related with a Prefetch.
+    queryset = (
+        Person.objects.all()
+        .prefetch_related(
+            "other_names",
+            Prefetch("positions", queryset=Position.objects.select_related("organisation")),
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(meeting__status=Status.PUBLISHED)
+                .select_related("meeting", "organisation")
+                .defer("meeting__search_document", "meeting__editorial_note", "meeting__summary")
+                .order_by("-meeting__start_date", "-meeting__pk", "pk"),
+            ),
+        )
+        .order_by("name", "pk")
+    )
     serializer_class = PersonSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = PersonFilter

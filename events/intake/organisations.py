@@ -50,15 +50,43 @@ class NewOrganisation:
 
     def query_string(self, *, meeting_id: int | None = None) -> str:
         """Parameters that prefill the organisation add form (and attach it to the draft)."""
-        values = {"name": self.name or self.acronym, "acronym": self.acronym}
+        values: dict[str, str | int] = {"name": self.name or self.acronym, "acronym": self.acronym}
         values["slug"] = unique_slug(Organisation, self.acronym or self.name)
         if meeting_id is not None:
             values["for_meeting"] = meeting_id
         return urlencode({key: value for key, value in values.items() if value})
 
 
+# How a finding is told apart: ("known", the organisation's pk) or ("new", the new one's key).
+FindingKey = tuple[str, int | str]
+
+
+class KnownOrNew:
+    """For a finding that names either a known organisation or, failing that, a new one."""
+
+    organisation: Organisation | None
+    new: NewOrganisation | None
+
+    @property
+    def unmatched(self) -> NewOrganisation:
+        """The new organisation, for a finding that names no known one."""
+        if self.new is None:
+            raise ValueError(f"{self!r} names no organisation, known or new")
+        return self.new
+
+    @property
+    def key(self) -> FindingKey:
+        return (
+            ("known", self.organisation.pk) if self.organisation is not None else ("new", self.unmatched.key)
+        )
+
+    @property
+    def label(self) -> str:
+        return self.organisation.short_name if self.organisation is not None else self.unmatched.label
+
+
 @dataclass
-class Mention:
+class Mention(KnownOrNew):
     """One place where a sentence names an organisation, known or new."""
 
     start: int
@@ -66,10 +94,6 @@ class Mention:
     text: str
     organisation: Organisation | None = None
     new: NewOrganisation | None = None
-
-    @property
-    def key(self):
-        return ("known", self.organisation.pk) if self.organisation is not None else ("new", self.new.key)
 
 
 def words_of(text: str) -> list[tuple[int, int, str]]:
@@ -169,8 +193,9 @@ class OrganisationReader:
     def learn(self, text: str) -> None:
         """Read every "Name (ACRONYM)" pair: the acronym then means that organisation in the whole report."""
         for mention in self._bracketed(text):
-            acronym = re.search(r"\(([^)]+)\)\s*$", mention.text).group(1)
-            self.learned.setdefault(acronym.upper(), mention)
+            bracket = re.search(r"\(([^)]+)\)\s*$", mention.text)
+            if bracket is not None:  # always: _bracketed's mentions end with the bracket
+                self.learned.setdefault(bracket.group(1).upper(), mention)
 
     def _bracketed(self, text: str) -> list[Mention]:
         found = []
@@ -181,16 +206,17 @@ class OrganisationReader:
             before = text[max(0, match.start() - 200) : match.start()]
             known = self.index.acronym(acronym)
             name_match = self._name_ending(before, offset=max(0, match.start() - 200))
-            if known is not None or name_match is not None:
-                organisation = known or name_match.organisation
-                if name_match is not None and name_match.organisation == organisation:
-                    start = name_match.start
-                else:  # "Azerbaijan's Mine Action Agency (ANAMA)": the capitalised words before it
-                    run = re.search(r"(?:[A-Z][\w'-]*\s+(?:(?:of|the|for|and|on)\s+)*)+$", before)
-                    start = match.start() - len(before) + run.start() if run else match.start()
+            if name_match is not None and (known is None or name_match.organisation == known):
+                start, organisation = name_match.start, known or name_match.organisation
                 found.append(
                     Mention(start, match.end(), text[start : match.end()], organisation=organisation)
                 )
+                continue
+            # "Azerbaijan's Mine Action Agency (ANAMA)": the capitalised words before the bracket
+            if known is not None:
+                run = re.search(r"(?:[A-Z][\w'-]*\s+(?:(?:of|the|for|and|on)\s+)*)+$", before)
+                start = match.start() - len(before) + run.start() if run else match.start()
+                found.append(Mention(start, match.end(), text[start : match.end()], organisation=known))
                 continue
             words = re.findall(r"[\w'&\-]+", before)[-14:]
             name_words = name_before_acronym(words, acronym)
@@ -261,7 +287,9 @@ class OrganisationReader:
                     found.append(
                         Mention(start, end, part, organisation=learned.organisation, new=learned.new)
                     )
-        found = [m for m in found if m.organisation is not None or normalise(m.new.name) not in self.ignored]
+        found = [
+            m for m in found if m.organisation is not None or normalise(m.unmatched.name) not in self.ignored
+        ]
         return sorted(drop_modifiers_in_event_names(text, found), key=lambda m: m.start)
 
 
@@ -291,7 +319,7 @@ def drop_modifiers_in_event_names(text: str, mentions: list[Mention]) -> list[Me
 
 
 @dataclass
-class OrganisationFinding:
+class OrganisationFinding(KnownOrNew):
     """An organisation the draft proposes, with its part and the sentence that says so."""
 
     organisation: Organisation | None
@@ -299,14 +327,6 @@ class OrganisationFinding:
     role: str = ""
     mentions: list[str] = field(default_factory=list)
     evidence: str = ""
-
-    @property
-    def key(self):
-        return ("known", self.organisation.pk) if self.organisation is not None else ("new", self.new.key)
-
-    @property
-    def label(self) -> str:
-        return self.organisation.short_name if self.organisation is not None else self.new.label
 
     @property
     def as_written(self) -> str:

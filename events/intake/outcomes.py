@@ -61,7 +61,7 @@ class OutcomeFinding:
 
 def outcome_kinds(sentence: str) -> list[str]:
     """The outcomes a sentence states, at most one of each kind."""
-    kinds = []
+    kinds: list[str] = []
     for kind, cue in CUES:
         match = cue.search(sentence)
         if match is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -278,7 +278,7 @@ def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, in
     return title, kept[0].start(), kept[-1].end()
 
 
-def find_names(sentence: str, *, exclude: list[tuple[int, int]] = ()) -> list[NameSpan]:
+def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> list[NameSpan]:
     """Everyone a sentence names with a title, rank or courtesy word, and bare two-word names.
 
     ``exclude`` holds spans already taken by organisations' names.

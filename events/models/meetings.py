@@ -425,7 +425,7 @@ class Meeting(Publishable, TimeStamped):
         related_name="meetings",
         help_text="The trip this meeting was part of, if any.",
     )
-    organisations = models.ManyToManyField(
+    organisations: models.ManyToManyField[Organisation, MeetingOrganisation] = models.ManyToManyField(
         Organisation, through="MeetingOrganisation", related_name="meetings", blank=True
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="meetings")
@@ -498,7 +498,7 @@ class Meeting(Publishable, TimeStamped):
         super().clean()
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
-        if self.delegation_id and self.start_date:
+        if self.delegation is not None and self.start_date:
             self.delegation.check_meeting_dates(self)
 
     @property
@@ -547,9 +547,9 @@ class Meeting(Publishable, TimeStamped):
     def final_merge_target(self) -> Meeting:
         """The meeting this one was (perhaps in several steps) merged into; itself if never merged."""
         meeting, seen = self, {self.pk}
-        while meeting.merged_into_id is not None and meeting.merged_into_id not in seen:
-            seen.add(meeting.merged_into_id)
-            meeting = meeting.merged_into
+        while meeting.merged_into_id not in seen and (target := meeting.merged_into) is not None:
+            seen.add(target.pk)
+            meeting = target
         return meeting
 
     def likely_duplicates(self) -> list[DuplicateCandidate]:
@@ -583,7 +583,7 @@ class Meeting(Publishable, TimeStamped):
         parts: list[str] = [self.title, self.summary, self.city, self.date_as_reported]
         if self.country:
             parts.append(self.country.name)
-        if self.delegation_id:
+        if self.delegation is not None:
             parts.append(self.delegation.title)
         parts += outcomes
         parts += topics

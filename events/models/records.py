@@ -218,7 +218,7 @@ class Position(CheckedText):
         constraints = [end_not_before_start("position")]
 
     def __str__(self) -> str:
-        where = f", {self.organisation.short_name}" if self.organisation_id else ""
+        where = f", {self.organisation.short_name}" if self.organisation is not None else ""
         return f"{self.title}{where}"
 
 

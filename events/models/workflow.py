@@ -7,6 +7,7 @@ Draft → in review → published (→ withdrawn): the moves are methods of
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,9 @@ from django.utils import timezone
 from django.utils.text import capfirst, slugify
 
 from ..text import control_character_message
+
+if TYPE_CHECKING:
+    from .records import Source
 
 
 def unique_slug(
@@ -128,6 +132,8 @@ class Publishable(models.Model):
         help_text="Only published records are shown to readers. Editors submit drafts for review; "
         "a publisher publishes them.",
     )
+    if TYPE_CHECKING:  # each publishable model declares its own, with its related name
+        sources: models.ManyToManyField[Source, Any]
     published_at = models.DateTimeField("published at", null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

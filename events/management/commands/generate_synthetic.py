@@ -561,7 +561,7 @@ class Command(BaseCommand):
                 end_date = when + datetime.timedelta(days=rng.randint(1, 3)) if lasts else None
                 title = f"{host[1]} and {visitor[1] if visitor != host else 'partners'} on {subject}"
                 # The people: up to two of each organisation's staff, eight at most.
-                attendees = []
+                attendees: list[tuple] = []
                 for role, org in orgs:
                     staff = self.staff.get(org[0], [])
                     for person in rng.sample(staff, min(len(staff), rng.randint(0, 2))):

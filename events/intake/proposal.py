@@ -1,0 +1,639 @@
+"""The proposal for the event a report is about: each field with the sentence it came from.
+
+``propose`` reads and writes nothing (it queries the known records unless
+given them). Kind, title, place, date and participants come from the lead and
+the sentences about the same event; whoever the report names only in
+background is "also mentioned", for the editor to add, never added silently.
+An empty field beats a guess.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.db.models import Prefetch
+from django_countries.fields import Country
+
+from ..models import (
+    DatePrecision,
+    Delegation,
+    Meeting,
+    MeetingKind,
+    MeetingOrganisation,
+    Organisation,
+    Outcome,
+    Participation,
+    Person,
+    Position,
+    Topic,
+    unique_slug,
+)
+from . import gazetteer
+from .dates import FoundDate, dateline_date, dates_in, explicit_dates, overlaps
+from .organisations import FindingKey, Mention, OrganisationFinding, OrganisationIndex, OrganisationReader
+from .outcomes import OutcomeFinding, outcome_kinds
+from .people import NameSpan, PersonFinding, find_names, gather_people
+from .sentences import (
+    NATIONAL_KINDS,
+    REPORTED,
+    TopicMatch,
+    find_topics,
+    meeting_kind,
+    mention_is_incidental,
+    place_of,
+    roles_in,
+    sending_country,
+)
+from .text import BACKGROUND_CUES, Report, Sentence, mark_background, normalise, read_report
+
+Role = MeetingOrganisation.Role
+# How far a trip's days (or its other meetings') may lie from a meeting that joins it.
+TRIP_DAYS = 7
+
+
+@dataclass
+class Article:
+    url: str
+    publisher: str
+    published_on: datetime.date
+    text: str
+    republished_by: str = ""
+    title: str = ""
+    language: str = "en"
+
+
+@dataclass
+class DateProposal:
+    start: datetime.date
+    end: datetime.date | None
+    precision: str
+    as_reported: str
+    evidence: str
+
+
+@dataclass
+class TripProposal:
+    """The trip the meeting belongs to: one already recorded, or a new draft to make."""
+
+    delegation: Delegation | None = None
+    sending_country: str = ""
+    head: Person | None = None
+    evidence: str = ""
+
+
+@dataclass
+class Participant(PersonFinding):
+    organisation: Organisation | None = None
+    role: str = Participation.Role.PARTICIPANT
+    participation: Participation | None = None
+
+    def query_string(self) -> str:
+        """Parameters that prefill the person add form (and link the participant)."""
+        values: dict[str, str | int] = {
+            "name": self.name,
+            "slug": unique_slug(Person, self.name),
+            "honorific": self.rank,
+        }
+        if self.participation is not None:
+            values["for_participation"] = self.participation.pk
+        return urlencode({key: value for key, value in values.items() if value})
+
+
+@dataclass
+class Proposal:
+    """Everything the report says about its event, each field with its evidence."""
+
+    kind: str
+    kind_evidence: str
+    title: str
+    country: str
+    city: str
+    place_evidence: str
+    date: DateProposal
+    organisations: list[OrganisationFinding]
+    participants: list[Participant]
+    also_mentioned_people: list[PersonFinding]
+    also_mentioned_organisations: list[OrganisationFinding]
+    outcomes: list[OutcomeFinding]
+    topics: list[TopicMatch]
+    weak_topics: list[TopicMatch]
+    sending_country: str
+    trip: TripProposal | None
+    recorded_meetings: list[Meeting]
+    countries: list[Country]
+    report: Report
+
+    @property
+    def known_organisations(self) -> list[OrganisationFinding]:
+        return [o for o in self.organisations if o.organisation is not None]
+
+    @property
+    def new_organisations(self) -> list[OrganisationFinding]:
+        return [o for o in self.organisations if o.organisation is None]
+
+    @property
+    def date_evidence(self) -> str:
+        return self.date.evidence
+
+
+def known_records():
+    """The organisations, people and topics the report is read against (three to five queries)."""
+    organisations = Organisation.objects.prefetch_related("other_names")
+    # all(): django-stubs' manager made by as_manager() cannot type prefetch_related with a Prefetch.
+    people = Person.objects.all().prefetch_related(
+        "other_names", Prefetch("positions", queryset=Position.objects.select_related("organisation"))
+    )
+    return list(organisations), list(people), list(Topic.objects.all())
+
+
+def event_date(
+    report: Report, published_on: datetime.date, dateline_day
+) -> tuple[FoundDate, Sentence] | None:
+    """The event's date: stated in the lead, else stated near the report's date, else a relative word."""
+    found = {s.index: dates_in(s.text, published_on, dateline_day) for s in report.sentences}
+    lead = report.lead
+    if lead is None:
+        return None
+    lead_explicit = [d for d in found[lead.index] if not d.relative]
+    if lead_explicit:
+        return lead_explicit[0], lead
+    lead_relative = [d for d in found[lead.index] if d.relative]
+    for sentence in report.sentences[1:6]:
+        if BACKGROUND_CUES.search(sentence.text):
+            continue
+        for item in found[sentence.index]:
+            recent = (published_on - item.start).days <= 30
+            if item.relative or not recent:
+                continue
+            if lead_relative and not overlaps(
+                item, lead_relative[0].start, lead_relative[0].last_day, slack=7
+            ):
+                continue
+            return item, sentence
+    if lead_relative:
+        return lead_relative[0], lead
+    for sentence in report.sentences[1:4]:
+        relative = [d for d in found[sentence.index] if d.relative]
+        if relative:
+            return relative[0], sentence
+    return None
+
+
+def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> DateProposal:
+    if event is None:
+        return DateProposal(
+            published_on,
+            None,
+            DatePrecision.ON_OR_BEFORE,
+            "",
+            "No date in the report: on or before its publication.",
+        )
+    found, sentence = event
+    return DateProposal(found.start, found.end, found.precision, found.as_written, sentence.text)
+
+
+# Before a person's name: someone on whose behalf, or under whom, things are done, who is not there
+# ("conveyed the greetings of President X to Prime Minister Y", "on the instructions of President X").
+ABSENT_PERSON = re.compile(
+    r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
+    r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto)"
+    r"\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
+)
+# Before a name: someone who watched the signing, not a party to it.
+WITNESS = re.compile(r"\b(?:in the presence of|witnessed by)\b[^;]{0,120}$")
+
+
+def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
+    """Whether a sentence carries a date that is not the event's (so it is about something else)."""
+    end: datetime.date | None
+    if date.precision == DatePrecision.ON_OR_BEFORE:
+        start, end = date.start - datetime.timedelta(days=7), date.start
+    elif date.precision == DatePrecision.WEEK:
+        start, end = date.start, date.start + datetime.timedelta(days=6)
+    else:
+        start, end = date.start, date.end
+
+    def check(sentence: Sentence) -> bool:
+        # What someone said at the event may be dated ("noted that UNDP has helped since 1998").
+        text = REPORTED.split(sentence.text, maxsplit=1)[0]
+        found = dates_in(text, published_on, dateline_day)
+        dates = [d for d in found if not d.relative]
+        # A day still to come is a plan ("a workshop on 5 December"), not this event; but an
+        # invitation or agreement made at this event may name it.
+        if not outcome_kinds(sentence.text):
+            anchor = dateline_day or published_on
+            dates += [d for d in explicit_dates(text, anchor) if d.start > published_on]
+        if dates and not any(overlaps(d, start, end) for d in dates):
+            return True
+        # "Last week the delegation held talks in Bangkok", in a report of a day's meeting.
+        weeks = [d for d in found if d.relative and d.precision in (DatePrecision.WEEK, DatePrecision.MONTH)]
+        return (
+            date.precision == DatePrecision.DAY
+            and bool(weeks)
+            and not any(overlaps(d, start, end, slack=0) for d in weeks)
+        )
+
+    return check
+
+
+def propose(article: Article, *, organisations=None, people=None, topics=None) -> Proposal:
+    """Read the report against the known records and propose its event; writes nothing."""
+    if organisations is None or people is None or topics is None:
+        organisations, people, topics = known_records()
+    published_on = article.published_on
+    report = read_report(article.text, is_place=gazetteer.is_place)
+    if not report.headline:
+        report.headline = article.title  # the page's title is the headline the text left out
+    dateline_day = dateline_date(report.dateline.date_text, published_on) if report.dateline else None
+    date = date_proposal(event_date(report, published_on, dateline_day), published_on)
+    mark_background(report, dated_elsewhere=is_dated_elsewhere(published_on, dateline_day, date))
+
+    # Organisations and people, sentence by sentence.
+    index = OrganisationIndex(organisations)
+    ignore = [article.publisher, article.republished_by, report.dateline.agency if report.dateline else ""]
+    reader = OrganisationReader(index, ignore=ignore)
+    reader.learn("\n".join(s.text for s in report.sentences))
+    mentions = {s.index: reader.mentions(s.text) for s in report.sentences}
+    names: list[tuple[int, NameSpan]] = []
+    for sentence in report.sentences:
+        spans = [(m.start, m.end) for m in mentions[sentence.index]]
+        names += [(sentence.index, n) for n in find_names(sentence.text, exclude=spans)]
+    found_people = gather_people(names, people)
+    sentences = {s.index: s for s in report.sentences}
+
+    def in_title(sentence_index: int, start: int) -> bool:
+        return any(
+            i == sentence_index and n.title_start <= start < n.title_end
+            for i, n in names
+            if n.title_start >= 0
+        )
+
+    def counts_for_event(sentence: Sentence, start: int) -> bool:
+        return not sentence.background and not any(a <= start < b for a, b in sentence.background_spans)
+
+    def named_only(sentence: Sentence, start: int) -> bool:
+        """Named, not present: "the greetings of President X", "under the leadership of X"."""
+        return bool(ABSENT_PERSON.search(sentence.text[:start]))
+
+    # Who took part: named in a sentence about the event, not inside someone else's title.
+    participants: list[Participant] = []
+    also_people: list[PersonFinding] = []
+    for finding in found_people:
+        event_spans = [
+            (i, n)
+            for i, n in finding.spans
+            if counts_for_event(sentences[i], n.start)
+            and not in_title(i, n.start)
+            and not named_only(sentences[i], n.start)
+        ]
+        if event_spans:
+            participant = Participant(**vars(finding))
+            participant.evidence = sentences[event_spans[0][0]].text
+            participants.append(participant)
+        elif any(sentences[i].background or named_only(sentences[i], n.start) for i, n in finding.spans):
+            finding.evidence = sentences[finding.spans[0][0]].text
+            also_people.append(finding)
+
+    # Organisations: in the event (with a part), only in titles (the person's body), or only mentioned.
+    findings: dict[FindingKey, OrganisationFinding] = {}
+    incidental: dict[FindingKey, OrganisationFinding] = {}
+    title_only: dict[FindingKey, OrganisationFinding] = {}
+    for sentence in report.sentences:
+        for mention in mentions[sentence.index]:
+            record = findings.get(mention.key) or incidental.get(mention.key) or title_only.get(mention.key)
+            if record is None:
+                record = OrganisationFinding(mention.organisation, mention.new, evidence=sentence.text)
+            if mention.text not in record.mentions:
+                record.mentions.append(mention.text)
+            if not counts_for_event(sentence, mention.start):
+                incidental.setdefault(mention.key, record)
+            elif in_title(sentence.index, mention.start):
+                title_only.setdefault(mention.key, record)
+            elif mention_is_incidental(sentence.text, mention):
+                incidental.setdefault(mention.key, record)
+            else:
+                if mention.key not in findings:
+                    record.evidence = sentence.text
+                findings[mention.key] = record
+
+    # Each participant's organisation: named in their title, else their current position's.
+    for participant in participants:
+        in_their_title = [
+            m for i, n in participant.spans for m in mentions[i] if n.title_start <= m.start < n.title_end
+        ]
+        positions = []
+        if participant.person is not None:
+            positions = [
+                p.organisation
+                for p in participant.person.positions.all()
+                if p.organisation is not None and not p.end_date
+            ]
+        title_words = set(normalise(participant.title).split())
+        by_position = next(
+            (
+                o
+                for o in positions
+                if len(set(normalise(o.name).split()) & title_words - {"of", "the", "in", "and"}) >= 2
+            ),
+            None,
+        )
+        if by_position is not None:
+            participant.organisation = by_position
+        elif in_their_title:
+            chosen = in_their_title[-1]
+            participant.organisation = chosen.organisation
+            if chosen.organisation is None:
+                participant.organisation = None
+                record = title_only.get(chosen.key)
+                if record is not None:
+                    findings.setdefault(chosen.key, record)
+        elif positions:
+            participant.organisation = positions[0]
+        if participant.organisation is not None:
+            key: FindingKey = ("known", participant.organisation.pk)
+            if key not in findings:
+                record = (
+                    title_only.get(key)
+                    or incidental.get(key)
+                    or OrganisationFinding(participant.organisation)
+                )
+                record.evidence = participant.evidence
+                findings[key] = record
+
+    kind, kind_evidence = meeting_kind(report, [m.text for ms in mentions.values() for m in ms])
+    sending, sending_evidence = sending_country(report, mentions)
+
+    # Parts: what the sentences say, then the sides by country.
+    for sentence in report.event:
+        event_mentions = [m for m in mentions[sentence.index] if m.key in findings]
+        # People stand for their organisations: "welcomed by Um Phumro, Deputy Director General of CMAC".
+        person_mentions: list[Mention] = []
+        for participant in participants:
+            if participant.organisation is None:
+                continue
+            for i, n in participant.spans:
+                if i == sentence.index:
+                    person_mentions.append(
+                        Mention(n.start, n.end, n.name, organisation=participant.organisation)
+                    )
+        for key, role in roles_in(sentence.text, event_mentions + person_mentions).items():
+            if key in findings and not findings[key].role:
+                findings[key].role = role
+                findings[key].evidence = sentence.text
+    if kind == MeetingKind.AGREEMENT:
+        signing = [s for s in report.event if re.search(r"\bsign", s.text, re.I)]
+        for sentence in signing[:2]:
+            keys = {
+                m.key for m in mentions[sentence.index] if not WITNESS.search(sentence.text[: m.start])
+            } | {
+                ("known", p.organisation.pk)
+                for p in participants
+                if p.organisation is not None
+                and any(
+                    i == sentence.index and not WITNESS.search(sentence.text[: n.start]) for i, n in p.spans
+                )
+            }
+            for key in keys:
+                if key in findings and findings[key].role in (
+                    "",
+                    Role.PARTICIPANT,
+                    Role.SIGNATORY,
+                    Role.HOST,
+                    Role.DELEGATION,
+                ):
+                    findings[key].role = Role.SIGNATORY
+                    findings[key].evidence = sentence.text
+    if not sending:  # "X and Y visited CMAC": the visitors' country, a national body's first
+        delegations = [
+            f.organisation
+            for f in findings.values()
+            if f.role == Role.DELEGATION and f.organisation is not None and f.organisation.country
+        ]
+        national_visitors = [o for o in delegations if o.kind in NATIONAL_KINDS]
+        visitors = {o.country.code for o in national_visitors or delegations}
+        if len(visitors) == 1:
+            sending = visitors.pop()
+            sending_evidence = next(f.evidence for f in findings.values() if f.role == Role.DELEGATION)
+    hosts = [f for f in findings.values() if f.role == Role.HOST]
+    dateline_place = None
+    if report.dateline:
+        known_city = gazetteer.city(report.dateline.place)
+        code = known_city[1] if known_city else gazetteer.country_code(report.dateline.place)
+        if code:
+            dateline_place = (known_city[0] if known_city else "", code, report.dateline.text)
+    country, city, place_evidence = place_of(report, hosts, dateline_place, mentions)
+    visit = kind in (MeetingKind.BILATERAL, MeetingKind.MULTILATERAL, MeetingKind.SITE_VISIT)
+    for record in findings.values():
+        organisation = record.organisation
+        if record.role:
+            continue
+        if organisation is None:
+            record.role = Role.PARTICIPANT
+            continue
+        national = (
+            organisation.country.code if organisation.country and organisation.kind in NATIONAL_KINDS else ""
+        )
+        if sending and national == sending and (visit or re.search(r"\bdelegation\b", article.text, re.I)):
+            record.role = Role.DELEGATION
+        elif visit and national and national == country and national != sending and not hosts:
+            record.role = Role.HOST
+        else:
+            record.role = Role.PARTICIPANT
+
+    # "A regional meeting ... was attended by A, B and C": more than two sides
+    if (
+        kind == MeetingKind.BILATERAL
+        and report.lead is not None
+        and re.search(r"\bmeeting\b", report.lead.text)
+        and len([f for f in findings.values() if f.role == Role.PARTICIPANT]) >= 3
+    ):
+        kind = MeetingKind.MULTILATERAL
+
+    # People's parts follow their organisation's.
+    person_role: dict[str, str] = {
+        Role.HOST: Participation.Role.HOST,
+        Role.ORGANISER: Participation.Role.ORGANISER,
+        Role.DELEGATION: Participation.Role.DELEGATION_MEMBER,
+    }
+    # One person alone on the visiting side leads it ("Lok Chumteav Helen Gray ... paid a courtesy call").
+    visiting = [
+        p
+        for p in participants
+        if p.organisation is not None
+        and findings.get(("known", p.organisation.pk)) is not None
+        and findings[("known", p.organisation.pk)].role == Role.DELEGATION
+    ]
+    if len(visiting) == 1 and not any(p.leads_delegation for p in participants):
+        visiting[0].leads_delegation = True
+    for participant in participants:
+        record = findings.get(("known", participant.organisation.pk)) if participant.organisation else None
+        if participant.leads_delegation:
+            participant.role = Participation.Role.HEAD_OF_DELEGATION
+        elif record is not None and record.role in person_role:
+            participant.role = person_role[record.role]
+
+    # Outcomes, with the parties the sentence names (people stand for their organisations).
+    outcomes: list[OutcomeFinding] = []
+    main_sides = [f.key for f in findings.values() if f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY)]
+    for sentence in report.event:
+        kinds = outcome_kinds(sentence.text)
+        if not kinds:
+            continue
+        parties = [m.key for m in mentions[sentence.index] if m.key in findings or m.key in incidental]
+        parties += [
+            ("known", p.organisation.pk)
+            for p in participants
+            if p.organisation is not None and any(i == sentence.index for i, _ in p.spans)
+        ]
+        for code in gazetteer.find_countries(sentence.text):
+            parties += [
+                f.key
+                for f in findings.values()
+                if f.organisation is not None
+                and f.organisation.country == code
+                and f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY, Role.PARTICIPANT)
+                and f.organisation.kind in NATIONAL_KINDS
+            ]
+        if re.search(r"\bthe (?:two )?sides\b|\bboth sides\b", sentence.text, re.I):
+            parties += main_sides
+        for outcome_kind in kinds:
+            if outcome_kind == Outcome.Kind.AGREEMENT and kind == MeetingKind.AGREEMENT and outcomes:
+                continue
+            outcomes.append(OutcomeFinding(outcome_kind, sentence.text, list(dict.fromkeys(parties))))
+
+    organisations_found = list(findings.values())
+    also_organisations = [record for key, record in incidental.items() if key not in findings]
+    event_text = " ".join(s.text for s in report.event)
+    names_to_ignore = [m for record in list(findings.values()) + also_organisations for m in record.mentions]
+    topic_matches = find_topics(event_text, topics, ignore=names_to_ignore)
+    title = propose_title(kind, organisations_found, sending, country, report)
+    trip = propose_trip(kind, date, country, sending, sending_evidence, participants, findings, report)
+    return Proposal(
+        kind=kind,
+        kind_evidence=kind_evidence,
+        title=title,
+        country=country,
+        city=city,
+        place_evidence=place_evidence,
+        date=date,
+        organisations=organisations_found,
+        participants=participants,
+        also_mentioned_people=also_people,
+        also_mentioned_organisations=also_organisations,
+        outcomes=outcomes,
+        topics=[m for m in topic_matches if m.strong],
+        weak_topics=[m for m in topic_matches if not m.strong],
+        sending_country=sending,
+        trip=trip,
+        recorded_meetings=recorded_meetings(article.url),
+        countries=[Country(code) for code in gazetteer.find_countries(event_text)],
+        report=report,
+    )
+
+
+def propose_title(
+    kind: str, findings: list[OrganisationFinding], sending: str, country: str, report: Report
+) -> str:
+    def names(role):
+        return [f.label for f in findings if f.role == role]
+
+    visitors, hosts = names(Role.DELEGATION), names(Role.HOST)
+    place = Country(country).name if country else ""
+    event = re.search(r'"([^"]{8,120})"', report.lead.text if report.lead else "")
+    if kind in (MeetingKind.CONFERENCE, MeetingKind.TRAINING) and event:
+        return event.group(1)
+    if kind in (MeetingKind.BILATERAL, MeetingKind.MULTILATERAL, MeetingKind.SITE_VISIT) and hosts:
+        visitor = " and ".join(visitors) or next(
+            (d for d, code in gazetteer.DEMONYMS.items() if code == sending), ""
+        )
+        verb = "visits" if kind == MeetingKind.SITE_VISIT else "meets"
+        return (
+            f"{visitor} delegation {verb} {' and '.join(hosts)}"
+            if visitor
+            else f"Meeting at {' and '.join(hosts)}"
+        )
+    if kind == MeetingKind.AGREEMENT:
+        signatories = names(Role.SIGNATORY)
+        if len(signatories) >= 2:
+            return f"{signatories[0]} and {signatories[1]} sign an agreement"
+    if report.headline:
+        return report.headline
+    label = MeetingKind(kind).label if kind else "Meeting"
+    return f"{label} in {place}" if place else label
+
+
+def trip_days(delegation: Delegation) -> list[tuple[datetime.date, datetime.date]]:
+    """The days a recorded trip is known to cover: its own dates, else its meetings'."""
+    if delegation.start_date:
+        return [(delegation.start_date, delegation.end_date or delegation.start_date)]
+    return [(m.start_date, m.end_date or m.start_date) for m in delegation.meetings.all()]
+
+
+def propose_trip(
+    kind, date, country, sending, evidence, participants, findings, report
+) -> TripProposal | None:
+    """A recorded trip that fits (same sending country or head, dates close), else a new one.
+
+    A trip is proposed only when the report speaks of a delegation coming
+    from somewhere else than where the meeting is.
+    """
+    delegation_sentence = next(
+        (s.text for s in report.event if re.search(r"\bdelegation\b", s.text, re.I)), ""
+    )
+    if not delegation_sentence:
+        return None
+    heads = [p.person for p in participants if p.leads_delegation and p.person is not None]
+    head = heads[0] if heads else None
+    if sending and sending == country:
+        return None
+    if not sending and head is None:
+        return None
+    window = datetime.timedelta(days=TRIP_DAYS)
+    earliest = date.start - (
+        window if date.precision != DatePrecision.ON_OR_BEFORE else datetime.timedelta(days=30)
+    )
+    latest = (date.end or date.start) + window
+    candidates = Delegation.objects.all()
+    filters = []
+    if sending:
+        filters.append(candidates.filter(sending_country=sending))
+    if head is not None:
+        filters.append(candidates.filter(head=head))
+    best = None
+    for queryset in filters:
+        for delegation in queryset.prefetch_related("meetings"):
+            if any(start <= latest and end >= earliest for start, end in trip_days(delegation)):
+                if head is not None and delegation.head_id not in (None, head.pk):
+                    continue
+                best = delegation
+                break
+        if best is not None:
+            break
+    return TripProposal(
+        delegation=best, sending_country=sending, head=head, evidence=evidence or delegation_sentence
+    )
+
+
+def url_variants(url: str) -> list[str]:
+    """The same address with and without "www.", a trailing slash, or https."""
+    parts = urlsplit(url.strip())
+    hosts = {parts.netloc, parts.netloc.removeprefix("www."), "www." + parts.netloc.removeprefix("www.")}
+    paths = {parts.path, parts.path.rstrip("/"), parts.path.rstrip("/") + "/"}
+    return [
+        urlunsplit((scheme, host, path_, parts.query, ""))
+        for scheme in ("https", "http")
+        for host in hosts
+        for path_ in paths
+    ]
+
+
+def recorded_meetings(url: str) -> list[Meeting]:
+    """Meetings that already cite this address (one query): the page asks before drafting another."""
+    if not url:
+        return []
+    return list(
+        Meeting.objects.filter(sources__url__in=url_variants(url), merged_into__isnull=True).distinct()
+    )

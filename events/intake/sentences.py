@@ -1,0 +1,378 @@
+"""What a report's sentences say about its event: the organisations' parts, kind, sender, place, topics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..models import MeetingKind, MeetingOrganisation, Organisation, Topic
+from . import gazetteer
+from .organisations import Mention, OrganisationFinding
+from .people import HONORIFIC
+from .text import Report, normalise
+
+Role = MeetingOrganisation.Role
+# Bodies of a state: the side of the country they belong to.
+NATIONAL_KINDS = {
+    Organisation.Kind.NATIONAL_AUTHORITY,
+    Organisation.Kind.GOVERNMENT,
+    Organisation.Kind.ARMED_FORCES,
+}
+
+
+@dataclass
+class TopicMatch:
+    topic: Topic
+    keywords: list[str]
+    count: int
+
+    @property
+    def strong(self) -> bool:
+        """A phrase ("capacity building") or a word used twice; one "awareness" is too weak to tag."""
+        return self.count >= 2 or any(" " in keyword.strip() for keyword in self.keywords)
+
+
+# What someone said: "noted that ...", "told the guests that ...".
+REPORTED = re.compile(
+    r"\b(?:said|says|noted|stressed|stated|added|recalled|pointed out|emphasi[sz]ed|underlined|"
+    r"(?:informed|told|assured) [^,.;]{1,60}?) that\b"
+)
+# Where an organisation's mention says it only is talked about, not taking part.
+OBJECT_ONLY = re.compile(
+    r"(?:\b(?:establish(?:ing|ment of)?|set(?:ting)? up|creat(?:e|ing|ion of)|launch(?:ing)? of|"
+    r"according to|invit(?:ed|es|ing)|"
+    r"(?:working|cooperation|cooperating|partnering|partnership|ties|relations) with|"
+    r"through(?: the)?(?: NGO)?)\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,2})$",
+    re.IGNORECASE,
+)
+FUNDING = re.compile(
+    r"\b(?:fund(?:s|ed|ing)?|financ(?:es|ed|ing)|sponsor(?:s|ed)?|support of|contribution)\b", re.I
+)
+EVENT_NOUNS = re.compile(
+    r"\b(?:conference|meeting|event|workshop|seminar|forum|symposium|summit|visit|talks|dialogue|"
+    r"consultations|ceremony|attended|took part)\b",
+    re.IGNORECASE,
+)
+
+
+def mention_is_incidental(sentence: str, mention: Mention) -> bool:
+    """A mention of a body that takes no part: the object of a plan, a source, a funder of something else."""
+    before = sentence[: mention.start]
+    if OBJECT_ONLY.search(before):
+        return True
+    if re.search(
+        r"\bwhich (?:is|are|was|were) (?:supported|funded|financed|sponsored) by\s+(?:the\s+)?$", before
+    ):
+        return True  # "the national database, which is supported by SDC": the funder of something else
+    if REPORTED.search(before):
+        return True  # "said that the United Nations would continue to support ...": spoken of
+    if re.search(r"\b(?:told|reports?|said)\s*$", before) or re.match(
+        r"\s+(?:told|reports)\b", sentence[mention.end :]
+    ):
+        return True
+    if re.search(
+        r"\b(?:contribution|donation|grant|funding)\b[^.;]{0,60}\bfrom\s+(?:the\s+)?$", before, re.I
+    ):
+        return True
+    if re.search(
+        r"^(?:The|This|Its|Their) (?:project|programme|program|initiative|agreement|work|event)\b[^.;]*"
+        r"\b(?:funded|financed|sponsored) by\s+(?:the\s+)?$|\bwith (?:the )?(?:funding|financial support) "
+        r"(?:from|of)\s+(?:the\s+)?$",
+        before,
+    ):
+        return False  # "The project is funded by SDC": the funder of what is agreed or discussed
+    window = sentence[max(0, mention.start - 40) : mention.end + 40]
+    return bool(FUNDING.search(window) and not EVENT_NOUNS.search(sentence))
+
+
+# Words around a mention that give an organisation's part in the event.
+ROLE_AFTER = [  # the organisation follows these words
+    (Role.ORGANISER, r"(?:co-)?organi[sz]ed (?:jointly )?by|arranged by|convened by|at the invitation of"),
+    (
+        Role.HOST,
+        r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
+        r"^at|^in the premises of|headquarters of|met with the delegation of|presided over by|"
+        r"(?:delegation|visitors|guests)\b[^;]{0,150}?\b(?:met|met with|held talks with)",
+    ),
+    # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
+    (Role.DELEGATION, r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed)(?! by)"),
+    (
+        Role.FUNDER,
+        r"support of|supported by|funded by|financed by|sponsored by|financial support (?:of|from)",
+    ),
+    (
+        Role.DELEGATION,
+        r"delegations? (?:of|from)|delegation(?:, | )(?:made up|composed|consisting) of "
+        r"(?:representatives of )?|delegation led by|delegation headed by|"
+        r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by",
+    ),
+    (
+        Role.ORGANISER,
+        r"(?:Meeting|Conference) of (?:the )?States Parties to|Review Conference of|"
+        r"intersessional meetings? of",
+    ),
+]
+ROLE_BEFORE = [  # the organisation comes before these words
+    # "X chaired a meeting with a delegation of Y": X hosts (before "held a" makes an organiser)
+    (
+        Role.HOST,
+        r"(?:chaired|held|hosted) (?:a|an|the) (?:[\w-]+ )?(?:meeting|talks|consultations?) with "
+        r"(?:a|an|the) (?:[\w-]+ )?delegation",
+    ),
+    (
+        Role.ORGANISER,
+        r"(?:jointly |also )?(?:co-)?organi[sz]ed|helped (?:to )?organi[sz]e|held (?:a|an|the|its)\b|"
+        r"(?:is|was|were|are) organi[sz]ed",
+    ),
+    (
+        Role.HOST,
+        r"(?:co-)?hosted|received|welcomed|(?:has |have )?(?:recently )?met with (?:the|a) delegation",
+    ),
+    (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
+    (Role.SIGNATORY, r"(?:have |has )?signed|and .{0,80} signed"),
+    (Role.FUNDER, r"which (?:funded|funds|financed|finances|sponsored)"),
+]
+
+
+ABBREVIATION_STOP = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.E|Lt|Gen|Col|Capt|Maj|No|St)\.")
+
+
+def roles_in(sentence: str, mentions: list[Mention]) -> dict:
+    """The part each organisation named in the sentence plays, where the sentence says so."""
+    roles: dict = {}
+    # Abbreviations' full stops ("Mr.", "H.E.") end no clause; same length, so the offsets hold.
+    original = sentence
+    sentence = ABBREVIATION_STOP.sub(lambda m: m.group(0).replace(".", " "), sentence)
+    for mention in mentions:
+        # Courtesy words and ranks before a name belong to it ("the courtesy call of H.E. Rothna Buth").
+        courtesy = HONORIFIC.search(original[: mention.start])
+        before = sentence[: courtesy.start() if courtesy else mention.start]
+        clause = re.split(r"[;:]|,\s+(?=[a-z])", before)[-1]
+        nearest = None  # the cue closest before the mention decides
+        for role, words in ROLE_AFTER:
+            joined = (
+                r",|\band\b|\bof\b|\b(?:together|jointly|in (?:cooperation|partnership|collaboration)) with\b"
+            )
+            pattern = rf"(?:{words})\s+(?:the\s+|an?\s+)?(?:[^.;]*?(?:{joined})\s+(?:the\s+)?)?$"
+            if re.search(pattern, clause, re.IGNORECASE):  # "told the intersessional meetings of X"
+                near = list(re.finditer(rf"(?:{words})", clause, re.IGNORECASE))
+                between = clause[near[-1].end() :] if near else ""
+                close = len(between.split()) <= 25 and not re.search(
+                    r"\b(?:said|told|which|who|where|met|visited|received|welcomed|hosted|signed|thanked)\b",
+                    between,
+                )
+                if close and (nearest is None or near[-1].end() > nearest[0]):
+                    nearest = (near[-1].end(), role)
+        if nearest is not None:
+            roles.setdefault(mention.key, nearest[1])
+        if mention.key in roles:
+            continue
+        after = sentence[mention.end :]
+        first_clause = re.split(r"[.;]", after)[0]
+        if re.match(r"\s*(?:\([^)]*\)\s*)?(?:'s\s+)?delegation\b", after, re.I):
+            roles.setdefault(mention.key, Role.DELEGATION)
+            continue
+        for role, words in ROLE_BEFORE:
+            # Other names listed before the verb start with a capital; only the verb ignores case.
+            # An apposition may start in lower case (", the demining organisation known for ...,").
+            listed = r"(?:\s*(?:,\s*and|,|and)\s+(?:the\s+)?[A-Z][^,.;]*?|,\s+(?:the|an?)\s+[^,.;]*?(?=,))*"
+            pattern = (
+                rf"^(?:\s*\([^)]*\))?{listed}[\s,]+(?i:has\s+|have\s+)?"
+                rf"(?i:today\s+|recently\s+|also\s+|jointly\s+)?(?i:{words})"
+            )
+            if re.match(pattern, first_clause):
+                subject = sentence[: mention.start]
+                if role == Role.DELEGATION and re.search(r"\b(?:visited|received|met)\b", subject):
+                    continue
+                roles.setdefault(mention.key, role)
+                break
+    return roles
+
+
+ONLINE = re.compile(
+    r"\b(?:(?:video|web|tele)[- ]?conferenc(?:e|es|ing)|video call|video link|online (?:meeting|consultation|"
+    r"talks|discussion)s?|virtual (?:meeting|talks)|by videoconference)\b",
+    re.IGNORECASE,
+)
+
+
+NAMED_CONFERENCE = re.compile(
+    r"(?:The|This) (?:[\w-]+ ){0,3}(?:conference|forum|symposium|summit|seminar|high-level meeting|"
+    r"workshop|dialogue|congress)\b",
+)
+# What visitors are shown in the field: "At the CMAC Training Centre ...", "observed a demonstration".
+SHOWN_ON_SITE = re.compile(
+    r"\b(?:at (?:the )?[\w' ]{0,30}training cent(?:re|er)|observed (?:a |the )?demonstrations?|"
+    r"visited (?:a |the )?(?:minefields?|clearance sites?|demining sites?|task sites?))\b",
+    re.IGNORECASE,
+)
+
+
+def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
+    """The kind the headline and lead suggest (organisations' names left out); empty when they do not say."""
+    lead = report.lead.text if report.lead else ""
+    evidence = lead
+    for name in sorted(names, key=len, reverse=True):
+        lead = lead.replace(name, "")
+    opening = " ".join(s.text for s in report.event[:3])
+    # A meeting held by video is a meeting, not a conference; so is one held on a conference's margins.
+    lead = ONLINE.sub("online meeting", lead)
+    lead = re.sub(r"\bon the (?:margins|sidelines|side-lines|fringes) of\b[^,;]*", "", lead, flags=re.I)
+    head = f"{report.headline} {lead}"
+    if re.search(r"\bsign(?:ed|ing|s)?\b", lead, re.I) and re.search(
+        r"\b(?:memorandum|mou|agreement|declaration of intent|protocol|project document|document|"
+        r"arrangement|accord|letter of intent|contract|road ?map)\b",
+        lead,
+        re.I,
+    ):
+        return MeetingKind.AGREEMENT, evidence
+    if (
+        re.search(r"\bworkshop\b", head, re.I)
+        and re.search(r"\b(?:regional|training|trained|course)\b", head, re.I)
+        and not re.search(r"\binternational workshop\b", head, re.I)
+    ):
+        return MeetingKind.TRAINING, evidence
+    if re.search(r"\b(?:training course|training|course|exercise|drill)\b", lead, re.I) and not re.search(
+        r"\b(?:meeting|talks|conference|visit(?:ed|s|ing)?|received|welcomed|met)\b", lead, re.I
+    ):
+        return MeetingKind.TRAINING, evidence
+    if re.search(
+        r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop|high-level meeting|dialogue|"
+        r"side event|wrap-up event|meeting of the states parties|international meeting|annual meeting|"
+        r"intersessional meetings?)\b",
+        lead,
+        re.I,
+    ):
+        return MeetingKind.CONFERENCE, evidence
+    # "Officials ... met here on Monday. The high-level meeting, hosted by ARMAC, ...": the event named next.
+    named = next((s for s in report.event[1:3] if NAMED_CONFERENCE.match(s.text)), None)
+    if named is not None:
+        return MeetingKind.CONFERENCE, named.text
+    # The place visited is in the lead; a headline may sum up several events of a visit.
+    if re.search(r"\bvisit", head, re.I) and re.search(
+        r"\b(?:training cent(?:re|er)|sites?|field|minefields?|operations|demining areas?)\b", lead, re.I
+    ):
+        return MeetingKind.SITE_VISIT, evidence
+    shown = next((s for s in report.event[1:4] if SHOWN_ON_SITE.search(s.text)), None)
+    if re.search(r"\b(?:visit|welcome)", head, re.I) and shown is not None:
+        return MeetingKind.SITE_VISIT, shown.text
+    if re.search(
+        r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations|"
+        r"regional meeting|meeting of (?:the )?heads)\b",
+        opening,
+        re.I,
+    ):
+        return MeetingKind.MULTILATERAL, opening
+    meeting_words = r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed)\b"
+    if re.search(meeting_words, lead, re.I):
+        return MeetingKind.BILATERAL, evidence
+    following = next((s.text for s in report.event[1:3] if re.search(meeting_words, s.text, re.I)), "")
+    if (
+        following
+    ):  # "... is on a trip in Southeast Asia. During the visit, the delegation held a meeting with ..."
+        return MeetingKind.BILATERAL, following
+    return "", ""
+
+
+def sending_country(report: Report, mentions_by_sentence: dict) -> tuple[str, str]:
+    """The country the visiting delegation came from ("the Cambodian delegation", "a delegation of ANAMA")."""
+    pattern = gazetteer.country_pattern().pattern
+    for sentence in report.event:
+        text = sentence.text
+        match = re.search(
+            rf"{pattern}\s+(?:side's\s+)?delegation\b|delegation\s+(?:from|of)\s+(?:the\s+)?{pattern}", text
+        )
+        if match:
+            name = next(g for g in match.groups() if g)
+            return gazetteer.country_names()[name], text
+        for mention in mentions_by_sentence.get(sentence.index, []):
+            organisation = mention.organisation
+            if organisation is None or not organisation.country or organisation.kind not in NATIONAL_KINDS:
+                continue
+            before, after = text[: mention.start], text[mention.end :]
+            if re.search(
+                r"\bdelegations?\s+(?:from|of|led by|headed by)\s+(?:the\s+)?$", before, re.I
+            ) or re.match(r"\s*(?:\([^)]*\)\s*)?(?:'s\s+)?delegation\b", after, re.I):
+                return organisation.country.code, text
+    return "", ""
+
+
+def place_of(
+    report: Report, hosts: list[OrganisationFinding], dateline_place, mentions: dict
+) -> tuple[str, str, str]:
+    """(country, city, evidence): where the lead says, else the host's country, else the dateline's.
+
+    Organisations' names are not places ("Geneva International Centre ..."); "here"
+    is the dateline's place.
+    """
+    event_verbs = re.compile(
+        r"\b(?:held|hosted|took place|opened|visit(?:ed)?|met|meeting|talks|signed|headquarters|here|"
+        r"started|began|organi[sz]ed|taking place|is being held)\b",
+        re.I,
+    )
+    lead = [report.lead] if report.lead is not None else []
+    candidates = lead + [s for s in report.event[1:4] if event_verbs.search(s.text)]
+    if report.lead is not None and ONLINE.search(report.lead.text):
+        return "", "", report.lead.text  # held online: no place
+    for sentence in candidates:
+        text = sentence.text
+        for mention in sorted(mentions.get(sentence.index, []), key=lambda m: -m.start):
+            text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
+        text = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)  # titles of events are not places
+        places = gazetteer.find_places(text)
+        destinations = {code for _, _, code in places}
+        if re.search(r"\bhere\b", text) and dateline_place:
+            return dateline_place[1], dateline_place[0], sentence.text
+        if len(destinations) > 1 and re.search(
+            r"\b(?:in|to|across)\s+[A-Z][\w ]+,\s+[A-Z][\w ]+\s+and\s+[A-Z]", text
+        ):
+            return "", "", sentence.text  # several countries: no one place
+        cities = [(name, code) for _, name, code in places if name]
+        if cities:
+            return cities[0][1], cities[0][0], sentence.text
+        going = re.search(
+            r"\b(?:visit|trip|travel(?:led)?|held|took place)\s+(?:[a-z]+\s+){0,3}?(?:to|in)\s+(?:the\s+)?"
+            r"(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)",
+            text,
+        )
+        code = gazetteer.country_code(going.group("place")) if going and sentence is report.lead else ""
+        if code:
+            for other in candidates[1:]:  # "a visit to Belgium ... At NATO Headquarters in Brussels"
+                named = [name for _, name, c in gazetteer.find_places(other.text) if name and c == code]
+                if named:
+                    return code, named[0], sentence.text
+            return code, "", sentence.text
+    for host in hosts:
+        organisation = host.organisation
+        if organisation is not None and organisation.country and organisation.kind in NATIONAL_KINDS:
+            return organisation.country.code, "", host.evidence
+    if dateline_place:
+        return dateline_place[1], "", f"Dateline: {dateline_place[2]}"
+    return "", "", ""
+
+
+def find_topics(text: str, topics: Iterable[Topic], *, ignore: Iterable[str] = ()) -> list[TopicMatch]:
+    """Topics whose name or keywords the text uses (plurals too), most evidence first.
+
+    ``ignore`` holds phrases that do not count, such as organisations' names
+    ("...Centre for Mine Action Practices and Training" is not about training).
+    """
+    plain = " " + normalise(text) + " "
+    for phrase in sorted((normalise(p) for p in ignore if p), key=len, reverse=True):
+        plain = plain.replace(f" {phrase} ", " | ")
+    found = []
+    for topic in topics:
+        hits, count, seen = [], 0, set()
+        for keyword in dict.fromkeys([topic.name.casefold(), *topic.keyword_list]):
+            words = normalise(keyword)
+            if not words or words in seen:  # "program" and "programme" are one keyword
+                continue
+            seen.add(words)
+            occurrences = len(re.findall(r"\b" + re.escape(words) + r"(?:s|es)?\b", plain))
+            if occurrences:
+                hits.append(keyword)
+                count += occurrences
+        if hits:
+            found.append(TopicMatch(topic, hits, count))
+    return sorted(found, key=lambda m: (-m.strong, -m.count, m.topic.name))
