@@ -381,6 +381,21 @@ def test_an_existing_trip_is_linked_rather_than_drafted_again(as_editor, known):
     assert Delegation.objects.count() == 1
 
 
+def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
+    trip = Delegation.objects.create(
+        title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country=""
+    )
+    Meeting.objects.create(
+        title="An earlier meeting of the tour",
+        slug="earlier-meeting",
+        kind="bilateral",
+        start_date=datetime.date(2024, 3, 11),
+        delegation=trip,
+    )
+    result = propose(VISIT, datetime.date(2024, 3, 14))
+    assert result.trip.delegation == trip
+
+
 def test_a_trip_far_in_time_or_from_elsewhere_is_not_linked_and_a_new_one_is_proposed(known):
     Delegation.objects.create(
         title="ANAMA in Cambodia in 2022",
