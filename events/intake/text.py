@@ -91,6 +91,7 @@ BACKGROUND_CUES = re.compile(
     r"(?:has|have) (?:repeatedly|long|often|always|consistently)|"
     r"(?:is|are) (?:due|scheduled|set) to|later this (?:week|month)|succeeded|predecessor|"
     r"(?:is|are) to (?:visit|meet|hold|travel|attend|take part)|the (?:next|following) day|"
+    r"first (?:met|visited|signed)|(?:previous|last|earlier) (?:meeting|visit|talks|session)|"
     r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part))\b",
     re.IGNORECASE,
 )
