@@ -135,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Forms show and read dates as ISO 8601 (2021-05-27) first, as editors type them.
+FORMAT_MODULE_PATH = ["mineaction.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -35,17 +35,17 @@ def editor_client(client, django_user_model):
 
 
 def ensure_roles() -> None:
-    """The Editor and Publisher groups as migrations 0004, 0006 and 0008 to 0011 make them.
+    """The Editor and Publisher groups as migrations 0004, 0006 and 0009 to 0012 make them.
 
     A transactional test's flush empties every table, groups included; the
     tests that run after one (browser tests) make them again from the same lists.
     """
     roles = importlib.import_module("events.migrations.0004_editor_and_publisher_groups")
     additions = importlib.import_module("events.migrations.0006_proposed_changes")
-    vocabularies = importlib.import_module("events.migrations.0008_roles_as_data")
-    subtypes = importlib.import_module("events.migrations.0009_meeting_subtypes")
-    topics = importlib.import_module("events.migrations.0010_editors_add_topics")
-    reports = importlib.import_module("events.migrations.0011_participant_reports")
+    vocabularies = importlib.import_module("events.migrations.0009_roles_as_data")
+    subtypes = importlib.import_module("events.migrations.0010_meeting_subtypes")
+    topics = importlib.import_module("events.migrations.0011_editors_add_topics")
+    reports = importlib.import_module("events.migrations.0012_participant_reports")
     groups_by_migration = (
         roles.GROUPS,
         additions.GROUP_ADDITIONS,
@@ -63,10 +63,10 @@ def ensure_roles() -> None:
 
 
 def ensure_vocabularies() -> None:
-    """The organisation and person roles as migration 0008 seeds them (after a flush emptied them)."""
+    """The organisation and person roles as migration 0009 seeds them (after a flush emptied them)."""
     from events.models import OrganisationRole, PersonRole
 
-    seeds = importlib.import_module("events.migrations.0008_roles_as_data")
+    seeds = importlib.import_module("events.migrations.0009_roles_as_data")
     for model, rows in ((OrganisationRole, seeds.ORGANISATION_ROLES), (PersonRole, seeds.PERSON_ROLES)):
         for order, (slug, label, present, description) in enumerate(rows):
             model.objects.get_or_create(

@@ -25,7 +25,13 @@ from ..models import (
     Topic,
 )
 from .article import AttachToMeetingMixin
-from .base import ExplainWhatBlocksDeletion, LabelledTabularInline, MeetingCount, SafeDateHierarchy
+from .base import (
+    ExplainWhatBlocksDeletion,
+    LabelledTabularInline,
+    MeetingCount,
+    RankedAutocomplete,
+    SafeDateHierarchy,
+)
 from .history import HistoryAdmin, VersionedAdmin
 from .proposals import ReviewedChangesAdmin
 
@@ -42,7 +48,7 @@ class OrganisationNameInline(LabelledTabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(
-    ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
+    RankedAutocomplete, ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
 ):
     list_display = ["name", "acronym", "kind", "country", "parent"]
     list_filter = ["kind", ("country", CountryFilter)]
@@ -85,7 +91,9 @@ class PositionInline(LabelledTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
+class PersonAdmin(
+    RankedAutocomplete, ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
+):
     list_display = ["name", "honorific", "current_position"]
     search_fields = ["name", "other_names__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -116,7 +124,7 @@ class PersonAdmin(ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksD
 
 
 @admin.register(Topic)
-class TopicAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
+class TopicAdmin(RankedAutocomplete, ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
     list_display = ["name", "parent", "meeting_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "keywords"]
@@ -132,7 +140,9 @@ class TopicAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin):
+class SourceAdmin(
+    RankedAutocomplete, ReviewedChangesAdmin, ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin
+):
     list_display = ["publisher", "title", "published_on", "language", "url"]
     list_filter = ["language"]
     search_fields = ["url", "title", "publisher", "republished_by", "author"]

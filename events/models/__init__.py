@@ -19,6 +19,7 @@ from .meetings import (
     MAX_SEARCH_WORDS,
     NEWEST_FIRST,
     DuplicateCandidate,
+    IntakeSummary,
     Meeting,
     MeetingKind,
     MeetingOrganisation,
@@ -66,6 +67,7 @@ from .workflow import (
 __all__ = [
     "CheckedText",
     "DataVersion",
+    "IntakeSummary",
     "NEWEST_FIRST",
     "ProposedChange",
     "cited_publicly",

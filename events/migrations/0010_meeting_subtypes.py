@@ -157,7 +157,7 @@ def remove_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0008_roles_as_data"),
+        ("events", "0009_roles_as_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -42,7 +42,7 @@ def remove_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0010_editors_add_topics"),
+        ("events", "0011_editors_add_topics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -118,7 +118,7 @@ def remove_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0007_former_slugs"),
+        ("events", "0008_intake_summary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

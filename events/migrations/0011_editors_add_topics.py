@@ -44,7 +44,7 @@ def remove_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0009_meeting_subtypes")]
+    dependencies = [("events", "0010_meeting_subtypes")]
 
     operations = [
         migrations.RunPython(add_permissions, remove_permissions),
