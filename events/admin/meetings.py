@@ -8,9 +8,9 @@ from django.contrib import admin
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 
-from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, Participation
+from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, OutcomeStatusChange, Participation
 from .article import ArticleIntakeMixin
-from .base import MeetingCount, SafeDateHierarchy
+from .base import ExplainWhatBlocksDeletion, MeetingCount, SafeDateHierarchy
 from .duplicates import MeetingForm
 from .history import VersionedAdmin
 from .imports import MeetingImportMixin
@@ -87,7 +87,50 @@ class ParticipationInline(admin.TabularInline):
 class OutcomeInline(admin.StackedInline):
     model = Outcome
     extra = 1
+    fields = ["kind", "text", "parties", ("date", "date_precision"), "country", "status_at_meeting", "status"]
+    readonly_fields = ["status"]
     autocomplete_fields = ["parties"]
+    # What became of an outcome is recorded on its own form (an inline cannot hold an inline).
+    show_change_link = True
+    verbose_name_plural = "outcomes (save, then “Change” to record what became of one)"
+
+
+class OutcomeStatusChangeInline(admin.TabularInline):
+    model = OutcomeStatusChange
+    extra = 1
+    fields = ["status", "date", "date_precision", "meeting", "source", "note"]
+    autocomplete_fields = ["meeting", "source"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(ExplainWhatBlocksDeletion, VersionedAdmin):
+    """An outcome with what became of it: each dated status change and the meeting or report showing it."""
+
+    list_display = ["__str__", "meeting", "date_display", "country", "status"]
+    list_filter = ["status", "kind", ("country", CountryFilter)]
+    list_select_related = ["meeting"]
+    search_fields = ["text", "meeting__title"]
+    search_help_text = "Search outcomes' texts and their meetings' titles."
+    autocomplete_fields = ["meeting", "parties"]
+    readonly_fields = ["status"]
+    inlines = [OutcomeStatusChangeInline]
+    version_rows = [(OutcomeStatusChange, "outcome")]
+    show_facets = admin.ShowFacets.ALWAYS
+    fieldsets = [
+        (None, {"fields": ["meeting", "kind", "text", "parties"]}),
+        ("When and where it is to happen", {"fields": [("date", "date_precision"), "country"]}),
+        (
+            "Where it stands",
+            {
+                "fields": ["status_at_meeting", "status"],
+                "description": "The status now is the latest change's below, else the status when promised.",
+            },
+        ),
+    ]
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, outcome: Outcome) -> str:
+        return outcome.date_display
 
 
 @admin.register(Meeting)

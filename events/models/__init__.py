@@ -22,10 +22,10 @@ from .meetings import (
     MeetingKind,
     MeetingOrganisation,
     MeetingQuerySet,
-    Outcome,
     Participation,
     search_vector,
 )
+from .outcomes import Outcome, OutcomeQuerySet, OutcomeStatus, OutcomeStatusChange
 from .proposals import ProposedChange, cited_publicly
 from .records import (
     Organisation,
@@ -74,6 +74,9 @@ __all__ = [
     "OrganisationQuerySet",
     "OtherNameKind",
     "Outcome",
+    "OutcomeQuerySet",
+    "OutcomeStatus",
+    "OutcomeStatusChange",
     "Participation",
     "Person",
     "PersonName",
