@@ -14,13 +14,15 @@ from django_countries.fields import Country
 
 from .cache import cached, public_page
 from .facets import facets_for, stacked_year_chart, topic_grid
-from .filters import MeetingFilter, OrganisationFilter, PersonFilter
+from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
 from .models import (
     NEWEST_FIRST,
     Delegation,
     Meeting,
     Organisation,
+    Outcome,
+    OutcomeStatus,
     Participation,
     Person,
     Topic,
@@ -130,6 +132,22 @@ def meeting_detail(request, slug):
     follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
     context = {"meeting": meeting, "related": related, "follows": follows}
     return render(request, "events/meeting_detail.html", context)
+
+
+@public_page
+def commitments(request):
+    """What was promised, and what happened: published meetings' outcomes with the timeline's filters."""
+    commitment_filter = CommitmentFilter.for_request(request)
+    page, page_notice = paginate(request, commitment_filter.qs.for_commitments())
+    context = {
+        "filter": commitment_filter,
+        "page": page,
+        "notices": [*commitment_filter.notices, *([page_notice] if page_notice else [])],
+        "statuses": OutcomeStatus.choices,
+        "outcome_kinds": Outcome.Kind.choices,
+        "countries": sorted(countries, key=lambda country: country.name),
+    }
+    return render(request, "events/commitments.html", context)
 
 
 @public_page

@@ -273,5 +273,6 @@ SPECTACULAR_SETTINGS = {
         "OrganisationRoleEnum": "events.models.MeetingOrganisation.Role",
         "ParticipantRoleEnum": "events.models.Participation.Role",
         "DatePrecisionEnum": "events.models.DatePrecision",
+        "OutcomeStatusEnum": "events.models.OutcomeStatus",
     },
 }

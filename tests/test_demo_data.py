@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from events.models import Delegation, Meeting, Organisation, Person, Source
+from events.models import Delegation, Meeting, Organisation, Outcome, Person, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +76,25 @@ def test_every_demo_meeting_has_a_source_and_a_searchable_document(demo):
 def test_every_demo_meeting_page_renders(client, demo):
     for slug in Meeting.objects.values_list("slug", flat=True):
         assert client.get(f"/meetings/{slug}/").status_code == 200, slug
+
+
+def test_the_demo_outcomes_say_what_became_of_the_promises_the_reports_follow(demo, client):
+    invitation = Meeting.objects.get(slug=SEED).outcomes.get(kind="invitation")
+    # No demo record shows TMAC at the conference in Azerbaijan: the invitation stands as made.
+    assert (invitation.status, invitation.country.code, invitation.status_changes.count()) == (
+        "proposed",
+        "AZ",
+        0,
+    )
+    offer = Outcome.objects.get(
+        meeting__slug="2022-06-az-kh-foreign-ministry-consultations", kind="assistance_offered"
+    )
+    assert [change.status for change in offer.status_changes.all()] == ["under_way", "done"]
+    assert offer.status == "done"
+    assert offer.done_by.meeting.slug == "2024-11-apmbc-fifth-review-conference-siem-reap"
+    html = client.get("/commitments/?status=done").content.decode()
+    done = Outcome.objects.filter(status="done")
+    assert done.count() == 2
+    for outcome in done:
+        assert f'id="outcome-{outcome.pk}"' in html
+        assert outcome.done_by.meeting.get_absolute_url() in html

@@ -17,6 +17,7 @@ from django.db import migrations, models
 STATUS_CHANGE_PERMISSIONS = [
     f"{action}_outcomestatuschange" for action in ("add", "change", "view", "delete")
 ]
+# As Outcome.usual_status_at_meeting() has it (a migration keeps its own copy of a rule).
 PROPOSED_KINDS = ["invitation", "assistance_offered"]
 
 

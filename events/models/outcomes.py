@@ -116,6 +116,13 @@ class Outcome(CheckedText):
     def get_absolute_url(self) -> str:
         return f"{self.meeting.get_absolute_url()}#outcome-{self.pk}"
 
+    @classmethod
+    def usual_status_at_meeting(cls, kind: str) -> str:
+        """What a meeting usually makes of an outcome of this kind: an invitation or an offer is only
+        proposed (the other side has yet to take it up); the rest are agreed."""
+        proposed = (cls.Kind.INVITATION, cls.Kind.ASSISTANCE_OFFERED)
+        return OutcomeStatus.PROPOSED if kind in proposed else OutcomeStatus.AGREED
+
     def latest_status(self) -> str:
         """The status the rule in the module docstring gives (one query, never a stale prefetch)."""
         latest = None
