@@ -354,7 +354,7 @@ def test_an_invitation_or_offer_is_usually_only_proposed_at_its_meeting():
 
 def test_an_editor_records_a_step_on_the_outcomes_form_and_the_status_follows(as_editor):
     later = make_meeting(title="Training in Poland")
-    outcome = make_outcome(status_at_meeting=OutcomeStatus.PROPOSED)
+    outcome = make_outcome(make_meeting(status=Status.DRAFT), status_at_meeting=OutcomeStatus.PROPOSED)
     meeting_form = as_editor.get(f"/admin/events/meeting/{outcome.meeting.pk}/change/").content.decode()
     change_url = f"/admin/events/outcome/{outcome.pk}/change/"
     assert change_url in meeting_form  # the meeting's outcome links to its own form
@@ -374,3 +374,16 @@ def test_an_editor_records_a_step_on_the_outcomes_form_and_the_status_follows(as
     assert outcome.status == OutcomeStatus.DONE
     assert outcome.history.latest().status == OutcomeStatus.DONE
     assert OutcomeStatusChange.history.filter(outcome_id=outcome.pk).count() == 1
+
+
+def test_a_published_meetings_outcome_is_read_only_to_an_editor_and_open_to_a_publisher(
+    client, editor, publisher
+):
+    outcome = make_outcome()
+    change_url = f"/admin/events/outcome/{outcome.pk}/change/"
+    client.force_login(editor)
+    assert 'name="_save"' not in client.get(change_url).content.decode()  # a read-only view
+    assert client.post(change_url, {"text": "Changed."}).status_code == 403
+    client.force_login(publisher)
+    assert 'name="_save"' in client.get(change_url).content.decode()
+    assert client.get("/admin/events/outcome/add/").status_code == 403  # added on the meeting's form

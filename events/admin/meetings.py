@@ -8,7 +8,15 @@ from django.contrib import admin
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 
-from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, OutcomeStatusChange, Participation
+from ..models import (
+    Delegation,
+    Meeting,
+    MeetingOrganisation,
+    Outcome,
+    OutcomeStatusChange,
+    Participation,
+    Status,
+)
 from .article import ArticleIntakeMixin
 from .base import ExplainWhatBlocksDeletion, MeetingCount, SafeDateHierarchy
 from .duplicates import MeetingForm
@@ -131,6 +139,23 @@ class OutcomeAdmin(ExplainWhatBlocksDeletion, VersionedAdmin):
     @admin.display(description="date", ordering="date")
     def date_display(self, outcome: Outcome) -> str:
         return outcome.date_display
+
+    # An outcome is part of its meeting and follows the meeting's workflow: it is added on the
+    # meeting's form, and once the meeting is published (or withdrawn) only a publisher changes it.
+
+    def has_add_permission(self, request):
+        return False
+
+    def may_edit(self, request, outcome: Outcome | None) -> bool:
+        if outcome is None or outcome.meeting.status not in (Status.PUBLISHED, Status.WITHDRAWN):
+            return True
+        return request.user.has_perm("events.publish_meeting")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
 
 
 @admin.register(Meeting)
