@@ -11,6 +11,7 @@ from django.core.cache import cache
 from hypothesis import given
 
 from events.models import Outcome, OutcomeStatus, OutcomeStatusChange, Status
+from events.versions import data_version
 
 from .factories import make_meeting, make_organisation, make_outcome, make_source
 from .forms import form_values
@@ -387,3 +388,18 @@ def test_a_published_meetings_outcome_is_read_only_to_an_editor_and_open_to_a_pu
     client.force_login(publisher)
     assert 'name="_save"' in client.get(change_url).content.decode()
     assert client.get("/admin/events/outcome/add/").status_code == 403  # added on the meeting's form
+
+
+def test_a_step_retires_kept_pages_only_when_its_outcomes_meeting_is_published():
+    published = make_outcome()
+    draft = make_outcome(make_meeting(status=Status.DRAFT))
+    shown_by_a_draft = make_meeting(status=Status.DRAFT)
+    before = data_version()
+    OutcomeStatusChange.objects.create(
+        outcome=draft, status=OutcomeStatus.DONE, date=DAY(2025, 1, 1), meeting=shown_by_a_draft
+    )
+    assert data_version() == before
+    OutcomeStatusChange.objects.create(
+        outcome=published, status=OutcomeStatus.DONE, date=DAY(2025, 1, 1), meeting=shown_by_a_draft
+    )
+    assert data_version() != before
