@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import has_vary_header
 
 from .versions import data_version, page_version
@@ -80,7 +81,8 @@ def public_page(view):
             return view(request, *args, **kwargs)
         version = data_version()
         address = hashlib.sha1(request.build_absolute_uri().encode()).hexdigest()
-        key = f"events:page:{version}:{address}"
+        # The day is part of the key: pages say the date they were accessed (their "Cite this" block).
+        key = f"events:page:{version}:{timezone.localdate().isoformat()}:{address}"
         kept = cache.get(key)
         if kept is not None:
             content, headers = kept

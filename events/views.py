@@ -3,15 +3,22 @@
 Only published meetings and delegations are ever shown; a draft's page is a 404.
 """
 
+import difflib
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import DatabaseError
 from django.db.models import Count, F, Q, QuerySet
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django_countries import countries
 from django_countries.fields import Country
 
+from . import citations
+from . import structured_data as ld
 from .cache import cached, public_page
 from .facets import facets_for, stacked_year_chart, topic_grid
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
@@ -19,6 +26,7 @@ from .geo import choropleth, route_map
 from .models import (
     NEWEST_FIRST,
     Delegation,
+    FormerSlug,
     Meeting,
     Organisation,
     Outcome,
@@ -36,6 +44,61 @@ def healthz(request):
     """Each dependency "ok" or "down", for load balancers: 503 only when the site cannot serve."""
     report, status = dependencies()
     return JsonResponse(report, status=status)
+
+
+def robots_txt(request):
+    """Crawl every reader's page; not the admin, nor the CSV downloads (the pages hold the same)."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /export/",
+        f"Sitemap: {request.build_absolute_uri(reverse('events:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# The 404 page's suggestions: at most this many, from records whose slug shares a word with the address.
+NEAREST_MATCHES = 6
+
+
+def nearest_matches(path: str) -> list[tuple[str, str, str]]:
+    """(kind, name, address) of the published records whose slugs are most like the address's last part.
+
+    A query per kind of record, each for slugs holding one of the address's
+    words; ranked by how alike the slugs are. None when the database is down.
+    """
+    last = next((part for part in reversed(path.split("/")) if part), "")
+    wanted = slugify(last)[:140]
+    words = sorted({word for word in wanted.split("-") if len(word) >= 3}, key=len, reverse=True)[:4]
+    if not words:
+        return []
+    any_word = Q()
+    for word in words:
+        any_word |= Q(slug__icontains=word)
+    found = []
+    try:
+        kinds = [
+            ("Meeting", Meeting.objects.published(), "title"),
+            ("Organisation", Organisation.objects.all(), "name"),
+            ("Person", Person.objects.all(), "name"),
+            ("Topic", Topic.objects.all(), "name"),
+            ("Delegation", Delegation.objects.published(), "title"),
+        ]
+        for label, queryset, name in kinds:
+            for record in queryset.filter(any_word).only("slug", name).order_by("pk")[:50]:
+                likeness = difflib.SequenceMatcher(None, wanted, record.slug).ratio()
+                found.append((likeness, label, getattr(record, name), record.get_absolute_url()))
+    except DatabaseError:
+        return []
+    found.sort(key=lambda row: (-row[0], row[2]))
+    return [(label, name, url) for _, label, name, url in found[:NEAREST_MATCHES]]
+
+
+def page_not_found(request, exception=None):
+    """handler404: a search box and the records whose addresses are nearest to the one asked for."""
+    last = next((part for part in reversed(request.path.split("/")) if part), "")
+    context = {"matches": nearest_matches(request.path), "words": " ".join(slugify(last).split("-"))[:100]}
+    return render(request, "404.html", context, status=404)
 
 
 class TimelinePaginator(Paginator):
@@ -80,6 +143,49 @@ def paginate(request, queryset, per_page: int | None = None, count: int | None =
     return page, notice
 
 
+def to_current_address(request, **current) -> HttpResponsePermanentRedirect:
+    """A 301 to the same view with the records' current slugs (and the same query)."""
+    match = request.resolver_match
+    url = reverse(match.view_name, kwargs={**match.kwargs, **current})
+    if request.GET:
+        url += "?" + request.GET.urlencode()
+    return HttpResponsePermanentRedirect(url)
+
+
+def current_or_former(queryset, slug: str):
+    """The record of ``queryset`` with ``slug``, else the one that once had it, else a 404."""
+    record = queryset.filter(slug=slug).first() or FormerSlug.record_for(
+        queryset.model._default_manager, slug
+    )
+    if record is None:
+        raise Http404("No record has this address.")
+    return record
+
+
+def citation(request, item: dict) -> dict:
+    """What the page's "Cite this" block shows: the reference, and each format to download."""
+    match = request.resolver_match
+    labels = {"bib": "BibTeX", "ris": "RIS", "json": "CSL-JSON"}
+    return {
+        "item": item,
+        "reference": citations.reference(item),
+        "accessed": citations.accessed(item),
+        "downloads": [
+            (labels[fmt], reverse(f"{match.view_name}-cite", kwargs={**match.kwargs, "fmt": fmt}))
+            for fmt in citations.FORMATS
+        ],
+    }
+
+
+def citation_file(item: dict, fmt: str) -> HttpResponse:
+    if fmt not in citations.FORMATS:
+        raise Http404("No such citation format.")
+    body, content_type, filename = citations.download(item, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @public_page
 def timeline(request):
     meeting_filter = MeetingFilter.for_request(request)
@@ -100,20 +206,29 @@ def timeline(request):
         "chart": stacked_year_chart(facets.year_kinds),
         "world_map": choropleth(facets.country_totals, selected=meeting_filter.active.get("country", [])),
         "grouped_by_month": meeting_filter.chosen_sort != "relevance",
+        "structured_data": ld.graph(
+            ld.collection(request.build_absolute_uri, "Timeline of mine-action cooperation"),
+            ld.breadcrumbs(request.build_absolute_uri, []),
+        ),
     }
     return render(request, "events/timeline.html", context)
 
 
 @public_page
-def meeting_detail(request, slug):
+def meeting_detail(request, slug, fmt: str | None = None):
     try:
         meeting = Meeting.objects.published().for_detail().get(slug=slug)
     except Meeting.DoesNotExist:
-        # A duplicate merged into another meeting: its address moved for good.
-        target = Meeting.objects.redirect_target_for_slug(slug)
+        # A duplicate merged into another meeting, or a renamed one: its address moved for good.
+        target = Meeting.objects.redirect_target_for_slug(slug) or FormerSlug.record_for(
+            Meeting.objects.published(), slug
+        )
         if target is None:
             raise Http404("No published meeting has this address.") from None
-        return redirect(target, permanent=True)
+        return to_current_address(request, slug=target.slug)
+    item = citations.for_meeting(meeting, request.build_absolute_uri(meeting.get_absolute_url()))
+    if fmt:
+        return citation_file(item, fmt)
     organisation_ids = {link.organisation_id for link in meeting.organisation_roles.all()}
     related = (
         Meeting.objects.published()
@@ -130,7 +245,17 @@ def meeting_detail(request, slug):
         .only("title", "slug", "start_date", "end_date", "date_precision", "kind")[:6]
     )
     follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
-    context = {"meeting": meeting, "related": related, "follows": follows}
+    absolute = request.build_absolute_uri
+    context = {
+        "meeting": meeting,
+        "related": related,
+        "follows": follows,
+        "citation": citation(request, item),
+        "structured_data": ld.graph(
+            ld.meeting(meeting, absolute),
+            ld.breadcrumbs(absolute, [(meeting.title, meeting.get_absolute_url())]),
+        ),
+    }
     return render(request, "events/meeting_detail.html", context)
 
 
@@ -159,9 +284,16 @@ def delegation_index(request):
         .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
     )
     page, notice = paginate(request, delegations)
-    return render(
-        request, "events/delegation_index.html", {"page": page, "notices": [notice] if notice else []}
-    )
+    absolute = request.build_absolute_uri
+    context = {
+        "page": page,
+        "notices": [notice] if notice else [],
+        "structured_data": ld.graph(
+            ld.collection(absolute, "Delegations"),
+            ld.breadcrumbs(absolute, [("Delegations", reverse("events:delegation-index"))]),
+        ),
+    }
+    return render(request, "events/delegation_index.html", context)
 
 
 @public_page
@@ -173,7 +305,22 @@ def delegation_detail(request, slug):
         slug=slug,
     )
     meetings = list(delegation.meetings.published().for_timeline().order_by("start_date", "pk"))
-    context = {"delegation": delegation, "meetings": meetings, "route": route_map(delegation, meetings)}
+    absolute = request.build_absolute_uri
+    context = {
+        "delegation": delegation,
+        "meetings": meetings,
+        "route": route_map(delegation, meetings),
+        "structured_data": ld.graph(
+            ld.delegation(delegation, meetings, absolute),
+            ld.breadcrumbs(
+                absolute,
+                [
+                    ("Delegations", reverse("events:delegation-index")),
+                    (delegation.title, delegation.get_absolute_url()),
+                ],
+            ),
+        ),
+    }
     return render(request, "events/delegation_detail.html", context)
 
 
@@ -190,15 +337,28 @@ def organisation_index(request):
         "notices": [*organisation_filter.notices, *([notice] if notice else [])],
         "kinds": Organisation.Kind.choices,
         "countries": sorted((Country(code) for code in based), key=lambda country: country.name),
+        "structured_data": ld.graph(
+            ld.collection(request.build_absolute_uri, "Organisations"),
+            ld.breadcrumbs(
+                request.build_absolute_uri, [("Organisations", reverse("events:organisation-index"))]
+            ),
+        ),
     }
     return render(request, "events/organisation_index.html", context)
 
 
 @public_page
-def organisation_detail(request, slug):
-    organisation = get_object_or_404(
-        Organisation.objects.select_related("parent").prefetch_related("other_names", "children"), slug=slug
+def organisation_detail(request, slug, fmt: str | None = None):
+    organisation = current_or_former(
+        Organisation.objects.select_related("parent").prefetch_related("other_names", "children"), slug
     )
+    if organisation.slug != slug:
+        return to_current_address(request, slug=organisation.slug)
+    item = citations.for_organisation(
+        organisation, request.build_absolute_uri(organisation.get_absolute_url())
+    )
+    if fmt:
+        return citation_file(item, fmt)
     meetings = Meeting.objects.published().involving_organisations([organisation])
 
     def figures() -> dict:
@@ -228,16 +388,34 @@ def organisation_detail(request, slug):
         "representatives": profile["representatives"],
         "chart": stacked_year_chart(profile["year_kinds"]),
         "network": profile["network"],
+        "citation": citation(request, item),
+        "structured_data": ld.graph(
+            ld.organisation(organisation, request.build_absolute_uri),
+            ld.breadcrumbs(
+                request.build_absolute_uri,
+                [
+                    ("Organisations", reverse("events:organisation-index")),
+                    (organisation.name, organisation.get_absolute_url()),
+                ],
+            ),
+        ),
     }
     return render(request, "events/organisation_detail.html", context)
 
 
 @public_page
-def organisation_pair(request, slug, other):
-    first = get_object_or_404(Organisation, slug=slug)
-    second = get_object_or_404(Organisation, slug=other)
+def organisation_pair(request, slug, other, fmt: str | None = None):
+    first = current_or_former(Organisation.objects.all(), slug)
+    second = current_or_former(Organisation.objects.all(), other)
     if first == second:
         raise Http404("Choose two different organisations.")
+    if (first.slug, second.slug) != (slug, other):
+        return to_current_address(request, slug=first.slug, other=second.slug)
+    absolute = request.build_absolute_uri
+    address = reverse("events:organisation-pair", args=[first.slug, second.slug])
+    item = citations.for_organisation_pair(first, second, absolute(address))
+    if fmt:
+        return citation_file(item, fmt)
     meetings = Meeting.objects.published().involving_organisations([first]).involving_organisations([second])
     page, notice = paginate(request, meetings.for_timeline().newest_first())
     context = {
@@ -246,6 +424,22 @@ def organisation_pair(request, slug, other):
         "page": page,
         "notices": [notice] if notice else [],
         "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "citation": citation(request, item),
+        "structured_data": ld.graph(
+            ld.collection(
+                absolute,
+                f"{first.name} and {second.name}",
+                about=[ld.organisation_ref(first, absolute), ld.organisation_ref(second, absolute)],
+            ),
+            ld.breadcrumbs(
+                absolute,
+                [
+                    ("Organisations", reverse("events:organisation-index")),
+                    (first.name, first.get_absolute_url()),
+                    (f"With {second.short_name}", address),
+                ],
+            ),
+        ),
     }
     return render(request, "events/organisation_pair.html", context)
 
@@ -269,13 +463,22 @@ def country_index(request):
         "notices": meeting_filter.notices,
         "rows": rows,
         "world_map": choropleth(counts, selected=meeting_filter.active.get("country", [])),
+        "structured_data": ld.graph(
+            ld.collection(request.build_absolute_uri, "Countries"),
+            ld.breadcrumbs(request.build_absolute_uri, [("Countries", reverse("events:country-index"))]),
+        ),
     }
     return render(request, "events/country_index.html", context)
 
 
 @public_page
-def country_detail(request, code):
+def country_detail(request, code, fmt: str | None = None):
     country = country_or_404(code)
+    absolute = request.build_absolute_uri
+    address = reverse("events:country-detail", args=[country.code])
+    item = citations.for_country(country, absolute(address))
+    if fmt:
+        return citation_file(item, fmt)
     published = Meeting.objects.published()
     held_here = published.filter(country=country.code)
     page, notice = paginate(request, held_here.for_timeline().newest_first())
@@ -294,15 +497,27 @@ def country_detail(request, code):
         "organisations": Organisation.objects.filter(country=country.code).order_by("name")[:100],
         "partners": partners,
         "chart": stacked_year_chart(involving.year_kind_counts()),
+        "citation": citation(request, item),
+        "structured_data": ld.graph(
+            ld.place(country, absolute),
+            ld.breadcrumbs(
+                absolute, [("Countries", reverse("events:country-index")), (country.name, address)]
+            ),
+        ),
     }
     return render(request, "events/country_detail.html", context)
 
 
 @public_page
-def country_pair(request, code, other):
+def country_pair(request, code, other, fmt: str | None = None):
     first, second = country_or_404(code), country_or_404(other)
     if first == second:
         raise Http404("Choose two different countries.")
+    absolute = request.build_absolute_uri
+    address = reverse("events:country-pair", args=[first.code, second.code])
+    item = citations.for_country_pair(first, second, absolute(address))
+    if fmt:
+        return citation_file(item, fmt)
     meetings = (
         Meeting.objects.published().involving_countries([first.code]).involving_countries([second.code])
     )
@@ -313,6 +528,22 @@ def country_pair(request, code, other):
         "page": page,
         "notices": [notice] if notice else [],
         "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "citation": citation(request, item),
+        "structured_data": ld.graph(
+            ld.collection(
+                absolute,
+                f"{first.name} and {second.name}",
+                about=[ld.place(first, absolute), ld.place(second, absolute)],
+            ),
+            ld.breadcrumbs(
+                absolute,
+                [
+                    ("Countries", reverse("events:country-index")),
+                    (first.name, reverse("events:country-detail", args=[first.code])),
+                    (f"With {second.name}", address),
+                ],
+            ),
+        ),
     }
     return render(request, "events/country_pair.html", context)
 
@@ -327,15 +558,24 @@ def person_index(request):
         "filter": person_filter,
         "page": page,
         "notices": [*person_filter.notices, *([notice] if notice else [])],
+        "structured_data": ld.graph(
+            ld.collection(request.build_absolute_uri, "People"),
+            ld.breadcrumbs(request.build_absolute_uri, [("People", reverse("events:person-index"))]),
+        ),
     }
     return render(request, "events/person_index.html", context)
 
 
 @public_page
-def person_detail(request, slug):
-    person = get_object_or_404(
-        Person.objects.prefetch_related("other_names", "positions__organisation"), slug=slug
+def person_detail(request, slug, fmt: str | None = None):
+    person = current_or_former(
+        Person.objects.prefetch_related("other_names", "positions__organisation"), slug
     )
+    if person.slug != slug:
+        return to_current_address(request, slug=person.slug)
+    item = citations.for_person(person, request.build_absolute_uri(person.get_absolute_url()))
+    if fmt:
+        return citation_file(item, fmt)
     participations = (
         Participation.objects.filter(person=person, meeting__status="published")
         .select_related("meeting", "organisation")
@@ -348,6 +588,14 @@ def person_detail(request, slug):
         "person": person,
         "participations": participations,
         "chart": stacked_year_chart(attended.year_kind_counts()),
+        "citation": citation(request, item),
+        "structured_data": ld.graph(
+            ld.person(person, request.build_absolute_uri),
+            ld.breadcrumbs(
+                request.build_absolute_uri,
+                [("People", reverse("events:person-index")), (person.name, person.get_absolute_url())],
+            ),
+        ),
     }
     return render(request, "events/person_detail.html", context)
 
@@ -358,13 +606,19 @@ def topic_index(request):
     context = {
         "topics": topics.order_by("name", "pk"),
         "grid": topic_grid(Meeting.objects.published().topic_year_counts(), limit=30),
+        "structured_data": ld.graph(
+            ld.collection(request.build_absolute_uri, "Topics"),
+            ld.breadcrumbs(request.build_absolute_uri, [("Topics", reverse("events:topic-index"))]),
+        ),
     }
     return render(request, "events/topic_index.html", context)
 
 
 @public_page
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.select_related("parent").prefetch_related("children"), slug=slug)
+    topic = current_or_former(Topic.objects.select_related("parent").prefetch_related("children"), slug)
+    if topic.slug != slug:
+        return to_current_address(request, slug=topic.slug)
     meetings = Meeting.objects.published().about_topics([topic])
     page, notice = paginate(request, meetings.for_timeline().newest_first())
     context = {
@@ -374,6 +628,18 @@ def topic_detail(request, slug):
         "chart": stacked_year_chart(meetings.year_kind_counts()),
         # Topics over time: this topic and the others its meetings were also about.
         "grid": topic_grid(meetings.topic_year_counts(), limit=10, first=topic.slug),
+        "structured_data": ld.graph(
+            ld.collection(
+                request.build_absolute_uri,
+                f"Meetings about {topic.name}",
+                topic.description,
+                about=[{"@type": "Thing", "name": topic.name}],
+            ),
+            ld.breadcrumbs(
+                request.build_absolute_uri,
+                [("Topics", reverse("events:topic-index")), (topic.name, topic.get_absolute_url())],
+            ),
+        ),
     }
     return render(request, "events/topic_detail.html", context)
 
@@ -394,5 +660,9 @@ def network(request):
         "notices": meeting_filter.notices,
         "meeting_count": meeting_count,
         "network": graph,
+        "structured_data": ld.graph(
+            ld.collection(request.build_absolute_uri, "Who met whom: the partner network"),
+            ld.breadcrumbs(request.build_absolute_uri, [("Network", reverse("events:network"))]),
+        ),
     }
     return render(request, "events/network.html", context)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_countries",
     "django_filters",
@@ -134,6 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Forms show and read dates as ISO 8601 (2021-05-27) first, as editors type them.
+FORMAT_MODULE_PATH = ["mineaction.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

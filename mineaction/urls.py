@@ -10,3 +10,5 @@ urlpatterns = [
 
 # A database that cannot be reached is a 503 page, wherever the error arose (events.outages).
 handler500 = "events.outages.server_error"
+# A friendly 404: a search box and the records whose addresses are nearest to the one asked for.
+handler404 = "events.views.page_not_found"

@@ -43,8 +43,31 @@ def browser():
         chromium.close()
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# Every kind of reader's page, on the demo data: (address, the first result a reader came for).
+PAGE_TYPES = {
+    "timeline": ("/", ".meeting-row"),
+    "meeting": ("/meetings/2024-08-anama-tmac-thailand/", ".facts"),
+    "organisations": ("/organisations/", ".table tbody tr"),
+    "organisation": ("/organisations/anama/", ".meeting-row"),
+    "organisation-pair": ("/organisations/anama/with/tmac/", ".meeting-row"),
+    "countries": ("/countries/", ".table tbody tr"),
+    "country": ("/countries/KH/", ".meeting-row"),
+    "country-pair": ("/countries/AZ/with/TH/", ".meeting-row"),
+    "delegations": ("/delegations/", ".table tbody tr"),
+    "delegation": ("/delegations/2025-10-azerbaijan-nato/", ".facts"),
+    "people": ("/people/", ".people li"),
+    "person": ("/people/vugar-suleymanov/", ".table tbody tr"),
+    "topics": ("/topics/", ".topic-list li"),
+    "topic": ("/topics/training/", ".meeting-row"),
+    "network": ("/network/", ".network-svg"),
+    "not-found": ("/meetings/anama-tmac-thailand/", ".nearest-matches li"),
+}
+# Phones a reader holds: (width, height) in CSS pixels.
+PHONES = {"small-phone": (360, 740), "phone": (390, 844)}

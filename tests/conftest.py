@@ -35,14 +35,14 @@ def editor_client(client, django_user_model):
 
 
 def ensure_roles() -> None:
-    """The Editor and Publisher groups as migrations 0004, 0006 and 0008 make them.
+    """The Editor and Publisher groups as migrations 0004, 0006 and 0009 make them.
 
     A transactional test's flush empties every table, groups included; the
     tests that run after one (browser tests) make them again from the same lists.
     """
     roles = importlib.import_module("events.migrations.0004_editor_and_publisher_groups")
     additions = importlib.import_module("events.migrations.0006_proposed_changes")
-    outcomes = importlib.import_module("events.migrations.0008_outcome_status")
+    outcomes = importlib.import_module("events.migrations.0009_outcome_status")
     steps = dict.fromkeys(("Editor", "Publisher"), outcomes.STATUS_CHANGE_PERMISSIONS)
     for groups in (roles.GROUPS, additions.GROUP_ADDITIONS, steps):
         for name, codenames in groups.items():

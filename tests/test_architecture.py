@@ -31,7 +31,7 @@ PACKAGES = ("events", "mineaction")
 MODELS = ("events.models",)
 FILTERS = ("events.filters",)
 PAGES = ("events.views",)
-OUTPUTS = ("events.api", "events.feeds", "events.exports")
+OUTPUTS = ("events.api", "events.feeds", "events.exports", "events.sitemaps")
 ADMIN = ("events.admin",)  # the editors' admin, its CSV import among its modules
 INTAKE = ("events.intake",)
 ROUTING = ("events.urls", "mineaction.urls")
@@ -44,7 +44,15 @@ FAILURES = ("events.outages", "events.redis_cache")
 # The receivers that move the data version when records change: above the models they watch.
 VERSION_RECEIVERS = ("events.version_signals",)
 # Helpers of the pages and charts (the page cache among them): above the models, beside the FilterSet.
-PAGE_HELPERS = ("events.cache", "events.facets", "events.geo", "events.network", "events.templatetags")
+PAGE_HELPERS = (
+    "events.cache",
+    "events.citations",
+    "events.facets",
+    "events.geo",
+    "events.network",
+    "events.structured_data",
+    "events.templatetags",
+)
 ABOVE_MODELS = (
     FILTERS + PAGES + OUTPUTS + ADMIN + INTAKE + ROUTING + COMMANDS + PAGE_HELPERS + VERSION_RECEIVERS
 )

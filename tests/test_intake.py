@@ -132,6 +132,97 @@ def test_people_named_only_in_background_are_also_mentioned_never_participants(k
     assert {f.label for f in result.organisations} == {"ANAMA", "CMAC"}
 
 
+def test_heads_of_state_named_for_greetings_or_leadership_are_not_participants(known):
+    text = (
+        "Phnom Penh (AKP) - Heng Ratana, Director General of CMAC, received Vuqar Suleymanov, Chairman "
+        "of the Board of ANAMA, yesterday. Mr Suleymanov conveyed the greetings of H.E. Ilham Aliyev, "
+        "President of the Republic of Azerbaijan, to Samdech Thipadei Hun Manet, Prime Minister of the "
+        "Kingdom of Cambodia.\n\nHeng Ratana said that, under the leadership of Samdech Thipadei Hun Manet, "
+        "clearance would be finished soon. Its President, Ilham Aliyev, has repeatedly called for help.\n\n"
+        "The address of President Ilham Aliyev was read out. The next day, the delegation is to visit "
+        "Battambang, where Samir Poladov will join it."
+    )
+    result = propose(text, datetime.date(2024, 3, 14))
+    assert {p.name for p in result.participants} == {"Heng Ratana", "Vuqar Suleymanov"}
+    assert {p.name for p in result.also_mentioned_people} == {"Ilham Aliyev", "Hun Manet"}
+
+
+def test_the_one_received_is_the_visitor_and_a_passive_host_stays_the_host(known):
+    received = propose(
+        "Phnom Penh, 14 March 2024 - Heng Ratana, Director General of CMAC, received Vuqar Suleymanov, "
+        "Chairman of the Board of ANAMA, at CMAC headquarters.",
+        datetime.date(2024, 3, 14),
+    )
+    assert {f.label: f.role for f in received.organisations} == {"CMAC": "host", "ANAMA": "delegation"}
+    passive = propose(
+        "Phnom Penh, 14 March 2024 - The delegation, which included Mr. Vuqar Suleymanov, Chairman of the "
+        "Board of ANAMA, and Mr. Samir Poladov, Deputy Chairman of ANAMA, was received by Mr. Heng Ratana, "
+        "Director General of CMAC.",
+        datetime.date(2024, 3, 14),
+    )
+    assert {f.label: f.role for f in passive.organisations} == {"CMAC": "host", "ANAMA": "delegation"}
+
+
+def test_an_organisation_invited_to_a_later_event_is_only_mentioned(known):
+    result = propose(
+        "Phnom Penh, 14 March 2024 - Heng Ratana, Director General of CMAC, met Vuqar Suleymanov, "
+        "Chairman of the Board of ANAMA. He invited the Geneva International Centre for Humanitarian "
+        "Demining (GICHD) to a conference in November.",
+        datetime.date(2024, 3, 14),
+    )
+    assert "Geneva International Centre for Humanitarian Demining (GICHD)" in {
+        f.label for f in result.also_mentioned_organisations
+    }
+    assert {f.label for f in result.organisations} == {"CMAC", "ANAMA"}
+
+
+def test_a_witness_of_a_signing_is_no_signatory_and_the_projects_funder_is_the_funder(known):
+    make_organisation(
+        name="Cambodian Mine Action and Victim Assistance Authority",
+        acronym="CMAA",
+        slug="cmaa",
+        country="KH",
+    )
+    make_organisation(name="Swiss Agency for Development and Cooperation", acronym="SDC", slug="sdc")
+    result = propose(
+        "Phnom Penh, 7 March 2025 - CMAC and ANAMA signed an agreement today in the presence of Senior "
+        "Minister Ly Thuch of the Cambodian Mine Action and Victim Assistance Authority (CMAA).\n\n"
+        "The project is funded by the Swiss Agency for Development and Cooperation (SDC).",
+        datetime.date(2025, 3, 7),
+    )
+    roles = {f.organisation.slug: f.role for f in result.organisations}
+    assert roles == {"cmac": "signatory", "anama": "signatory", "cmaa": "participant", "sdc": "funder"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Officials met here on Monday.\n\nThe high-level meeting, hosted by CMAC, discussed funding.",
+            "conference",
+        ),
+        ("ANAMA held a video conference today with CMAC on survey records.", "bilateral"),
+        ("On the margins of the Oslo Summit on mines, ANAMA met CMAC.", "bilateral"),
+        ("A team from CMAC, known for training deminers, has visited ANAMA in Baku.", "bilateral"),
+        (
+            "CMAC welcomed the delegation of ANAMA.\n\nAt the CMAC Training Centre, the guests observed a "
+            "demonstration of mine detection dogs.",
+            "site_visit",
+        ),
+    ],
+)
+def test_the_kind_is_the_event_reported_not_a_word_in_passing(known, text, kind):
+    assert propose(f"PHNOM PENH, March 14 - {text}", datetime.date(2024, 3, 14)).kind == kind
+
+
+def test_an_online_meeting_has_no_place(known):
+    result = propose(
+        "PHNOM PENH, March 14 - CMAC and ANAMA held an online consultation on Tuesday.",
+        datetime.date(2024, 3, 14),
+    )
+    assert (result.country, result.city) == ("", "")
+
+
 def test_a_dateline_and_term_abbreviations_are_never_organisations(known):
     text = (
         "BAKU, Dec. 16 (Trend) - ANAMA and CMAC signed an MoU on clearing ERW, UXO and EO, "
@@ -219,7 +310,9 @@ def test_an_editor_drafts_a_meeting_from_an_article(as_editor, editor, known):
 
     # The change form opens with a summary of what was found and what is left.
     page = as_editor.get(response["Location"])
-    shown = " ".join(str(message) for message in get_messages(page.wsgi_request))
+    flashed = " ".join(str(message) for message in get_messages(page.wsgi_request))
+    assert "Drafted “ANAMA delegation meets CMAC” from the article." in flashed
+    shown = BeautifulSoup(page.content, "html.parser").select_one("#intake-summary").get_text()
     assert "Drafted “ANAMA delegation meets CMAC” from the article. Added the article as a source." in shown
     assert "ANAMA (visiting delegation, as “Mine Action Agency of the Republic of Azerbaijan”)" in shown
     assert "countries: Azerbaijan, Cambodia" in shown
@@ -230,8 +323,8 @@ def test_unknown_organisations_are_one_click_from_being_created_and_added(as_edi
     response = submit_article(as_editor)
     meeting = Meeting.objects.get()
     page = as_editor.get(response["Location"])
-    messages = BeautifulSoup(page.content, "html.parser").select(".messagelist li")
-    links = {a.get_text(): a["href"] for li in messages for a in li.find_all("a")}
+    summary = BeautifulSoup(page.content, "html.parser").select_one("#intake-summary")
+    links = {a.get_text(): a["href"] for a in summary.find_all("a")}
     link = links["Halo Trust (HALO)"]
     assert urlsplit(link).path == reverse("admin:events_organisation_add")
     assert parse_qs(urlsplit(link).query) == {
@@ -254,7 +347,7 @@ def test_an_unknown_participant_is_one_click_from_being_a_known_person(as_editor
     response = submit_article(as_editor)
     meeting = Meeting.objects.get()
     page = BeautifulSoup(as_editor.get(response["Location"]).content, "html.parser")
-    link = next(a["href"] for a in page.select(".messagelist a") if a.get_text() == "Heng Ratana")
+    link = next(a["href"] for a in page.select("#intake-summary a") if a.get_text() == "Heng Ratana")
     data = form_values(as_editor.get(link).content.decode(), form_id="person_form")
     assert data["name"] == ["Heng Ratana"]
     assert as_editor.post(link, data).status_code == 302
@@ -267,12 +360,13 @@ def test_a_known_article_is_found_not_added_again_and_the_duplicate_is_pointed_o
         title="Earlier record", slug="earlier", start_date=datetime.date(2024, 3, 12)
     )
     first.sources.add(existing_source)
-    response = submit_article(as_editor, url="http://www.wire.example.org/visit")
+    # The page asks first (tests/test_article_page.py); the editor drafts it anyway.
+    response = submit_article(as_editor, url="http://www.wire.example.org/visit", draft_anyway="on")
     assert Source.objects.count() == 1
     draft = Meeting.objects.exclude(pk=first.pk).get()
     assert list(draft.sources.all()) == [existing_source]
     page = as_editor.get(response["Location"])
-    shown = " ".join(str(message) for message in get_messages(page.wsgi_request))
+    shown = BeautifulSoup(page.content, "html.parser").select_one("#intake-summary").get_text()
     assert "Found the article among the sources" in shown
     assert "This may be a meeting that is already recorded" in shown and "Earlier record" in shown
 
@@ -288,6 +382,42 @@ def test_an_existing_trip_is_linked_rather_than_drafted_again(as_editor, known):
     submit_article(as_editor)
     assert Meeting.objects.get().delegation == trip
     assert Delegation.objects.count() == 1
+
+
+def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
+    trip = Delegation.objects.create(
+        title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country=""
+    )
+    Meeting.objects.create(
+        title="An earlier meeting of the tour",
+        slug="earlier-meeting",
+        kind="bilateral",
+        start_date=datetime.date(2024, 3, 11),
+        delegation=trip,
+    )
+    result = propose(VISIT, datetime.date(2024, 3, 14))
+    assert result.trip.delegation == trip
+
+
+def test_a_trip_far_in_time_or_from_elsewhere_is_not_linked_and_a_new_one_is_proposed(known):
+    Delegation.objects.create(
+        title="ANAMA in Cambodia in 2022",
+        slug="anama-in-cambodia-2022",
+        sending_country="AZ",
+        start_date=datetime.date(2022, 3, 10),
+        end_date=datetime.date(2022, 3, 15),
+    )
+    Delegation.objects.create(
+        title="A Thai delegation in Cambodia",
+        slug="thai-in-cambodia",
+        sending_country="TH",
+        start_date=datetime.date(2024, 3, 12),
+        end_date=datetime.date(2024, 3, 15),
+    )
+    result = propose(VISIT, datetime.date(2024, 3, 14))
+    assert result.trip is not None
+    assert result.trip.delegation is None  # a new draft trip
+    assert result.trip.sending_country == "AZ"
 
 
 def test_the_article_form_explains_what_is_missing(as_editor):

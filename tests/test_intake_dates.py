@@ -22,6 +22,7 @@ PUBLISHED = datetime.date(2025, 7, 10)  # a Thursday
         ("The course ran from 20 to 22 June.", "2025-06-20", "2025-06-22"),
         ("The course ran on June 30-July 2, 2025.", "2025-06-30", "2025-07-02"),
         ("The course ran from Nov. 25 to 29, 2024.", "2024-11-25", "2024-11-29"),
+        ("Brussels | 28.06.2025–30.06.2025", "2025-06-28", "2025-06-30"),
     ],
 )
 def test_dates_in_the_usual_orders_and_in_words_keep_both_ends(text, start, end):
@@ -59,3 +60,10 @@ def test_durations_plans_and_the_verb_may_are_not_dates():
     assert dates_in("Mines have killed 400 people since November 2020.", PUBLISHED) == []
     assert dates_in("A conference is planned for 15 October 2025.", PUBLISHED) == []
     assert dates_in("The 5 may be late.", PUBLISHED) == []
+
+
+def test_a_day_without_its_year_a_few_days_ahead_is_this_years_plan_not_last_years():
+    report_day = datetime.date(2024, 11, 25)
+    assert dates_in("The conference will run until Nov. 29.", report_day) == []  # a plan
+    (found,) = dates_in("It was signed on Dec. 28.", datetime.date(2025, 1, 5))
+    assert found.start == datetime.date(2024, 12, 28)

@@ -31,7 +31,10 @@ EVAL = Path(__file__).resolve().parent / "intake_eval"
 HELD_OUT = Path(__file__).resolve().parent / "intake_heldout"
 MAIN_FIELDS = ["organisations with roles", "participants with titles", "place", "date with precision", "kind"]
 EXTRA_FIELDS = ["city", "participant roles", "topics", "outcomes", "trip", "also mentioned"]
-PRECISION_FLOOR, RECALL_FLOOR = 0.95, 0.90
+# The targets: precision and recall on every main field of the evaluation set. The held-out
+# set is printed beside them but not asserted (it is still below; see docs/editors.md).
+TARGET_PRECISION, TARGET_RECALL = 0.95, 0.90
+FLOORS = dict.fromkeys(MAIN_FIELDS, (TARGET_PRECISION, TARGET_RECALL))
 
 
 def load_reports(directory: Path = EVAL) -> list[dict]:
@@ -291,7 +294,6 @@ def format_table(tallies: dict[str, Tally]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.xfail(strict=False, reason="12 reports added to the tuning set fall below the floors")
 def test_drafts_of_the_evaluation_reports_meet_the_floors(django_user_model, capsys):
     load_known_records()
     user = django_user_model.objects.create_superuser("scorer", "scorer@example.org", "a-long-test-password")
@@ -306,13 +308,26 @@ def test_drafts_of_the_evaluation_reports_meet_the_floors(django_user_model, cap
         print(f"\nDrafts of {len(reports)} evaluation reports (P precision, R recall):")
         print(format_table(tallies))
         print("\n".join(["Differences (tuning part):", *tallies["tuning"].wrong]))
+        print(
+            "\n".join(
+                ["Background as participant (tuning part):", *tallies["tuning"].background_participants]
+            )
+        )
     whole = tallies["all"]
     below = [
         f"{name}: precision {whole.score(name).precision:.2f}, recall {whole.score(name).recall:.2f}"
+        f" (floors {FLOORS[name][0]}, {FLOORS[name][1]})"
         for name in MAIN_FIELDS
-        if whole.score(name).precision < PRECISION_FLOOR or whole.score(name).recall < RECALL_FLOOR
+        if whole.score(name).precision < FLOORS[name][0] or whole.score(name).recall < FLOORS[name][1]
     ]
-    assert not below, f"below the floors (P {PRECISION_FLOOR}, R {RECALL_FLOOR}): {below}"
+    with capsys.disabled():
+        short = [
+            name
+            for name in MAIN_FIELDS
+            if whole.score(name).precision < TARGET_PRECISION or whole.score(name).recall < TARGET_RECALL
+        ]
+        print(f"Below the targets (P {TARGET_PRECISION}, R {TARGET_RECALL}): {', '.join(short) or 'none'}")
+    assert not below, f"below the floors: {below}"
     assert not whole.background_participants, "people named only in background drafted as participants"
 
 

@@ -61,6 +61,36 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
             "Səbinə Əliyeva",
             "Ombudsman of the Republic of Azerbaijan",
         ),
+        (
+            "He was received by the Chairman of the Board, Vugar Suleymanov.",
+            "Vugar Suleymanov",
+            "Chairman of the Board",
+        ),
+        (
+            "He met the newly appointed Executive Director of ARMAC, Rothna Buth.",
+            "Rothna Buth",
+            "newly appointed Executive Director of ARMAC",
+        ),
+        (
+            "He received H.E. Rothna Buth, the newly appointed Executive Director of ARMAC, today.",
+            "Rothna Buth",
+            "newly appointed Executive Director of ARMAC",
+        ),
+        (
+            "It was co-chaired by Liu Zhijie, a counsellor at the Ministry of Foreign Affairs of China.",
+            "Liu Zhijie",
+            "counsellor at the Ministry of Foreign Affairs of China",
+        ),
+        (
+            "Deputy Minister of Emergency Situations Etibar Mirzayev also spoke.",
+            "Etibar Mirzayev",
+            "Deputy Minister of Emergency Situations",
+        ),
+        (
+            "Talks were held with Eirini Lemos Maniati (Head, Arms Control Section) and others.",
+            "Eirini Lemos Maniati",
+            "Head, Arms Control Section",
+        ),
     ],
 )
 def test_titles_are_read_before_and_after_names(sentence, name, title):

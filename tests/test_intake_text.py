@@ -54,6 +54,30 @@ def test_the_dateline_is_read_and_left_out_of_the_lead(opening, place, date, age
     assert not report.lead.text.startswith(place)
 
 
+def test_a_dateline_on_its_own_line_may_end_with_the_agency_and_labels_are_not_the_headline():
+    report = read_report(
+        "CAMBODIAN MINE ACTION CENTRE\nPRESS RELEASE\n\nVisit of a delegation to CMAC\n\n"
+        "Baku, 16 January, AZƏRTAC\n\nThe minister received the guests yesterday.\n\nMore text.",
+        is_place=gazetteer.is_place,
+    )
+    assert report.headline == "Visit of a delegation to CMAC"
+    assert (report.dateline.place, report.dateline.date_text, report.dateline.agency) == (
+        "Baku",
+        "16 January",
+        "AZƏRTAC",
+    )
+    assert report.lead.text == "The minister received the guests yesterday."
+
+
+def test_after_a_background_paragraph_only_a_paragraph_about_the_event_is_the_event():
+    report = read_report(
+        "ANAMA met CMAC in Baku today.\n\nANAMA was established in 1998.\n\n"
+        "Its chairman then was Hafiz Safikhanov.\n\nThe sides also agreed to meet again.",
+    )
+    mark_background(report, dated_elsewhere=lambda sentence: False)
+    assert [s.background for s in report.sentences] == [False, True, True, False]
+
+
 def test_a_headline_is_not_the_lead():
     report = read_report("ANAMA meets TMAC\n\nANAMA met TMAC on Tuesday.\n\nThey talked.")
     assert (report.headline, report.lead.text) == ("ANAMA meets TMAC", "ANAMA met TMAC on Tuesday.")

@@ -136,6 +136,15 @@ ADDRESSES = [
     "/topics/",
     "/topics/land-release/",
     "/network/",
+    "/meetings/anama-meets-tmac/cite.bib",
+    "/organisations/anama/cite.ris",
+    "/organisations/anama/with/tmac/cite.json",
+    "/countries/TH/cite.bib",
+    "/countries/AZ/with/TH/cite.bib",
+    "/people/someone/cite.bib",
+    "/sitemap.xml",
+    "/sitemap-meetings.xml",
+    "/robots.txt",
     "/api/schema/",
     "/api/docs/",
     "/api/",
@@ -159,8 +168,14 @@ ADDRESSES = [
     "/admin/login/",
     "/admin/events/meeting/",
 ]
-# Answers made from the code alone: the API's index, schema, docs page and not-found answer.
-NEEDS_NO_DATABASE = {"/api/": 200, "/api/schema/": 200, "/api/docs/": 200, "/api/nothing/here/": 404}
+# Answers made from the code alone: the API's index, schema, docs page and not-found answer, robots.txt.
+NEEDS_NO_DATABASE = {
+    "/api/": 200,
+    "/api/schema/": 200,
+    "/api/docs/": 200,
+    "/api/nothing/here/": 404,
+    "/robots.txt": 200,
+}
 
 
 def route_names(patterns) -> set[str]:

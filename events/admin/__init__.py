@@ -18,3 +18,6 @@ from . import meetings, proposals, records  # noqa: F401
 admin.site.site_header = "Mine Action Cooperation Timeline"
 admin.site.site_title = "Mine Action Cooperation Timeline admin"
 admin.site.index_title = "Records"
+# The side list of every model took a quarter of a 1,280 px window from the forms; the
+# breadcrumbs and the home page lead to the same places.
+admin.site.enable_nav_sidebar = False

@@ -1,13 +1,15 @@
-"""Shared by every events admin: links to change forms, deletions refused and explained, safe dates."""
+"""Shared by the events admins: change-form links, deletions explained, safe dates, ranked autocomplete."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.admin.views.main import ChangeList
 from django.db import router
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -121,3 +123,67 @@ class SafeDateHierarchy:
 
     def get_changelist(self, request, **kwargs):
         return DateHierarchyChangeList
+
+
+class RankedAutocomplete(AdminBase):
+    """Autocomplete lists the exact name or acronym first, then names that start with the term, then the rest.
+
+    Django's autocomplete keeps the list's ordering, so typing "ANAMA" listed
+    "ANAMA-UNDP International Centre…" above ANAMA itself and Enter picked it.
+    The rank is taken over the admin's ``search_fields`` (other names
+    included), case-insensitively; only the autocomplete is ranked, not the
+    change list's search, which has its own sorting.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        match = getattr(request, "resolver_match", None)
+        if not term or match is None or match.url_name != "autocomplete":
+            return queryset, may_have_duplicates
+        fields = [field.lstrip("^=@") for field in self.get_search_fields(request)]
+        rank = Case(
+            When(self.any_field(fields, "iexact", term), then=Value(0)),
+            When(self.any_field(fields, "istartswith", term), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        ordering = list(queryset.query.order_by or self.model._meta.ordering or ["pk"])
+        return queryset.alias(autocomplete_rank=rank).order_by("autocomplete_rank", *ordering), (
+            may_have_duplicates
+        )
+
+    def any_field(self, fields: list[str], lookup: str, term: str) -> Q:
+        """Whether any of ``fields`` matches; across a relation as a subquery, so no row is repeated."""
+        direct = [field for field in fields if "__" not in field]
+        related = [field for field in fields if "__" in field]
+        condition = Q()
+        for field in direct:
+            condition |= Q(**{f"{field}__{lookup}": term})
+        if related:
+            across = Q()
+            for field in related:
+                across |= Q(**{f"{field}__{lookup}": term})
+            condition |= Q(Exists(self.model._default_manager.filter(across, pk=OuterRef("pk"))))
+        return condition
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose fields carry their column's name (``aria-label``).
+
+    A table's column headers do not label the fields under them, so without
+    this a screen reader announces each row's fields with no name at all.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        def add_fields(self, form, index) -> None:
+            formset.add_fields(self, form, index)
+            for name, field in form.fields.items():
+                # The widget itself, not the wrapper that adds the "+" and pencil links.
+                widget = getattr(field.widget, "widget", field.widget)
+                if not widget.is_hidden:
+                    widget.attrs.setdefault("aria-label", str(field.label or capfirst(name.lower())))
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})

@@ -6,13 +6,21 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
-from ..models import Meeting, Source
+from ..models import Meeting, Source, Status
 from .base import admin_change_url
 from .workflow import WorkflowForm
 
+# Every move into these asks about likely duplicates again, whatever else changed.
+CHECKED_MOVES = {Status.IN_REVIEW, Status.PUBLISHED}
+
 
 class MeetingForm(WorkflowForm):
-    """The meeting form, which asks before saving a likely duplicate (it never refuses one)."""
+    """The meeting form, which asks before saving a likely duplicate (it never refuses one).
+
+    A save that changes nothing the check looks at skips it, except a save
+    that moves the meeting into review or publishes it: a draft made from an
+    article and submitted unchanged is asked too.
+    """
 
     not_a_duplicate = forms.BooleanField(
         required=False,
@@ -54,7 +62,9 @@ class MeetingForm(WorkflowForm):
             return cleaned
         organisation_ids = self.submitted_organisation_ids()
         sources = list(cleaned.get("sources") or [])
-        if self.instance.pk and not self.has_changed_for_duplicates(organisation_ids, sources):
+        before = self.instance.status if self.instance.pk else Status.DRAFT
+        moving = cleaned.get("status") in CHECKED_MOVES and cleaned.get("status") != before
+        if self.instance.pk and not moving and not self.has_changed_for_duplicates(organisation_ids, sources):
             return cleaned
         country = cleaned.get("country")
         candidates = Meeting.objects.likely_duplicates(
@@ -79,6 +89,20 @@ class MeetingForm(WorkflowForm):
         saved_organisations = set(self.instance.organisation_roles.values_list("organisation_id", flat=True))
         saved_sources = set(self.instance.sources.values_list("pk", flat=True))
         return saved_organisations != organisation_ids or saved_sources != {s.pk for s in sources}
+
+
+def move_refused_as_duplicate(meeting: Meeting, status: str) -> str:
+    """Why a button or an action may not move ``meeting`` into review or publish it (queries), or ""."""
+    if status not in CHECKED_MOVES:
+        return ""
+    candidates = meeting.likely_duplicates()
+    if not candidates:
+        return ""
+    return format_html(
+        "{} To go ahead from its form, choose the status, tick “I have checked: this is not a duplicate” "
+        "and save.",
+        duplicate_warning(candidates),
+    )
 
 
 def duplicate_warning(candidates) -> str:

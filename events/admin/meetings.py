@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 
@@ -18,8 +19,15 @@ from ..models import (
     Status,
 )
 from .article import ArticleIntakeMixin
-from .base import ExplainWhatBlocksDeletion, MeetingCount, SafeDateHierarchy
-from .duplicates import MeetingForm
+from .base import (
+    ExplainWhatBlocksDeletion,
+    LabelledTabularInline,
+    MeetingCount,
+    RankedAutocomplete,
+    SafeDateHierarchy,
+)
+from .duplicates import MeetingForm, move_refused_as_duplicate
+from .entry import MeetingOrganisationForm, ParticipationForm, TypedRecords
 from .history import VersionedAdmin
 from .imports import MeetingImportMixin
 from .merge import MergeMeetingsMixin
@@ -29,7 +37,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
-class MeetingInDelegationInline(admin.TabularInline):
+class MeetingInDelegationInline(LabelledTabularInline):
     """The delegation's meetings, listed in date order, each linking to its form."""
 
     model = Meeting
@@ -45,7 +53,7 @@ class MeetingInDelegationInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
+class DelegationAdmin(RankedAutocomplete, WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
     list_display = ["title", "sending_country", "start_date", "end_date", "status", "meeting_count"]
     list_filter = ["status", ("sending_country", CountryFilter)]
     search_fields = [
@@ -75,17 +83,40 @@ class DelegationAdmin(WorkflowAdminMixin, SafeDateHierarchy, VersionedAdmin):
         return delegation.meeting_count
 
 
-class MeetingOrganisationInline(admin.TabularInline):
+class CompactPickers(LabelledTabularInline):
+    """Inline rows whose pickers come without their edit and view icons, so a row fits 1,280 px.
+
+    The "+" stays; a new record can also be typed in the row (``entry``).
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget.can_change_related = formfield.widget.can_view_related = False
+            formfield.widget.can_delete_related = False
+        return formfield
+
+
+class MeetingOrganisationInline(CompactPickers):
+    """Organisations with their part; one not recorded yet is typed in the row and created on save."""
+
     model = MeetingOrganisation
+    form = MeetingOrganisationForm
+    template = "admin/events/edit_inline/tabular_new_records.html"
+    fields = ["organisation", "role"]
     extra = 3
     autocomplete_fields = ["organisation"]
     verbose_name = "organisation"
     verbose_name_plural = "organisations (host, organiser, visiting delegation, participants…)"
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(CompactPickers):
+    """Participants; a person or organisation not recorded yet is typed in the row and created on save."""
+
     model = Participation
-    extra = 2
+    form = ParticipationForm
+    template = "admin/events/edit_inline/tabular_new_records.html"
+    extra = 3
     fields = ["name_as_written", "person", "organisation", "title_as_stated", "role", "order"]
     autocomplete_fields = ["person", "organisation"]
     verbose_name = "participant"
@@ -103,7 +134,7 @@ class OutcomeInline(admin.StackedInline):
     verbose_name_plural = "outcomes (save, then “Change” to record what became of one)"
 
 
-class OutcomeStatusChangeInline(admin.TabularInline):
+class OutcomeStatusChangeInline(CompactPickers):
     model = OutcomeStatusChange
     extra = 1
     fields = ["status", "date", "date_precision", "meeting", "source", "note"]
@@ -160,6 +191,7 @@ class OutcomeAdmin(ExplainWhatBlocksDeletion, VersionedAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(
+    RankedAutocomplete,
     ArticleIntakeMixin,
     MergeMeetingsMixin,
     MeetingImportMixin,
@@ -168,6 +200,7 @@ class MeetingAdmin(
     VersionedAdmin,
 ):
     form = MeetingForm
+    change_form_template = "admin/events/meeting/change_form.html"
     change_list_template = "admin/events/meeting/change_list.html"
     list_display = ["title", "date_display", "kind", "country", "status", "delegation"]
     list_filter = ["status", "kind", ("country", CountryFilter), "topics", "date_precision"]
@@ -204,6 +237,9 @@ class MeetingAdmin(
         ("Publication", {"fields": [("published_at", "published_by"), "merged_into"]}),
     ]
 
+    def move_refused(self, meeting, status):
+        return move_refused_as_duplicate(meeting, status)
+
     @admin.display(description="date", ordering="start_date")
     def date_display(self, meeting: Meeting) -> str:
         return meeting.date_display
@@ -219,8 +255,16 @@ class MeetingAdmin(
         return fieldsets
 
     def save_related(self, request, form, formsets, change):
+        request.typed_records = TypedRecords(request.user)
+        request.typed_records.create(formsets)
         super().save_related(request, form, formsets, change)
         form.instance.refresh_search_document()
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        typed = getattr(request, "typed_records", None)
+        if typed is not None and formset.model is Participation:
+            typed.list_on_meeting(form.instance)
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)

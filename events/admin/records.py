@@ -24,7 +24,13 @@ from ..models import (
     Topic,
 )
 from .article import AttachToMeetingMixin
-from .base import ExplainWhatBlocksDeletion, MeetingCount, SafeDateHierarchy
+from .base import (
+    ExplainWhatBlocksDeletion,
+    LabelledTabularInline,
+    MeetingCount,
+    RankedAutocomplete,
+    SafeDateHierarchy,
+)
 from .history import HistoryAdmin, VersionedAdmin
 from .proposals import ReviewedChangesAdmin
 
@@ -32,7 +38,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
-class OrganisationNameInline(admin.TabularInline):
+class OrganisationNameInline(LabelledTabularInline):
     model = OrganisationName
     extra = 1
     verbose_name = "other name"
@@ -41,7 +47,7 @@ class OrganisationNameInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(
-    ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
+    RankedAutocomplete, ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
 ):
     list_display = ["name", "acronym", "kind", "country", "parent"]
     list_filter = ["kind", ("country", CountryFilter)]
@@ -69,21 +75,23 @@ class OrganisationAdmin(
         return meeting
 
 
-class PersonNameInline(admin.TabularInline):
+class PersonNameInline(LabelledTabularInline):
     model = PersonName
     extra = 1
     verbose_name = "other name"
     verbose_name_plural = "other names (transliterations and variant spellings)"
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(LabelledTabularInline):
     model = Position
     extra = 1
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Person)
-class PersonAdmin(ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin):
+class PersonAdmin(
+    RankedAutocomplete, ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksDeletion, VersionedAdmin
+):
     list_display = ["name", "honorific", "current_position"]
     search_fields = ["name", "other_names__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -114,7 +122,7 @@ class PersonAdmin(ReviewedChangesAdmin, AttachToMeetingMixin, ExplainWhatBlocksD
 
 
 @admin.register(Topic)
-class TopicAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
+class TopicAdmin(RankedAutocomplete, ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
     list_display = ["name", "parent", "meeting_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "keywords"]
@@ -130,7 +138,9 @@ class TopicAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReviewedChangesAdmin, ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin):
+class SourceAdmin(
+    RankedAutocomplete, ReviewedChangesAdmin, ExplainWhatBlocksDeletion, SafeDateHierarchy, HistoryAdmin
+):
     list_display = ["publisher", "title", "published_on", "language", "url"]
     list_filter = ["language"]
     search_fields = ["url", "title", "publisher", "republished_by", "author"]

@@ -12,6 +12,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from ..models import TRANSITIONS, Status
 from .base import RefusedDeletionsMixin, admin_change_url
@@ -115,9 +116,19 @@ class WorkflowAdminMixin(RefusedDeletionsMixin, WorkflowBase):
             obj.published_at, obj.published_by = timezone.now(), request.user
         super().save_model(request, obj, form, change)
 
+    def move_refused(self, record, status: str) -> str:
+        """Why a button or an action may not make this move, beyond the workflow's rules ("" if none)."""
+        return ""
+
     def move(self, request, records, status: str) -> None:
         done, verb = [], Status(status).label.lower()
         for record in records:
+            refused = self.move_refused(record, status)
+            if refused:
+                self.message_user(
+                    request, format_html("“{}” was not made {}: {}", record, verb, refused), messages.ERROR
+                )
+                continue
             try:
                 with transaction.atomic():
                     record.move_to(status, request.user)

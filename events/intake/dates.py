@@ -77,13 +77,18 @@ class FoundDate:
 
 
 def year_for(month: int, day: int, year: str | None, anchor: datetime.date) -> int:
-    """A written year, else the one that puts the day on or before ``anchor``."""
+    """A written year, else the one that puts the day on or before ``anchor``, or in the month after it.
+
+    "Until Friday, Nov. 29" in a report of 25 November is this year's (a day to come), not
+    last year's.
+    """
     if year:
         return int(year)
     try:
-        return anchor.year - 1 if datetime.date(anchor.year, month, day) > anchor else anchor.year
+        ahead = (datetime.date(anchor.year, month, day) - anchor).days
     except ValueError:
         return anchor.year
+    return anchor.year - 1 if ahead > 31 else anchor.year
 
 
 def _date(year: int, month: int, day: int) -> datetime.date | None:
@@ -106,6 +111,14 @@ PATTERNS = [
     (re.compile(rf"\b{DAY}(?:{TO}{DAY})?\s+(?:of\s+)?({MONTH})(?:,?\s+{YEAR})?\b", re.I), "d1 d2 m1 y"),
     # July 7-8, 2025 / Nov. 25 to 29 / July 7
     (re.compile(rf"\b({MONTH})\s+{DAY}(?:{TO}{DAY})?(?:,?\s+{YEAR})?\b", re.I), "m1 d1 d2 y"),
+    # 28.10.2025–30.10.2025
+    (
+        re.compile(
+            r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d{2})\s*(?:-|–|—|to)\s*"
+            r"(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d{2})\b"
+        ),
+        "d1 m1num y d2 m2num y2",
+    ),
     # 07.07.2025 / 07/07/2025 (day first, as outside the United States)
     (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d{2})\b"), "d1 m1num y"),
     # 2025-07-07
@@ -150,11 +163,12 @@ def explicit_dates(text: str, anchor: datetime.date) -> list[FoundDate]:
             month = _month(parts["m1"]) if "m1" in parts else int(parts["m1num"])
             if not 1 <= month <= 12:
                 continue
-            end_month = _month(parts["m2"]) if parts.get("m2") else month
+            end_month = _month(parts["m2"]) if parts.get("m2") else int(parts.get("m2num") or month)
             day = int(parts["d1"])
             year = year_for(month, day, parts.get("y"), anchor)
             start = _date(year, month, day)
-            end = _date(year, end_month, int(parts["d2"])) if parts.get("d2") else None
+            end_year = int(parts.get("y2") or year)
+            end = _date(end_year, end_month, int(parts["d2"])) if parts.get("d2") else None
             add(match.span(), start, end, DatePrecision.DAY)
     for match in MONTH_YEAR.finditer(text):
         if not match.group(0).casefold().startswith("since"):

@@ -99,9 +99,12 @@ def find_or_create_source(article: Article) -> tuple[Source, bool]:
     return source, False
 
 
-def draft_meeting(article: Article, user) -> Draft:
-    """Create the source (or find it), a draft meeting, its rows and trip; call inside a transaction."""
-    proposal = propose(article)
+def draft_meeting(article: Article, user, *, proposal: Proposal | None = None) -> Draft:
+    """Create the source (or find it), a draft meeting, its rows and trip; call inside a transaction.
+
+    ``proposal`` is the article's, when the caller has read it already.
+    """
+    proposal = proposal if proposal is not None else propose(article)
     source, existed = find_or_create_source(article)
     date = proposal.date
     meeting = Meeting(

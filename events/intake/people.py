@@ -27,6 +27,7 @@ TITLE_WORDS = {
 COURTESY = [
     "His Excellency", "Her Excellency", "H.E.", "HE", "Excellency", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.",
     "Ms", "Dr.", "Dr", "Prof.", "Professor", "Sir", "Madam", "Lok Chumteav", "Lok", "Samdech", "Oknha",
+    "Thipadei", "Khun", "Datuk", "Dato'", "Dato", "Tan Sri",
 ]  # fmt: skip
 # Ranks and posts that can stand before a name; when nothing else is said, they are the title.
 RANKS = [
@@ -52,8 +53,17 @@ NOT_A_NAME = {
     "return", "capacity", "building", "partnership", "council", "working", "group", "social",
     "secretariat", "member", "members", "high", "level", "dialogue", "event", "wrap", "up", "review",
     "fifth", "second", "third", "first", "convention", "treaty", "anti", "personnel", "ban", "human",
-    "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "mr", "mrs", "ms", "dr", "sir", "madam",
+    "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "thipadei",
+    "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam",
     "promoting", "equality", "inclusion", "center", "centre",
+}  # fmt: skip
+# Ministries' portfolios, written in capitals between a title and a name
+# ("Deputy Minister of Emergency Situations Etibar Mirzayev"): never part of the name.
+NOT_A_NAME |= {
+    "emergency", "situations", "defence", "defense", "health", "education", "justice", "interior",
+    "economy", "finance", "labour", "labor", "protection", "population", "veterans", "culture", "ecology",
+    "natural", "resources", "energy", "agriculture", "transport", "digital", "youth", "sport", "sports",
+    "tourism", "trade", "industry", "science", "internal", "external", "relations", "planning",
 }  # fmt: skip
 RANK_WORDS = {part.casefold() for rank in RANKS for part in re.split(r"[\s\-.]+", rank) if part}
 WORD = r"[^\W\d_][\w'’.\-]*"
@@ -94,6 +104,8 @@ class PersonFinding:
         return self.title or (self.rank if self.rank in POSTS else "")
 
 
+# Words that may open a title in lower case ("the newly appointed Executive Director of ARMAC").
+TITLE_QUALIFIERS = r"newly[- ]appointed|newly[- ]elected|new|incoming|outgoing|acting|interim"
 POSTS = {"Ambassador"}  # ranks that are also the only title a report may give
 
 
@@ -158,12 +170,22 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
 def title_after(sentence: str, end: int) -> tuple[str, int, int]:
     """The title after "Name, ": up to the clause's end, across commas inside it
     ("Head of the Arms Control, Disarmament and Non-Proliferation Section of NATO")."""
+    bracketed = re.match(r"\s*\(([^()]{2,160})\)", sentence[end:])
+    if bracketed:  # "Eirini Lemos Maniati (Head, Arms Control, ... Section)"
+        inner = bracketed.group(1).strip()
+        if {w.casefold() for w in re.findall(r"[A-Za-z]+", inner)} & TITLE_WORDS:
+            return inner, end + bracketed.start(1), end + bracketed.end(1)
     match = re.match(r"\s*,\s*(?:who is\s+|the\s+|a\s+|an\s+)?", sentence[end:])
     if not match:
         return "", -1, -1
     start = end + match.end()
     rest = sentence[start:]
-    if not rest[:1].isupper():
+    first = re.match(r"[a-z]+", rest)
+    if not (
+        rest[:1].isupper()
+        or re.match(rf"(?:{TITLE_QUALIFIERS})\s+[A-Z]", rest)
+        or (first and first.group(0) in TITLE_WORDS)  # "Liu Zhijie, counsellor at the Ministry ..."
+    ):
         return "", -1, -1
     stop = len(rest)
     for found in re.finditer(
@@ -200,10 +222,15 @@ def title_before(sentence: str, start: int, names: list[tuple[int, int]]) -> tup
     linked = re.search(r"(?:,|\b(?:is|was|are|were))\s*$", text)
     if linked:
         title, t_start, t_end = _title_ending(text[: linked.start()], names)
-        if title and (
-            linked.group(0).strip() != ","
-            or t_start == 0
-            or re.search(r"(?:^|[,;:])\s*(?:the\s+)?$", text[:t_start], re.I)
+        if (
+            title
+            and (
+                linked.group(0).strip() != ","
+                or t_start == 0
+                or re.search(r"(?:^|[,;:])\s*(?:the\s+)?$", text[:t_start], re.I)
+                # "received by the Chairman of the Board, Vugar Suleymanov": a title the article opens
+                or re.search(r"\b[a-z]+\s+the\s+$", text[:t_start])
+            )
         ):
             return title, t_start, t_end
     return _title_ending(text, names)
@@ -219,7 +246,10 @@ def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, in
             break
         if any(a <= token.start() < b for a, b in names):
             break
-        small = word.casefold() in {"of", "the", "for", "on", "in", "at", "to", "a.i.", "and", "de"}
+        small = word.casefold() in {"of", "the", "for", "on", "in", "at", "to", "a.i.", "and", "de"} or (
+            word in {"newly", "new", "incoming", "outgoing", "acting", "interim"}
+            or (word in {"appointed", "elected"} and re.search(r"\bnewly[- ]$", text[: token.start()]))
+        )
         if word.startswith("(") or word[:1].isupper() or small or "/" in word:
             if word.casefold() == "and" and not (kept and kept[0].group(0)[:1].isupper()):
                 break

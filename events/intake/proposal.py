@@ -32,12 +32,13 @@ from ..models import (
     unique_slug,
 )
 from . import gazetteer
-from .dates import FoundDate, dateline_date, dates_in, overlaps
+from .dates import FoundDate, dateline_date, dates_in, explicit_dates, overlaps
 from .organisations import FindingKey, Mention, OrganisationFinding, OrganisationIndex, OrganisationReader
 from .outcomes import OutcomeFinding, outcome_kinds
 from .people import NameSpan, PersonFinding, find_names, gather_people
 from .sentences import (
     NATIONAL_KINDS,
+    REPORTED,
     TopicMatch,
     find_topics,
     meeting_kind,
@@ -194,6 +195,17 @@ def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> Dat
     return DateProposal(found.start, found.end, found.precision, found.as_written, sentence.text)
 
 
+# Before a person's name: someone on whose behalf, or under whom, things are done, who is not there
+# ("conveyed the greetings of President X to Prime Minister Y", "on the instructions of President X").
+ABSENT_PERSON = re.compile(
+    r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
+    r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto)"
+    r"\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
+)
+# Before a name: someone who watched the signing, not a party to it.
+WITNESS = re.compile(r"\b(?:in the presence of|witnessed by)\b[^;]{0,120}$")
+
+
 def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
     """Whether a sentence carries a date that is not the event's (so it is about something else)."""
     end: datetime.date | None
@@ -205,8 +217,24 @@ def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
         start, end = date.start, date.end
 
     def check(sentence: Sentence) -> bool:
-        dates = [d for d in dates_in(sentence.text, published_on, dateline_day) if not d.relative]
-        return bool(dates) and not any(overlaps(d, start, end) for d in dates)
+        # What someone said at the event may be dated ("noted that UNDP has helped since 1998").
+        text = REPORTED.split(sentence.text, maxsplit=1)[0]
+        found = dates_in(text, published_on, dateline_day)
+        dates = [d for d in found if not d.relative]
+        # A day still to come is a plan ("a workshop on 5 December"), not this event; but an
+        # invitation or agreement made at this event may name it.
+        if not outcome_kinds(sentence.text):
+            anchor = dateline_day or published_on
+            dates += [d for d in explicit_dates(text, anchor) if d.start > published_on]
+        if dates and not any(overlaps(d, start, end) for d in dates):
+            return True
+        # "Last week the delegation held talks in Bangkok", in a report of a day's meeting.
+        weeks = [d for d in found if d.relative and d.precision in (DatePrecision.WEEK, DatePrecision.MONTH)]
+        return (
+            date.precision == DatePrecision.DAY
+            and bool(weeks)
+            and not any(overlaps(d, start, end, slack=0) for d in weeks)
+        )
 
     return check
 
@@ -217,6 +245,8 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         organisations, people, topics = known_records()
     published_on = article.published_on
     report = read_report(article.text, is_place=gazetteer.is_place)
+    if not report.headline:
+        report.headline = article.title  # the page's title is the headline the text left out
     dateline_day = dateline_date(report.dateline.date_text, published_on) if report.dateline else None
     date = date_proposal(event_date(report, published_on, dateline_day), published_on)
     mark_background(report, dated_elsewhere=is_dated_elsewhere(published_on, dateline_day, date))
@@ -244,6 +274,10 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     def counts_for_event(sentence: Sentence, start: int) -> bool:
         return not sentence.background and not any(a <= start < b for a, b in sentence.background_spans)
 
+    def named_only(sentence: Sentence, start: int) -> bool:
+        """Named, not present: "the greetings of President X", "under the leadership of X"."""
+        return bool(ABSENT_PERSON.search(sentence.text[:start]))
+
     # Who took part: named in a sentence about the event, not inside someone else's title.
     participants: list[Participant] = []
     also_people: list[PersonFinding] = []
@@ -251,13 +285,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         event_spans = [
             (i, n)
             for i, n in finding.spans
-            if counts_for_event(sentences[i], n.start) and not in_title(i, n.start)
+            if counts_for_event(sentences[i], n.start)
+            and not in_title(i, n.start)
+            and not named_only(sentences[i], n.start)
         ]
         if event_spans:
             participant = Participant(**vars(finding))
             participant.evidence = sentences[event_spans[0][0]].text
             participants.append(participant)
-        elif any(sentences[i].background for i, _ in finding.spans):
+        elif any(sentences[i].background or named_only(sentences[i], n.start) for i, n in finding.spans):
             finding.evidence = sentences[finding.spans[0][0]].text
             also_people.append(finding)
 
@@ -350,10 +386,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     if kind == MeetingKind.AGREEMENT:
         signing = [s for s in report.event if re.search(r"\bsign", s.text, re.I)]
         for sentence in signing[:2]:
-            keys = {m.key for m in mentions[sentence.index]} | {
+            keys = {
+                m.key for m in mentions[sentence.index] if not WITNESS.search(sentence.text[: m.start])
+            } | {
                 ("known", p.organisation.pk)
                 for p in participants
-                if p.organisation is not None and any(i == sentence.index for i, _ in p.spans)
+                if p.organisation is not None
+                and any(
+                    i == sentence.index and not WITNESS.search(sentence.text[: n.start]) for i, n in p.spans
+                )
             }
             for key in keys:
                 if key in findings and findings[key].role in (
@@ -365,15 +406,14 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 ):
                     findings[key].role = Role.SIGNATORY
                     findings[key].evidence = sentence.text
-    if not sending:  # "X and Y visited CMAC": the visitors' country
-        visitors = {
-            f.organisation.country.code
+    if not sending:  # "X and Y visited CMAC": the visitors' country, a national body's first
+        delegations = [
+            f.organisation
             for f in findings.values()
-            if f.role == Role.DELEGATION
-            and f.organisation is not None
-            and f.organisation.country
-            and f.organisation.kind in NATIONAL_KINDS
-        }
+            if f.role == Role.DELEGATION and f.organisation is not None and f.organisation.country
+        ]
+        national_visitors = [o for o in delegations if o.kind in NATIONAL_KINDS]
+        visitors = {o.country.code for o in national_visitors or delegations}
         if len(visitors) == 1:
             sending = visitors.pop()
             sending_evidence = next(f.evidence for f in findings.values() if f.role == Role.DELEGATION)
@@ -403,12 +443,31 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         else:
             record.role = Role.PARTICIPANT
 
+    # "A regional meeting ... was attended by A, B and C": more than two sides
+    if (
+        kind == MeetingKind.BILATERAL
+        and report.lead is not None
+        and re.search(r"\bmeeting\b", report.lead.text)
+        and len([f for f in findings.values() if f.role == Role.PARTICIPANT]) >= 3
+    ):
+        kind = MeetingKind.MULTILATERAL
+
     # People's parts follow their organisation's.
     person_role: dict[str, str] = {
         Role.HOST: Participation.Role.HOST,
         Role.ORGANISER: Participation.Role.ORGANISER,
         Role.DELEGATION: Participation.Role.DELEGATION_MEMBER,
     }
+    # One person alone on the visiting side leads it ("Lok Chumteav Helen Gray ... paid a courtesy call").
+    visiting = [
+        p
+        for p in participants
+        if p.organisation is not None
+        and findings.get(("known", p.organisation.pk)) is not None
+        and findings[("known", p.organisation.pk)].role == Role.DELEGATION
+    ]
+    if len(visiting) == 1 and not any(p.leads_delegation for p in participants):
+        visiting[0].leads_delegation = True
     for participant in participants:
         record = findings.get(("known", participant.organisation.pk)) if participant.organisation else None
         if participant.leads_delegation:

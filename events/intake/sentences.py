@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..models import MeetingKind, MeetingOrganisation, Organisation, Topic
 from . import gazetteer
 from .organisations import Mention, OrganisationFinding
+from .people import HONORIFIC
 from .text import Report, normalise
 
 Role = MeetingOrganisation.Role
@@ -32,10 +33,16 @@ class TopicMatch:
         return self.count >= 2 or any(" " in keyword.strip() for keyword in self.keywords)
 
 
+# What someone said: "noted that ...", "told the guests that ...".
+REPORTED = re.compile(
+    r"\b(?:said|says|noted|stressed|stated|added|recalled|pointed out|emphasi[sz]ed|underlined|"
+    r"(?:informed|told|assured) [^,.;]{1,60}?) that\b"
+)
 # Where an organisation's mention says it only is talked about, not taking part.
 OBJECT_ONLY = re.compile(
     r"(?:\b(?:establish(?:ing|ment of)?|set(?:ting)? up|creat(?:e|ing|ion of)|launch(?:ing)? of|"
-    r"according to|(?:working|cooperation|cooperating|partnering|partnership|ties|relations) with|"
+    r"according to|invit(?:ed|es|ing)|"
+    r"(?:working|cooperation|cooperating|partnering|partnership|ties|relations) with|"
     r"through(?: the)?(?: NGO)?)\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,2})$",
     re.IGNORECASE,
 )
@@ -54,6 +61,12 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
     before = sentence[: mention.start]
     if OBJECT_ONLY.search(before):
         return True
+    if re.search(
+        r"\bwhich (?:is|are|was|were) (?:supported|funded|financed|sponsored) by\s+(?:the\s+)?$", before
+    ):
+        return True  # "the national database, which is supported by SDC": the funder of something else
+    if REPORTED.search(before):
+        return True  # "said that the United Nations would continue to support ...": spoken of
     if re.search(r"\b(?:told|reports?|said)\s*$", before) or re.match(
         r"\s+(?:told|reports)\b", sentence[mention.end :]
     ):
@@ -62,6 +75,13 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         r"\b(?:contribution|donation|grant|funding)\b[^.;]{0,60}\bfrom\s+(?:the\s+)?$", before, re.I
     ):
         return True
+    if re.search(
+        r"^(?:The|This|Its|Their) (?:project|programme|program|initiative|agreement|work|event)\b[^.;]*"
+        r"\b(?:funded|financed|sponsored) by\s+(?:the\s+)?$|\bwith (?:the )?(?:funding|financial support) "
+        r"(?:from|of)\s+(?:the\s+)?$",
+        before,
+    ):
+        return False  # "The project is funded by SDC": the funder of what is agreed or discussed
     window = sentence[max(0, mention.start - 40) : mention.end + 40]
     return bool(FUNDING.search(window) and not EVENT_NOUNS.search(sentence))
 
@@ -72,8 +92,11 @@ ROLE_AFTER = [  # the organisation follows these words
     (
         Role.HOST,
         r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
-        r"^at|^in the premises of|headquarters of|met with the delegation of",
+        r"^at|^in the premises of|headquarters of|met with the delegation of|presided over by|"
+        r"(?:delegation|visitors|guests)\b[^;]{0,150}?\b(?:met|met with|held talks with)",
     ),
+    # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
+    (Role.DELEGATION, r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed)(?! by)"),
     (
         Role.FUNDER,
         r"support of|supported by|funded by|financed by|sponsored by|financial support (?:of|from)",
@@ -81,11 +104,22 @@ ROLE_AFTER = [  # the organisation follows these words
     (
         Role.DELEGATION,
         r"delegations? (?:of|from)|delegation(?:, | )(?:made up|composed|consisting) of "
-        r"(?:representatives of )?|delegation led by|delegation headed by",
+        r"(?:representatives of )?|delegation led by|delegation headed by|"
+        r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by",
     ),
-    (Role.ORGANISER, r"(?:Meeting|Conference) of (?:the )?States Parties to|Review Conference of"),
+    (
+        Role.ORGANISER,
+        r"(?:Meeting|Conference) of (?:the )?States Parties to|Review Conference of|"
+        r"intersessional meetings? of",
+    ),
 ]
 ROLE_BEFORE = [  # the organisation comes before these words
+    # "X chaired a meeting with a delegation of Y": X hosts (before "held a" makes an organiser)
+    (
+        Role.HOST,
+        r"(?:chaired|held|hosted) (?:a|an|the) (?:[\w-]+ )?(?:meeting|talks|consultations?) with "
+        r"(?:a|an|the) (?:[\w-]+ )?delegation",
+    ),
     (
         Role.ORGANISER,
         r"(?:jointly |also )?(?:co-)?organi[sz]ed|helped (?:to )?organi[sz]e|held (?:a|an|the|its)\b|"
@@ -95,25 +129,39 @@ ROLE_BEFORE = [  # the organisation comes before these words
         Role.HOST,
         r"(?:co-)?hosted|received|welcomed|(?:has |have )?(?:recently )?met with (?:the|a) delegation",
     ),
-    (Role.DELEGATION, r"visited|paid a (?:working |official )?visit|travelled"),
+    (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
     (Role.SIGNATORY, r"(?:have |has )?signed|and .{0,80} signed"),
     (Role.FUNDER, r"which (?:funded|funds|financed|finances|sponsored)"),
 ]
 
 
+ABBREVIATION_STOP = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.E|Lt|Gen|Col|Capt|Maj|No|St)\.")
+
+
 def roles_in(sentence: str, mentions: list[Mention]) -> dict:
     """The part each organisation named in the sentence plays, where the sentence says so."""
     roles: dict = {}
+    # Abbreviations' full stops ("Mr.", "H.E.") end no clause; same length, so the offsets hold.
+    original = sentence
+    sentence = ABBREVIATION_STOP.sub(lambda m: m.group(0).replace(".", " "), sentence)
     for mention in mentions:
-        before = sentence[: mention.start]
+        # Courtesy words and ranks before a name belong to it ("the courtesy call of H.E. Rothna Buth").
+        courtesy = HONORIFIC.search(original[: mention.start])
+        before = sentence[: courtesy.start() if courtesy else mention.start]
         clause = re.split(r"[;:]|,\s+(?=[a-z])", before)[-1]
         nearest = None  # the cue closest before the mention decides
         for role, words in ROLE_AFTER:
-            pattern = rf"(?:{words})\s+(?:the\s+|an?\s+)?(?:[^.;]*?(?:,|\band\b|\bof\b)\s+(?:the\s+)?)?$"
-            if re.search(pattern, clause, re.IGNORECASE) and not re.search(r"\b(?:said|told)\b", clause):
+            joined = (
+                r",|\band\b|\bof\b|\b(?:together|jointly|in (?:cooperation|partnership|collaboration)) with\b"
+            )
+            pattern = rf"(?:{words})\s+(?:the\s+|an?\s+)?(?:[^.;]*?(?:{joined})\s+(?:the\s+)?)?$"
+            if re.search(pattern, clause, re.IGNORECASE):  # "told the intersessional meetings of X"
                 near = list(re.finditer(rf"(?:{words})", clause, re.IGNORECASE))
                 between = clause[near[-1].end() :] if near else ""
-                close = len(between.split()) <= 25 and not re.search(r"\b(?:said|which|who|where)\b", between)
+                close = len(between.split()) <= 25 and not re.search(
+                    r"\b(?:said|told|which|who|where|met|visited|received|welcomed|hosted|signed|thanked)\b",
+                    between,
+                )
                 if close and (nearest is None or near[-1].end() > nearest[0]):
                     nearest = (near[-1].end(), role)
         if nearest is not None:
@@ -126,17 +174,39 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             roles.setdefault(mention.key, Role.DELEGATION)
             continue
         for role, words in ROLE_BEFORE:
-            listed = r"(?:\s*(?:,\s*and|,|and)\s+(?:the\s+)?[A-Z][^,.;]*?)*"
+            # Other names listed before the verb start with a capital; only the verb ignores case.
+            # An apposition may start in lower case (", the demining organisation known for ...,").
+            listed = r"(?:\s*(?:,\s*and|,|and)\s+(?:the\s+)?[A-Z][^,.;]*?|,\s+(?:the|an?)\s+[^,.;]*?(?=,))*"
             pattern = (
-                rf"^(?:\s*\([^)]*\))?{listed}[\s,]+(?:today\s+|recently\s+|also\s+|jointly\s+)?(?:{words})"
+                rf"^(?:\s*\([^)]*\))?{listed}[\s,]+(?i:has\s+|have\s+)?"
+                rf"(?i:today\s+|recently\s+|also\s+|jointly\s+)?(?i:{words})"
             )
-            if re.match(pattern, first_clause, re.IGNORECASE):
+            if re.match(pattern, first_clause):
                 subject = sentence[: mention.start]
                 if role == Role.DELEGATION and re.search(r"\b(?:visited|received|met)\b", subject):
                     continue
                 roles.setdefault(mention.key, role)
                 break
     return roles
+
+
+ONLINE = re.compile(
+    r"\b(?:(?:video|web|tele)[- ]?conferenc(?:e|es|ing)|video call|video link|online (?:meeting|consultation|"
+    r"talks|discussion)s?|virtual (?:meeting|talks)|by videoconference)\b",
+    re.IGNORECASE,
+)
+
+
+NAMED_CONFERENCE = re.compile(
+    r"(?:The|This) (?:[\w-]+ ){0,3}(?:conference|forum|symposium|summit|seminar|high-level meeting|"
+    r"workshop|dialogue|congress)\b",
+)
+# What visitors are shown in the field: "At the CMAC Training Centre ...", "observed a demonstration".
+SHOWN_ON_SITE = re.compile(
+    r"\b(?:at (?:the )?[\w' ]{0,30}training cent(?:re|er)|observed (?:a |the )?demonstrations?|"
+    r"visited (?:a |the )?(?:minefields?|clearance sites?|demining sites?|task sites?))\b",
+    re.IGNORECASE,
+)
 
 
 def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
@@ -146,41 +216,55 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     for name in sorted(names, key=len, reverse=True):
         lead = lead.replace(name, "")
     opening = " ".join(s.text for s in report.event[:3])
+    # A meeting held by video is a meeting, not a conference; so is one held on a conference's margins.
+    lead = ONLINE.sub("online meeting", lead)
+    lead = re.sub(r"\bon the (?:margins|sidelines|side-lines|fringes) of\b[^,;]*", "", lead, flags=re.I)
     head = f"{report.headline} {lead}"
     if re.search(r"\bsign(?:ed|ing|s)?\b", lead, re.I) and re.search(
-        r"\b(?:memorandum|mou|agreement|declaration of intent|protocol|project document|document)\b",
+        r"\b(?:memorandum|mou|agreement|declaration of intent|protocol|project document|document|"
+        r"arrangement|accord|letter of intent|contract|road ?map)\b",
         lead,
         re.I,
     ):
         return MeetingKind.AGREEMENT, evidence
     if (
         re.search(r"\bworkshop\b", head, re.I)
-        and re.search(r"\b(?:regional|training|course)\b", head, re.I)
+        and re.search(r"\b(?:regional|training|trained|course)\b", head, re.I)
         and not re.search(r"\binternational workshop\b", head, re.I)
     ):
         return MeetingKind.TRAINING, evidence
     if re.search(r"\b(?:training course|training|course|exercise|drill)\b", lead, re.I) and not re.search(
-        r"\b(?:meeting|talks|conference)\b", lead, re.I
+        r"\b(?:meeting|talks|conference|visit(?:ed|s|ing)?|received|welcomed|met)\b", lead, re.I
     ):
         return MeetingKind.TRAINING, evidence
     if re.search(
         r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop|high-level meeting|dialogue|"
-        r"side event|wrap-up event|meeting of the states parties|international meeting|annual meeting)\b",
+        r"side event|wrap-up event|meeting of the states parties|international meeting|annual meeting|"
+        r"intersessional meetings?)\b",
         lead,
         re.I,
     ):
         return MeetingKind.CONFERENCE, evidence
+    # "Officials ... met here on Monday. The high-level meeting, hosted by ARMAC, ...": the event named next.
+    named = next((s for s in report.event[1:3] if NAMED_CONFERENCE.match(s.text)), None)
+    if named is not None:
+        return MeetingKind.CONFERENCE, named.text
+    # The place visited is in the lead; a headline may sum up several events of a visit.
     if re.search(r"\bvisit", head, re.I) and re.search(
-        r"\b(?:training cent(?:re|er)|sites?|field|minefields?|operations|demining areas?)\b", head, re.I
+        r"\b(?:training cent(?:re|er)|sites?|field|minefields?|operations|demining areas?)\b", lead, re.I
     ):
         return MeetingKind.SITE_VISIT, evidence
+    shown = next((s for s in report.event[1:4] if SHOWN_ON_SITE.search(s.text)), None)
+    if re.search(r"\b(?:visit|welcome)", head, re.I) and shown is not None:
+        return MeetingKind.SITE_VISIT, shown.text
     if re.search(
-        r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations)\b",
+        r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations|"
+        r"regional meeting|meeting of (?:the )?heads)\b",
         opening,
         re.I,
     ):
         return MeetingKind.MULTILATERAL, opening
-    meeting_words = r"\b(?:met|meet|meeting|talks|visit|visited|consultations|received|welcomed)\b"
+    meeting_words = r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed)\b"
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence
     following = next((s.text for s in report.event[1:3] if re.search(meeting_words, s.text, re.I)), "")
@@ -229,6 +313,8 @@ def place_of(
     )
     lead = [report.lead] if report.lead is not None else []
     candidates = lead + [s for s in report.event[1:4] if event_verbs.search(s.text)]
+    if report.lead is not None and ONLINE.search(report.lead.text):
+        return "", "", report.lead.text  # held online: no place
     for sentence in candidates:
         text = sentence.text
         for mention in sorted(mentions.get(sentence.index, []), key=lambda m: -m.start):

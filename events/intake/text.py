@@ -87,7 +87,12 @@ BACKGROUND_CUES = re.compile(
     r"\b(?:earlier|previously|in the past|formerly|last year|years? ago|months? ago|"
     r"over the (?:past|last)|for (?:many|several|some) years|has been working|have been working|"
     r"it (?:should|must|is to) be (?:noted|recalled|reminded)|to recall|recall that|for reference|"
-    r"background|builds? on|built on|was established|was founded|were established)\b",
+    r"background|builds? on|built on|was established|was founded|were established|"
+    r"(?:has|have) (?:repeatedly|long|often|always|consistently)|"
+    r"(?:is|are) (?:due|scheduled|set) to|later this (?:week|month)|succeeded|predecessor|"
+    r"(?:is|are) to (?:visit|meet|hold|travel|attend|take part)|the (?:next|following) day|"
+    r"first (?:met|visited|signed)|(?:previous|last|earlier) (?:meeting|visit|talks|session)|"
+    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part))\b",
     re.IGNORECASE,
 )
 # A clause that refers to another meeting inside a sentence about this one.
@@ -144,6 +149,7 @@ class Report:
 # Lines that carry no news: agency bylines, "Read more", signatures, labels.
 BOILERPLATE = re.compile(
     r"^(?:by [A-Z][\w .'-]{1,40}|press release|read more|photo:.*|source:.*|"
+    r"[A-Z][A-Z ]{2,60}\s+press release|"  # "CAMBODIAN MINE ACTION CENTRE PRESS RELEASE"
     r"press service of .*|(?:date|published|updated):? .*read more.*)$",
     re.IGNORECASE,
 )
@@ -155,7 +161,9 @@ DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Þ][\w'.-]*(?:[ -][A-ZÀ-Þ][\w'.-]*){0,2})"
     r"(?:,\s*(?P<country>[A-Z][a-z]+(?: [A-Z][a-z]+)?))?"
     rf"(?:,?\s+(?P<date>{DATELINE_DATE}))?"
-    r"\s*(?:\((?P<agency>[^()]{2,40})\))?"
+    r"\s*(?:\((?P<agency>[^()]{2,40})\)|"
+    # or after a comma at the line's end: "Baku, 16 January, AZƏRTAC"
+    r",\s*(?P<agency_after>[A-ZÀ-ÞƏ][A-ZÀ-ÞƏa-z]{1,15}(?:\s+[A-Z]\w+)?)(?=\s*$))?"
     r"\s*(?P<sep>--|—|–|-|:|\.|$|(?<=\))\s)\s*"
 )
 
@@ -172,14 +180,14 @@ def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
     place = match.group("place").strip(" .")
     if not (is_place(place) or (place.isupper() and len(place) > 3)):
         return None, paragraph
-    if not (match.group("date") or match.group("agency") or match.group("country")) and match.group(
-        "sep"
-    ) not in ("--", "—", "–", "-", ":", "."):
+    if not (
+        match.group("date") or match.group("agency") or match.group("agency_after") or match.group("country")
+    ) and match.group("sep") not in ("--", "—", "–", "-", ":", "."):
         return None, paragraph
     dateline = Dateline(
         place=place,
         date_text=(match.group("date") or "").strip(),
-        agency=(match.group("agency") or "").strip(),
+        agency=(match.group("agency") or match.group("agency_after") or "").strip(),
         text=match.group(0).strip(),
     )
     return dateline, paragraph[match.end() :]
@@ -242,14 +250,31 @@ def mark_background(report: Report, *, dated_elsewhere) -> None:
     """
     back_to_event = re.compile(
         r"\b(?:during|at|on the sidelines of|in the course of) the (?:visit|meeting|talks|conference|event|"
-        r"seminar|workshop|ceremony|summit|signing)\b|\bthe sides\b",
+        r"seminar|workshop|ceremony|summit|signing)\b|\b(?:the|both|two) sides\b",
+        re.IGNORECASE,
+    )
+    # After a background paragraph, a new paragraph is about the event only when it says so.
+    about_event = re.compile(
+        r"\b(?:the|both|two) (?:sides|parties|delegations?|guests|visitors|participants|directors|"
+        r"ministers)\b|"
+        r"\b(?:the|this|that) (?:visit|meeting|talks|conference|event|seminar|workshop|ceremony|summit|"
+        r"signing|symposium|forum|consultations?|session|course|training)\b",
         re.IGNORECASE,
     )
     paragraph_background: dict[int, bool] = {}
+    after_background = False
     for sentence in report.sentences[1:]:
-        cue = bool(BACKGROUND_CUES.search(sentence.text)) or dated_elsewhere(sentence)
+        # A date inside what the sides discussed or said ("the memorandum signed in 2021") is theirs.
+        cue = bool(BACKGROUND_CUES.search(sentence.text)) or (
+            dated_elsewhere(sentence) and not back_to_event.search(sentence.text)
+        )
+        opens = sentence.paragraph not in paragraph_background
+        if opens and after_background and not about_event.search(sentence.text):
+            cue = True
         if cue or paragraph_background.get(sentence.paragraph) and not back_to_event.search(sentence.text):
             sentence.background = True
+        if opens and sentence.background and sentence.paragraph != report.sentences[0].paragraph:
+            after_background = True
         if sentence.background and sentence.paragraph not in paragraph_background:
             paragraph_background[sentence.paragraph] = True
         paragraph_background.setdefault(sentence.paragraph, False)

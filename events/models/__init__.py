@@ -12,12 +12,14 @@ from .delegations import (
     Delegation,
     DelegationQuerySet,
 )
+from .former_slugs import FormerSlug
 from .meetings import (
     DUPLICATE_DAYS,
     DUPLICATE_SHARED_ORGANISATIONS,
     MAX_SEARCH_WORDS,
     NEWEST_FIRST,
     DuplicateCandidate,
+    IntakeSummary,
     Meeting,
     MeetingKind,
     MeetingOrganisation,
@@ -55,6 +57,7 @@ from .workflow import (
 __all__ = [
     "CheckedText",
     "DataVersion",
+    "IntakeSummary",
     "NEWEST_FIRST",
     "ProposedChange",
     "cited_publicly",
@@ -64,6 +67,7 @@ __all__ = [
     "Delegation",
     "DelegationQuerySet",
     "DuplicateCandidate",
+    "FormerSlug",
     "MAX_SEARCH_WORDS",
     "Meeting",
     "MeetingKind",

@@ -693,3 +693,24 @@ class Participation(CheckedText):
 
     def __str__(self) -> str:
         return self.name_as_written
+
+
+class IntakeSummary(models.Model):
+    """What drafting a meeting from an article found, kept with the draft until an editor dismisses it.
+
+    ``findings`` holds the summary's messages (already escaped HTML), the
+    records the article names that were not known yet (each with the link
+    that creates it), and the sentence each proposed field came from. The
+    change form shows it and drops the links already followed.
+    """
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="intake_summary")
+    findings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "intake summaries"
+
+    def __str__(self) -> str:
+        return f"What the article said for meeting {self.meeting_id}"

@@ -49,7 +49,7 @@ def remove_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0006_proposed_changes"),
+        ("events", "0008_intake_summary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
