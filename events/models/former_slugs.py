@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.signals import post_save, pre_save
 
+from .workflow import CheckedText
 
-class FormerSlug(models.Model):
+
+class FormerSlug(CheckedText):
     """A slug a meeting, organisation, person or topic used to have.
 
     Reports and other sites cite our pages by address, so a renamed record's
