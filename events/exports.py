@@ -1,4 +1,4 @@
-"""CSV downloads: every meeting the timeline matches for the same parameters, not one page.
+"""CSV downloads: every meeting (or commitment) the timeline matches for the same parameters, not one page.
 
 Parameters are handled exactly as on the timeline (``MeetingFilter``, lenient):
 a bad value is dropped and the rest still apply, so a download always holds
@@ -38,13 +38,14 @@ from django.utils import timezone
 from django_countries import countries
 
 from .chunks import OneOf, grouped, in_chunks, source_urls
-from .filters import MeetingFilter
+from .filters import CommitmentFilter, MeetingFilter
 from .models import (
     Meeting,
     MeetingOrganisation,
     Organisation,
     OrganisationName,
     Outcome,
+    OutcomeStatusChange,
     ParticipantReport,
     Participation,
     Status,
@@ -587,3 +588,93 @@ def organisations_csv(request):
     )
     site = request.build_absolute_uri("/").rstrip("/")
     return stream_csv(dated("organisations"), ORGANISATION_COLUMNS, organisation_rows(organisations, site))
+
+
+COMMITMENT_COLUMNS = [
+    "meeting",
+    "meeting_title",
+    "meeting_date",
+    "meeting_url",
+    "kind",
+    "text",
+    "parties",
+    "date",
+    "date_precision",
+    "when",
+    "country",
+    "country_name",
+    "status_when_promised",
+    "status",
+    "what_followed",
+    "done_by",
+    "url",
+]
+COMMITMENT_FORMATTED_COLUMNS = (
+    "meeting_date",
+    "meeting_url",
+    "kind",
+    "date",
+    "date_precision",
+    "when",
+    "country",
+    "country_name",
+    "status_when_promised",
+    "status",
+    "url",
+)
+
+
+def evidence_url(change: OutcomeStatusChange, site: str) -> str:
+    """The address of what shows a status change: its published meeting's page, else its report."""
+    if change.public_meeting is not None:
+        return site + change.public_meeting.get_absolute_url()
+    return change.source.url if change.source is not None else ""
+
+
+def followed(change: OutcomeStatusChange, site: str) -> str:
+    """A status change in a cell: "2025-02-10 done: the note (its evidence's address)"."""
+    text = f"{change.date.isoformat()} {change.status}"
+    if change.note:
+        text += f": {change.note}"
+    url = evidence_url(change, site)
+    return f"{text} ({url})" if url else text
+
+
+def commitment_rows(outcomes, site: str) -> Iterator[list]:
+    """One row of COMMITMENT_COLUMNS per outcome, a chunk (and its parties and changes) at a time."""
+    country_names = dict(countries)
+    for chunk in in_chunks(outcomes):
+        for outcome in chunk:
+            meeting = outcome.meeting
+            done = outcome.done_by
+            yield [
+                meeting.slug,
+                meeting.title,
+                meeting.date_display,
+                site + meeting.get_absolute_url(),
+                outcome.kind,
+                outcome.text,
+                joined(organisation.name for organisation in outcome.parties.all()),
+                outcome.date.isoformat() if outcome.date else "",
+                outcome.date_precision if outcome.date else "",
+                outcome.date_display,
+                outcome.country.code,
+                country_names.get(outcome.country.code, ""),
+                outcome.status_at_meeting,
+                outcome.status,
+                joined(followed(change, site) for change in outcome.status_changes.all()),
+                evidence_url(done, site) if done is not None else "",
+                site + outcome.get_absolute_url(),
+            ]
+
+
+def commitments_csv(request):
+    """/export/commitments.csv?<commitments filters>: one row per matching outcome, in the page's order."""
+    outcomes = CommitmentFilter.for_request(request).qs.for_commitments()
+    site = request.build_absolute_uri("/").rstrip("/")
+    return stream_csv(
+        dated("commitments"),
+        COMMITMENT_COLUMNS,
+        commitment_rows(outcomes, site),
+        trusted=COMMITMENT_FORMATTED_COLUMNS,
+    )

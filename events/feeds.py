@@ -7,6 +7,9 @@ Both take the timeline's parameters and handle them as the page does
   newest first whatever ``sort`` says, each linking to its page. An entry's id
   is a tag URI built from the meeting's primary key, so it survives a new
   slug or title.
+- Atom of commitments (``/feeds/commitments.atom``): the outcomes of the 50
+  latest promises the commitments page's filters match (``CommitmentFilter``),
+  each with its status and what followed; an entry is updated as its outcome moves on.
 - iCalendar (``/feeds/meetings.ics``): one all-day event per matching meeting,
   streamed. Each UID is ``meeting-<pk>@mineaction-timeline``, the same on
   every host and after every edit, so calendar apps update an event rather
@@ -30,8 +33,8 @@ from django.utils.html import format_html, format_html_join
 from icalendar import Calendar, Event, vDuration
 
 from .chunks import in_chunks, source_urls
-from .filters import MeetingFilter
-from .models import DatePrecision, Meeting
+from .filters import CommitmentFilter, MeetingFilter
+from .models import DatePrecision, Meeting, Outcome
 from .text import printable
 
 SITE_NAME = "Mine Action Cooperation Timeline"
@@ -49,12 +52,12 @@ PRECISION_NOTES: dict[str, str] = {
 }
 
 
-def feed_title(meeting_filter: MeetingFilter) -> str:
+def feed_title(meeting_filter: MeetingFilter | CommitmentFilter) -> str:
     labels = [label for _, _, label in meeting_filter.chips()]
     return f"{SITE_NAME}: {', '.join(labels)}" if labels else SITE_NAME
 
 
-def with_query(path: str, meeting_filter: MeetingFilter) -> str:
+def with_query(path: str, meeting_filter: MeetingFilter | CommitmentFilter) -> str:
     query = meeting_filter.query_string()
     return f"{path}?{query}" if query else path
 
@@ -79,11 +82,12 @@ class Atom1Feed(feedgenerator.Atom1Feed):
         super().add_item(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
 
 
-class MeetingsAtomFeed(Feed):
-    """/feeds/meetings.atom?<timeline filters>"""
+class FilteredAtomFeed(Feed):
+    """An Atom feed of what a reader's filters match; ``get_object`` returns the FilterSet."""
 
     feed_type = Atom1Feed
     author_name = SITE_NAME
+    item_guid_is_permalink = False
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -92,6 +96,13 @@ class MeetingsAtomFeed(Feed):
         # the ETag, taken from the content, is exact.
         del response["Last-Modified"]
         return response
+
+    def feed_guid(self, reader_filter) -> str:
+        return reader_filter.request.build_absolute_uri(self.feed_url(reader_filter))
+
+
+class MeetingsAtomFeed(FilteredAtomFeed):
+    """/feeds/meetings.atom?<timeline filters>"""
 
     def get_object(self, request, *args, **kwargs) -> MeetingFilter:
         return MeetingFilter.for_request(request)
@@ -107,9 +118,6 @@ class MeetingsAtomFeed(Feed):
 
     def feed_url(self, meeting_filter: MeetingFilter) -> str:
         return with_query(reverse("events:feed-meetings-atom"), meeting_filter)
-
-    def feed_guid(self, meeting_filter: MeetingFilter) -> str:
-        return meeting_filter.request.build_absolute_uri(self.feed_url(meeting_filter))
 
     def items(self, meeting_filter: MeetingFilter):
         return meeting_filter.qs.for_feed().newest_first()[:ATOM_LIMIT]
@@ -135,8 +143,6 @@ class MeetingsAtomFeed(Feed):
     def item_guid(self, meeting: Meeting) -> str:
         return f"tag:{ID_DOMAIN},2024:meeting-{meeting.pk}"
 
-    item_guid_is_permalink = False
-
     def item_pubdate(self, meeting: Meeting) -> datetime.datetime:
         return meeting.created_at
 
@@ -145,6 +151,76 @@ class MeetingsAtomFeed(Feed):
 
     def item_categories(self, meeting: Meeting) -> list[str]:
         return [meeting.get_kind_display(), *(topic.name for topic in meeting.topics.all())]
+
+
+class CommitmentsAtomFeed(FilteredAtomFeed):
+    """/feeds/commitments.atom?<commitments filters>: the latest promises, each with what followed.
+
+    An entry is updated when its outcome is (a new status change updates it),
+    so a reader subscribed to "agreed" commitments sees each one move on.
+    """
+
+    def get_object(self, request, *args, **kwargs) -> CommitmentFilter:
+        return CommitmentFilter.for_request(request)
+
+    def title(self, commitment_filter: CommitmentFilter) -> str:
+        return f"Commitments: {feed_title(commitment_filter)}"
+
+    def subtitle(self, commitment_filter: CommitmentFilter) -> str:
+        return f"The {ATOM_LIMIT} most recent promises matching these filters, and what followed each."
+
+    def link(self, commitment_filter: CommitmentFilter) -> str:
+        return with_query(reverse("events:commitments"), commitment_filter)
+
+    def feed_url(self, commitment_filter: CommitmentFilter) -> str:
+        return with_query(reverse("events:feed-commitments-atom"), commitment_filter)
+
+    def items(self, commitment_filter: CommitmentFilter):
+        return commitment_filter.qs.for_commitments().order_by("-meeting__start_date", "-meeting__pk", "-pk")[
+            :ATOM_LIMIT
+        ]
+
+    def item_title(self, outcome: Outcome) -> str:
+        return f"{outcome.get_kind_display()} ({outcome.get_status_display().lower()}): {outcome.text}"
+
+    def item_description(self, outcome: Outcome) -> str:
+        meeting = outcome.meeting
+        when_and_where = " · ".join(part for part in (outcome.date_display, outcome.place_display) if part)
+        changes = format_html_join(
+            "",
+            "<li>{}: {}{}</li>",
+            (
+                (
+                    change.date_display,
+                    change.get_status_display().lower(),
+                    f". {change.note}" if change.note else "",
+                )
+                for change in outcome.status_changes.all()
+            ),
+        )
+        return format_html(
+            "<p>{}</p>{}<p>Promised at {}, {}.</p>{}",
+            outcome.text,
+            format_html("<p>{}</p>", when_and_where) if when_and_where else "",
+            meeting.title,
+            meeting.date_display,
+            format_html("<p>What followed:</p><ul>{}</ul>", changes) if changes else "",
+        )
+
+    def item_link(self, outcome: Outcome) -> str:
+        return outcome.get_absolute_url()
+
+    def item_guid(self, outcome: Outcome) -> str:
+        return f"tag:{ID_DOMAIN},2024:outcome-{outcome.pk}"
+
+    def item_pubdate(self, outcome: Outcome) -> datetime.datetime:
+        return outcome.meeting.created_at
+
+    def item_updateddate(self, outcome: Outcome) -> datetime.datetime:
+        return max(outcome.updated_at, outcome.meeting.updated_at)
+
+    def item_categories(self, outcome: Outcome) -> list[str]:
+        return [outcome.get_kind_display(), outcome.get_status_display()]
 
 
 # --- iCalendar ----------------------------------------------------------------------

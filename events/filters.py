@@ -17,7 +17,17 @@ from django.utils.functional import cached_property
 from django_countries import countries
 from django_countries.fields import Country
 
-from .models import NEWEST_FIRST, Meeting, MeetingKind, MeetingSubtype, Organisation, Person, Topic
+from .models import (
+    NEWEST_FIRST,
+    Meeting,
+    MeetingKind,
+    MeetingSubtype,
+    Organisation,
+    Outcome,
+    OutcomeStatus,
+    Person,
+    Topic,
+)
 
 MAX_VALUES = 20
 YEARS = range(1900, 2101)
@@ -342,6 +352,107 @@ class MeetingFilter(ReviewedFilterSet):
 
         Only values that were applied: a link never passes on what the page dropped.
         """
+        query = QueryDict(mutable=True)
+        for param, value, _ in self.chips():
+            query.appendlist(param, value)
+        sort = self.cleaned.get("sort")
+        if sort:
+            query["sort"] = sort
+        return query.urlencode()
+
+
+class CommitmentFilter(ReviewedFilterSet):
+    """Filters over the outcomes of published meetings: the timeline's filters, status and kind.
+
+    The timeline's parameters (``country``, ``org``, ``topic``, ``kind``,
+    ``date_from``, ``date_to``, ``year``, ``q``) pick the meetings, through a
+    MeetingFilter of their own, which notes its bad values as on the timeline;
+    ``status`` and ``outcome`` (the kind of outcome) pick among those meetings'
+    outcomes, and ``sort`` orders them by when they were promised.
+    """
+
+    status = ValueListFilter(
+        label="Status",
+        field_name="status",
+        lookup_expr="in",
+        normalise=choice_of(OutcomeStatus),
+        max_length=30,
+    )
+    outcome = ValueListFilter(
+        label="Kind of outcome",
+        field_name="kind",
+        lookup_expr="in",
+        normalise=choice_of(Outcome.Kind),
+        max_length=30,
+    )
+    sort = SortFilter(
+        label="Sort",
+        orderings={
+            "newest": ("Newest promise first", ("-meeting__start_date", "-meeting__pk", "pk")),
+            "oldest": ("Oldest promise first", ("meeting__start_date", "meeting__pk", "pk")),
+        },
+    )
+
+    class Meta:
+        model = Outcome
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        own = set(self.base_filters)
+        meeting_data = None
+        if data is not None:
+            meeting_data = data.copy()
+            for key in own:
+                meeting_data.pop(key, None)
+            data = data.copy()
+            for key in MeetingFilter.base_filters:
+                if key not in own:
+                    data.pop(key, None)
+        self.meeting_filter = MeetingFilter(
+            meeting_data, queryset=Meeting.objects.published(), request=request
+        )
+        super().__init__(data, queryset=queryset, request=request, **kwargs)
+
+    @classmethod
+    def for_request(cls, request) -> CommitmentFilter:
+        """The commitments page's filter for a request's parameters, over published meetings' outcomes."""
+        return cls(request.GET, queryset=Outcome.objects.public(), request=request)
+
+    def filter_queryset(self, queryset):
+        outcomes = super().filter_queryset(queryset)
+        meetings = self.meeting_filter
+        chosen = meetings.qs  # reading it completes the meeting filter's notices and problems
+        self.notices[:0] = meetings.notices
+        for param, problems in meetings.problems.items():
+            self.problems.setdefault(param, []).extend(problems)
+        if meetings.active:
+            outcomes = outcomes.filter(meeting__in=chosen.order_by().values("pk"))
+        return outcomes
+
+    @property
+    def active(self) -> dict:
+        return {**self.meeting_filter.active, **super().active}
+
+    @property
+    def chosen_sort(self) -> str:
+        return self.filters["sort"].chosen(self.cleaned)
+
+    @property
+    def sort_options(self) -> list[tuple[str, str]]:
+        return self.filters["sort"].options
+
+    def chips(self) -> list[tuple[str, str, str]]:
+        """The meeting filters' chips, then each status and kind of outcome in force."""
+        active = super().active
+        statuses, kinds = dict(OutcomeStatus.choices), dict(Outcome.Kind.choices)
+        return [
+            *self.meeting_filter.chips(),
+            *(("status", status, statuses[status]) for status in active.get("status", [])),
+            *(("outcome", kind, kinds[kind]) for kind in active.get("outcome", [])),
+        ]
+
+    def query_string(self) -> str:
+        """The filters in force and a chosen sort, URL-encoded: what links to outputs carry."""
         query = QueryDict(mutable=True)
         for param, value, _ in self.chips():
             query.appendlist(param, value)

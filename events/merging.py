@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from .history import attribute
-from .models import Meeting, Status
+from .models import Meeting, OutcomeStatusChange, Status
 
 
 def merge_meeting(duplicate: Meeting, target: Meeting, user) -> None:
@@ -57,6 +57,11 @@ def merge_meeting(duplicate: Meeting, target: Meeting, user) -> None:
             attribute(outcome, user, reason)
             outcome.meeting = target
             outcome.save()
+        # A later step in what became of a promise now points at the meeting that stays.
+        for change in OutcomeStatusChange.objects.filter(meeting=duplicate):
+            attribute(change, user, reason)
+            change.meeting = target
+            change.save()
         attribute(target, user, reason)
         target.topics.add(*duplicate.topics.all())
         target.sources.add(*duplicate.sources.all())

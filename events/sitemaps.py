@@ -46,6 +46,7 @@ class ListPages(Section):
         "events:person-index",
         "events:topic-index",
         "events:network",
+        "events:commitments",
     )
 
     def items(self):

@@ -52,6 +52,7 @@ urlpatterns = [
     path("topics/", views.topic_index, name="topic-index"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("network/", views.network, name="network"),
+    path("commitments/", views.commitments, name="commitments"),
     # Data out: the JSON API with its schema and docs.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api.DocsView.as_view(url_name="events:api-schema"), name="api-docs"),
@@ -60,7 +61,9 @@ urlpatterns = [
     # Data out: CSV downloads of what the timeline's filters match.
     path("export/meetings.csv", exports.meetings_csv, name="export-meetings-csv"),
     path("export/organisations.csv", exports.organisations_csv, name="export-organisations-csv"),
+    path("export/commitments.csv", exports.commitments_csv, name="export-commitments-csv"),
     # Data out: feeds to subscribe to.
     path("feeds/meetings.atom", public_page(feeds.MeetingsAtomFeed()), name="feed-meetings-atom"),
     path("feeds/meetings.ics", feeds.meetings_ics, name="feed-meetings-ics"),
+    path("feeds/commitments.atom", public_page(feeds.CommitmentsAtomFeed()), name="feed-commitments-atom"),
 ]

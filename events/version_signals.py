@@ -10,7 +10,7 @@ from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from . import versions
-from .models import Meeting, Status
+from .models import Meeting, OutcomeStatusChange, Status
 
 
 def _meeting_id(instance) -> int | None:
@@ -41,6 +41,9 @@ def readers_can_see(sender, instance) -> bool:
         return False
     if sender is Meeting:
         return instance.status == Status.PUBLISHED or getattr(instance, "_was_published", True)
+    if isinstance(instance, OutcomeStatusChange):
+        # A step is part of its outcome's meeting (its own ``meeting`` is the one that shows it).
+        return Meeting.objects.filter(outcomes=instance.outcome_id, status=Status.PUBLISHED).exists()
     meeting_id = _meeting_id(instance)
     if meeting_id is None:
         return True

@@ -21,7 +21,7 @@ from . import citations
 from . import structured_data as ld
 from .cache import cached, public_page
 from .facets import facets_for, stacked_year_chart, topic_grid
-from .filters import MeetingFilter, OrganisationFilter, PersonFilter
+from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
 from .models import (
     NEWEST_FIRST,
@@ -29,6 +29,8 @@ from .models import (
     FormerSlug,
     Meeting,
     Organisation,
+    Outcome,
+    OutcomeStatus,
     Participation,
     Person,
     Topic,
@@ -259,6 +261,22 @@ def meeting_detail(request, slug, fmt: str | None = None):
         ),
     }
     return render(request, "events/meeting_detail.html", context)
+
+
+@public_page
+def commitments(request):
+    """What was promised, and what happened: published meetings' outcomes with the timeline's filters."""
+    commitment_filter = CommitmentFilter.for_request(request)
+    page, page_notice = paginate(request, commitment_filter.qs.for_commitments())
+    context = {
+        "filter": commitment_filter,
+        "page": page,
+        "notices": [*commitment_filter.notices, *([page_notice] if page_notice else [])],
+        "statuses": OutcomeStatus.choices,
+        "outcome_kinds": Outcome.Kind.choices,
+        "countries": sorted(countries, key=lambda country: country.name),
+    }
+    return render(request, "events/commitments.html", context)
 
 
 @public_page

@@ -274,5 +274,6 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "events.models.Organisation.Kind",
         "OutcomeKindEnum": "events.models.Outcome.Kind",
         "DatePrecisionEnum": "events.models.DatePrecision",
+        "OutcomeStatusEnum": "events.models.OutcomeStatus",
     },
 }

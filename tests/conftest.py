@@ -35,7 +35,7 @@ def editor_client(client, django_user_model):
 
 
 def ensure_roles() -> None:
-    """The Editor and Publisher groups as migrations 0004, 0006 and 0009 to 0012 make them.
+    """The Editor and Publisher groups as migrations 0004, 0006 and 0009 to 0013 make them.
 
     A transactional test's flush empties every table, groups included; the
     tests that run after one (browser tests) make them again from the same lists.
@@ -45,6 +45,7 @@ def ensure_roles() -> None:
     vocabularies = importlib.import_module("events.migrations.0009_roles_as_data")
     subtypes = importlib.import_module("events.migrations.0010_meeting_subtypes")
     topics = importlib.import_module("events.migrations.0011_editors_add_topics")
+    outcomes = importlib.import_module("events.migrations.0013_outcome_status")
     reports = importlib.import_module("events.migrations.0012_participant_reports")
     groups_by_migration = (
         roles.GROUPS,
@@ -53,6 +54,7 @@ def ensure_roles() -> None:
         subtypes.GROUP_ADDITIONS,
         topics.GROUP_ADDITIONS,
         reports.GROUP_ADDITIONS,
+        dict.fromkeys(("Editor", "Publisher"), outcomes.STATUS_CHANGE_PERMISSIONS),
     )
     for groups in groups_by_migration:
         for name, codenames in groups.items():

@@ -8,6 +8,8 @@ from events.models import (
     Meeting,
     MeetingOrganisation,
     Organisation,
+    Outcome,
+    OutcomeStatusChange,
     Participation,
     Person,
     Source,
@@ -97,3 +99,16 @@ def make_meeting(*, organisations=(), topics=(), sources=(), participants=(), **
     meeting.sources.set(sources)
     meeting.refresh_search_document()
     return meeting
+
+
+def make_outcome(meeting=None, *, parties=(), changes=(), **overrides) -> Outcome:
+    """An outcome of ``meeting`` (a new published one by default); ``changes`` are dicts of
+    OutcomeStatusChange fields, saved in turn."""
+    fields = {"kind": Outcome.Kind.INVITATION, "text": f"Promise {_next()}."}
+    fields.update(overrides)
+    outcome = Outcome.objects.create(meeting=meeting or make_meeting(), **fields)
+    outcome.parties.set(parties)
+    for change in changes:
+        OutcomeStatusChange.objects.create(outcome=outcome, **change)
+    outcome.refresh_from_db()
+    return outcome

@@ -13,7 +13,7 @@ from django_countries import countries
 from events.api import router
 from events.api.schema import FILTER_DOCS
 from events.api.views import StrictFilterBackend
-from events.filters import MeetingFilter, OrganisationFilter, PersonFilter
+from events.filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from events.models import Meeting, Position
 
 from .dataout import all_pages
@@ -53,6 +53,7 @@ def test_a_meeting_carries_everything_recorded(client, records):
     assert first["role"] == "head_of_delegation"
     assert second["person"] is None and second["organisation"]["acronym"] == "ARMAC"
     assert [t["slug"] for t in body["topics"]] == ["joint-training"]
+    assert [isinstance(outcome.pop("id"), int) for outcome in body["outcomes"]] == [True]
     assert body["outcomes"] == [
         {
             "kind": "invitation",
@@ -71,6 +72,13 @@ def test_a_meeting_carries_everything_recorded(client, records):
                     "url": "http://testserver/api/organisations/tmac/",
                 },
             ],
+            "date": None,
+            "date_precision": "day",
+            "date_display": "",
+            "country": None,
+            "status_at_meeting": "agreed",
+            "status": "agreed",
+            "status_changes": [],
         }
     ]
     assert body["sources"][0]["url"] == "https://news.example.org/x"
@@ -309,7 +317,7 @@ def test_query_count_does_not_grow_with_rows(client, records, django_assert_num_
 def test_the_meetings_list_runs_a_known_number_of_queries(client, records, django_assert_num_queries):
     add_more_rows(records, 5)
     # data version + count + page + organisations, participants, how each source reported them,
-    # topics, outcomes, their parties, sources
+    # topics, outcomes, their parties and status changes, sources
     with django_assert_num_queries(10):
         client.get("/api/meetings/")
 
@@ -326,6 +334,9 @@ def test_the_schema_documents_every_filter_and_the_docs_page_serves_it(client):
     ):
         parameters = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
         assert parameters == {*filterset.base_filters, "page", "page_size"}, path
+    # The commitments list takes the timeline's filters as well as its own.
+    parameters = {p["name"] for p in schema["paths"]["/api/commitments/"]["get"]["parameters"]}
+    assert parameters == {*MeetingFilter.base_filters, *CommitmentFilter.base_filters, "page", "page_size"}
     assert set(schema["paths"]) == {
         f"/api/{name}/{suffix}"
         for name, key in [
@@ -335,6 +346,7 @@ def test_the_schema_documents_every_filter_and_the_docs_page_serves_it(client):
             ("people", "{slug}"),
             ("topics", "{slug}"),
             ("countries", "{code}"),
+            ("commitments", "{id}"),
         ]
         for suffix in ("", f"{key}/")
     }
@@ -352,9 +364,13 @@ def test_every_filtered_list_documents_each_of_its_parameters():
         MeetingFilter,
         OrganisationFilter,
         PersonFilter,
+        CommitmentFilter,
     }
     for viewset in filtered:
-        assert set(FILTER_DOCS[viewset.filterset_class]) == set(viewset.filterset_class.base_filters)
+        parameters = set(viewset.filterset_class.base_filters)
+        if viewset.filterset_class is CommitmentFilter:
+            parameters |= set(MeetingFilter.base_filters)  # it takes the timeline's filters too
+        assert set(FILTER_DOCS[viewset.filterset_class]) == parameters
 
 
 def test_the_schema_generates_without_warnings_and_validates(tmp_path):
@@ -363,7 +379,15 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
 
 def test_the_api_root_lists_every_endpoint(client):
     body = client.get("/api/", HTTP_ACCEPT="application/json").json()
-    assert set(body) == {"meetings", "delegations", "organisations", "people", "topics", "countries"}
+    assert set(body) == {
+        "meetings",
+        "delegations",
+        "organisations",
+        "people",
+        "topics",
+        "countries",
+        "commitments",
+    }
 
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

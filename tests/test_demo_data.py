@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from events.models import Delegation, Meeting, Organisation, Person, Source
+from events.models import Delegation, Meeting, Organisation, Outcome, Person, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +87,25 @@ def test_seed_meeting_lists_undp_under_also_mentioned_not_as_taking_part(client,
     assert "United Nations Development Programme" in mentioned
     assert "mentioned in the report, not present" in mentioned
     assert "United Nations Development Programme" not in taking_part.split('id="organisations"')[1]
+
+
+def test_the_demo_outcomes_say_what_became_of_the_promises_the_reports_follow(demo, client):
+    invitation = Meeting.objects.get(slug=SEED).outcomes.get(kind="invitation")
+    # No demo record shows TMAC at the conference in Azerbaijan: the invitation stands as made.
+    assert (invitation.status, invitation.country.code, invitation.status_changes.count()) == (
+        "proposed",
+        "AZ",
+        0,
+    )
+    offer = Outcome.objects.get(
+        meeting__slug="2022-06-az-kh-foreign-ministry-consultations", kind="assistance_offered"
+    )
+    assert [change.status for change in offer.status_changes.all()] == ["under_way", "done"]
+    assert offer.status == "done"
+    assert offer.done_by.meeting.slug == "2024-11-apmbc-fifth-review-conference-siem-reap"
+    html = client.get("/commitments/?status=done").content.decode()
+    done = Outcome.objects.filter(status="done")
+    assert done.count() == 2
+    for outcome in done:
+        assert f'id="outcome-{outcome.pk}"' in html
+        assert outcome.done_by.meeting.get_absolute_url() in html

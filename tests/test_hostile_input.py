@@ -71,6 +71,7 @@ CHANGE_LISTS = {
     "delegation": ["q", "o", "p", "status__exact", "sending_country", "start_date__year"],
     "source": ["q", "o", "p", "language__exact", "published_on__year", "published_on__month"],
     "topic": ["q", "o", "p"],
+    "outcome": ["q", "o", "p", "status__exact", "kind__exact", "country", "_facets"],
 }
 
 

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from ..deletion import links_to
-from ..models import MeetingOrganisation, Outcome, Participation, Position
+from ..models import MeetingOrganisation, Outcome, OutcomeStatusChange, Participation, Position
 
 # The base of the mixins below and of the other admin modules' mixins: to mypy a ModelAdmin, so
 # that ``super()`` and ``self.opts`` are known; at run time ``object``, so the mixins stay mixins.
@@ -50,6 +50,7 @@ class ExplainWhatBlocksDeletion(AdminBase):
         MeetingOrganisation: "meeting",
         Participation: "meeting",
         Outcome: "meeting",
+        OutcomeStatusChange: "outcome",
         Position: "person",
     }
 

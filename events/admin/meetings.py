@@ -9,9 +9,24 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Count
 from django_countries.filters import CountryFilter
 
-from ..models import Delegation, Meeting, MeetingOrganisation, Outcome, ParticipantReport, Participation
+from ..models import (
+    Delegation,
+    Meeting,
+    MeetingOrganisation,
+    Outcome,
+    OutcomeStatusChange,
+    ParticipantReport,
+    Participation,
+    Status,
+)
 from .article import ArticleIntakeMixin
-from .base import LabelledTabularInline, MeetingCount, RankedAutocomplete, SafeDateHierarchy
+from .base import (
+    ExplainWhatBlocksDeletion,
+    LabelledTabularInline,
+    MeetingCount,
+    RankedAutocomplete,
+    SafeDateHierarchy,
+)
 from .duplicates import MeetingForm, move_refused_as_duplicate
 from .entry import MeetingOrganisationForm, ParticipationForm, TypedRecords
 from .history import VersionedAdmin
@@ -114,7 +129,67 @@ class ParticipationInline(CompactPickers):
 class OutcomeInline(admin.StackedInline):
     model = Outcome
     extra = 1
+    fields = ["kind", "text", "parties", ("date", "date_precision"), "country", "status_at_meeting", "status"]
+    readonly_fields = ["status"]
     autocomplete_fields = ["parties"]
+    # What became of an outcome is recorded on its own form (an inline cannot hold an inline).
+    show_change_link = True
+    verbose_name_plural = "outcomes (save, then “Change” to record what became of one)"
+
+
+class OutcomeStatusChangeInline(CompactPickers):
+    model = OutcomeStatusChange
+    extra = 1
+    fields = ["status", "date", "date_precision", "meeting", "source", "note"]
+    autocomplete_fields = ["meeting", "source"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(ExplainWhatBlocksDeletion, VersionedAdmin):
+    """An outcome with what became of it: each dated status change and the meeting or report showing it."""
+
+    list_display = ["__str__", "meeting", "date_display", "country", "status"]
+    list_filter = ["status", "kind", ("country", CountryFilter)]
+    list_select_related = ["meeting"]
+    search_fields = ["text", "meeting__title"]
+    search_help_text = "Search outcomes' texts and their meetings' titles."
+    autocomplete_fields = ["meeting", "parties"]
+    readonly_fields = ["status"]
+    inlines = [OutcomeStatusChangeInline]
+    version_rows = [(OutcomeStatusChange, "outcome")]
+    show_facets = admin.ShowFacets.ALWAYS
+    fieldsets = [
+        (None, {"fields": ["meeting", "kind", "text", "parties"]}),
+        ("When and where it is to happen", {"fields": [("date", "date_precision"), "country"]}),
+        (
+            "Where it stands",
+            {
+                "fields": ["status_at_meeting", "status"],
+                "description": "The status now is the latest change's below, else the status when promised.",
+            },
+        ),
+    ]
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, outcome: Outcome) -> str:
+        return outcome.date_display
+
+    # An outcome is part of its meeting and follows the meeting's workflow: it is added on the
+    # meeting's form, and once the meeting is published (or withdrawn) only a publisher changes it.
+
+    def has_add_permission(self, request):
+        return False
+
+    def may_edit(self, request, outcome: Outcome | None) -> bool:
+        if outcome is None or outcome.meeting.status not in (Status.PUBLISHED, Status.WITHDRAWN):
+            return True
+        return request.user.has_perm("events.publish_meeting")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
 
 
 @admin.register(Meeting)

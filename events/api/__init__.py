@@ -1,7 +1,8 @@
 """The read-only JSON API under /api/: published records, with the timeline's filters.
 
 The meetings list takes the timeline's own FilterSet (``events.filters.MeetingFilter``)
-and the organisations list the organisation index's (``OrganisationFilter``),
+the organisations list the organisation index's (``OrganisationFilter``) and
+the commitments list the commitments page's (``CommitmentFilter``),
 through django-filter's DRF backend, so a query string gives the same records
 here as on the page. The page drops a bad value with a notice; the API refuses
 it instead, with 400 and the problems by parameter. Lists are paginated by page
@@ -15,6 +16,7 @@ number over orders that end in a unique tiebreaker, so pages are stable.
 from rest_framework import routers
 
 from .views import (
+    CommitmentViewSet,
     CountryViewSet,
     DelegationViewSet,
     DocsView,
@@ -35,3 +37,4 @@ router.register("organisations", OrganisationViewSet, basename="api-organisation
 router.register("people", PersonViewSet, basename="api-person")
 router.register("topics", TopicViewSet, basename="api-topic")
 router.register("countries", CountryViewSet, basename="api-country")
+router.register("commitments", CommitmentViewSet, basename="api-commitment")

@@ -7,8 +7,8 @@ from drf_spectacular.extensions import OpenApiFilterExtension
 from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 
-from ..filters import MAX_VALUES, YEARS, MeetingFilter, OrganisationFilter, PersonFilter
-from ..models import MeetingKind, Organisation
+from ..filters import MAX_VALUES, YEARS, CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
+from ..models import MeetingKind, Organisation, Outcome, OutcomeStatus
 
 ERRORS_SCHEMA = {
     "type": "object",
@@ -74,6 +74,24 @@ MEETING_FILTER_DOCS = {
 }
 
 
+# Every CommitmentFilter parameter: the timeline's pick the meetings that made the promises.
+COMMITMENT_FILTER_DOCS = {
+    **{name: docs for name, docs in MEETING_FILTER_DOCS.items() if name != "sort"},
+    "status": (
+        repeatable({"type": "string", "enum": OutcomeStatus.values}),
+        "Where the outcome stands now (its latest status change, else its status when promised). "
+        "Repeat for several (any of them).",
+    ),
+    "outcome": (
+        repeatable({"type": "string", "enum": Outcome.Kind.values}),
+        "The kind of outcome. Repeat for several (any of them).",
+    ),
+    "sort": (
+        {"type": "string", "enum": list(CommitmentFilter.base_filters["sort"].orderings)},
+        "`newest` (the default) or `oldest` promise first, by the date of the meeting that made it.",
+    ),
+}
+
 # Every OrganisationFilter parameter, likewise.
 ORGANISATION_FILTER_DOCS = {
     "kind": (
@@ -100,6 +118,7 @@ PERSON_FILTER_DOCS = {
 # The documentation of each FilterSet the API uses; a test checks that it covers every parameter.
 FILTER_DOCS = {
     MeetingFilter: MEETING_FILTER_DOCS,
+    CommitmentFilter: COMMITMENT_FILTER_DOCS,
     OrganisationFilter: ORGANISATION_FILTER_DOCS,
     PersonFilter: PERSON_FILTER_DOCS,
 }

@@ -17,6 +17,7 @@ from ..models import (
     Organisation,
     OrganisationName,
     Outcome,
+    OutcomeStatusChange,
     ParticipantReport,
     Participation,
     Person,
@@ -209,12 +210,58 @@ class ParticipantSerializer(RoleFields, serializers.ModelSerializer):
         ]
 
 
+class OutcomeStatusChangeSerializer(serializers.ModelSerializer):
+    """A dated step in what became of an outcome, and the published meeting or the report showing it."""
+
+    meeting = serializers.SerializerMethodField()
+    # A serializer is a field, whose ``source`` attribute the stubs type; this field is the report.
+    source = SourceSerializer(allow_null=True)  # type: ignore[assignment]
+
+    class Meta:
+        model = OutcomeStatusChange
+        fields = ["status", "date", "date_precision", "date_display", "note", "meeting", "source"]
+
+    @extend_schema_field(MeetingRefSerializer(allow_null=True))
+    def get_meeting(self, change: OutcomeStatusChange) -> dict | None:
+        meeting = change.public_meeting
+        return None if meeting is None else MeetingRefSerializer(meeting, context=self.context).data
+
+
 class OutcomeSerializer(serializers.ModelSerializer):
+    """What a meeting promised, where it stands now, and the dated changes that followed."""
+
+    id = serializers.IntegerField(source="pk", read_only=True)
     parties = OrganisationRefSerializer(many=True)
+    country = CountryField(help_text="Where it is to happen or happened; null if not recorded.")
+    status_changes = OutcomeStatusChangeSerializer(many=True)
 
     class Meta:
         model = Outcome
-        fields = ["kind", "text", "parties"]
+        fields = [
+            "id",
+            "kind",
+            "text",
+            "parties",
+            "date",
+            "date_precision",
+            "date_display",
+            "country",
+            "status_at_meeting",
+            "status",
+            "status_changes",
+        ]
+        extra_kwargs = {"date_precision": {"help_text": "How exactly ``date`` is known (when it is set)."}}
+
+
+class CommitmentSerializer(OutcomeSerializer):
+    """An outcome as a commitment: with the meeting that promised it."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="events:api-commitment-detail")
+    html_url = PageURLField(help_text="The outcome on its meeting's page.")
+    meeting = MeetingRefSerializer(help_text="The meeting where it was promised.")
+
+    class Meta(OutcomeSerializer.Meta):
+        fields = ["url", "html_url", "meeting", *OutcomeSerializer.Meta.fields]
 
 
 class MeetingSerializer(serializers.ModelSerializer):

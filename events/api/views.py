@@ -16,10 +16,21 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from ..cache import public_page
-from ..filters import MeetingFilter, OrganisationFilter, PersonFilter
-from ..models import Delegation, Meeting, Organisation, Participation, Person, Position, Status, Topic
+from ..filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
+from ..models import (
+    Delegation,
+    Meeting,
+    Organisation,
+    Outcome,
+    Participation,
+    Person,
+    Position,
+    Status,
+    Topic,
+)
 from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
 from .serializers import (
+    CommitmentSerializer,
     CountrySerializer,
     DelegationSerializer,
     MeetingSerializer,
@@ -96,6 +107,26 @@ class MeetingViewSet(ReadOnlyViewSet):
     serializer_class = MeetingSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = MeetingFilter
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Outcomes of published meetings, with what followed; filtered like /commitments/",
+        responses={200: CommitmentSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One outcome of a published meeting", responses={200: CommitmentSerializer, 404: NOT_FOUND}
+    ),
+)
+class CommitmentViewSet(ReadOnlyViewSet):
+    lookup_field = "pk"
+    lookup_value_regex = "[0-9]+"
+    queryset = (
+        Outcome.objects.public().for_commitments().order_by("-meeting__start_date", "-meeting__pk", "pk")
+    )
+    serializer_class = CommitmentSerializer
+    filter_backends = [StrictFilterBackend]
+    filterset_class = CommitmentFilter
 
 
 def published_meetings():

@@ -141,7 +141,12 @@ def draft_meeting(article: Article, user, *, proposal: Proposal | None = None) -
             for f in proposal.organisations + proposal.also_mentioned_organisations
             if f.key in outcome.parties and f.organisation is not None
         ]
-        record = Outcome.objects.create(meeting=meeting, kind=outcome.kind, text=outcome.text)
+        record = Outcome.objects.create(
+            meeting=meeting,
+            kind=outcome.kind,
+            text=outcome.text,
+            status_at_meeting=Outcome.usual_status_at_meeting(outcome.kind),
+        )
         record.parties.set(parties)
     meeting.topics.set([match.topic for match in proposal.topics])
     meeting.sources.add(source)

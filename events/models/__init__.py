@@ -27,7 +27,6 @@ from .meetings import (
     MeetingQuerySet,
     MeetingSubtype,
     MeetingSubtypeQuerySet,
-    Outcome,
     ParticipantReport,
     Participation,
     ParticipationQuerySet,
@@ -37,6 +36,7 @@ from .meetings import (
     search_vector,
     taking_part_sql,
 )
+from .outcomes import Outcome, OutcomeQuerySet, OutcomeStatus, OutcomeStatusChange
 from .proposals import ProposedChange, cited_publicly
 from .records import (
     Organisation,
@@ -101,6 +101,9 @@ __all__ = [
     "OrganisationQuerySet",
     "OtherNameKind",
     "Outcome",
+    "OutcomeQuerySet",
+    "OutcomeStatus",
+    "OutcomeStatusChange",
     "Participation",
     "Person",
     "PersonName",

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from .. import versions
 from ..wording import describe_date, describe_place
 from .delegations import Delegation
+from .outcomes import Outcome
 from .records import Organisation, Person, Source, Topic
 from .vocabularies import OrganisationRole, PersonRole, accept_slugs
 from .workflow import CheckedText, DatePrecision, Publishable, Status, TimeStamped, end_not_before_start
@@ -189,7 +190,7 @@ class MeetingQuerySet(models.QuerySet):
             organisation_roles_prefetch(),
             participations_prefetch(),
             "topics",
-            models.Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("parties")),
+            models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
             "sources",
             models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
         )
@@ -206,7 +207,7 @@ class MeetingQuerySet(models.QuerySet):
                 organisation_roles_prefetch(),
                 participations_prefetch(),
                 models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
-                models.Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("parties")),
+                models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
                 "sources",
             )
         )
@@ -915,29 +916,6 @@ class ParticipantReport(CheckedText):
             meeting = self.participation.meeting
             if not meeting.sources.filter(pk=self.source_id).exists():
                 raise ValidationError({"source": "Choose one of the meeting's sources."})
-
-
-class Outcome(CheckedText):
-    class Kind(models.TextChoices):
-        INVITATION = "invitation", "Invitation"
-        AGREEMENT = "agreement", "Agreement or MoU"
-        JOINT_TRAINING = "joint_training", "Joint training"
-        FOLLOW_UP_MEETING = "follow_up_meeting", "Follow-up meeting"
-        ASSISTANCE_OFFERED = "assistance_offered", "Assistance offered"
-        OTHER = "other", "Other"
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="outcomes")
-    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
-    text = models.TextField(help_text="What was agreed, offered or decided, in our own words.")
-    parties = models.ManyToManyField(Organisation, blank=True, related_name="outcomes")
-
-    history = HistoricalRecords(m2m_fields=["parties"])
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.text[:60]}"
 
 
 class IntakeSummary(models.Model):

@@ -15,6 +15,7 @@ from events.models import (
     Delegation,
     Meeting,
     Organisation,
+    OutcomeStatusChange,
     Person,
     Source,
     Status,
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         self.created: dict[str, int] = {}
         # Meetings this run created: only those get their follow-up link and search text here.
         self.new_meetings: set[str] = set()
+        # What became of each new outcome: recorded once every meeting it may cite exists.
+        self.later_steps: list[tuple] = []
         with transaction.atomic():
             topics = {t["slug"]: self.topic(t) for t in data["topics"]}
             self.link_parents(Topic, data["topics"], topics)
@@ -56,6 +59,16 @@ class Command(BaseCommand):
                 if follows and meeting.follow_up_of_id is None and meeting.slug in self.new_meetings:
                     meeting.follow_up_of = meetings[follows]
                     meeting.save(update_fields=["follow_up_of"])
+            for outcome, step in self.later_steps:
+                OutcomeStatusChange.objects.create(
+                    outcome=outcome,
+                    status=step["status"],
+                    date=step["date"],
+                    date_precision=step.get("date_precision", "day"),
+                    note=step.get("note", ""),
+                    meeting=meetings.get(step.get("meeting")),
+                    source=sources.get(step.get("source")),
+                )
             for slug, meeting in meetings.items():
                 if slug in self.new_meetings:
                     meeting.refresh_search_document()
@@ -175,8 +188,16 @@ class Command(BaseCommand):
                     order=order,
                 )
             for item in record["outcomes"]:
-                outcome = meeting.outcomes.create(kind=item["kind"], text=item["text"])
+                outcome = meeting.outcomes.create(
+                    kind=item["kind"],
+                    text=item["text"],
+                    date=item.get("date"),
+                    date_precision=item.get("date_precision", "day"),
+                    country=item.get("country", ""),
+                    status_at_meeting=item.get("status_at_meeting", "agreed"),
+                )
                 outcome.parties.set(organisations[slug] for slug in item["parties"])
+                self.later_steps += [(outcome, step) for step in item.get("status_changes", [])]
             meeting.topics.set(topics[slug] for slug in record["topics"])
             meeting.sources.set(sources[url] for url in record["sources"])
         self.count("meetings", created)
