@@ -67,6 +67,7 @@ PAGE_TYPES = {
     "topics": ("/topics/", ".topic-list li"),
     "topic": ("/topics/training/", ".meeting-row"),
     "network": ("/network/", ".network-svg"),
+    "commitments": ("/commitments/", ".commitments li.outcome"),
     "not-found": ("/meetings/anama-tmac-thailand/", ".nearest-matches li"),
 }
 # Phones a reader holds: (width, height) in CSS pixels.
