@@ -217,7 +217,21 @@ class ReviewedFilterSet(django_filters.FilterSet):
         return queryset.search(value) if value else queryset
 
 
-class MeetingFilter(ReviewedFilterSet):
+class SortedFilterSet(ReviewedFilterSet):
+    """A reviewed FilterSet with a ``sort`` SortFilter: the order in force and the orders offered."""
+
+    @property
+    def chosen_sort(self) -> str:
+        """The order in force: what ``sort`` asked for, if it could apply, else the default."""
+        return self.filters["sort"].chosen(self.cleaned)
+
+    @property
+    def sort_options(self) -> list[tuple[str, str]]:
+        """(value, label) for each order a reader can choose."""
+        return self.filters["sort"].options
+
+
+class MeetingFilter(SortedFilterSet):
     """Filters over published meetings, and their order; see the module docstring for the rules."""
 
     country = ValueListFilter(label="Country", method="filter_country", normalise=country_code, max_length=10)
@@ -316,16 +330,6 @@ class MeetingFilter(ReviewedFilterSet):
         topics = self.selected_topics
         return queryset.about_topics(topics) if topics else queryset
 
-    @property
-    def chosen_sort(self) -> str:
-        """The order in force: what ``sort`` asked for, if it could apply, else the default."""
-        return self.filters["sort"].chosen(self.cleaned)
-
-    @property
-    def sort_options(self) -> list[tuple[str, str]]:
-        """(value, label) for each order a reader can choose."""
-        return self.filters["sort"].options
-
     def chips(self) -> list[tuple[str, str, str]]:
         """(parameter, value, label) for each filter value in force, to show as removable chips."""
         active = self.active
@@ -361,7 +365,7 @@ class MeetingFilter(ReviewedFilterSet):
         return query.urlencode()
 
 
-class CommitmentFilter(ReviewedFilterSet):
+class CommitmentFilter(SortedFilterSet):
     """Filters over the outcomes of published meetings: the timeline's filters, status and kind.
 
     The timeline's parameters (``country``, ``org``, ``topic``, ``kind``,
@@ -432,14 +436,6 @@ class CommitmentFilter(ReviewedFilterSet):
     @property
     def active(self) -> dict:
         return {**self.meeting_filter.active, **super().active}
-
-    @property
-    def chosen_sort(self) -> str:
-        return self.filters["sort"].chosen(self.cleaned)
-
-    @property
-    def sort_options(self) -> list[tuple[str, str]]:
-        return self.filters["sort"].options
 
     def chips(self) -> list[tuple[str, str, str]]:
         """The meeting filters' chips, then each status and kind of outcome in force."""
