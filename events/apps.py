@@ -11,9 +11,10 @@ class EventsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from . import deletion, middleware, version_signals
-        from .models import former_slugs
+        from .models import countries, former_slugs
 
         version_signals.connect(self)
         deletion.connect_signals()
         former_slugs.connect()
+        countries.connect()
         user_logged_in.connect(middleware.start_session_clocks, dispatch_uid="events-session-clocks")

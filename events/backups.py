@@ -57,6 +57,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from . import versions
 from .history import hold_version
+from .models import MeetingCountry
 
 FORMAT = "mineaction-backup"
 VERSION = 1
@@ -72,8 +73,9 @@ SEEDED_BY_MIGRATIONS = {
     "events.meetingsubtype",
 }
 
-# Bookkeeping, not records: the data version (a restore gives the data a new one).
-NOT_BACKED_UP = {"events.dataversion"}
+# Bookkeeping, not records: the data version (a restore gives the data a new one), and the
+# countries taking part in each meeting, which follow from the records (a restore rebuilds them).
+NOT_BACKED_UP = {"events.dataversion", "events.meetingcountry"}
 
 
 class Encoder(DjangoJSONEncoder):
@@ -490,6 +492,7 @@ def restore(envelope: dict) -> tuple[dict[str, int], int]:
             for statement in connection.ops.sequence_reset_sql(no_style(), backed_up_models(include_users)):
                 cursor.execute(statement)
 
+        MeetingCountry.objects.rebuild()
         counts = counts_in_database(include_users)
         if counts != envelope["counts"]:
             raise BackupError(

@@ -41,6 +41,7 @@ from .chunks import OneOf, grouped, in_chunks, source_urls
 from .filters import CommitmentFilter, MeetingFilter
 from .models import (
     Meeting,
+    MeetingCountry,
     MeetingOrganisation,
     Organisation,
     OrganisationName,
@@ -205,6 +206,14 @@ def meeting_lists(ids: list[int]) -> dict[str, dict[int, str]]:
             order_by=("pk",),
         ),
         "sources": joined_by_meeting(source_urls(ids)),
+        "countries_taking_part": joined_by_meeting(
+            grouped(
+                MeetingCountry.objects.filter(in_chunk)
+                .order_by("meeting_id", "country")
+                .values_list("meeting_id", "country")
+                .distinct()
+            )
+        ),
     }
 
 
@@ -221,6 +230,9 @@ MEETING_COLUMNS = [
     "country",
     "country_name",
     "city",
+    "mode",
+    "visiting_country",
+    "countries_taking_part",
     "delegation",
     "organisations",
     "participants",
@@ -249,6 +261,8 @@ MEETING_FIELDS = (
     "date_as_reported",
     "country",
     "city",
+    "mode",
+    "visiting_country",
     "delegation__title",
     "delegation__status",
     "summary",
@@ -266,6 +280,9 @@ MEETING_FORMATTED_COLUMNS = (
     "date",
     "country",
     "country_name",
+    "mode",
+    "visiting_country",
+    "countries_taking_part",
     "url",
     "updated_at",
 )
@@ -304,7 +321,7 @@ def meeting_rows(meetings, site: str) -> Iterator[list]:
     # Every meeting's address is this prefix, its slug and a slash (tested against reverse()).
     url_prefix = site + reverse("events:meeting-detail", args=["-"])[:-2]
     for chunk, lists in with_lists(in_chunks(meetings.values_list(*MEETING_FIELDS))):
-        organisations, participants, as_reported, topics, outcomes, sources = (
+        organisations, participants, as_reported, topics, outcomes, sources, taking_part = (
             lists[column]
             for column in (
                 "organisations",
@@ -313,6 +330,7 @@ def meeting_rows(meetings, site: str) -> Iterator[list]:
                 "topics",
                 "outcomes",
                 "sources",
+                "countries_taking_part",
             )
         )
         for (
@@ -327,6 +345,8 @@ def meeting_rows(meetings, site: str) -> Iterator[list]:
             date_as_reported,
             country,
             city,
+            mode,
+            visiting_country,
             delegation_title,
             delegation_status,
             summary,
@@ -346,6 +366,9 @@ def meeting_rows(meetings, site: str) -> Iterator[list]:
                 country,
                 country_names.get(country, ""),
                 city,
+                mode,
+                visiting_country,
+                taking_part.get(pk, ""),
                 delegation_title if delegation_status == Status.PUBLISHED else "",
                 organisations.get(pk, ""),
                 participants.get(pk, ""),
@@ -417,6 +440,14 @@ def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
         ("NULLIF(m.country, '')", [], False),
         ("country_names.name", [], False),
         ("m.city", [], True),
+        ("m.mode", [], False),
+        ("NULLIF(m.visiting_country, '')", [], False),
+        (
+            """(SELECT string_agg(DISTINCT mc.country, '; ' ORDER BY mc.country)
+                   FROM events_meetingcountry mc WHERE mc.meeting_id = m.id)""",
+            [],
+            False,
+        ),
         ("CASE WHEN d.status = 'published' THEN d.title ELSE '' END", [], True),
         (
             """(SELECT string_agg(o.name || ' (' || lower(r.label) || ')', '; '

@@ -12,8 +12,8 @@ from .models import Meeting, OutcomeStatusChange, Status
 def merge_meeting(duplicate: Meeting, target: Meeting, user) -> None:
     """Fold ``duplicate`` into ``target`` as ``user``, keeping every fact and a trace of each move.
 
-    Participants, organisations, outcomes, topics and sources move to the
-    kept meeting (a row the kept meeting already has is dropped, and its
+    Participants, organisations, outcomes, topics, sources and the countries
+    stated as taking part move to the kept meeting (a row the kept meeting already has is dropped, and its
     deletion recorded in the history); meetings that followed up the
     duplicate now follow up the kept one. The duplicate stays in the
     database, withdrawn, pointing at the kept one so that its address
@@ -72,6 +72,12 @@ def merge_meeting(duplicate: Meeting, target: Meeting, user) -> None:
         if target.follow_up_of_id is None and duplicate.follow_up_of_id not in (None, target.pk):
             target.follow_up_of_id = duplicate.follow_up_of_id
             target.save(update_fields=["follow_up_of", "updated_at"])
+        # The countries either report gives take part in the one meeting.
+        stated = [country.code for country in [*target.stated_countries, *duplicate.stated_countries]]
+        visiting = target.visiting_country or duplicate.visiting_country
+        if len(set(stated)) > len(target.stated_countries) or visiting != target.visiting_country:
+            target.stated_countries, target.visiting_country = list(dict.fromkeys(stated)), visiting
+            target.save(update_fields=["stated_countries", "visiting_country", "updated_at"])
         attribute(duplicate, user, reason)
         duplicate.status, duplicate.merged_into = Status.WITHDRAWN, target
         duplicate.save(update_fields=["status", "merged_into", "updated_at"])

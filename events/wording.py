@@ -148,3 +148,13 @@ def date_sql(start: str, end: str, precision: str) -> tuple[str, list[str]]:
 def describe_place(city: str, country_name: str) -> str:
     """Where a meeting took place: "Bangkok, Thailand", either part alone, or "" when neither is known."""
     return ", ".join(part for part in (city, country_name) if part)
+
+
+def describe_held(place: str, mode: str) -> str:
+    """How and where a meeting was held: the place, "Online", "Bangkok, Thailand, and online"; or ""
+    when the place of a meeting held in person is not known (which pages word as such)."""
+    if mode == "online":
+        return "Online"
+    if mode == "hybrid":
+        return f"{place}, and online" if place else "Online, and in person"
+    return place

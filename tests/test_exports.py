@@ -49,6 +49,9 @@ def test_a_meeting_row_has_every_column(client, records):
         "country",
         "country_name",
         "city",
+        "mode",
+        "visiting_country",
+        "countries_taking_part",
         "delegation",
         "organisations",
         "participants",
@@ -68,6 +71,8 @@ def test_a_meeting_row_has_every_column(client, records):
         "22–23 August 2024",
     )
     assert (row["country"], row["country_name"], row["city"]) == ("TH", "Thailand", "Bangkok")
+    assert (row["mode"], row["visiting_country"]) == ("in_person", "")
+    assert row["countries_taking_part"] == "AZ; KH; TH"  # held in TH; the organisations' and the trip's
     assert row["delegation"] == "Trip to Southeast Asia"
     assert row["organisations"] == (
         "Thailand Mine Action Centre (host); ASEAN Regional Mine Action Center (organiser); "
@@ -186,12 +191,12 @@ def test_queries_per_download_do_not_grow_with_rows_within_a_chunk(
     url = "/export/meetings.csv?org=anama"
     client.get(url)
     # filter lookup + meetings + organisations, participants, participants as reported, topics,
-    # outcomes, sources
-    with django_assert_num_queries(8):
+    # outcomes, sources, countries taking part
+    with django_assert_num_queries(9):
         read_csv(client.get(url))
     for _ in range(20):
         make_meeting(organisations=[records["anama"], make_organisation()], topics=[records["training"]])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert len(read_csv(client.get(url))) == 22
 
 
@@ -338,3 +343,13 @@ def test_postgresql_writes_exactly_the_rows_python_writes(client, varied_meeting
     assert by_database == by_python
     if params != "q=nothing+matches":
         assert len(by_python) >= 2
+
+
+def test_an_online_meeting_reads_otherwise_than_one_whose_place_is_not_known(client):
+    make_meeting(slug="video-link", mode="online", country="", stated_countries=["KH", "TH"])
+    make_meeting(slug="place-unknown", country="", visiting_country="KH")
+    rows = {row["slug"]: row for row in read_csv(client.get("/export/meetings.csv"))}
+    online, unknown = rows["video-link"], rows["place-unknown"]
+    assert (online["mode"], online["country"], online["countries_taking_part"]) == ("online", "", "KH; TH")
+    assert (unknown["mode"], unknown["country"], unknown["visiting_country"]) == ("in_person", "", "KH")
+    assert unknown["countries_taking_part"] == "KH"

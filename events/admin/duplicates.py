@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
@@ -33,9 +34,10 @@ class MeetingForm(WorkflowForm):
         model = Meeting
         fields = [
             "title", "slug", "kind", "status", "start_date", "end_date", "date_precision",
-            "date_as_reported", "country", "city", "delegation", "follow_up_of", "topics", "summary",
-            "editorial_note", "sources",
+            "date_as_reported", "mode", "country", "city", "visiting_country", "stated_countries",
+            "delegation", "follow_up_of", "topics", "summary", "editorial_note", "sources",
         ]  # fmt: skip
+        widgets = {"stated_countries": FilteredSelectMultiple("countries", is_stacked=False)}
 
     def submitted_organisation_ids(self) -> set[int]:
         """The organisations in the submitted inline rows (not saved yet when the form is cleaned)."""

@@ -36,7 +36,9 @@ from ..history import hold_version
 from ..models import (
     DatePrecision,
     Meeting,
+    MeetingCountry,
     MeetingKind,
+    MeetingMode,
     MeetingOrganisation,
     Organisation,
     OrganisationRole,
@@ -91,6 +93,14 @@ class CountryWidget(widgets.CharWidget):
         return code
 
 
+class CountriesWidget(CountryWidget):
+    """Countries separated by semicolons, each by its code or its English name: "KH; Thailand"."""
+
+    def clean(self, value, row=None, **kwargs):
+        codes = [super(CountriesWidget, self).clean(part) for part in split(value)]
+        return list(dict.fromkeys(codes))
+
+
 class MeetingResource(resources.ModelResource):
     title = fields.Field(attribute="title", column_name="title", widget=widgets.CharWidget())
     slug = fields.Field(attribute="slug", column_name="slug", widget=widgets.CharWidget())
@@ -109,8 +119,17 @@ class MeetingResource(resources.ModelResource):
         widget=ChoiceWidget(DatePrecision, DatePrecision.DAY),
     )
     date_as_reported = fields.Field(attribute="date_as_reported", column_name="date_as_reported")
+    mode = fields.Field(
+        attribute="mode", column_name="mode", widget=ChoiceWidget(MeetingMode, MeetingMode.IN_PERSON)
+    )
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
     city = fields.Field(attribute="city", column_name="city")
+    visiting_country = fields.Field(
+        attribute="visiting_country", column_name="visiting_country", widget=CountryWidget()
+    )
+    countries_taking_part = fields.Field(
+        attribute="stated_countries", column_name="countries_taking_part", widget=CountriesWidget()
+    )
     summary = fields.Field(attribute="summary", column_name="summary")
     editorial_note = fields.Field(attribute="editorial_note", column_name="editorial_note")
     # Relations, read by import_instance and written after the meeting is saved. The
@@ -130,8 +149,11 @@ class MeetingResource(resources.ModelResource):
             "end_date",
             "date_precision",
             "date_as_reported",
+            "mode",
             "country",
             "city",
+            "visiting_country",
+            "countries_taking_part",
             "summary",
             "editorial_note",
             "topics",
@@ -168,6 +190,7 @@ class MeetingResource(resources.ModelResource):
         except ValidationError as error:
             errors.update(error.message_dict)
         instance.status = Status.DRAFT
+        instance.rebuild_countries_later = True  # for the whole file at once: link_imported()
         if instance.title and not instance.slug:
             suffix = f" {instance.start_date:%Y %m}" if isinstance(instance.start_date, datetime.date) else ""
             instance.slug = unique_slug(
@@ -280,9 +303,11 @@ class MeetingResource(resources.ModelResource):
         confirmed.
         """
         errors = dict(import_validation_errors or {})
-        # CountryWidget has checked the country, which the field would compare with 249 choices
+        # CountryWidget has checked the countries, which the fields would compare with 249 choices
         # again; a slug that unique_slug made is free.
-        exclude = [*errors, "country", *(["slug"] if id(instance) in self.free_slugs else [])]
+        exclude = [*errors, "country", "visiting_country", "stated_countries"]
+        if id(instance) in self.free_slugs:
+            exclude.append("slug")
         try:
             instance.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
         except ValidationError as error:
@@ -325,7 +350,7 @@ class RowRelations:
 
 
 def link_imported(imported: list[tuple[Meeting, RowRelations]], user) -> None:
-    """Write the imported meetings' organisations, topics and sources, search documents and history.
+    """Write the imported meetings' organisations, topics, sources, countries, search documents and history.
 
     New drafts have no relations to replace and readers see none of them, so
     everything is written in bulk, a few queries for the whole file, which
@@ -372,6 +397,7 @@ def link_imported(imported: list[tuple[Meeting, RowRelations]], user) -> None:
             participations=[],
         )
     Meeting.objects.bulk_update(meetings, ["search_document"], batch_size=500)
+    MeetingCountry.objects.rebuild([meeting.pk for meeting in meetings])
 
     versions = Meeting.history.bulk_history_create(meetings, default_user=user)
     version_of = {version.id: version for version in versions}

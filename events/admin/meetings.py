@@ -206,7 +206,15 @@ class MeetingAdmin(
     change_form_template = "admin/events/meeting/change_form.html"
     change_list_template = "admin/events/meeting/change_list.html"
     list_display = ["title", "date_display", "kind", "country", "status", "delegation"]
-    list_filter = ["status", "kind", "subtype", ("country", CountryFilter), "topics", "date_precision"]
+    list_filter = [
+        "status",
+        "kind",
+        "subtype",
+        "mode",
+        ("country", CountryFilter),
+        "topics",
+        "date_precision",
+    ]
     list_select_related = ["delegation"]
     search_fields = [
         "title",
@@ -234,6 +242,14 @@ class MeetingAdmin(
             {"fields": [("start_date", "end_date"), "date_precision", "date_as_reported"]},
         ),
         ("Where", {"fields": [("country", "city")]}),
+        (
+            "Online, and the countries taking part",
+            {
+                "fields": ["mode", "visiting_country", "stated_countries"],
+                "description": "The venue, the organisations taking part and the delegation give their "
+                "countries already. An online meeting has no venue: state the countries on the link.",
+            },
+        ),
         ("Context", {"fields": ["delegation", "follow_up_of", "topics"]}),
         ("What happened", {"fields": ["summary", "editorial_note"]}),
         ("Sources", {"fields": ["sources"]}),

@@ -268,7 +268,17 @@ class MeetingSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="events:api-meeting-detail", lookup_field="slug")
     html_url = PageURLField(help_text="The meeting's page on the site.")
     country = CountryField(help_text="Where it took place; null if online or not recorded.")
-    place = serializers.CharField(source="place_display")
+    place = serializers.CharField(
+        source="place_display",
+        help_text="Where, in words: “Bangkok, Thailand”, “Online”; empty when the place is not known.",
+    )
+    visiting_country = CountryField(
+        help_text="The visiting side's country when no delegation is on record; null if none."
+    )
+    countries_taking_part = CountryListField(
+        help_text="Every country taking part: the venue's, the organisations' taking part, the "
+        "delegation's, the visiting side's and those the editors state (for online meetings)."
+    )
     delegation = serializers.SerializerMethodField()
     organisations = MeetingOrganisationSerializer(source="organisation_roles", many=True)
     participants = ParticipantSerializer(source="participations", many=True)
@@ -301,9 +311,12 @@ class MeetingSerializer(serializers.ModelSerializer):
             "date_precision",
             "date_display",
             "date_as_reported",
+            "mode",
             "country",
             "city",
             "place",
+            "visiting_country",
+            "countries_taking_part",
             "delegation",
             "organisations",
             "participants",
@@ -317,6 +330,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {
             "slug": {"help_text": "Its stable identifier, also in its page's address."},
+            "mode": {"help_text": "in_person, online (no venue) or hybrid."},
             "editorial_note": {"help_text": "Where sources disagree or a fact is uncertain."},
         }
 

@@ -7,6 +7,7 @@ a many-to-many field are kept from deletion by ``events.deletion``; merging
 duplicates is ``events.merging``.
 """
 
+from .countries import MeetingCountry, MeetingCountryQuerySet
 from .data_version import DataVersion
 from .delegations import (
     Delegation,
@@ -22,6 +23,7 @@ from .meetings import (
     IntakeSummary,
     Meeting,
     MeetingKind,
+    MeetingMode,
     MeetingOrganisation,
     MeetingOrganisationQuerySet,
     MeetingQuerySet,
@@ -81,6 +83,9 @@ __all__ = [
     "MAX_SEARCH_WORDS",
     "Meeting",
     "MeetingKind",
+    "MeetingCountry",
+    "MeetingCountryQuerySet",
+    "MeetingMode",
     "MeetingOrganisation",
     "MeetingOrganisationQuerySet",
     "OrganisationRole",

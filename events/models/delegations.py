@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .countries import DecidesCountries
 from .records import Organisation, Person, Source, published_meeting_count
 from .workflow import Publishable, Status, TimeStamped, end_not_before_start
 
@@ -30,8 +31,10 @@ class DelegationQuerySet(models.QuerySet):
         return self.annotate(meeting_count=published_meeting_count("meetings"))
 
 
-class Delegation(Publishable, TimeStamped):
+class Delegation(DecidesCountries, Publishable, TimeStamped):
     """One trip: a delegation travelling from one country to one or more others."""
+
+    country_fields = ("sending_country",)
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
@@ -72,6 +75,9 @@ class Delegation(Publishable, TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("events:delegation-detail", args=[self.slug])
+
+    def meetings_deciding(self, as_read):
+        return self.meetings.values_list("pk", flat=True)
 
     def clean(self) -> None:
         super().clean()

@@ -21,7 +21,8 @@ from django_countries.fields import Country, CountryField
 from simple_history.models import HistoricalRecords
 
 from .. import versions
-from ..wording import describe_date, describe_place
+from ..wording import describe_date, describe_held, describe_place
+from .countries import DecidesCountries, MeetingCountry
 from .delegations import Delegation
 from .outcomes import Outcome
 from .records import Organisation, Person, Source, Topic
@@ -71,6 +72,12 @@ class MeetingSubtype(CheckedText):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.get_kind_display().lower()})"
+
+
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "Hybrid (in person and online)"
 
 
 # How far apart two reports of the same meeting may date it, and how many
@@ -189,6 +196,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.select_related("delegation", "follow_up_of", "subtype").prefetch_related(
             organisation_roles_prefetch(),
             participations_prefetch(),
+            "country_links",
             "topics",
             models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
             "sources",
@@ -206,6 +214,7 @@ class MeetingQuerySet(models.QuerySet):
             .prefetch_related(
                 organisation_roles_prefetch(),
                 participations_prefetch(),
+                "country_links",
                 models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
                 models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
                 "sources",
@@ -222,13 +231,8 @@ class MeetingQuerySet(models.QuerySet):
     # to-many condition is a subquery, so no row is ever counted twice.
 
     def involving_countries(self, codes):
-        """Held in one of the countries, or with an organisation taking part or a delegation from one."""
-        from_organisations = MeetingOrganisation.objects.taking_part().filter(organisation__country__in=codes)
-        return self.filter(
-            Q(country__in=codes)
-            | Q(pk__in=from_organisations.values("meeting_id"))
-            | Q(delegation__sending_country__in=codes)
-        )
+        """With any of the countries taking part (see events.models.countries for who counts)."""
+        return self.filter(pk__in=MeetingCountry.objects.filter(country__in=codes).values("meeting_id"))
 
     def involving_organisations(self, organisations):
         """With any of the organisations (ids or Organisation objects) taking part."""
@@ -271,35 +275,14 @@ class MeetingQuerySet(models.QuerySet):
         return self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
 
     def country_counts(self, limit: int | None = None) -> list[tuple[str, int]]:
-        """(code, meetings) pairs, most first, by the same rule as involving_countries()."""
-        try:
-            ids_sql, ids_params = self._ids_sql()
-        except EmptyResultSet:
-            return []
-        sql = f"""
-            SELECT code, COUNT(*) AS meetings FROM (
-                SELECT m.id AS meeting_id, m.country AS code
-                  FROM events_meeting m WHERE m.id IN ({ids_sql})
-                UNION
-                SELECT mo.meeting_id, o.country
-                  FROM events_meetingorganisation mo
-                  {taking_part_sql("mo")}
-                  JOIN events_organisation o ON o.id = mo.organisation_id
-                 WHERE mo.meeting_id IN ({ids_sql})
-                UNION
-                SELECT m.id, d.sending_country
-                  FROM events_meeting m JOIN events_delegation d ON d.id = m.delegation_id
-                 WHERE m.id IN ({ids_sql})
-            ) AS pairs
-            WHERE code <> ''
-            GROUP BY code
-            ORDER BY meetings DESC, code
-        """
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, ids_params * 3)
-            return [(code, count) for code, count in cursor.fetchall()]
+        """(code, meetings) pairs, most first, by the same rule as involving_countries(); one query."""
+        rows = (
+            MeetingCountry.objects.filter(meeting__in=self.order_by().values("pk"))
+            .values_list("country")
+            .annotate(meetings=Count("meeting_id", distinct=True))
+            .order_by("-meetings", "country")
+        )
+        return list(rows[:limit] if limit else rows)
 
     def country_index(self, *, with_organisations: bool = True) -> list[dict]:
         """The country list: dicts of code, country, meeting_count and organisation_count, by name.
@@ -462,8 +445,10 @@ def search_vector() -> SearchVector:
     return SearchVector("search_document", config="english")
 
 
-class Meeting(Publishable, TimeStamped):
+class Meeting(DecidesCountries, Publishable, TimeStamped):
     """A meeting, conference, training or signing: the unit of the timeline."""
+
+    country_fields = ("country", "delegation_id", "visiting_country", "stated_countries")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=140, unique=True, help_text="Used in the page's address.")
@@ -485,7 +470,15 @@ class Meeting(Publishable, TimeStamped):
     date_as_reported = models.CharField(
         max_length=300, blank=True, help_text="How the source put the date, e.g. “last week”, “in May”."
     )
-    country = CountryField(blank=True, help_text="Where it took place; blank if online.")
+    mode = models.CharField(
+        max_length=20,
+        choices=MeetingMode.choices,
+        default=MeetingMode.IN_PERSON,
+        help_text="Online: held by video link, with no venue; give the countries taking part below.",
+    )
+    country = CountryField(
+        blank=True, help_text="Where it took place; blank if online or if the report does not say."
+    )
     city = models.CharField(max_length=120, blank=True)
     delegation = models.ForeignKey(
         Delegation,
@@ -494,6 +487,17 @@ class Meeting(Publishable, TimeStamped):
         on_delete=models.PROTECT,
         related_name="meetings",
         help_text="The trip this meeting was part of, if any.",
+    )
+    visiting_country = CountryField(
+        blank=True,
+        help_text="The visiting side's country when no trip (delegation) is on record; it takes part.",
+    )
+    stated_countries = CountryField(
+        "countries taking part",
+        multiple=True,
+        blank=True,
+        help_text="Countries taking part that the venue, organisations and delegation do not show: "
+        "those on a video link, or the members at a regional body's meeting.",
     )
     organisations: models.ManyToManyField[Organisation, MeetingOrganisation] = models.ManyToManyField(
         Organisation, through="MeetingOrganisation", related_name="meetings", blank=True
@@ -548,6 +552,12 @@ class Meeting(Publishable, TimeStamped):
                 name="meeting_merged_not_published",
                 violation_error_message="A meeting merged into another cannot be published.",
             ),
+            models.CheckConstraint(
+                condition=~Q(mode=MeetingMode.ONLINE) | Q(country=""),
+                name="meeting_online_no_venue_country",
+                violation_error_message="An online meeting has no venue country: "
+                "give the countries taking part instead.",
+            ),
         ]
         indexes = [
             # The timeline: published meetings, newest first (and its year facet).
@@ -564,12 +574,19 @@ class Meeting(Publishable, TimeStamped):
     def get_absolute_url(self) -> str:
         return reverse("events:meeting-detail", args=[self.slug])
 
+    def meetings_deciding(self, as_read):
+        return [self.pk]
+
     def clean(self) -> None:
         super().clean()
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
         if self.delegation is not None and self.start_date:
             self.delegation.check_meeting_dates(self)
+        if self.mode == MeetingMode.ONLINE and self.country:
+            raise ValidationError(
+                {"country": "An online meeting has no venue country: give the countries taking part instead."}
+            )
         subtype = self.subtype
         if subtype is not None and subtype.kind != self.kind:
             raise ValidationError(
@@ -608,7 +625,14 @@ class Meeting(Publishable, TimeStamped):
 
     @property
     def place_display(self) -> str:
-        return describe_place(self.city, self.country.name if self.country else "")
+        """Where, and whether online: "Bangkok, Thailand", "Online"; "" when not known."""
+        return describe_held(describe_place(self.city, self.country.name if self.country else ""), self.mode)
+
+    @property
+    def countries_taking_part(self) -> list[Country]:
+        """Each country taking part once, by name, from the prefetched country_links (for_detail())."""
+        codes = {link.country.code for link in self.country_links.all()}
+        return sorted((Country(code) for code in codes), key=lambda country: country.name)
 
     def _roles(self, role: str) -> list[Organisation]:
         return [link.organisation for link in self.organisation_roles.all() if link.role_id == role]
@@ -721,8 +745,10 @@ class MeetingOrganisationQuerySet(models.QuerySet):
         return self.filter(role__present=True)
 
 
-class MeetingOrganisation(CheckedText):
+class MeetingOrganisation(DecidesCountries, CheckedText):
     """An organisation's part in a meeting: host, organiser, visiting delegation, mentioned..."""
+
+    country_fields = ("meeting_id", "organisation_id", "role_id")
 
     class Role(models.TextChoices):
         """The roles code refers to by name (the drafter, imports); Publishers may add others."""
@@ -778,6 +804,10 @@ class MeetingOrganisation(CheckedText):
         # Kept for lists that sort by the column; pages sort by the role's own order.
         self.role_order = self.role.order
         super().save(*args, **kwargs)
+
+    def meetings_deciding(self, as_read):
+        # Moved to another meeting (a merge): both change.
+        return [self.meeting_id] + ([as_read[0]] if as_read else [])
 
 
 # Code and imports that write role="host" keep working (see accept_slugs()).

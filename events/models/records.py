@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .countries import DecidesCountries
 from .workflow import CheckedText, DatePrecision, OtherNameKind, Status, TimeStamped, end_not_before_start
 
 
@@ -122,7 +123,7 @@ class OrganisationQuerySet(models.QuerySet):
         return dict(self.exclude(country="").values_list("country").annotate(n=Count("pk")).order_by())
 
 
-class Organisation(TimeStamped):
+class Organisation(DecidesCountries, TimeStamped):
     class Kind(models.TextChoices):
         NATIONAL_AUTHORITY = "national_authority", "National mine action authority or centre"
         REGIONAL = "regional", "Regional organisation"
@@ -133,6 +134,8 @@ class Organisation(TimeStamped):
         ARMED_FORCES = "armed_forces", "Armed forces"
         RESEARCH = "research", "Research or training centre"
         OTHER = "other", "Other"
+
+    country_fields = ("country",)
 
     name = models.CharField(max_length=300, unique=True, help_text="The full official name.")
     acronym = models.CharField(max_length=30, blank=True, help_text="For example ANAMA or TMAC.")
@@ -171,6 +174,9 @@ class Organisation(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("events:organisation-detail", args=[self.slug])
+
+    def meetings_deciding(self, as_read):
+        return self.meeting_roles.values_list("meeting_id", flat=True)
 
     @property
     def short_name(self) -> str:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from simple_history.models import HistoricalRecords
 
+from .countries import DecidesCountries, meetings_with_role
 from .workflow import CheckedText
 
 
@@ -86,13 +87,19 @@ class Vocabulary(CheckedText):
         return hash(self.slug)
 
 
-class OrganisationRole(Vocabulary):
+class OrganisationRole(DecidesCountries, Vocabulary):
     """What an organisation did in a meeting: host, funder, mentioned, ..."""
+
+    # Whether its holders were there decides whether their countries take part.
+    country_fields = ("present",)
 
     history = HistoricalRecords()
 
     class Meta(Vocabulary.Meta):
         verbose_name = "organisation role"
+
+    def meetings_deciding(self, as_read):
+        return meetings_with_role(self._state.db or "default", self.slug)
 
 
 class PersonRole(Vocabulary):

@@ -38,6 +38,7 @@ from events.models import (
     DatePrecision,
     Delegation,
     Meeting,
+    MeetingCountry,
     MeetingOrganisation,
     Organisation,
     OrganisationName,
@@ -72,6 +73,7 @@ DONORS = {
 }  # fmt: skip
 # Where meetings take place: mostly in affected countries, some in donors'
 # capitals (conferences, Geneva), a thin spread over every other country.
+ONLINE_SHARE = 0.03  # of meetings not on a trip: held by video link
 DONOR_PLACE_SHARE = 0.35  # a donor's weight as a place, against its weight as a visitor
 TAIL_SHARE = 0.04  # of all places, spread evenly over the countries in neither list
 # Topics from most to least common (migration 0002 adds them); topics added
@@ -300,6 +302,8 @@ class Command(BaseCommand):
                 f"Synthetic data for seed {options['seed']} is already here; use another seed."
             )
         self.random = random.Random(options["seed"])
+        # Drawn apart, so that the rest of the data stays what it was before meetings had modes.
+        self.modes = random.Random(f"modes-{options['seed']}")
         self.now = timezone.now()
         started = time.monotonic()
         with transaction.atomic():
@@ -308,7 +312,9 @@ class Command(BaseCommand):
                 # rather than all at once at the commit.
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.meeting_ids: list[int] = []
             self.generate(options)
+            MeetingCountry.objects.rebuild(self.meeting_ids)
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(
                     no_style(),
@@ -579,6 +585,10 @@ class Command(BaseCommand):
                     )
                 )
                 status = Status.DRAFT if rng.random() < draft_share else Status.PUBLISHED
+                # A few meetings are held by video link: no venue, the two sides' countries stated.
+                online = not on_trip and self.modes.random() < ONLINE_SHARE
+                stated = sorted({country, visitor[3]} - {""}) if online else []
+                visiting = visitor[3] if not on_trip and visitor[3] != country else ""
                 batch.meetings.append(
                     (
                         meeting_id,
@@ -591,8 +601,11 @@ class Command(BaseCommand):
                         day(end_date),
                         precision,
                         "",
-                        country,
-                        city,
+                        "online" if online else "in_person",
+                        "" if online else country,
+                        visiting,
+                        ",".join(stated),
+                        "" if online else city,
                         trip,
                         summary,
                         None,
@@ -601,6 +614,7 @@ class Command(BaseCommand):
                         document,
                     )
                 )
+                self.meeting_ids.append(meeting_id)
                 batch.sources.append(
                     (
                         ids["source"],
@@ -683,7 +697,10 @@ class Batch:
                 "end_date",
                 "date_precision",
                 "date_as_reported",
+                "mode",
                 "country",
+                "visiting_country",
+                "stated_countries",
                 "city",
                 "delegation_id",
                 "summary",
