@@ -10,6 +10,7 @@ from events.merging import merge_meeting
 from events.models import Meeting, MeetingCountry, MeetingMode, MeetingOrganisation, OrganisationRole
 
 from .factories import make_delegation, make_meeting, make_organisation, make_source
+from .pages import soup
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,53 @@ def test_country_counts_equal_the_lists():
     for code, count in published.country_counts():
         assert published.involving_countries([code]).count() == count
     assert dict(published.country_counts()) == {"KH": 3, "TH": 1, "LA": 1}
+
+
+def facts(response) -> dict[str, str]:
+    """The meeting page's facts, {label: text as read}."""
+    found = {}
+    for row in soup(response).select("dl.facts > div"):
+        text = " ".join(row.select_one("dd").get_text().split())
+        found[row.select_one("dt").get_text(strip=True)] = text.replace(" ,", ",")
+    return found
+
+
+def test_the_meeting_page_tells_online_from_place_not_known(client):
+    online = make_meeting(
+        mode=MeetingMode.ONLINE, country="", stated_countries=["KH", "TH"], sources=[make_source()]
+    )
+    unknown = make_meeting(country="", visiting_country="KH", sources=[make_source()])
+    online_facts = facts(client.get(online.get_absolute_url()))
+    assert online_facts["Place"] == "Online"
+    assert online_facts["Countries taking part"] == "Cambodia, Thailand"
+    unknown_facts = facts(client.get(unknown.get_absolute_url()))
+    assert unknown_facts["Place"] == "Not known"
+    assert unknown_facts["Visiting country"] == "Cambodia"
+    links = [a["href"] for a in soup(client.get(unknown.get_absolute_url())).select("dl.facts a")]
+    assert reverse("events:country-detail", args=["KH"]) in links
+
+
+def test_the_meeting_page_reads_its_countries_in_the_same_queries(client, django_assert_num_queries):
+    meeting = make_meeting(organisations=[make_organisation(country="KH")], sources=[make_source()])
+    with CaptureQueriesContext(connection) as few:
+        client.get(meeting.get_absolute_url())
+    for code in ("LA", "VN", "MM"):
+        make_meeting(slug=f"other-{code}").delete()
+        meeting.organisation_roles.create(organisation=make_organisation(country=code), role="participant")
+    meeting.stated_countries = ["PL", "UA"]
+    meeting.save()
+    with django_assert_num_queries(len(few)):
+        response = client.get(meeting.get_absolute_url())
+    assert len(facts(response)["Countries taking part"].split(", ")) == 7
+
+
+def test_the_api_gives_the_mode_visiting_country_and_countries_taking_part(client):
+    make_meeting(
+        slug="video-link", mode=MeetingMode.ONLINE, country="", visiting_country="KH", stated_countries=["TH"]
+    )
+    data = client.get("/api/meetings/video-link/", HTTP_ACCEPT="application/json").json()
+    assert (data["mode"], data["country"], data["place"]) == ("online", None, "Online")
+    assert data["visiting_country"] == {"code": "KH", "name": "Cambodia"}
+    assert [country["code"] for country in data["countries_taking_part"]] == ["KH", "TH"]
+    listed = client.get("/api/meetings/", {"country": "KH"}, HTTP_ACCEPT="application/json").json()
+    assert [row["slug"] for row in listed["results"]] == ["video-link"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django_countries.fields import Country, CountryField
@@ -193,14 +193,17 @@ class MeetingQuerySet(models.QuerySet):
         published_follow_ups = Meeting.objects.published().only(
             "title", "slug", "start_date", "end_date", "date_precision", "follow_up_of"
         )
-        return self.select_related("delegation", "follow_up_of", "subtype").prefetch_related(
-            organisation_roles_prefetch(),
-            participations_prefetch(),
-            "country_links",
-            "topics",
-            models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
-            "sources",
-            models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
+        return (
+            self.with_countries_taking_part()
+            .select_related("delegation", "follow_up_of", "subtype")
+            .prefetch_related(
+                organisation_roles_prefetch(),
+                participations_prefetch(),
+                "topics",
+                models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
+                "sources",
+                models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
+            )
         )
 
     # Data out: the API and the Atom feed read a page of meetings at a time (the
@@ -209,17 +212,29 @@ class MeetingQuerySet(models.QuerySet):
     def for_api(self):
         """Everything the API gives for each meeting, in a fixed number of queries per page."""
         return (
-            self.select_related("delegation", "follow_up_of", "subtype")
+            self.with_countries_taking_part()
+            .select_related("delegation", "follow_up_of", "subtype")
             .defer("search_document", "follow_up_of__search_document", "delegation__purpose")
             .prefetch_related(
                 organisation_roles_prefetch(),
                 participations_prefetch(),
-                "country_links",
                 models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
                 models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
                 "sources",
             )
         )
+
+    def with_countries_taking_part(self):
+        """Each with ``country_codes``: the codes of the countries taking part, comma-separated, in the
+        same query (countries_taking_part reads it)."""
+        codes = (
+            MeetingCountry.objects.filter(meeting=OuterRef("pk"))
+            .order_by()
+            .values("meeting")
+            .annotate(codes=CountryCodes("country"))
+            .values("codes")
+        )
+        return self.annotate(country_codes=Subquery(codes, output_field=models.CharField()))
 
     def for_feed(self):
         """What an Atom entry shows: the meeting's own fields, its topics and its sources."""
@@ -404,6 +419,22 @@ class MeetingQuerySet(models.QuerySet):
 
 
 MAX_SEARCH_WORDS = 12
+
+
+class CountryCodes(models.Aggregate):
+    """The distinct codes of a group of countries, comma-separated, in no set order."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = models.CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(DISTINCT %(expressions)s, ',')",
+        )
 
 
 def taking_part_sql(alias: str) -> str:
@@ -630,8 +661,12 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
 
     @property
     def countries_taking_part(self) -> list[Country]:
-        """Each country taking part once, by name, from the prefetched country_links (for_detail())."""
-        codes = {link.country.code for link in self.country_links.all()}
+        """Each country taking part once, by name: from with_countries_taking_part() if the meeting was
+        read with it, else one query."""
+        if hasattr(self, "country_codes"):
+            codes = set(filter(None, (self.country_codes or "").split(",")))
+        else:
+            codes = set(self.country_links.values_list("country", flat=True))
         return sorted((Country(code) for code in codes), key=lambda country: country.name)
 
     def _roles(self, role: str) -> list[Organisation]:
