@@ -29,6 +29,13 @@ class FacetValue:
     count: int
     selected: bool = False
     full_name: str = ""
+    # The specific topics under a broad topic, shown behind a "more" disclosure.
+    children: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def open(self) -> bool:
+        """Whether the disclosure starts open: one of the values behind it is chosen."""
+        return any(child.selected for child in self.children)
 
 
 @dataclass
@@ -91,14 +98,29 @@ def facets_for(meetings, meeting_filter, expanded: str = "") -> Facets:
             )
         )
 
-    topic_rows, more_topics = _limited(
-        meetings.topic_counts(limit=limit_for("topic") + 1), limit_for("topic")
+    # Broad topics, each counting its specific topics' meetings too (the roll-up), with the
+    # specific topics behind a disclosure under it.
+    selected_topics = active.get("topic", [])
+    topic_rows = meetings.topic_counts()
+    specific: dict[int, list[FacetValue]] = {}
+    for row in topic_rows:
+        if row["parent_id"] is not None:
+            specific.setdefault(row["parent_id"], []).append(
+                FacetValue("topic", row["slug"], row["name"], row["meetings"], row["slug"] in selected_topics)
+            )
+    broad_rows, more_topics = _limited(
+        [row for row in topic_rows if row["parent_id"] is None], limit_for("topic")
     )
     topics = Facet("topic", "Topic", expanded=expanded == "topic", has_more=more_topics)
-    for row in topic_rows:
+    for row in broad_rows:
         topics.values.append(
             FacetValue(
-                "topic", row["slug"], row["name"], row["meetings"], row["slug"] in active.get("topic", [])
+                "topic",
+                row["slug"],
+                row["name"],
+                row["meetings"],
+                row["slug"] in selected_topics,
+                children=specific.get(row["topic_id"], []),
             )
         )
 

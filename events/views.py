@@ -8,7 +8,7 @@ import difflib
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import DatabaseError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -82,7 +82,7 @@ def nearest_matches(path: str) -> list[tuple[str, str, str]]:
             ("Meeting", Meeting.objects.published(), "title"),
             ("Organisation", Organisation.objects.all(), "name"),
             ("Person", Person.objects.all(), "name"),
-            ("Topic", Topic.objects.all(), "name"),
+            ("Topic", Topic.objects.public(), "name"),
             ("Delegation", Delegation.objects.published(), "title"),
         ]
         for label, queryset, name in kinds:
@@ -155,9 +155,7 @@ def to_current_address(request, **current) -> HttpResponsePermanentRedirect:
 
 def current_or_former(queryset, slug: str):
     """The record of ``queryset`` with ``slug``, else the one that once had it, else a 404."""
-    record = queryset.filter(slug=slug).first() or FormerSlug.record_for(
-        queryset.model._default_manager, slug
-    )
+    record = queryset.filter(slug=slug).first() or FormerSlug.record_for(queryset, slug)
     if record is None:
         raise Http404("No record has this address.")
     return record
@@ -609,7 +607,7 @@ def person_detail(request, slug, fmt: str | None = None):
 
 @public_page
 def topic_index(request):
-    topics = Topic.objects.select_related("parent").with_meeting_counts()
+    topics = Topic.objects.public().select_related("parent").with_meeting_counts()
     context = {
         "topics": topics.order_by("name", "pk"),
         "grid": topic_grid(Meeting.objects.published().topic_year_counts(), limit=30),
@@ -623,7 +621,10 @@ def topic_index(request):
 
 @public_page
 def topic_detail(request, slug):
-    topic = current_or_former(Topic.objects.select_related("parent").prefetch_related("children"), slug)
+    children = Prefetch("children", queryset=Topic.objects.public())
+    topic = current_or_former(
+        Topic.objects.public().select_related("parent").prefetch_related(children), slug
+    )
     if topic.slug != slug:
         return to_current_address(request, slug=topic.slug)
     meetings = Meeting.objects.published().about_topics([topic])
