@@ -150,7 +150,8 @@ class MeetingsAtomFeed(FilteredAtomFeed):
         return meeting.updated_at
 
     def item_categories(self, meeting: Meeting) -> list[str]:
-        return [meeting.get_kind_display(), *(topic.name for topic in meeting.topics.all())]
+        subtype = [meeting.subtype.label] if meeting.subtype is not None else []
+        return [meeting.get_kind_display(), *subtype, *(topic.name for topic in meeting.topics.all())]
 
 
 class CommitmentsAtomFeed(FilteredAtomFeed):

@@ -213,9 +213,11 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def for_feed(self):
-        """What an Atom entry shows: the meeting's own fields, its topics and its sources."""
-        return self.defer("search_document", "editorial_note").prefetch_related(
-            public_topics_prefetch(), "sources"
+        """What an Atom entry shows: the meeting's own fields, its subtype, topics and sources."""
+        return (
+            self.select_related("subtype")
+            .defer("search_document", "editorial_note")
+            .prefetch_related(public_topics_prefetch(), "sources")
         )
 
     # Filters shared by the timeline, profiles, exports and the API. Each
@@ -743,6 +745,8 @@ class Meeting(Publishable, TimeStamped):
         """The search document from relations read already: topic names, outcome texts, organisations
         (in name order, their other names prefetched) and participations (their people's too)."""
         parts: list[str] = [self.title, self.summary, self.city, self.date_as_reported]
+        if self.subtype_id is not None and self.subtype is not None:
+            parts.append(self.subtype.label)
         if self.country:
             parts.append(self.country.name)
         if self.delegation is not None:
