@@ -403,3 +403,35 @@ def test_a_step_retires_kept_pages_only_when_its_outcomes_meeting_is_published()
         outcome=published, status=OutcomeStatus.DONE, date=DAY(2025, 1, 1), meeting=shown_by_a_draft
     )
     assert data_version() != before
+
+
+def test_an_editor_is_told_why_a_published_meetings_outcome_is_read_only(as_editor):
+    outcome = make_outcome()
+    page = as_editor.get(f"/admin/events/outcome/{outcome.pk}/change/").content.decode()
+    assert "Its meeting is published" in page
+    assert "ask a publisher" in page
+    draft = make_outcome(make_meeting(status=Status.DRAFT))
+    assert (
+        "Its meeting is published"
+        not in as_editor.get(f"/admin/events/outcome/{draft.pk}/change/").content.decode()
+    )
+
+
+def test_an_editor_cannot_move_a_draft_meetings_outcome_onto_a_published_meeting(as_editor):
+    published = make_meeting(title="Published talks")
+    outcome = make_outcome(make_meeting(status=Status.DRAFT))
+    change_url = f"/admin/events/outcome/{outcome.pk}/change/"
+    values = form_values(as_editor.get(change_url).content.decode(), "outcome_form")
+    assert "meeting" not in values  # shown, not a field of the form
+    values.update(
+        {
+            "meeting": [str(published.pk)],
+            "status_changes-0-status": ["done"],
+            "status_changes-0-date": ["2025-02-10"],
+            "status_changes-0-date_precision": ["day"],
+        }
+    )
+    assert as_editor.post(change_url, values).status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.meeting_id != published.pk
+    assert outcome.status == OutcomeStatus.DONE  # the step on its own draft meeting is recorded
