@@ -20,7 +20,7 @@ from django_countries.fields import Country
 from . import citations
 from . import structured_data as ld
 from .cache import cached, public_page
-from .facets import facets_for, stacked_year_chart, topic_grid
+from .facets import commitment_facets, facets_for, stacked_year_chart, topic_grid
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
 from .models import (
@@ -265,10 +265,23 @@ def meeting_detail(request, slug, fmt: str | None = None):
 def commitments(request):
     """What was promised, and what happened: published meetings' outcomes with the timeline's filters."""
     commitment_filter = CommitmentFilter.for_request(request)
-    page, page_notice = paginate(request, commitment_filter.qs.for_commitments())
+    outcomes = commitment_filter.qs
+    expanded = request.GET.get("more", "")
+    # As on the timeline, the count and the facets are kept until the data changes.
+    total, facets = cached(
+        "commitments",
+        {
+            "filters": commitment_filter.form.cleaned_data,
+            "meetings": commitment_filter.meeting_filter.form.cleaned_data,
+            "more": expanded[:20],
+        },
+        lambda: (outcomes.count(), commitment_facets(outcomes, commitment_filter, expanded=expanded)),
+    )
+    page, page_notice = paginate(request, outcomes.for_commitments(), count=total)
     context = {
         "filter": commitment_filter,
         "page": page,
+        "facets": facets,
         "notices": [*commitment_filter.notices, *([page_notice] if page_notice else [])],
         "statuses": OutcomeStatus.choices,
         "outcome_kinds": Outcome.Kind.choices,

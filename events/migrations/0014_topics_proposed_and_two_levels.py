@@ -114,12 +114,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicaltopic",
             name="approved",
-            field=models.BooleanField(default=True, help_text=HELP),
+            field=models.BooleanField(default=True, db_default=True, help_text=HELP),
         ),
         migrations.AddField(
             model_name="topic",
             name="approved",
-            field=models.BooleanField(default=True, help_text=HELP),
+            field=models.BooleanField(default=True, db_default=True, help_text=HELP),
         ),
         migrations.AddConstraint(
             model_name="topic",

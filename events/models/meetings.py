@@ -265,7 +265,8 @@ class MeetingQuerySet(models.QuerySet):
         return matching.annotate(rank=models.Case(models.When(title__icontains=text, then=1), default=0))
 
     # Facets: how many meetings of this queryset each value has, one grouped
-    # query each.
+    # query each. Given ``outcomes`` (outcomes of these meetings: the commitments
+    # page), they count those outcomes instead, by the same rules.
 
     def _ids_sql(self) -> tuple[str, tuple]:
         """SQL selecting these meetings' ids, compiled for the database they are read from.
@@ -274,10 +275,22 @@ class MeetingQuerySet(models.QuerySet):
         """
         return self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
 
-    def country_counts(self, limit: int | None = None) -> list[tuple[str, int]]:
+    def _per_outcome(self, outcomes) -> tuple[str, tuple]:
+        """A join that turns each (meeting_id, value) row of ``pairs`` into a row per one of ``outcomes``
+        of that meeting, so that COUNT(*) counts outcomes; nothing without ``outcomes``."""
+        if outcomes is None:
+            return "", ()
+        sql, params = outcomes.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
+        return (
+            f"JOIN events_outcome counted ON counted.meeting_id = pairs.meeting_id AND counted.id IN ({sql})",
+            params,
+        )
+
+    def country_counts(self, limit: int | None = None, *, outcomes=None) -> list[tuple[str, int]]:
         """(code, meetings) pairs, most first, by the same rule as involving_countries()."""
         try:
             ids_sql, ids_params = self._ids_sql()
+            per_outcome, outcome_params = self._per_outcome(outcomes)
         except EmptyResultSet:
             return []
         sql = f"""
@@ -295,6 +308,7 @@ class MeetingQuerySet(models.QuerySet):
                   FROM events_meeting m JOIN events_delegation d ON d.id = m.delegation_id
                  WHERE m.id IN ({ids_sql})
             ) AS pairs
+            {per_outcome}
             WHERE code <> ''
             GROUP BY code
             ORDER BY meetings DESC, code
@@ -302,7 +316,7 @@ class MeetingQuerySet(models.QuerySet):
         if limit:
             sql += f" LIMIT {int(limit)}"
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, ids_params * 3)
+            cursor.execute(sql, (*(ids_params * 3), *outcome_params))
             return [(code, count) for code, count in cursor.fetchall()]
 
     def country_index(self, *, with_organisations: bool = True) -> list[dict]:
@@ -326,14 +340,18 @@ class MeetingQuerySet(models.QuerySet):
         ]
         return sorted(rows, key=lambda row: (row["country"].name, row["code"]))
 
-    def organisation_counts(self, limit: int | None = None) -> list[dict]:
+    def organisation_counts(self, limit: int | None = None, *, outcomes=None) -> list[dict]:
         """Dicts of organisation_id, slug, name, acronym and ``meetings`` among these, most first,
         counting the organisations taking part."""
+        links = MeetingOrganisation.objects.taking_part().filter(meeting__in=self.order_by().values("pk"))
+        counted = models.Count("meeting", distinct=True)
+        if outcomes is not None:
+            # The filter's join is the one counted: only these outcomes, each once.
+            links = links.filter(meeting__outcomes__in=outcomes.order_by().values("pk"))
+            counted = models.Count("meeting__outcomes", distinct=True)
         rows = (
-            MeetingOrganisation.objects.taking_part()
-            .filter(meeting__in=self.order_by().values("pk"))
-            .values("organisation_id", slug=F("organisation__slug"), name=F("organisation__name"))
-            .annotate(acronym=F("organisation__acronym"), meetings=models.Count("meeting", distinct=True))
+            links.values("organisation_id", slug=F("organisation__slug"), name=F("organisation__name"))
+            .annotate(acronym=F("organisation__acronym"), meetings=counted)
             .order_by("-meetings", "name")
         )
         return list(rows[:limit])
@@ -354,7 +372,7 @@ class MeetingQuerySet(models.QuerySet):
         """
         return sql, ids_params * 2
 
-    def topic_counts(self, limit: int | None = None) -> list[dict]:
+    def topic_counts(self, limit: int | None = None, *, outcomes=None) -> list[dict]:
         """Dicts of topic_id, slug, name, parent_id and ``meetings`` among these, most first, for each
         approved topic (broad and specific) with any.
 
@@ -364,11 +382,13 @@ class MeetingQuerySet(models.QuerySet):
         """
         try:
             pairs_sql, params = self._topic_pairs_sql()
+            per_outcome, outcome_params = self._per_outcome(outcomes)
         except EmptyResultSet:
             return []
+        params = (*params, *outcome_params)
         sql = f"""
             SELECT t.id, t.slug, t.name, t.parent_id, COUNT(*) AS meetings
-              FROM ({pairs_sql}) AS pairs JOIN events_topic t ON t.id = pairs.topic_id
+              FROM ({pairs_sql}) AS pairs {per_outcome} JOIN events_topic t ON t.id = pairs.topic_id
              WHERE t.approved
              GROUP BY t.id, t.slug, t.name, t.parent_id
              ORDER BY meetings DESC, t.name, t.id

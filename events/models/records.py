@@ -90,6 +90,7 @@ class Topic(CheckedText):
     )
     approved = models.BooleanField(
         default=True,
+        db_default=True,  # rows written without it (an older migration's seeds) are approved
         help_text="Readers see approved topics only. A topic an editor proposes waits for a publisher.",
     )
 
