@@ -196,7 +196,7 @@ def meeting_lists(ids: list[int]) -> dict[str, dict[int, str]]:
             order_by=("participation__order", "participation_id", "source__publisher", "pk"),
         ),
         "topics": joined_per_meeting(
-            Meeting.topics.through.objects.filter(in_chunk),
+            Meeting.topics.through.objects.filter(in_chunk, topic__approved=True),
             F("topic__name"),
             order_by=("topic__name", "topic_id"),
         ),
@@ -485,7 +485,7 @@ def postgresql_meetings_copy(ordered_meetings, site: str) -> tuple[str, list]:
         (
             """(SELECT string_agg(t.name, '; ' ORDER BY t.name, t.id)
                    FROM events_meeting_topics mt JOIN events_topic t ON t.id = mt.topic_id
-                  WHERE mt.meeting_id = m.id)""",
+                  WHERE mt.meeting_id = m.id AND t.approved)""",
             [],
             True,
         ),

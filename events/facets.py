@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django_countries.fields import Country
 
-from .models import MeetingKind
+from .models import Meeting, MeetingKind, Outcome, OutcomeStatus
 
 FACET_LIMIT = 10
 EXPANDED_LIMIT = 200
@@ -29,6 +29,13 @@ class FacetValue:
     count: int
     selected: bool = False
     full_name: str = ""
+    # The specific topics under a broad topic, shown behind a "more" disclosure.
+    children: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def open(self) -> bool:
+        """Whether the disclosure starts open: one of the values behind it is chosen."""
+        return any(child.selected for child in self.children)
 
 
 @dataclass
@@ -60,6 +67,68 @@ def _limited(rows: list, limit: int) -> tuple[list, bool]:
     return rows[:limit], len(rows) > limit
 
 
+def country_facet(rows: list[tuple[str, int]], active: dict, limit: int, expanded: bool) -> Facet:
+    shown, more = _limited(rows, limit)
+    facet = Facet("country", "Country", expanded=expanded, has_more=more)
+    for code, count in shown:
+        facet.values.append(
+            FacetValue("country", code, Country(code).name, count, code in active.get("country", []))
+        )
+    return facet
+
+
+def organisation_facet(rows: list[dict], active: dict, limit: int, expanded: bool) -> Facet:
+    shown, more = _limited(rows, limit)
+    facet = Facet("org", "Organisation", expanded=expanded, has_more=more)
+    for row in shown:
+        facet.values.append(
+            FacetValue(
+                "org",
+                row["slug"],
+                row["acronym"] or row["name"],
+                row["meetings"],
+                row["slug"] in active.get("org", []),
+                full_name=row["name"] if row["acronym"] else "",
+            )
+        )
+    return facet
+
+
+def topic_facet(rows: list[dict], active: dict, limit: int, expanded: bool) -> Facet:
+    """Broad topics, each counting its specific topics' too (the roll-up: see topic_roll_up()), with
+    the specific topics behind a disclosure under it. ``rows`` from MeetingQuerySet.topic_counts()."""
+    selected = active.get("topic", [])
+    specific: dict[int, list[FacetValue]] = {}
+    for row in rows:
+        if row["parent_id"] is not None:
+            specific.setdefault(row["parent_id"], []).append(
+                FacetValue("topic", row["slug"], row["name"], row["meetings"], row["slug"] in selected)
+            )
+    shown, more = _limited([row for row in rows if row["parent_id"] is None], limit)
+    facet = Facet("topic", "Topic", expanded=expanded, has_more=more)
+    for row in shown:
+        facet.values.append(
+            FacetValue(
+                "topic",
+                row["slug"],
+                row["name"],
+                row["meetings"],
+                row["slug"] in selected,
+                children=specific.get(row["topic_id"], []),
+            )
+        )
+    return facet
+
+
+def choice_facet(param: str, title: str, rows: list[tuple[str, int]], labels: dict, active: dict) -> Facet:
+    facet = Facet(param, title)
+    for value, count in rows:
+        facet.values.append(
+            FacetValue(param, value, labels.get(value, value), count, value in active.get(param, []))
+        )
+    return facet
+
+
 def facets_for(meetings, meeting_filter, expanded: str = "") -> Facets:
     """Facets for ``meetings`` (already filtered); ``expanded`` names one facet to show in full."""
     active = meeting_filter.active
@@ -69,45 +138,13 @@ def facets_for(meetings, meeting_filter, expanded: str = "") -> Facets:
 
     # All countries in one query: the facet shows the first few, the map all of them.
     all_countries = meetings.country_counts()
-    country_rows, more_countries = _limited(all_countries, limit_for("country"))
-    countries = Facet("country", "Country", expanded=expanded == "country", has_more=more_countries)
-    for code, count in country_rows:
-        countries.values.append(
-            FacetValue("country", code, Country(code).name, count, code in active.get("country", []))
-        )
-
-    org_rows, more_orgs = _limited(meetings.organisation_counts(limit=limit_for("org") + 1), limit_for("org"))
-    organisations = Facet("org", "Organisation", expanded=expanded == "org", has_more=more_orgs)
-    for row in org_rows:
-        label = row["acronym"] or row["name"]
-        organisations.values.append(
-            FacetValue(
-                "org",
-                row["slug"],
-                label,
-                row["meetings"],
-                row["slug"] in active.get("org", []),
-                full_name=row["name"] if row["acronym"] else "",
-            )
-        )
-
-    topic_rows, more_topics = _limited(
-        meetings.topic_counts(limit=limit_for("topic") + 1), limit_for("topic")
+    countries = country_facet(all_countries, active, limit_for("country"), expanded == "country")
+    organisations = organisation_facet(
+        meetings.organisation_counts(limit=limit_for("org") + 1), active, limit_for("org"), expanded == "org"
     )
-    topics = Facet("topic", "Topic", expanded=expanded == "topic", has_more=more_topics)
-    for row in topic_rows:
-        topics.values.append(
-            FacetValue(
-                "topic", row["slug"], row["name"], row["meetings"], row["slug"] in active.get("topic", [])
-            )
-        )
+    topics = topic_facet(meetings.topic_counts(), active, limit_for("topic"), expanded == "topic")
 
-    kinds = Facet("kind", "Kind")
-    labels = dict(MeetingKind.choices)
-    for kind, count in meetings.kind_counts():
-        kinds.values.append(
-            FacetValue("kind", kind, labels.get(kind, kind), count, kind in active.get("kind", []))
-        )
+    kinds = choice_facet("kind", "Kind", meetings.kind_counts(), dict(MeetingKind.choices), active)
 
     year_kinds = meetings.year_kind_counts()
     per_year: dict[int, int] = {}
@@ -283,3 +320,33 @@ def topic_grid(rows: list[dict], *, limit: int = 15, first: str = "") -> dict | 
         "first_is_focus": bool(first) and shown[0]["slug"] == first,
         "legend": [{"shade": shade, "label": label} for _low, shade, label in scale],
     }
+
+
+def commitment_facets(outcomes, commitment_filter, expanded: str = "") -> list[Facet]:
+    """The commitments page's facets for ``outcomes`` (already filtered): status, kind of outcome,
+    country, organisation and topic, each counting outcomes by the timeline's rules for their meetings.
+    Five queries."""
+    active = commitment_filter.active
+
+    def limit_for(param: str) -> int:
+        return EXPANDED_LIMIT if expanded == param else FACET_LIMIT
+
+    meetings = Meeting.objects.filter(pk__in=outcomes.order_by().values("meeting_id"))
+    return [
+        choice_facet("status", "Status now", outcomes.status_counts(), dict(OutcomeStatus.choices), active),
+        choice_facet(
+            "outcome", "Kind of outcome", outcomes.kind_counts(), dict(Outcome.Kind.choices), active
+        ),
+        country_facet(
+            meetings.country_counts(outcomes=outcomes), active, limit_for("country"), expanded == "country"
+        ),
+        organisation_facet(
+            meetings.organisation_counts(limit=limit_for("org") + 1, outcomes=outcomes),
+            active,
+            limit_for("org"),
+            expanded == "org",
+        ),
+        topic_facet(
+            meetings.topic_counts(outcomes=outcomes), active, limit_for("topic"), expanded == "topic"
+        ),
+    ]

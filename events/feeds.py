@@ -18,6 +18,9 @@ Both take the timeline's parameters and handle them as the page does
   to the week spans that week; one known only to the month or year, or only
   to have happened on or before a report's date, is a single day on its
   start date, and its description says how precise that date is.
+- iCalendar of commitments (``/feeds/commitments.ics``): one all-day event
+  per matching outcome with a date of its own (``outcome-<pk>@...``), dated
+  by the same rule, with where it stands and what followed.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import datetime
 from collections.abc import Iterator
 
 from django.contrib.syndication.views import Feed
+from django.db import models
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import feedgenerator
@@ -34,7 +38,7 @@ from icalendar import Calendar, Event, vDuration
 
 from .chunks import in_chunks, source_urls
 from .filters import CommitmentFilter, MeetingFilter
-from .models import DatePrecision, Meeting, Outcome
+from .models import DatePrecision, Meeting, Outcome, OutcomeStatusChange
 from .text import printable
 
 SITE_NAME = "Mine Action Cooperation Timeline"
@@ -150,7 +154,8 @@ class MeetingsAtomFeed(FilteredAtomFeed):
         return meeting.updated_at
 
     def item_categories(self, meeting: Meeting) -> list[str]:
-        return [meeting.get_kind_display(), *(topic.name for topic in meeting.topics.all())]
+        subtype = [meeting.subtype.label] if meeting.subtype is not None else []
+        return [meeting.get_kind_display(), *subtype, *(topic.name for topic in meeting.topics.all())]
 
 
 class CommitmentsAtomFeed(FilteredAtomFeed):
@@ -234,6 +239,14 @@ def calendar_days(meeting: Meeting) -> tuple[datetime.date, datetime.date]:
     return meeting.start_date, meeting.start_date
 
 
+def outcome_days(outcome: Outcome) -> tuple[datetime.date, datetime.date]:
+    """The first and last day (inclusive) of a dated outcome, by the rule meetings follow."""
+    assert outcome.date is not None
+    if outcome.date_precision == DatePrecision.WEEK:
+        return outcome.date, outcome.date + datetime.timedelta(days=6)
+    return outcome.date, outcome.date
+
+
 def event_description(meeting: Meeting, sources: list[str], page_url: str) -> str:
     lines = [meeting.date_display]
     if meeting.date_as_reported:
@@ -268,6 +281,81 @@ def calendar_event(meeting: Meeting, sources: list[str], site: str) -> Event:
     event.add("class", "PUBLIC")
     event.add("transp", "TRANSPARENT")  # a record of the past, never "busy"
     return event
+
+
+def outcome_event(outcome: Outcome, site: str) -> Event:
+    first, last = outcome_days(outcome)
+    meeting = outcome.meeting
+    page_url = site + outcome.get_absolute_url()
+    lines = [outcome.date_display]
+    if outcome.date_precision in PRECISION_NOTES and outcome.date_precision != DatePrecision.ON_OR_BEFORE:
+        lines.append(PRECISION_NOTES[outcome.date_precision])
+    lines += ["", outcome.text, "", f"Status now: {outcome.get_status_display()}."]
+    lines.append(f"Promised at {meeting.title}, {meeting.date_display}.")
+    changes = list(outcome.status_changes.all())
+    if changes:
+        lines += ["", "What followed:"]
+        lines += [
+            f"{change.date_display}: {change.get_status_display()}. {change.note}".rstrip()
+            for change in changes
+        ]
+    lines += ["", page_url]
+    event = Event()
+    event.add("uid", f"outcome-{outcome.pk}@{ID_DOMAIN}")
+    event.add("dtstamp", outcome.updated_at)
+    event.add("last-modified", outcome.updated_at)
+    event.add("dtstart", first)
+    event.add("dtend", last + datetime.timedelta(days=1))  # exclusive, as all-day events need
+    event.add("summary", printable(f"{outcome.get_kind_display()}: {outcome.text}"))
+    if outcome.place_display:
+        event.add("location", printable(outcome.place_display))
+    event.add("url", page_url)
+    event.add("description", printable("\n".join(lines)))
+    event.add("categories", [outcome.get_kind_display(), outcome.get_status_display()])
+    event.add("class", "PUBLIC")
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def commitments_ics(request):
+    """/feeds/commitments.ics?<commitments filters>: every matching outcome with a date, as an all-day
+    event on that date (the training, the visit, the signing promised), streamed."""
+    commitment_filter = CommitmentFilter.for_request(request)
+    outcomes = (
+        commitment_filter.qs.filter(date__isnull=False)
+        .select_related("meeting")
+        .only(
+            *("kind", "text", "date", "date_precision", "country", "status", "updated_at", "meeting"),
+            *("meeting__title", "meeting__slug", "meeting__start_date", "meeting__end_date"),
+            "meeting__date_precision",
+        )
+        .prefetch_related(
+            models.Prefetch("status_changes", queryset=OutcomeStatusChange.objects.order_by("date", "pk"))
+        )
+        .order_by("date", "pk")
+    )
+    site = request.build_absolute_uri("/").rstrip("/")
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{SITE_NAME}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", printable(f"{feed_title(commitment_filter)}: commitments"))
+    calendar.add("x-wr-caldesc", f"Dated commitments from {site}{reverse('events:commitments')}")
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+    head, end, tail = calendar.to_ical().rpartition(b"END:VCALENDAR")
+
+    def pieces() -> Iterator[bytes]:
+        yield head
+        for chunk in in_chunks(outcomes):
+            for outcome in chunk:
+                yield outcome_event(outcome, site).to_ical()
+        yield end + tail
+
+    response = StreamingHttpResponse(pieces(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mineaction-commitments.ics"'
+    return response
 
 
 def with_source_urls(meetings) -> Iterator[tuple[Meeting, list[str]]]:

@@ -273,23 +273,23 @@ class MeetingFilter(SortedFilterSet):
     @cached_property
     def selected_organisations(self) -> list[Organisation]:
         """The organisations ``org`` names that exist, in the order given (one query)."""
-        return self._named(Organisation, "org")
+        return self._named(Organisation.objects.all(), "org")
 
     @cached_property
     def selected_topics(self) -> list[Topic]:
         """The topics ``topic`` names that exist, in the order given (one query)."""
-        return self._named(Topic, "topic")
+        return self._named(Topic.objects.public(), "topic")
 
     @cached_property
     def selected_subtypes(self) -> list[MeetingSubtype]:
         """The subtypes ``subtype`` names that exist, in the order given (one query)."""
-        return self._named(MeetingSubtype, "subtype")
+        return self._named(MeetingSubtype.objects.all(), "subtype")
 
-    def _named(self, model, param: str) -> list:
+    def _named(self, records, param: str) -> list:
         slugs = self.cleaned.get(param) or []
         if not slugs:
             return []
-        found = {record.slug: record for record in model.objects.filter(slug__in=slugs)}
+        found = {record.slug: record for record in records.filter(slug__in=slugs)}
         return [found[slug] for slug in slugs if slug in found]
 
     def review(self, data: dict) -> None:

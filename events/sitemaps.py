@@ -119,7 +119,8 @@ class PersonPages(Section):
 class TopicPages(Section):
     def items(self):
         return (
-            Topic.objects.only("slug")
+            Topic.objects.public()
+            .only("slug")
             .annotate(meetings_changed=Max("meetings__updated_at", filter=_published("meetings")))
             .order_by("pk")
         )

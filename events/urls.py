@@ -66,4 +66,5 @@ urlpatterns = [
     path("feeds/meetings.atom", public_page(feeds.MeetingsAtomFeed()), name="feed-meetings-atom"),
     path("feeds/meetings.ics", feeds.meetings_ics, name="feed-meetings-ics"),
     path("feeds/commitments.atom", public_page(feeds.CommitmentsAtomFeed()), name="feed-commitments-atom"),
+    path("feeds/commitments.ics", feeds.commitments_ics, name="feed-commitments-ics"),
 ]

@@ -8,7 +8,7 @@ import difflib
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import DatabaseError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django_countries.fields import Country
 from . import citations
 from . import structured_data as ld
 from .cache import cached, public_page
-from .facets import facets_for, stacked_year_chart, topic_grid
+from .facets import commitment_facets, facets_for, stacked_year_chart, topic_grid
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
 from .models import (
@@ -82,7 +82,7 @@ def nearest_matches(path: str) -> list[tuple[str, str, str]]:
             ("Meeting", Meeting.objects.published(), "title"),
             ("Organisation", Organisation.objects.all(), "name"),
             ("Person", Person.objects.all(), "name"),
-            ("Topic", Topic.objects.all(), "name"),
+            ("Topic", Topic.objects.public(), "name"),
             ("Delegation", Delegation.objects.published(), "title"),
         ]
         for label, queryset, name in kinds:
@@ -155,9 +155,7 @@ def to_current_address(request, **current) -> HttpResponsePermanentRedirect:
 
 def current_or_former(queryset, slug: str):
     """The record of ``queryset`` with ``slug``, else the one that once had it, else a 404."""
-    record = queryset.filter(slug=slug).first() or FormerSlug.record_for(
-        queryset.model._default_manager, slug
-    )
+    record = queryset.filter(slug=slug).first() or FormerSlug.record_for(queryset, slug)
     if record is None:
         raise Http404("No record has this address.")
     return record
@@ -267,10 +265,23 @@ def meeting_detail(request, slug, fmt: str | None = None):
 def commitments(request):
     """What was promised, and what happened: published meetings' outcomes with the timeline's filters."""
     commitment_filter = CommitmentFilter.for_request(request)
-    page, page_notice = paginate(request, commitment_filter.qs.for_commitments())
+    outcomes = commitment_filter.qs
+    expanded = request.GET.get("more", "")
+    # As on the timeline, the count and the facets are kept until the data changes.
+    total, facets = cached(
+        "commitments",
+        {
+            "filters": commitment_filter.form.cleaned_data,
+            "meetings": commitment_filter.meeting_filter.form.cleaned_data,
+            "more": expanded[:20],
+        },
+        lambda: (outcomes.count(), commitment_facets(outcomes, commitment_filter, expanded=expanded)),
+    )
+    page, page_notice = paginate(request, outcomes.for_commitments(), count=total)
     context = {
         "filter": commitment_filter,
         "page": page,
+        "facets": facets,
         "notices": [*commitment_filter.notices, *([page_notice] if page_notice else [])],
         "statuses": OutcomeStatus.choices,
         "outcome_kinds": Outcome.Kind.choices,
@@ -609,7 +620,7 @@ def person_detail(request, slug, fmt: str | None = None):
 
 @public_page
 def topic_index(request):
-    topics = Topic.objects.select_related("parent").with_meeting_counts()
+    topics = Topic.objects.public().select_related("parent").with_meeting_counts()
     context = {
         "topics": topics.order_by("name", "pk"),
         "grid": topic_grid(Meeting.objects.published().topic_year_counts(), limit=30),
@@ -623,7 +634,10 @@ def topic_index(request):
 
 @public_page
 def topic_detail(request, slug):
-    topic = current_or_former(Topic.objects.select_related("parent").prefetch_related("children"), slug)
+    children = Prefetch("children", queryset=Topic.objects.public())
+    topic = current_or_former(
+        Topic.objects.public().select_related("parent").prefetch_related(children), slug
+    )
     if topic.slug != slug:
         return to_current_address(request, slug=topic.slug)
     meetings = Meeting.objects.published().about_topics([topic])

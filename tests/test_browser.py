@@ -97,3 +97,32 @@ def test_pages_fit_the_screen(browser, demo_site, width, path):
     name = path.strip("/").replace("/", "-") or "timeline"
     screenshot(page, f"{name}-{width}")
     context.close()
+
+
+def test_keyboard_user_opens_a_broad_topics_specific_topics(page, demo_site):
+    page.goto(demo_site + "/")
+    facet = page.locator('section[aria-labelledby="facet-topic"]')
+    summary = facet.locator("details.facet-children summary").first
+    specific = facet.locator("details.facet-children li a").first
+    assert not specific.is_visible()
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert specific.is_visible()
+    screenshot(page, "timeline-topic-facet-open", full_page=False)
+    count = int(specific.locator(".facet-count").inner_text())
+    specific.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"topic="))
+    assert shown_count(page) == count
+    # Chosen, the specific topic stays in sight: its disclosure is open.
+    assert page.locator('section[aria-labelledby="facet-topic"] details[open] li.selected').is_visible()
+
+
+def test_commitments_page_with_its_facets(page, demo_site):
+    page.goto(demo_site + "/commitments/")
+    status = page.locator('section[aria-labelledby="facet-status"] li a').first
+    count = int(status.locator(".facet-count").inner_text())
+    screenshot(page, "commitments-facets-desktop", full_page=False)
+    status.click()
+    page.wait_for_url(re.compile(r"status="))
+    assert page.locator(".commitments li.outcome").count() == min(count, 25)

@@ -13,9 +13,11 @@ from hypothesis import given
 from events.models import Outcome, OutcomeStatus, OutcomeStatusChange, Status
 from events.versions import data_version
 
-from .factories import make_meeting, make_organisation, make_outcome, make_source
+from .factories import make_meeting, make_organisation, make_outcome, make_source, make_topic
 from .forms import form_values
 from .hostile import HOSTILE, assert_never_500, hostile_query_strings
+from .pages import facet_links, soup
+from .test_feeds import read_ics
 
 pytestmark = pytest.mark.django_db
 
@@ -244,8 +246,8 @@ def add_promises(count: int):
 @pytest.mark.parametrize("query", ["", "status=done&country=TH&org=org-1&kind=bilateral"])
 def test_the_page_runs_as_many_queries_for_one_row_as_for_many(client, django_assert_num_queries, query):
     add_promises(1)
-    # data version + organisations named + count + page + parties + status changes
-    expected = 6 if "org=" in query else 5
+    # data version + organisations named + count and five facets + page + parties + status changes
+    expected = 11 if "org=" in query else 10
     with django_assert_num_queries(expected):
         commitments_of(client, query)
     add_promises(12)
@@ -403,3 +405,116 @@ def test_a_step_retires_kept_pages_only_when_its_outcomes_meeting_is_published()
         outcome=published, status=OutcomeStatus.DONE, date=DAY(2025, 1, 1), meeting=shown_by_a_draft
     )
     assert data_version() != before
+
+
+def test_an_editor_is_told_why_a_published_meetings_outcome_is_read_only(as_editor):
+    outcome = make_outcome()
+    page = as_editor.get(f"/admin/events/outcome/{outcome.pk}/change/").content.decode()
+    assert "Its meeting is published" in page
+    assert "ask a publisher" in page
+    draft = make_outcome(make_meeting(status=Status.DRAFT))
+    assert (
+        "Its meeting is published"
+        not in as_editor.get(f"/admin/events/outcome/{draft.pk}/change/").content.decode()
+    )
+
+
+def test_an_editor_cannot_move_a_draft_meetings_outcome_onto_a_published_meeting(as_editor):
+    published = make_meeting(title="Published talks")
+    outcome = make_outcome(make_meeting(status=Status.DRAFT))
+    change_url = f"/admin/events/outcome/{outcome.pk}/change/"
+    values = form_values(as_editor.get(change_url).content.decode(), "outcome_form")
+    assert "meeting" not in values  # shown, not a field of the form
+    values.update(
+        {
+            "meeting": [str(published.pk)],
+            "status_changes-0-status": ["done"],
+            "status_changes-0-date": ["2025-02-10"],
+            "status_changes-0-date_precision": ["day"],
+        }
+    )
+    assert as_editor.post(change_url, values).status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.meeting_id != published.pk
+    assert outcome.status == OutcomeStatus.DONE  # the step on its own draft meeting is recorded
+
+
+# --- Facets and the calendar of dated outcomes -----------------------------------------------
+
+
+def test_the_page_has_facets_whose_counts_agree_with_the_lists_they_open(client, promises):
+    training = make_topic(name="Field exercises", slug="training-x")
+    dogs = make_topic(name="Dog teams", slug="dogs-x", parent=training)
+    anama = make_organisation(name="Azerbaijan agency", acronym="ANAMA", slug="anama-x", country="AZ")
+    meeting = make_meeting(country="TH", topics=[dogs], organisations=[anama])
+    make_outcome(meeting, kind=Outcome.Kind.JOINT_TRAINING)
+    make_outcome(meeting, kind=Outcome.Kind.AGREEMENT)
+    make_outcome(make_meeting(status=Status.DRAFT, topics=[dogs]))  # never counted
+    response = commitments_of(client)
+    for param in ("status", "outcome", "country", "org", "topic"):
+        links = facet_links(response, param)
+        assert links, param
+        for label, (count, href) in links.items():
+            assert len(listed(commitments_of(client, href.lstrip("?")))) == count, (param, label)
+    assert facet_links(response, "topic")["Field exercises"][0] == 2  # rolled up from its specific topic
+    assert facet_links(response, "status")["Agreed"][0] == 3
+    assert facet_links(response, "country")["Thailand"][0] == 4
+    narrowed = commitments_of(client, "outcome=agreement")
+    assert facet_links(narrowed, "country") == {
+        "Thailand": (1, "?outcome=agreement&country=TH"),
+        "Azerbaijan": (2, "?outcome=agreement&country=AZ"),
+    }
+
+
+def test_dated_outcomes_are_a_calendar_linked_from_the_page(client, promises):
+    dated = make_outcome(
+        make_meeting(title="Talks in Bangkok"),
+        kind=Outcome.Kind.JOINT_TRAINING,
+        text="A training in Poland.",
+        date=DAY(2025, 2, 1),
+        date_precision="month",
+        country="PL",
+        status_at_meeting=OutcomeStatus.AGREED,
+    )
+    make_outcome(make_meeting(status=Status.DRAFT), date=DAY(2025, 3, 1))  # a draft's: never
+    page = commitments_of(client, "outcome=joint_training")
+    link = soup(page).select_one('head link[rel="alternate"][type="text/calendar"]')
+    assert link["href"] == "/feeds/commitments.ics?outcome=joint_training"
+    calendar = read_ics(client.get(link["href"]))
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["uid"]) == f"outcome-{dated.pk}@mineaction-timeline"
+    assert event.decoded("dtstart") == DAY(2025, 2, 1)
+    assert event.decoded("dtend") == DAY(2025, 2, 2)
+    assert str(event["location"]) == "Poland"
+    assert "A training in Poland." in str(event["summary"])
+    description = str(event["description"])
+    assert "Only the month is known" in description and "Talks in Bangkok" in description
+    assert str(event["url"]).endswith(dated.get_absolute_url())
+    # Undated outcomes have no place in a calendar.
+    assert len(read_ics(client.get("/feeds/commitments.ics")).walk("VEVENT")) == 1
+
+
+@pytest.mark.parametrize("query", ["", "status=agreed&country=TH&org=org-1&topic=t-1"])
+def test_the_calendar_reads_the_same_queries_for_one_outcome_as_for_many(
+    client, django_assert_num_queries, query
+):
+    make_outcome(date=DAY(2025, 1, 1))
+    expected = 3 if "org=" in query else 2  # (organisations and topics named) + outcomes + changes
+    if "topic=" in query:
+        expected += 1
+
+    def read():
+        b"".join(client.get(f"/feeds/commitments.ics?{query}").streaming_content)
+
+    with django_assert_num_queries(expected):
+        read()
+    for number in range(8):
+        make_outcome(date=DAY(2025, 1, 2 + number), changes=[{"status": "done", "date": DAY(2025, 2, 1)}])
+    with django_assert_num_queries(expected):
+        read()
+
+
+def test_the_calendar_survives_bad_parameters(client):
+    for query in ("status=nope", "country=XX", "topic=nope", "date_from=never", "outcome=" + "x" * 500):
+        assert client.get(f"/feeds/commitments.ics?{query}").status_code == 200
+    assert client.get("/feeds/commitments.ics?topic=%00").status_code == 400  # as every address

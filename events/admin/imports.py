@@ -40,6 +40,7 @@ from ..models import (
     MeetingKind,
     MeetingMode,
     MeetingOrganisation,
+    MeetingSubtype,
     Organisation,
     OrganisationRole,
     Source,
@@ -78,6 +79,34 @@ class ChoiceWidget(widgets.CharWidget):
         raise ValueError(f"“{value}” is not one of: {allowed}.")
 
 
+class SubtypeWidget(widgets.CharWidget):
+    """A meeting subtype by its slug ("courtesy-call") or its label ("Courtesy call"); blank for none.
+
+    The subtypes are read once per import. Whether the subtype belongs to the row's kind is the
+    meeting's own validation (``Meeting.clean``).
+    """
+
+    def __init__(self, **kwargs):
+        self.known: dict[str, MeetingSubtype] | None = None
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip().casefold()
+        if not text:
+            return None
+        if self.known is None:
+            self.known = {}
+            for subtype in MeetingSubtype.objects.all():
+                self.known.setdefault(subtype.slug.casefold(), subtype)
+                self.known.setdefault(subtype.label.casefold(), subtype)
+        if text not in self.known:
+            raise ValueError(f"Unknown subtype “{str(value).strip()}”: use one of the subtypes' slugs.")
+        return self.known[text]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.slug if value is not None else ""
+
+
 class CountryWidget(widgets.CharWidget):
     """A country by its two-letter code ("TH") or its English name ("Thailand")."""
 
@@ -107,6 +136,7 @@ class MeetingResource(resources.ModelResource):
     kind = fields.Field(
         attribute="kind", column_name="kind", widget=ChoiceWidget(MeetingKind, MeetingKind.BILATERAL)
     )
+    subtype = fields.Field(attribute="subtype", column_name="subtype", widget=SubtypeWidget())
     start_date = fields.Field(
         attribute="start_date", column_name="start_date", widget=widgets.DateWidget("%Y-%m-%d")
     )
@@ -145,6 +175,7 @@ class MeetingResource(resources.ModelResource):
             "title",
             "slug",
             "kind",
+            "subtype",
             "start_date",
             "end_date",
             "date_precision",

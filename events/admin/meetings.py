@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Count
 from django_countries.filters import CountryFilter
@@ -190,6 +190,27 @@ class OutcomeAdmin(ExplainWhatBlocksDeletion, VersionedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.may_edit(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # An outcome stays with the meeting that promised it: moved, it would escape that meeting's workflow.
+        return [*super().get_readonly_fields(request, obj), "meeting"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        outcome = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and outcome is not None
+            and self.has_view_permission(request, outcome)
+            and not self.may_edit(request, outcome)
+        ):
+            self.message_user(
+                request,
+                f"Its meeting is {outcome.meeting.get_status_display().lower()}, so what became of this "
+                "outcome is recorded by a publisher, as with the meeting's other fields: ask a publisher to "
+                "record the step, with the meeting or report that shows it.",
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Meeting)

@@ -125,11 +125,44 @@ class PersonAdmin(
 
 @admin.register(Topic)
 class TopicAdmin(RankedAutocomplete, ReviewedChangesAdmin, ExplainWhatBlocksDeletion, HistoryAdmin):
-    list_display = ["name", "parent", "meeting_count"]
+    """Topics in two levels. An editor proposes a specific topic; a publisher approves it (the action,
+    or "approved" on its form), and only then do readers see it."""
+
+    list_display = ["name", "parent", "approved", "meeting_count"]
+    list_filter = ["approved"]
     list_select_related = ["parent"]
     search_fields = ["name", "keywords"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+    actions = ["approve_topics"]
+    fields = ["name", "slug", "parent", "description", "keywords", "approved"]
+
+    def has_approve_permission(self, request) -> bool:
+        return request.user.has_perm("events.approve_topic")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_approve_permission(request):
+            fields = [name for name in fields if name != "approved"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None and not self.has_approve_permission(request):
+            form.base_fields["parent"].required = True
+            form.base_fields["parent"].help_text = (
+                "The broad topic it belongs to. A new topic is proposed: readers see it once a publisher "
+                "approves it."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change and not self.has_approve_permission(request):
+            obj.approved = False
+        approved_now = change and "approved" in form.changed_data and obj.approved
+        super().save_model(request, obj, form, change)
+        if approved_now and not getattr(request, "proposing", False):
+            obj.refresh_meetings()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
@@ -137,6 +170,13 @@ class TopicAdmin(RankedAutocomplete, ReviewedChangesAdmin, ExplainWhatBlocksDele
     @admin.display(description="meetings", ordering="meeting_count")
     def meeting_count(self, topic: WithAnnotations[Topic, MeetingCount]) -> int:
         return topic.meeting_count
+
+    @admin.action(description="Approve the proposed topics (readers see them)", permissions=["approve"])
+    def approve_topics(self, request, queryset):
+        proposed = list(queryset.filter(approved=False))
+        for topic in proposed:
+            topic.approve(request.user)
+        self.message_user(request, f"{len(proposed)} topic{'s' if len(proposed) != 1 else ''} approved.")
 
 
 @admin.register(Source)

@@ -472,7 +472,9 @@ class TopicSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="events:api-topic-detail", lookup_field="slug")
     html_url = PageURLField()
     parent = TopicRefSerializer(allow_null=True)
-    meeting_count = serializers.IntegerField(help_text="Published meetings about it.")
+    meeting_count = serializers.IntegerField(
+        help_text="Published meetings about it or a specific topic under it, each once."
+    )
     meetings_url = serializers.SerializerMethodField(help_text="Its meetings, through the meetings list.")
 
     class Meta:

@@ -187,7 +187,7 @@ class PersonViewSet(ReadOnlyViewSet):
 
 @list_and_detail("topic", "topics, by name", TopicSerializer)
 class TopicViewSet(ReadOnlyViewSet):
-    queryset = Topic.objects.select_related("parent").with_meeting_counts().order_by("name", "pk")
+    queryset = Topic.objects.public().select_related("parent").with_meeting_counts().order_by("name", "pk")
     serializer_class = TopicSerializer
 
 

@@ -52,6 +52,7 @@ from .records import (
     Topic,
     TopicQuerySet,
     published_meeting_count,
+    topic_roll_up,
 )
 from .vocabularies import OrganisationRole, PersonRole, Vocabulary, accept_slugs
 from .workflow import (
@@ -123,6 +124,7 @@ __all__ = [
     "TopicQuerySet",
     "end_not_before_start",
     "published_meeting_count",
+    "topic_roll_up",
     "search_vector",
     "unique_slug",
 ]

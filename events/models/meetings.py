@@ -25,7 +25,7 @@ from ..wording import describe_date, describe_held, describe_place
 from .countries import DecidesCountries, MeetingCountry
 from .delegations import Delegation
 from .outcomes import Outcome
-from .records import Organisation, Person, Source, Topic
+from .records import Organisation, Person, Source, Topic, topic_roll_up
 from .vocabularies import OrganisationRole, PersonRole, accept_slugs
 from .workflow import CheckedText, DatePrecision, Publishable, Status, TimeStamped, end_not_before_start
 
@@ -184,7 +184,7 @@ class MeetingQuerySet(models.QuerySet):
             .defer("search_document", "editorial_note", "created_at", "updated_at")
             .prefetch_related(
                 organisation_roles_prefetch(),
-                models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+                public_topics_prefetch(),
             )
         )
 
@@ -199,7 +199,7 @@ class MeetingQuerySet(models.QuerySet):
             .prefetch_related(
                 organisation_roles_prefetch(),
                 participations_prefetch(),
-                "topics",
+                public_topics_prefetch(),
                 models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
                 "sources",
                 models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
@@ -218,7 +218,7 @@ class MeetingQuerySet(models.QuerySet):
             .prefetch_related(
                 organisation_roles_prefetch(),
                 participations_prefetch(),
-                models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")),
+                public_topics_prefetch(),
                 models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
                 "sources",
             )
@@ -237,9 +237,11 @@ class MeetingQuerySet(models.QuerySet):
         return self.annotate(country_codes=Subquery(codes, output_field=models.CharField()))
 
     def for_feed(self):
-        """What an Atom entry shows: the meeting's own fields, its topics and its sources."""
-        return self.defer("search_document", "editorial_note").prefetch_related(
-            models.Prefetch("topics", queryset=Topic.objects.only("name", "slug")), "sources"
+        """What an Atom entry shows: the meeting's own fields, its subtype, topics and sources."""
+        return (
+            self.select_related("subtype")
+            .defer("search_document", "editorial_note")
+            .prefetch_related(public_topics_prefetch(), "sources")
         )
 
     # Filters shared by the timeline, profiles, exports and the API. Each
@@ -258,9 +260,11 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def about_topics(self, topics):
-        """About any of the topics (ids or Topic objects) or a specific topic under one of them."""
-        with_specific = Q(topic__in=topics) | Q(topic__parent__in=topics)
-        return self.filter(pk__in=Meeting.topics.through.objects.filter(with_specific).values("meeting_id"))
+        """About any of the topics (ids or Topic objects) by the roll-up: tagged with one of them or
+        with an approved specific topic under one (topic_roll_up())."""
+        return self.filter(
+            pk__in=Meeting.topics.through.objects.filter(topic_roll_up(topics)).values("meeting_id")
+        )
 
     def search(self, text: str):
         """Meetings matching every word of ``text``, with a ``rank`` on PostgreSQL.
@@ -280,7 +284,8 @@ class MeetingQuerySet(models.QuerySet):
         return matching.annotate(rank=models.Case(models.When(title__icontains=text, then=1), default=0))
 
     # Facets: how many meetings of this queryset each value has, one grouped
-    # query each.
+    # query each. Given ``outcomes`` (outcomes of these meetings: the commitments
+    # page), they count those outcomes instead, by the same rules.
 
     def _ids_sql(self) -> tuple[str, tuple]:
         """SQL selecting these meetings' ids, compiled for the database they are read from.
@@ -289,14 +294,29 @@ class MeetingQuerySet(models.QuerySet):
         """
         return self.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
 
-    def country_counts(self, limit: int | None = None) -> list[tuple[str, int]]:
-        """(code, meetings) pairs, most first, by the same rule as involving_countries(); one query."""
-        rows = (
-            MeetingCountry.objects.filter(meeting__in=self.order_by().values("pk"))
-            .values_list("country")
-            .annotate(meetings=Count("meeting_id", distinct=True))
-            .order_by("-meetings", "country")
+    def _per_outcome(self, outcomes) -> tuple[str, tuple]:
+        """A join that turns each (meeting_id, value) row of ``pairs`` into a row per one of ``outcomes``
+        of that meeting, so that COUNT(*) counts outcomes; nothing without ``outcomes``."""
+        if outcomes is None:
+            return "", ()
+        sql, params = outcomes.order_by().values("pk").query.get_compiler(using=self.db).as_sql()
+        return (
+            f"JOIN events_outcome counted ON counted.meeting_id = pairs.meeting_id AND counted.id IN ({sql})",
+            params,
         )
+
+    def country_counts(self, limit: int | None = None, *, outcomes=None) -> list[tuple[str, int]]:
+        """(code, meetings) pairs, most first, by the same rule as involving_countries(); one query.
+
+        With ``outcomes``, each country counts those of these outcomes whose meeting it took part in.
+        """
+        rows = MeetingCountry.objects.filter(meeting__in=self.order_by().values("pk"))
+        counted = Count("meeting_id", distinct=True)
+        if outcomes is not None:
+            # The filter's join is the one counted: only these outcomes, each once.
+            rows = rows.filter(meeting__outcomes__in=outcomes.order_by().values("pk"))
+            counted = Count("meeting__outcomes", distinct=True)
+        rows = rows.values_list("country").annotate(meetings=counted).order_by("-meetings", "country")
         return list(rows[:limit] if limit else rows)
 
     def country_index(self, *, with_organisations: bool = True) -> list[dict]:
@@ -320,27 +340,65 @@ class MeetingQuerySet(models.QuerySet):
         ]
         return sorted(rows, key=lambda row: (row["country"].name, row["code"]))
 
-    def organisation_counts(self, limit: int | None = None) -> list[dict]:
+    def organisation_counts(self, limit: int | None = None, *, outcomes=None) -> list[dict]:
         """Dicts of organisation_id, slug, name, acronym and ``meetings`` among these, most first,
         counting the organisations taking part."""
+        links = MeetingOrganisation.objects.taking_part().filter(meeting__in=self.order_by().values("pk"))
+        counted = models.Count("meeting", distinct=True)
+        if outcomes is not None:
+            # The filter's join is the one counted: only these outcomes, each once.
+            links = links.filter(meeting__outcomes__in=outcomes.order_by().values("pk"))
+            counted = models.Count("meeting__outcomes", distinct=True)
         rows = (
-            MeetingOrganisation.objects.taking_part()
-            .filter(meeting__in=self.order_by().values("pk"))
-            .values("organisation_id", slug=F("organisation__slug"), name=F("organisation__name"))
-            .annotate(acronym=F("organisation__acronym"), meetings=models.Count("meeting", distinct=True))
+            links.values("organisation_id", slug=F("organisation__slug"), name=F("organisation__name"))
+            .annotate(acronym=F("organisation__acronym"), meetings=counted)
             .order_by("-meetings", "name")
         )
         return list(rows[:limit])
 
-    def topic_counts(self, limit: int | None = None) -> list[dict]:
-        """Dicts of topic_id, slug, name and ``meetings`` among these, most first."""
-        rows = (
-            Meeting.topics.through.objects.filter(meeting__in=self.order_by().values("pk"))
-            .values("topic_id", slug=F("topic__slug"), name=F("topic__name"))
-            .annotate(meetings=models.Count("meeting"))
-            .order_by("-meetings", "name")
-        )
-        return list(rows[:limit])
+    def _topic_pairs_sql(self) -> tuple[str, tuple]:
+        """SQL of the (meeting_id, topic_id) pairs of these meetings by topic_roll_up(), each pair once:
+        a meeting's own topics and the broad topics of its approved specific ones. The topic ids are
+        not yet narrowed to approved topics. Raises EmptyResultSet when no meeting can match."""
+        ids_sql, ids_params = self._ids_sql()
+        sql = f"""
+            SELECT mt.meeting_id, mt.topic_id
+              FROM events_meeting_topics mt WHERE mt.meeting_id IN ({ids_sql})
+            UNION
+            SELECT mt.meeting_id, specific.parent_id
+              FROM events_meeting_topics mt
+              JOIN events_topic specific ON specific.id = mt.topic_id
+             WHERE specific.parent_id IS NOT NULL AND specific.approved AND mt.meeting_id IN ({ids_sql})
+        """
+        return sql, ids_params * 2
+
+    def topic_counts(self, limit: int | None = None, *, outcomes=None) -> list[dict]:
+        """Dicts of topic_id, slug, name, parent_id and ``meetings`` among these, most first, for each
+        approved topic (broad and specific) with any.
+
+        A broad topic counts the meetings tagged with it or with an approved specific topic under it,
+        each once: the rule of topic_roll_up(), which the topic filter uses, so a count always equals
+        the list its link opens. One query.
+        """
+        try:
+            pairs_sql, params = self._topic_pairs_sql()
+            per_outcome, outcome_params = self._per_outcome(outcomes)
+        except EmptyResultSet:
+            return []
+        params = (*params, *outcome_params)
+        sql = f"""
+            SELECT t.id, t.slug, t.name, t.parent_id, COUNT(*) AS meetings
+              FROM ({pairs_sql}) AS pairs {per_outcome} JOIN events_topic t ON t.id = pairs.topic_id
+             WHERE t.approved
+             GROUP BY t.id, t.slug, t.name, t.parent_id
+             ORDER BY meetings DESC, t.name, t.id
+        """
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            columns = ("topic_id", "slug", "name", "parent_id", "meetings")
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def kind_counts(self) -> list[tuple[str, int]]:
         rows = self.order_by().values_list("kind").annotate(meetings=models.Count("pk"))
@@ -355,14 +413,28 @@ class MeetingQuerySet(models.QuerySet):
         return sorted(rows.annotate(meetings=models.Count("pk")))
 
     def topic_year_counts(self) -> list[dict]:
-        """Dicts of topic_id, slug, name, year and ``meetings`` among these: topics over time."""
-        rows = (
-            Meeting.topics.through.objects.filter(meeting__in=self.order_by().values("pk"))
-            .values("topic_id", slug=F("topic__slug"), name=F("topic__name"))
-            .annotate(year=ExtractYear("meeting__start_date"), meetings=models.Count("meeting"))
-            .order_by("name", "topic_id", "year")
-        )
-        return list(rows)
+        """Dicts of topic_id, slug, name, year and ``meetings`` among these: topics over time, each
+        approved topic counted by the roll-up, as topic_counts() counts it. One query."""
+        try:
+            pairs_sql, params = self._topic_pairs_sql()
+        except EmptyResultSet:
+            return []
+        year = "CAST(EXTRACT(YEAR FROM m.start_date) AS integer)"
+        if connections[self.db].vendor == "sqlite":
+            year = "CAST(strftime('%%Y', m.start_date) AS integer)"
+        sql = f"""
+            SELECT t.id, t.slug, t.name, {year} AS year, COUNT(*) AS meetings
+              FROM ({pairs_sql}) AS pairs
+              JOIN events_topic t ON t.id = pairs.topic_id
+              JOIN events_meeting m ON m.id = pairs.meeting_id
+             WHERE t.approved
+             GROUP BY t.id, t.slug, t.name, {year}
+             ORDER BY t.name, t.id, year
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            columns = ("topic_id", "slug", "name", "year", "meetings")
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def organisation_pairs(self, limit: int) -> tuple[list[tuple[int, int, int]], int]:
         """The ``limit`` strongest links between organisations among these meetings, and how many in all.
@@ -442,6 +514,11 @@ def taking_part_sql(alias: str) -> str:
     role's holder was present. For the grouped counts written in SQL; a test compares the two."""
     role = f"{alias}_role"
     return f"JOIN events_organisationrole {role} ON {role}.slug = {alias}.role AND {role}.present"
+
+
+def public_topics_prefetch() -> models.Prefetch:
+    """A meeting's approved topics: what readers see of them (a proposed topic is not yet public)."""
+    return models.Prefetch("topics", queryset=Topic.objects.public().only("name", "slug"))
 
 
 def organisation_roles_prefetch() -> models.Prefetch:
@@ -739,7 +816,7 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
         ).distinct()
         participations = self.participations.select_related("person").prefetch_related("person__other_names")
         return self.search_document_from(
-            topics=self.topics.values_list("name", flat=True),
+            topics=self.topics.public().values_list("name", flat=True),
             outcomes=self.outcomes.values_list("text", flat=True),
             organisations=organisations.prefetch_related("other_names"),
             participations=participations,
@@ -749,6 +826,8 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
         """The search document from relations read already: topic names, outcome texts, organisations
         (in name order, their other names prefetched) and participations (their people's too)."""
         parts: list[str] = [self.title, self.summary, self.city, self.date_as_reported]
+        if self.subtype_id is not None and self.subtype is not None:
+            parts.append(self.subtype.label)
         if self.country:
             parts.append(self.country.name)
         if self.delegation is not None:

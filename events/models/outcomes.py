@@ -45,6 +45,16 @@ class OutcomeQuerySet(models.QuerySet):
             ),
         )
 
+    def status_counts(self) -> list[tuple[str, int]]:
+        """(status, outcomes) pairs, most first: the commitments page's status facet."""
+        rows = self.order_by().values_list("status").annotate(n=models.Count("pk"))
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+    def kind_counts(self) -> list[tuple[str, int]]:
+        """(kind, outcomes) pairs, most first: the commitments page's kind-of-outcome facet."""
+        rows = self.order_by().values_list("kind").annotate(n=models.Count("pk"))
+        return sorted(rows, key=lambda row: (-row[1], row[0]))
+
     def for_commitments(self):
         """The commitments page, API, CSV and feed: each outcome with the meeting that promised it."""
         return (

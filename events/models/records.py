@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -26,12 +26,29 @@ def published_meeting_count(path: str, *, distinct: bool = False, taking_part: s
     return Count(path, filter=condition, distinct=distinct)
 
 
+def topic_roll_up(topics, lookup: str = "in") -> Q:
+    """The topic roll-up, as a condition on Meeting.topics.through: a meeting is about a topic when it
+    is tagged with it, or with an approved specific topic under it.
+
+    Every topic filter and count follows this one rule: MeetingQuerySet.about_topics() and
+    with_meeting_counts() through this condition, MeetingQuerySet.topic_counts() in SQL (a test
+    compares them). ``topics``: Topic objects or ids (``lookup="in"``), or one (``"exact"``).
+    """
+    return Q(**{f"topic__{lookup}": topics}) | Q(
+        **{f"topic__parent__{lookup}": topics, "topic__approved": True}
+    )
+
+
 class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Approved topics: the only ones readers see (a proposed topic waits for a publisher)."""
+        return self.filter(approved=True)
+
     def with_meeting_counts(self):
-        """Each with ``meeting_count``: the published meetings about it or one of its specific topics,
-        each once (what the topic filter lists: see MeetingQuerySet.about_topics())."""
+        """Each with ``meeting_count``: the published meetings about it by topic_roll_up(), each once
+        (what the topic filter lists: see MeetingQuerySet.about_topics())."""
         links = Topic.meetings.through.objects.filter(
-            Q(topic=OuterRef("pk")) | Q(topic__parent=OuterRef("pk")), meeting__status=Status.PUBLISHED
+            topic_roll_up(OuterRef("pk"), "exact"), meeting__status=Status.PUBLISHED
         )
         distinct_meetings = Func(
             F("meeting_id"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)"
@@ -49,6 +66,13 @@ class TopicQuerySet(models.QuerySet):
 
 
 class Topic(CheckedText):
+    """What meetings were about, in two levels: the broad topics, and specific topics under them.
+
+    Editors may propose a specific topic; it stays hidden from readers (no page, facet, filter,
+    API, sitemap or feed) until a publisher approves it. The database keeps the two levels
+    (migration 0014's triggers), the form says why beside the field.
+    """
+
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
@@ -65,15 +89,33 @@ class Topic(CheckedText):
         blank=True,
         help_text="Words and synonyms that signal this topic in a report, one per line.",
     )
+    approved = models.BooleanField(
+        default=True,
+        db_default=True,  # rows written without it (an older migration's seeds) are approved
+        help_text="Readers see approved topics only. A topic an editor proposes waits for a publisher.",
+    )
 
     objects = TopicQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
+        permissions = [("approve_topic", "Can approve topics editors propose")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="topic_not_own_parent",
+                violation_error_message="A topic cannot be its own broad topic.",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved=True) | Q(parent__isnull=False),
+                name="topic_proposed_is_specific",
+                violation_error_message="A proposed topic is a specific topic: choose its broad topic.",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name if self.approved else f"{self.name} (proposed)"
 
     def get_absolute_url(self) -> str:
         return reverse("events:topic-detail", args=[self.slug])
@@ -93,6 +135,24 @@ class Topic(CheckedText):
                 raise ValidationError(
                     {"parent": "This topic has specific topics under it, so it stays broad."}
                 )
+        elif not self.approved:
+            raise ValidationError({"parent": "A proposed topic is a specific topic: choose its broad topic."})
+
+    def approve(self, user) -> None:
+        """Make a proposed topic public as ``user``, a publisher; its meetings become findable by it."""
+        if not user.has_perm("events.approve_topic"):
+            raise PermissionDenied("You may not approve topics.")
+        if self.approved:
+            return
+        self.approved = True
+        self._history_user = user
+        self.save(update_fields=["approved"])
+        self.refresh_meetings()
+
+    def refresh_meetings(self) -> None:
+        """Rebuild the search documents of the meetings tagged with it (they hold approved topics only)."""
+        for meeting in self.meetings.all():
+            meeting.refresh_search_document()
 
     @property
     def keyword_list(self) -> list[str]:
