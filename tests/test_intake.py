@@ -384,6 +384,69 @@ def test_an_existing_trip_is_linked_rather_than_drafted_again(as_editor, known):
     assert Delegation.objects.count() == 1
 
 
+def test_at_the_invitation_of_a_body_it_receives_the_visitor(known):
+    make_organisation(name="Conference on Interaction in Asia", acronym="CICA", slug="cica", country="")
+    result = propose(
+        "BAKU, March 13 (APA) - At the invitation of the Mine Action Agency of the Republic of Azerbaijan "
+        "(ANAMA), Kairat Sarybay, Secretary General of the Conference on Interaction in Asia (CICA), "
+        "visited the agency on Wednesday.\n\nPrime Minister Ali Asadov has set the goal of a clear "
+        "country, and both sides agreed.",
+        datetime.date(2025, 3, 13),
+    )
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "host", "CICA": "delegation"}
+    assert (result.date.start, result.date.precision) == (datetime.date(2025, 3, 12), DatePrecision.DAY)
+    # A standing statement of someone not at the meeting: spoken of, not a participant.
+    assert [p.name for p in result.participants] == ["Kairat Sarybay"]
+    assert [p.name for p in result.also_mentioned_people] == ["Ali Asadov"]
+
+
+def test_a_meeting_within_a_conference_has_its_own_day_and_the_foreign_body_is_the_visitor(known):
+    make_organisation(name="Mine Action Centre of the Republic of Serbia", acronym="", country="RS")
+    result = propose(
+        "BAKU, 18 November - Within the framework of the international conference, which is held in Baku "
+        "on 16-18 November, the chairman of the Board of the Mine Action Agency of the Republic of "
+        "Azerbaijan Vugar Suleymanov met on Thursday with the director of the Mine Action Centre of the "
+        "Republic of Serbia Sladjana Kosutic.",
+        datetime.date(2022, 11, 18),
+    )
+    assert result.kind == "bilateral"
+    assert (result.date.start, result.date.end) == (datetime.date(2022, 11, 17), None)
+    assert {f.label: f.role for f in result.organisations} == {
+        "ANAMA": "host",
+        "Mine Action Centre of the Republic of Serbia": "delegation",
+    }
+    assert {p.name: p.title_as_stated for p in result.participants} == {
+        "Vugar Suleymanov": "chairman of the Board of the Mine Action Agency of the Republic of Azerbaijan",
+        "Sladjana Kosutic": "director of the Mine Action Centre of the Republic of Serbia",
+    }
+
+
+def test_a_delegation_composed_of_several_bodies_and_a_conference_at_a_venue(known):
+    make_organisation(name="ASEAN Regional Mine Action Center", acronym="ARMAC", slug="armac", country="KH")
+    make_organisation(
+        name="Brussels Diplomatic Academy", acronym="", kind="research", country="BE", slug="bda"
+    )
+    visit = propose(
+        "Phnom Penh, August 29, 2024 AKP --\n\nThe Cambodian Mine Action Centre (CMAC) welcomed on "
+        "27-28 August 2024 the delegation of Azerbaijan to its demining sites.\n\nThe delegation, also "
+        "composed of Vugar Suleymanov, Chairman of the Board of ANAMA, and of officials of the ASEAN "
+        "Regional Mine Action Center (ARMAC), was guided by CMAC staff.",
+        datetime.date(2024, 8, 29),
+    )
+    assert visit.kind == "site_visit"
+    assert (visit.date.start, visit.date.end) == (datetime.date(2024, 8, 27), datetime.date(2024, 8, 28))
+    assert {f.label: f.role for f in visit.organisations} == {
+        "CMAC": "host",
+        "ANAMA": "delegation",
+        "ARMAC": "delegation",
+    }
+    conference = propose(
+        "An Azerbaijani delegation recently took part in a conference at the Brussels Diplomatic Academy.",
+        datetime.date(2024, 7, 5),
+    )
+    assert (conference.country, conference.city) == ("BE", "Brussels")
+
+
 def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
     trip = Delegation.objects.create(
         title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country=""

@@ -37,6 +37,7 @@ from .organisations import FindingKey, Mention, OrganisationFinding, Organisatio
 from .outcomes import OutcomeFinding, outcome_kinds
 from .people import NameSpan, PersonFinding, find_names, gather_people
 from .sentences import (
+    FRAMING,
     NATIONAL_KINDS,
     REPORTED,
     TopicMatch,
@@ -157,10 +158,17 @@ def event_date(
     lead = report.lead
     if lead is None:
         return None
-    lead_explicit = [d for d in found[lead.index] if not d.relative]
+    lead_relative = [d for d in found[lead.index] if d.relative]
+    # "Within the framework of the conference held on 16-18 November, X met Y on Thursday": the
+    # conference's days are not the meeting's, when the lead dates the meeting too.
+    framing = [m.span() for m in FRAMING.finditer(lead.text)]
+    lead_explicit = [
+        d
+        for d in found[lead.index]
+        if not d.relative and not (lead_relative and any(a <= d.position < b for a, b in framing))
+    ]
     if lead_explicit:
         return lead_explicit[0], lead
-    lead_relative = [d for d in found[lead.index] if d.relative]
     for sentence in report.sentences[1:6]:
         if BACKGROUND_CUES.search(sentence.text):
             continue
@@ -201,6 +209,17 @@ ABSENT_PERSON = re.compile(
     r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
     r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto)"
     r"\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
+)
+# After a name: a standing statement, not something done at the event ("Prime Minister X has set the
+# goal of a mine-free country by 2030").
+SPOKEN_OF = re.compile(
+    r"\s*(?:,[^,]{1,80},\s*)?(?:has|have)\s+(?:(?:long|repeatedly|already|often|also|publicly)\s+)?"
+    r"(?:set|made|called|said|stated|declared|announced|pledged|urged|described|promised|vowed|"
+    r"committed|made clear)\b"
+)
+# A sentence about talks of their own with the visitors, not attending someone else's.
+SEPARATE_TALKS = re.compile(
+    r"\b(?:held talks|talks with|met with|(?:a |separate )meeting with)\b(?![^.]*\battend)"
 )
 # Before a name: someone who watched the signing, not a party to it.
 WITNESS = re.compile(r"\b(?:in the presence of|witnessed by)\b[^;]{0,120}$")
@@ -274,9 +293,11 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     def counts_for_event(sentence: Sentence, start: int) -> bool:
         return not sentence.background and not any(a <= start < b for a, b in sentence.background_spans)
 
-    def named_only(sentence: Sentence, start: int) -> bool:
+    def named_only(sentence: Sentence, start: int, end: int) -> bool:
         """Named, not present: "the greetings of President X", "under the leadership of X"."""
-        return bool(ABSENT_PERSON.search(sentence.text[:start]))
+        if ABSENT_PERSON.search(sentence.text[:start]):
+            return True
+        return sentence is not report.lead and bool(SPOKEN_OF.match(sentence.text[end:]))
 
     # Who took part: named in a sentence about the event, not inside someone else's title.
     participants: list[Participant] = []
@@ -287,13 +308,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             for i, n in finding.spans
             if counts_for_event(sentences[i], n.start)
             and not in_title(i, n.start)
-            and not named_only(sentences[i], n.start)
+            and not named_only(sentences[i], n.start, n.end)
         ]
         if event_spans:
             participant = Participant(**vars(finding))
             participant.evidence = sentences[event_spans[0][0]].text
             participants.append(participant)
-        elif any(sentences[i].background or named_only(sentences[i], n.start) for i, n in finding.spans):
+        elif any(
+            sentences[i].background or named_only(sentences[i], n.start, n.end) for i, n in finding.spans
+        ):
             finding.evidence = sentences[finding.spans[0][0]].text
             also_people.append(finding)
 
@@ -449,6 +472,45 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         and report.lead is not None
         and re.search(r"\bmeeting\b", report.lead.text)
         and len([f for f in findings.values() if f.role == Role.PARTICIPANT]) >= 3
+    ):
+        kind = MeetingKind.MULTILATERAL
+
+    # "X met the director of the Serbian centre": at a meeting of two, a national body of another
+    # country than the one it is held in is the visiting side.
+    if (
+        kind == MeetingKind.BILATERAL
+        and country
+        and not any(f.role == Role.DELEGATION for f in findings.values())
+    ):
+        foreign = [
+            f
+            for f in findings.values()
+            if f.role == Role.PARTICIPANT
+            and f.organisation is not None
+            and f.organisation.kind in NATIONAL_KINDS
+            and f.organisation.country
+            and f.organisation.country.code != country
+        ]
+        if len(foreign) == 1 and any(f.role == Role.HOST for f in findings.values()):
+            foreign[0].role = Role.DELEGATION
+    # A delegation's visit to two sides or more ("met at NATO headquarters ... also held talks with the
+    # NSPA"); a country's bodies together (its ministry and its agency) are one side. Bodies that
+    # "also attended" the talks are no other side.
+    received_by = {
+        (
+            f.organisation.country.code
+            if f.organisation.kind in NATIONAL_KINDS and f.organisation.country
+            else f.key
+        )
+        if f.organisation is not None
+        else f.key
+        for f in findings.values()
+        if f.role == Role.HOST or (f.role == Role.PARTICIPANT and SEPARATE_TALKS.search(f.evidence))
+    }
+    if (
+        kind == MeetingKind.BILATERAL
+        and any(f.role == Role.DELEGATION for f in findings.values())
+        and len(received_by) >= 2
     ):
         kind = MeetingKind.MULTILATERAL
 
