@@ -445,6 +445,11 @@ def test_a_delegation_composed_of_several_bodies_and_a_conference_at_a_venue(kno
         datetime.date(2024, 7, 5),
     )
     assert (conference.country, conference.city) == ("BE", "Brussels")
+    town = propose(
+        "A delegation of ANAMA visited the agency's depot in Capellen, Luxembourg, on Tuesday.",
+        datetime.date(2024, 9, 26),
+    )
+    assert (town.country, town.city) == ("LU", "Capellen")
 
 
 def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):

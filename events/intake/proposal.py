@@ -556,7 +556,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 for f in findings.values()
                 if f.organisation is not None
                 and f.organisation.country == code
-                and f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY, Role.PARTICIPANT)
+                and f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY, Role.PARTICIPANT, Role.ORGANISER)
                 and f.organisation.kind in NATIONAL_KINDS
             ]
         if re.search(r"\bthe (?:two )?sides\b|\bboth sides\b", sentence.text, re.I):

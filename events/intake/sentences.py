@@ -202,7 +202,8 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             listed = r"(?:\s*(?:,\s*and|,|and)\s+(?:the\s+)?[A-Z][^,.;]*?|,\s+(?:the|an?)\s+[^,.;]*?(?=,))*"
             pattern = (
                 rf"^(?:\s*\([^)]*\))?{listed}[\s,]+(?i:has\s+|have\s+)?"
-                rf"(?i:today\s+|recently\s+|also\s+|jointly\s+)?(?i:{words})"
+                rf"(?i:today\s+|recently\s+|also\s+|jointly\s+|on\s+\d{{1,2}}\s+[A-Z][a-z]+\s+|on\s+[A-Z][a-z]+day\s+)?"
+                rf"(?i:{words})"
             )
             if re.match(pattern, first_clause):
                 subject = sentence[: mention.start]
@@ -367,6 +368,14 @@ def place_of(
             text,
         )
         code = gazetteer.country_code(going.group("place")) if going and sentence is report.lead else ""
+        # "visited the NSPA in Capellen, Luxembourg": a town the gazetteer lacks, then its country
+        town = re.search(
+            r"\bin\s+(?P<town>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?),\s+"
+            r"(?P<country>[A-Z][\w ]+?)\b(?=[,.;]|\s+[a-z])",
+            text,
+        )
+        if not code and town and sentence is report.lead and gazetteer.country_code(town.group("country")):
+            return gazetteer.country_code(town.group("country")), town.group("town"), sentence.text
         if code:
             for other in candidates[1:]:  # "a visit to Belgium ... At NATO Headquarters in Brussels"
                 named = [name for _, name, c in gazetteer.find_places(other.text) if name and c == code]
