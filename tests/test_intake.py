@@ -452,6 +452,21 @@ def test_a_delegation_composed_of_several_bodies_and_a_conference_at_a_venue(kno
     assert (town.country, town.city) == ("LU", "Capellen")
 
 
+def test_at_a_conference_those_who_open_or_address_it_are_speakers(known):
+    result = propose(
+        "Baku, 14 March 2024 - ANAMA organised an international conference on mine action in Baku today."
+        "\n\nThe conference was opened by Heng Ratana, Director General of CMAC. Ali Karimov, Chief of Staff "
+        "of the Cabinet, addressed the participants. Lale Aliyeva, Deputy Director of CMAC, attended.",
+        datetime.date(2024, 3, 14),
+    )
+    assert result.kind == "conference"
+    assert {p.name: p.role for p in result.participants} == {
+        "Heng Ratana": "speaker",
+        "Ali Karimov": "speaker",
+        "Lale Aliyeva": "participant",
+    }
+
+
 def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
     trip = Delegation.objects.create(
         title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country=""

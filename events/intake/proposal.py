@@ -221,6 +221,30 @@ SPOKEN_OF = re.compile(
 SEPARATE_TALKS = re.compile(
     r"\b(?:held talks|talks with|met with|(?:a |separate )meeting with)\b(?![^.]*\battend)"
 )
+# What a speaker does, after their name and title ("..., delivered the keynote address") or before
+# them ("The workshop was opened by A, ..., and B").
+SPEAKING_AFTER = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?[,–—]?\s*(?:also\s+|then\s+|later\s+)?(?:was\s+|were\s+)?(?:spoke|speaking|"
+    r"addressed|delivered|presented|opened|said|says|noted|stressed|called|reaffirmed|underlined|"
+    r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
+    r"gave a (?:speech|presentation|talk))\b",
+    re.IGNORECASE,
+)
+SPEAKING_BEFORE = re.compile(
+    r"\b(?:(?:opened|addressed|presented|delivered) by|(?:remarks|speech(?:es)?|presentations?|statements?|"
+    r"addresses) (?:by|from)|speakers? (?:included|were))\b[^.;]{0,200}$",
+    re.IGNORECASE,
+)
+
+
+def speaks(sentence: str, name: NameSpan) -> bool:
+    """Whether the sentence has this person speak: opening, addressing, presenting, saying."""
+    title_after = name.title_start > name.start
+    end = name.title_end if title_after else name.end
+    start = name.title_start if 0 <= name.title_start < name.start else name.start
+    return bool(SPEAKING_AFTER.match(sentence[end:]) or SPEAKING_BEFORE.search(sentence[:start]))
+
+
 # Before a name: someone who watched the signing, not a party to it.
 WITNESS = re.compile(r"\b(?:in the presence of|witnessed by)\b[^;]{0,120}$")
 
@@ -536,6 +560,14 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             participant.role = Participation.Role.HEAD_OF_DELEGATION
         elif record is not None and record.role in person_role:
             participant.role = person_role[record.role]
+        # At a conference, a participant who opens, addresses or speaks to it is a speaker (its
+        # organisers' people stay organisers).
+        if (
+            kind == MeetingKind.CONFERENCE
+            and participant.role == Participation.Role.PARTICIPANT
+            and any(speaks(sentences[i].text, n) for i, n in participant.spans if not sentences[i].background)
+        ):
+            participant.role = Participation.Role.SPEAKER
 
     # Outcomes, with the parties the sentence names (people stand for their organisations).
     outcomes: list[OutcomeFinding] = []
