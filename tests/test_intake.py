@@ -482,6 +482,42 @@ def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(kno
     assert result.trip.delegation == trip
 
 
+def test_the_first_one_received_leads_and_a_trip_led_by_another_is_linked_through_its_member(known):
+    envoy = make_person(name="Elchin Amirbayov", slug="elchin-amirbayov")
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    trip = Delegation.objects.create(
+        title="The envoy's tour", slug="envoys-tour", head=envoy, sending_country="AZ"
+    )
+    trip.members.add(known["suleymanov"])
+    Meeting.objects.create(
+        title="A meeting of the tour",
+        slug="tour-meeting",
+        kind="bilateral",
+        start_date=datetime.date(2024, 8, 27),
+        delegation=trip,
+    )
+    text = (
+        "Press Release No. 412/2567\n\nOn Thursday, 22 August 2024, Lt. Gen. Nattavut Sabyeroop, Director "
+        "General of the Thailand Mine Action Centre (TMAC), received H.E. Mr Elchin Amirbayov, Special "
+        "Representative of the President of the Republic of Azerbaijan, and Mr Vugar Suleymanov, Chairman of "
+        "the Board of ANAMA, in Bangkok.\n\nThe visit is part of the Azerbaijani delegation's tour."
+    )
+    result = propose(text, datetime.date(2024, 8, 23))
+    assert result.report.lead.text.startswith("On Thursday, 22 August 2024")  # the label is no lead
+    assert {p.name: p.role for p in result.participants} == {
+        "Nattavut Sabyeroop": "host",
+        "Elchin Amirbayov": "head_of_delegation",
+        "Vugar Suleymanov": "delegation_member",
+    }
+    assert result.trip.delegation == trip
+    led_by_the_member = propose(
+        "Bangkok, 28 August 2024 - A delegation of ANAMA led by Vugar Suleymanov, Chairman of the Board of "
+        "ANAMA, visited TMAC on Tuesday.",
+        datetime.date(2024, 8, 28),
+    )
+    assert led_by_the_member.trip.delegation == trip
+
+
 def test_a_trip_far_in_time_or_from_elsewhere_is_not_linked_and_a_new_one_is_proposed(known):
     Delegation.objects.create(
         title="ANAMA in Cambodia in 2022",

@@ -552,6 +552,28 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         and findings.get(("known", p.organisation.pk)) is not None
         and findings[("known", p.organisation.pk)].role == Role.DELEGATION
     ]
+    # "X received A, Special Representative ..., and B, Chairman of ANAMA": with no one said to lead,
+    # the first visitor the lead names after the host receives them leads.
+    receiving = re.search(r"\b(?:received|welcomed|hosted)\b", report.lead.text) if report.lead else None
+    if visiting and receiving is not None and not any(p.leads_delegation for p in participants):
+        hosts_people = {
+            id(p)
+            for p in participants
+            if p.organisation is not None
+            and findings.get(("known", p.organisation.pk)) is not None
+            and findings[("known", p.organisation.pk)].role == Role.HOST
+        }
+        received = sorted(
+            (n.start, index)
+            for index, p in enumerate(participants)
+            for i, n in p.spans
+            if report.lead is not None
+            and i == report.lead.index
+            and n.start > receiving.end()
+            and id(p) not in hosts_people
+        )
+        if received and len({index for _, index in received}) >= 2:
+            participants[received[0][1]].leads_delegation = True
     if len(visiting) == 1 and not any(p.leads_delegation for p in participants):
         visiting[0].leads_delegation = True
     for participant in participants:
@@ -675,7 +697,12 @@ def propose_trip(
     from somewhere else than where the meeting is.
     """
     delegation_sentence = next(
-        (s.text for s in report.event if re.search(r"\bdelegation\b", s.text, re.I)), ""
+        (
+            s.text
+            for s in report.event
+            if re.search(r"\bdelegation\b|\bon an? (?:[\w-]+ )?visit to\b", s.text, re.I)
+        ),
+        "",
     )
     if not delegation_sentence:
         return None
@@ -698,9 +725,11 @@ def propose_trip(
         filters.append(candidates.filter(head=head))
     best = None
     for queryset in filters:
-        for delegation in queryset.prefetch_related("meetings"):
+        for delegation in queryset.prefetch_related("meetings", "members"):
             if any(start <= latest and end >= earliest for start, end in trip_days(delegation)):
-                if head is not None and delegation.head_id not in (None, head.pk):
+                # A trip led by someone else: its member may lead one of its meetings.
+                members = {m.pk for m in delegation.members.all()}
+                if head is not None and delegation.head_id not in (None, head.pk) and head.pk not in members:
                     continue
                 best = delegation
                 break

@@ -363,7 +363,8 @@ def place_of(
         if cities:
             return cities[0][1], cities[0][0], sentence.text
         going = re.search(
-            r"\b(?:visit|trip|travel(?:led)?|held|took place)\s+(?:[a-z]+\s+){0,3}?(?:to|in)\s+(?:the\s+)?"
+            r"\b(?:visit|trip|travel(?:led)?|held|took place|signed)\s+(?:[a-z]+\s+){0,3}?(?:to|in)\s+"
+            r"(?:the\s+)?"
             r"(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)",
             text,
         )

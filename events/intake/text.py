@@ -148,7 +148,8 @@ class Report:
 
 # Lines that carry no news: agency bylines, "Read more", signatures, labels.
 BOILERPLATE = re.compile(
-    r"^(?:by [A-Z][\w .'-]{1,40}|press release|read more|photo:.*|source:.*|"
+    r"^(?:by [A-Z][\w .'-]{1,40}|press release(?:\s*(?:no\.?|number|#)\s*[\w/.-]+)?|read more|photo:.*|"
+    r"source:.*|"
     r"[A-Z][A-Z ]{2,60}\s+press release|"  # "CAMBODIAN MINE ACTION CENTRE PRESS RELEASE"
     r"press service of .*|(?:date|published|updated):? .*read more.*)$",
     re.IGNORECASE,
