@@ -3,7 +3,8 @@
 import pytest
 
 from events.intake.organisations import OrganisationIndex, OrganisationReader, name_before_acronym
-from events.models import Organisation
+from events.intake.sentences import find_topics, general_words
+from events.models import Organisation, Topic
 
 from .factories import make_organisation
 
@@ -78,3 +79,21 @@ def test_term_abbreviations_datelines_programmes_and_meetings_are_never_proposed
 )
 def test_the_name_an_acronym_in_brackets_abbreviates(words, acronym, name):
     assert " ".join(name_before_acronym(words.split(), acronym)) == name
+
+
+def test_words_of_the_field_itself_tag_no_topic():
+    names = [
+        "Cambodian Mine Action Centre",
+        "Thailand Mine Action Centre",
+        "United Nations Mine Action Service",
+        "Geneva International Centre for Humanitarian Demining",
+    ]
+    general = general_words(names)
+    assert "mine action" in general
+    assert "humanitarian demining" not in general  # in one name only
+    threat = Topic(
+        name="Mine risk management", slug="mine-risk-management", keywords="mine action\nmine threat"
+    )
+    text = "The conference on mine action discussed funding."
+    assert find_topics(text, [threat]) != []
+    assert find_topics(text, [threat], general=general) == []

@@ -42,6 +42,7 @@ from .sentences import (
     REPORTED,
     TopicMatch,
     find_topics,
+    general_words,
     meeting_kind,
     mention_is_incidental,
     place_of,
@@ -624,7 +625,12 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     also_organisations = [record for key, record in incidental.items() if key not in findings]
     event_text = " ".join(s.text for s in report.event)
     names_to_ignore = [m for record in list(findings.values()) + also_organisations for m in record.mentions]
-    topic_matches = find_topics(event_text, topics, ignore=names_to_ignore)
+    topic_matches = find_topics(
+        event_text,
+        topics,
+        ignore=names_to_ignore,
+        general=general_words(o.name for o in organisations),
+    )
     title = propose_title(kind, organisations_found, sending, country, report)
     trip = propose_trip(kind, date, country, sending, sending_evidence, participants, findings, report)
     return Proposal(

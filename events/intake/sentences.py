@@ -403,12 +403,27 @@ def place_of(
     return "", "", ""
 
 
-def find_topics(text: str, topics: Iterable[Topic], *, ignore: Iterable[str] = ()) -> list[TopicMatch]:
+def general_words(names: Iterable[str], *, at_least: int = 3) -> set[str]:
+    """Keywords too common to tag a topic: words of the field itself, found in several bodies' names
+    ("mine action" is in most of them)."""
+    plain = [f" {normalise(name)} " for name in names]
+    return {
+        " ".join(words)
+        for words in {tuple(n.split()[i : i + 2]) for n in plain for i in range(len(n.split()) - 1)}
+        if sum(f" {' '.join(words)} " in n for n in plain) >= at_least
+    }
+
+
+def find_topics(
+    text: str, topics: Iterable[Topic], *, ignore: Iterable[str] = (), general: Iterable[str] = ()
+) -> list[TopicMatch]:
     """Topics whose name or keywords the text uses (plurals too), most evidence first.
 
     ``ignore`` holds phrases that do not count, such as organisations' names
-    ("...Centre for Mine Action Practices and Training" is not about training).
+    ("...Centre for Mine Action Practices and Training" is not about training); ``general``
+    holds keywords too common to count ("mine action", see ``general_words``).
     """
+    general = {normalise(word) for word in general}
     plain = " " + normalise(text) + " "
     for phrase in sorted((normalise(p) for p in ignore if p), key=len, reverse=True):
         plain = plain.replace(f" {phrase} ", " | ")
@@ -417,7 +432,7 @@ def find_topics(text: str, topics: Iterable[Topic], *, ignore: Iterable[str] = (
         hits, count, seen = [], 0, set()
         for keyword in dict.fromkeys([topic.name.casefold(), *topic.keyword_list]):
             words = normalise(keyword)
-            if not words or words in seen:  # "program" and "programme" are one keyword
+            if not words or words in seen or words in general:  # "program" and "programme" are one
                 continue
             seen.add(words)
             occurrences = len(re.findall(r"\b" + re.escape(words) + r"(?:s|es)?\b", plain))
