@@ -467,6 +467,38 @@ def test_at_a_conference_those_who_open_or_address_it_are_speakers(known):
     }
 
 
+def test_delegations_of_many_countries_meet_and_a_message_read_out_is_from_someone_absent(known):
+    result = propose(
+        "PHNOM PENH, May 21 (Xinhua) -- Mine action officials met here on Tuesday.\n\nThe meeting was "
+        "hosted by the Cambodian Mine Action Centre (CMAC). Delegations from Cambodia, Laos, Thailand and "
+        "Viet Nam presented their plans.\n\nIn a message read out at the opening, Prime Minister Hun Manet "
+        "said Cambodia would share its experience.",
+        datetime.date(2025, 5, 21),
+    )
+    assert result.kind == "multilateral"
+    assert [p.name for p in result.participants] == []
+    assert [p.name for p in result.also_mentioned_people] == ["Hun Manet"]
+
+
+def test_an_online_webinar_is_a_conference_and_a_visit_to_our_country_is_a_trip(known):
+    webinar = propose(
+        "CMAC held an online webinar on demining on 10 October 2024.\n\nSpeakers included Heng Ratana, "
+        "Director General of CMAC, and Vugar Suleymanov, Chairman of the Board of ANAMA.",
+        datetime.date(2024, 10, 11),
+    )
+    assert (webinar.kind, webinar.country) == ("conference", "")
+    make_organisation(name="Bosnia and Herzegovina Mine Action Centre", acronym="BHMAC", country="BA")
+    visit = propose(
+        "Baku, 13 September 2024, AZERTAC\n\nDirector of the Bosnia and Herzegovina Mine Action Centre "
+        "(BHMAC) Sasa Obradovic, who paid an official visit to our country, on 12 September was received "
+        "at the Mine Action Agency of the Republic of Azerbaijan (ANAMA).",
+        datetime.date(2024, 9, 13),
+    )
+    assert {f.label: f.role for f in visit.organisations} == {"BHMAC": "delegation", "ANAMA": "host"}
+    assert (visit.country, visit.city) == ("AZ", "Baku")
+    assert (visit.trip.delegation, visit.trip.sending_country) == (None, "BA")
+
+
 def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
     trip = Delegation.objects.create(
         title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country=""

@@ -208,7 +208,9 @@ def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> Dat
 # ("conveyed the greetings of President X to Prime Minister Y", "on the instructions of President X").
 ABSENT_PERSON = re.compile(
     r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
-    r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto)"
+    r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto|"
+    # "In a message read out at the opening, Prime Minister X said ..."
+    r"\b(?i:in|by|through|via) an? (?:[\w-]+ )?(?:message|letter)\b[^.;]{0,80},)"
     r"\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
 )
 # After a name: a standing statement, not something done at the event ("Prime Minister X has set the
@@ -518,6 +520,8 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         ]
         if len(foreign) == 1 and any(f.role == Role.HOST for f in findings.values()):
             foreign[0].role = Role.DELEGATION
+            if not sending and foreign[0].organisation is not None:
+                sending, sending_evidence = foreign[0].organisation.country.code, foreign[0].evidence
     # A delegation's visit to two sides or more ("met at NATO headquarters ... also held talks with the
     # NSPA"); a country's bodies together (its ministry and its agency) are one side. Bodies that
     # "also attended" the talks are no other side.
@@ -706,7 +710,7 @@ def propose_trip(
         (
             s.text
             for s in report.event
-            if re.search(r"\bdelegation\b|\bon an? (?:[\w-]+ )?visit to\b", s.text, re.I)
+            if re.search(r"\bdelegation\b|\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?visit to\b", s.text, re.I)
         ),
         "",
     )

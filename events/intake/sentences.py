@@ -268,8 +268,8 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     ):
         return MeetingKind.TRAINING, evidence
     if re.search(
-        r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop|high-level meeting|dialogue|"
-        r"side event|wrap-up (?:event|meeting)|meeting of the states parties|international meeting|"
+        r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop|webinar|high-level meeting|"
+        r"dialogue|side event|wrap-up (?:event|meeting)|meeting of the states parties|international meeting|"
         r"annual meeting|"
         r"intersessional meetings?)\b",
         lead,
@@ -295,6 +295,20 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         re.I,
     ):
         return MeetingKind.MULTILATERAL, opening
+    # "Delegations from Cambodia, Laos, Thailand and Viet Nam presented ...": many sides.
+    listed = next(
+        (
+            s.text
+            for s in report.event[:4]
+            if re.search(r"\bdelegations\s+(?:from|of)\b", s.text, re.I)
+            and len(gazetteer.find_countries(s.text)) >= 3
+        ),
+        "",
+    )
+    if listed and not re.search(
+        r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop)\b", head, re.I
+    ):
+        return MeetingKind.MULTILATERAL, listed
     meeting_words = r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed)\b"
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence
@@ -393,6 +407,8 @@ def place_of(
                 named = [
                     name for _, name, c in gazetteer.find_places(mention.text) if name and c == venue.country
                 ]
+                if not named and dateline_place and dateline_place[1] == venue.country.code:
+                    named = [dateline_place[0]]  # "Baku, 13 September ... received at ANAMA"
                 return venue.country.code, named[0] if named else "", report.lead.text
     for host in hosts:
         organisation = host.organisation
