@@ -34,7 +34,8 @@ EXTRA_FIELDS = ["city", "participant roles", "topics", "outcomes", "trip", "also
 # The targets: precision and recall on every main field of the evaluation set. The held-out
 # set is printed beside them but not asserted (it is still below; see docs/editors.md).
 TARGET_PRECISION, TARGET_RECALL = 0.95, 0.90
-FLOORS = dict.fromkeys(MAIN_FIELDS, (TARGET_PRECISION, TARGET_RECALL))
+# The floors sit above the targets' recall: the set now meets 0.95 on both.
+FLOORS = dict.fromkeys(MAIN_FIELDS, (0.95, 0.95))
 
 
 def load_reports(directory: Path = EVAL) -> list[dict]:
