@@ -499,6 +499,17 @@ def test_an_online_webinar_is_a_conference_and_a_visit_to_our_country_is_a_trip(
     assert (visit.trip.delegation, visit.trip.sending_country) == (None, "BA")
 
 
+def test_the_funder_of_the_project_discussed_is_the_funder(known):
+    make_organisation(name="ASEAN-Korea Cooperation Fund", acronym="AKCF", slug="akcf", country="")
+    result = propose(
+        "Phnom Penh, 20 February 2024 - Heng Ratana, Director General of CMAC, received Vuqar Suleymanov, "
+        "Chairman of the Board of ANAMA.\n\nThe two discussed the project, which CMAC implements with "
+        "funding from the ASEAN-Korea Cooperation Fund (AKCF).",
+        datetime.date(2024, 2, 20),
+    )
+    assert {f.label: f.role for f in result.organisations}["AKCF"] == "funder"
+
+
 def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
     trip = Delegation.objects.create(
         title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country=""

@@ -51,6 +51,15 @@ def test_names_acronyms_other_names_and_close_spellings_are_known():
     assert [slug for _, slug in labels(found)] == ["anama", "anama", "cmac"]
 
 
+def test_a_hyphenated_acronym_is_one_name_and_a_pair_of_acronyms_is_two():
+    make_organisation(name="HCR-CTRO", acronym="HCR-CTRO", slug="hcr-ctro", country="HR")
+    make_organisation(name="United Nations Development Programme", acronym="UNDP", slug="undp", country="")
+    found = reader().mentions(
+        "The symposium was organised by HCR-CTRO. The ANAMA-UNDP centre trains deminers."
+    )
+    assert [slug for _, slug in labels(found)] == ["hcr-ctro", "anama", "undp"]
+
+
 def test_term_abbreviations_datelines_programmes_and_meetings_are_never_proposed():
     read = reader(ignore=["Trend"])
     text = (

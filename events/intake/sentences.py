@@ -73,7 +73,7 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         return True
     if re.search(
         r"\b(?:contribution|donation|grant|funding)\b[^.;]{0,60}\bfrom\s+(?:the\s+)?$", before, re.I
-    ):
+    ) and not re.search(r"\bwith (?:the )?funding from\s+(?:the\s+)?$", before):
         return True
     if re.search(
         r"(?:^(?:The|This|Its|Their) |\b)(?:project|programme|program|initiative|agreement|work|event)\b"
@@ -102,7 +102,8 @@ ROLE_AFTER = [  # the organisation follows these words
     (Role.DELEGATION, r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed)(?! by)"),
     (
         Role.FUNDER,
-        r"support of|supported by|funded by|financed by|sponsored by|financial support (?:of|from)",
+        r"support of|supported by|funded by|financed by|sponsored by|"
+        r"(?:financial support|funding) (?:of|from)",
     ),
     (
         Role.DELEGATION,
