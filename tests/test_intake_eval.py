@@ -301,7 +301,7 @@ def test_drafts_of_the_evaluation_reports_meet_the_floors(django_user_model, cap
     reports = load_reports()
     assert len(reports) >= 20
     # Columns: the parts, the batches written later in new styles (see the README), and all.
-    batches = sorted({report.get("batch", "first 59") for report in reports}, key=lambda b: b != "first 59")
+    batches = sorted({r.get("batch", "first 59") for r in reports}, key=lambda b: (b != "first 59", b))
     tallies = {name: Tally() for name in [*batches, "tuning", "held_out", "all"]}
     for report in reports:
         found = draft_as_data(report, user)
