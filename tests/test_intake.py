@@ -510,6 +510,34 @@ def test_the_funder_of_the_project_discussed_is_the_funder(known):
     assert {f.label: f.role for f in result.organisations}["AKCF"] == "funder"
 
 
+def test_two_ministries_holding_talks_in_one_capital_and_a_course_given_by_one_to_the_other(known):
+    make_organisation(
+        name="Ministry of Foreign Affairs of Cambodia", acronym="MFAIC", slug="mfaic", country="KH"
+    )
+    make_organisation(
+        name="Ministry of Foreign Affairs of Azerbaijan", acronym="", slug="az-mfa", kind="government"
+    )
+    talks = propose(
+        "The Ministry of Foreign Affairs of Cambodia (MFAIC) and the Ministry of Foreign Affairs of "
+        "Azerbaijan held political consultations in Phnom Penh on 10 June 2024.\n\nThe Cambodian side was "
+        "led by Chem Widhya, Secretary of State, and the Azerbaijani side by Elnur Mammadov, "
+        "Deputy Minister.",
+        datetime.date(2024, 6, 11),
+    )
+    assert {f.label: f.role for f in talks.organisations} == {
+        "MFAIC": "host",
+        "Ministry of Foreign Affairs of Azerbaijan": "delegation",
+    }
+    assert (talks.trip.delegation, talks.trip.sending_country) == (None, "AZ")
+    course = propose(
+        "A training course for twenty deminers of the Cambodian Mine Action Centre (CMAC), conducted by "
+        "instructors of the Mine Action Agency of the Republic of Azerbaijan (ANAMA), began on Monday.",
+        datetime.date(2025, 4, 16),
+    )
+    assert course.kind == "training"
+    assert {f.label: f.role for f in course.organisations} == {"CMAC": "trainees", "ANAMA": "trainer"}
+
+
 def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
     trip = Delegation.objects.create(
         title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country=""

@@ -522,6 +522,22 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             foreign[0].role = Role.DELEGATION
             if not sending and foreign[0].organisation is not None:
                 sending, sending_evidence = foreign[0].organisation.country.code, foreign[0].evidence
+    # "The ministries of A and B held consultations in A's capital": A's body hosts, B's visits.
+    if kind == MeetingKind.BILATERAL and country:
+        joint = [
+            f
+            for f in findings.values()
+            if f.role == Role.ORGANISER
+            and f.organisation is not None
+            and f.organisation.kind in NATIONAL_KINDS
+            and f.organisation.country
+        ]
+        at_home = [f for f in joint if f.organisation is not None and f.organisation.country.code == country]
+        if len(joint) == 2 and len(at_home) == 1:
+            guest = next(f for f in joint if f is not at_home[0])
+            at_home[0].role, guest.role = Role.HOST, Role.DELEGATION
+            if not sending and guest.organisation is not None:
+                sending, sending_evidence = guest.organisation.country.code, guest.evidence
     # A delegation's visit to two sides or more ("met at NATO headquarters ... also held talks with the
     # NSPA"); a country's bodies together (its ministry and its agency) are one side. Bodies that
     # "also attended" the talks are no other side.
@@ -711,6 +727,7 @@ def propose_trip(
             s.text
             for s in report.event
             if re.search(r"\bdelegation\b|\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?visit to\b", s.text, re.I)
+            or re.search(r"\bthe [A-Z][a-z]+ side\b", s.text)  # "the Azerbaijani side by ..."
         ),
         "",
     )

@@ -89,6 +89,17 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
 
 # Words around a mention that give an organisation's part in the event.
 ROLE_AFTER = [  # the organisation follows these words
+    # "a course for twenty deminers of CMAC, conducted by instructors of ANAMA"
+    (
+        Role.TRAINER,
+        r"(?:conducted|delivered|given|taught|run|led) by (?:the )?(?:instructors|trainers|experts) "
+        r"(?:of|from)",
+    ),
+    (
+        Role.TRAINEES,
+        r"\b(?:course|training)\b[^.;]{0,40}\bfor\s+(?:[\w-]+\s+){0,3}"
+        r"(?:deminers|staff|officers|specialists|personnel|students|trainees) (?:of|from)",
+    ),
     (Role.ORGANISER, r"(?:co-)?organi[sz]ed (?:jointly )?by|arranged by|convened by"),
     (
         Role.HOST,
