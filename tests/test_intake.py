@@ -384,6 +384,160 @@ def test_an_existing_trip_is_linked_rather_than_drafted_again(as_editor, known):
     assert Delegation.objects.count() == 1
 
 
+def test_at_the_invitation_of_a_body_it_receives_the_visitor(known):
+    make_organisation(name="Conference on Interaction in Asia", acronym="CICA", slug="cica", country="")
+    result = propose(
+        "BAKU, March 13 (APA) - At the invitation of the Mine Action Agency of the Republic of Azerbaijan "
+        "(ANAMA), Kairat Sarybay, Secretary General of the Conference on Interaction in Asia (CICA), "
+        "visited the agency on Wednesday.\n\nPrime Minister Ali Asadov has set the goal of a clear "
+        "country, and both sides agreed.",
+        datetime.date(2025, 3, 13),
+    )
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "host", "CICA": "delegation"}
+    assert (result.date.start, result.date.precision) == (datetime.date(2025, 3, 12), DatePrecision.DAY)
+    # A standing statement of someone not at the meeting: spoken of, not a participant.
+    assert [p.name for p in result.participants] == ["Kairat Sarybay"]
+    assert [p.name for p in result.also_mentioned_people] == ["Ali Asadov"]
+
+
+def test_a_meeting_within_a_conference_has_its_own_day_and_the_foreign_body_is_the_visitor(known):
+    make_organisation(name="Mine Action Centre of the Republic of Serbia", acronym="", country="RS")
+    result = propose(
+        "BAKU, 18 November - Within the framework of the international conference, which is held in Baku "
+        "on 16-18 November, the chairman of the Board of the Mine Action Agency of the Republic of "
+        "Azerbaijan Vugar Suleymanov met on Thursday with the director of the Mine Action Centre of the "
+        "Republic of Serbia Sladjana Kosutic.",
+        datetime.date(2022, 11, 18),
+    )
+    assert result.kind == "bilateral"
+    assert (result.date.start, result.date.end) == (datetime.date(2022, 11, 17), None)
+    assert {f.label: f.role for f in result.organisations} == {
+        "ANAMA": "host",
+        "Mine Action Centre of the Republic of Serbia": "delegation",
+    }
+    assert {p.name: p.title_as_stated for p in result.participants} == {
+        "Vugar Suleymanov": "chairman of the Board of the Mine Action Agency of the Republic of Azerbaijan",
+        "Sladjana Kosutic": "director of the Mine Action Centre of the Republic of Serbia",
+    }
+
+
+def test_a_delegation_composed_of_several_bodies_and_a_conference_at_a_venue(known):
+    make_organisation(name="ASEAN Regional Mine Action Center", acronym="ARMAC", slug="armac", country="KH")
+    make_organisation(
+        name="Brussels Diplomatic Academy", acronym="", kind="research", country="BE", slug="bda"
+    )
+    visit = propose(
+        "Phnom Penh, August 29, 2024 AKP --\n\nThe Cambodian Mine Action Centre (CMAC) welcomed on "
+        "27-28 August 2024 the delegation of Azerbaijan to its demining sites.\n\nThe delegation, also "
+        "composed of Vugar Suleymanov, Chairman of the Board of ANAMA, and of officials of the ASEAN "
+        "Regional Mine Action Center (ARMAC), was guided by CMAC staff.",
+        datetime.date(2024, 8, 29),
+    )
+    assert visit.kind == "site_visit"
+    assert (visit.date.start, visit.date.end) == (datetime.date(2024, 8, 27), datetime.date(2024, 8, 28))
+    assert {f.label: f.role for f in visit.organisations} == {
+        "CMAC": "host",
+        "ANAMA": "delegation",
+        "ARMAC": "delegation",
+    }
+    conference = propose(
+        "An Azerbaijani delegation recently took part in a conference at the Brussels Diplomatic Academy.",
+        datetime.date(2024, 7, 5),
+    )
+    assert (conference.country, conference.city) == ("BE", "Brussels")
+    town = propose(
+        "A delegation of ANAMA visited the agency's depot in Capellen, Luxembourg, on Tuesday.",
+        datetime.date(2024, 9, 26),
+    )
+    assert (town.country, town.city) == ("LU", "Capellen")
+
+
+def test_at_a_conference_those_who_open_or_address_it_are_speakers(known):
+    result = propose(
+        "Baku, 14 March 2024 - ANAMA organised an international conference on mine action in Baku today."
+        "\n\nThe conference was opened by Heng Ratana, Director General of CMAC. Ali Karimov, Chief of Staff "
+        "of the Cabinet, addressed the participants. Lale Aliyeva, Deputy Director of CMAC, attended.",
+        datetime.date(2024, 3, 14),
+    )
+    assert result.kind == "conference"
+    assert {p.name: p.role for p in result.participants} == {
+        "Heng Ratana": "speaker",
+        "Ali Karimov": "speaker",
+        "Lale Aliyeva": "participant",
+    }
+
+
+def test_delegations_of_many_countries_meet_and_a_message_read_out_is_from_someone_absent(known):
+    result = propose(
+        "PHNOM PENH, May 21 (Xinhua) -- Mine action officials met here on Tuesday.\n\nThe meeting was "
+        "hosted by the Cambodian Mine Action Centre (CMAC). Delegations from Cambodia, Laos, Thailand and "
+        "Viet Nam presented their plans.\n\nIn a message read out at the opening, Prime Minister Hun Manet "
+        "said Cambodia would share its experience.",
+        datetime.date(2025, 5, 21),
+    )
+    assert result.kind == "multilateral"
+    assert [p.name for p in result.participants] == []
+    assert [p.name for p in result.also_mentioned_people] == ["Hun Manet"]
+
+
+def test_an_online_webinar_is_a_conference_and_a_visit_to_our_country_is_a_trip(known):
+    webinar = propose(
+        "CMAC held an online webinar on demining on 10 October 2024.\n\nSpeakers included Heng Ratana, "
+        "Director General of CMAC, and Vugar Suleymanov, Chairman of the Board of ANAMA.",
+        datetime.date(2024, 10, 11),
+    )
+    assert (webinar.kind, webinar.country) == ("conference", "")
+    make_organisation(name="Bosnia and Herzegovina Mine Action Centre", acronym="BHMAC", country="BA")
+    visit = propose(
+        "Baku, 13 September 2024, AZERTAC\n\nDirector of the Bosnia and Herzegovina Mine Action Centre "
+        "(BHMAC) Sasa Obradovic, who paid an official visit to our country, on 12 September was received "
+        "at the Mine Action Agency of the Republic of Azerbaijan (ANAMA).",
+        datetime.date(2024, 9, 13),
+    )
+    assert {f.label: f.role for f in visit.organisations} == {"BHMAC": "delegation", "ANAMA": "host"}
+    assert (visit.country, visit.city) == ("AZ", "Baku")
+    assert (visit.trip.delegation, visit.trip.sending_country) == (None, "BA")
+
+
+def test_the_funder_of_the_project_discussed_is_the_funder(known):
+    make_organisation(name="ASEAN-Korea Cooperation Fund", acronym="AKCF", slug="akcf", country="")
+    result = propose(
+        "Phnom Penh, 20 February 2024 - Heng Ratana, Director General of CMAC, received Vuqar Suleymanov, "
+        "Chairman of the Board of ANAMA.\n\nThe two discussed the project, which CMAC implements with "
+        "funding from the ASEAN-Korea Cooperation Fund (AKCF).",
+        datetime.date(2024, 2, 20),
+    )
+    assert {f.label: f.role for f in result.organisations}["AKCF"] == "funder"
+
+
+def test_two_ministries_holding_talks_in_one_capital_and_a_course_given_by_one_to_the_other(known):
+    make_organisation(
+        name="Ministry of Foreign Affairs of Cambodia", acronym="MFAIC", slug="mfaic", country="KH"
+    )
+    make_organisation(
+        name="Ministry of Foreign Affairs of Azerbaijan", acronym="", slug="az-mfa", kind="government"
+    )
+    talks = propose(
+        "The Ministry of Foreign Affairs of Cambodia (MFAIC) and the Ministry of Foreign Affairs of "
+        "Azerbaijan held political consultations in Phnom Penh on 10 June 2024.\n\nThe Cambodian side was "
+        "led by Chem Widhya, Secretary of State, and the Azerbaijani side by Elnur Mammadov, "
+        "Deputy Minister.",
+        datetime.date(2024, 6, 11),
+    )
+    assert {f.label: f.role for f in talks.organisations} == {
+        "MFAIC": "host",
+        "Ministry of Foreign Affairs of Azerbaijan": "delegation",
+    }
+    assert (talks.trip.delegation, talks.trip.sending_country) == (None, "AZ")
+    course = propose(
+        "A training course for twenty deminers of the Cambodian Mine Action Centre (CMAC), conducted by "
+        "instructors of the Mine Action Agency of the Republic of Azerbaijan (ANAMA), began on Monday.",
+        datetime.date(2025, 4, 16),
+    )
+    assert course.kind == "training"
+    assert {f.label: f.role for f in course.organisations} == {"CMAC": "trainees", "ANAMA": "trainer"}
+
+
 def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
     trip = Delegation.objects.create(
         title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country=""
@@ -397,6 +551,42 @@ def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(kno
     )
     result = propose(VISIT, datetime.date(2024, 3, 14))
     assert result.trip.delegation == trip
+
+
+def test_the_first_one_received_leads_and_a_trip_led_by_another_is_linked_through_its_member(known):
+    envoy = make_person(name="Elchin Amirbayov", slug="elchin-amirbayov")
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    trip = Delegation.objects.create(
+        title="The envoy's tour", slug="envoys-tour", head=envoy, sending_country="AZ"
+    )
+    trip.members.add(known["suleymanov"])
+    Meeting.objects.create(
+        title="A meeting of the tour",
+        slug="tour-meeting",
+        kind="bilateral",
+        start_date=datetime.date(2024, 8, 27),
+        delegation=trip,
+    )
+    text = (
+        "Press Release No. 412/2567\n\nOn Thursday, 22 August 2024, Lt. Gen. Nattavut Sabyeroop, Director "
+        "General of the Thailand Mine Action Centre (TMAC), received H.E. Mr Elchin Amirbayov, Special "
+        "Representative of the President of the Republic of Azerbaijan, and Mr Vugar Suleymanov, Chairman of "
+        "the Board of ANAMA, in Bangkok.\n\nThe visit is part of the Azerbaijani delegation's tour."
+    )
+    result = propose(text, datetime.date(2024, 8, 23))
+    assert result.report.lead.text.startswith("On Thursday, 22 August 2024")  # the label is no lead
+    assert {p.name: p.role for p in result.participants} == {
+        "Nattavut Sabyeroop": "host",
+        "Elchin Amirbayov": "head_of_delegation",
+        "Vugar Suleymanov": "delegation_member",
+    }
+    assert result.trip.delegation == trip
+    led_by_the_member = propose(
+        "Bangkok, 28 August 2024 - A delegation of ANAMA led by Vugar Suleymanov, Chairman of the Board of "
+        "ANAMA, visited TMAC on Tuesday.",
+        datetime.date(2024, 8, 28),
+    )
+    assert led_by_the_member.trip.delegation == trip
 
 
 def test_a_trip_far_in_time_or_from_elsewhere_is_not_linked_and_a_new_one_is_proposed(known):

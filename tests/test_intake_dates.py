@@ -50,6 +50,19 @@ def test_relative_words_resolve_against_the_report_with_the_right_precision(text
     assert (str(found.start), found.precision) == (start, precision)
 
 
+@pytest.mark.parametrize(
+    ("text", "published_on", "start", "end"),
+    [
+        ("It opened on Monday in Siem Reap and runs until Friday.", "2024-11-27", "2024-11-25", "2024-11-29"),
+        ("The meetings, held from Tuesday to Thursday, closed.", "2024-06-20", "2024-06-18", "2024-06-20"),
+        ("It opened on Thursday and continued until Friday.", "2024-06-01", "2024-05-30", "2024-05-31"),
+    ],
+)
+def test_a_range_of_weekdays_keeps_both_ends(text, published_on, start, end):
+    found = dates_in(text, datetime.date.fromisoformat(published_on))
+    assert [(str(d.start), str(d.end), d.precision) for d in found] == [(start, end, DatePrecision.DAY)]
+
+
 def test_a_weekday_in_a_dated_dateline_is_that_day():
     day = dateline_date("July 28", datetime.date(2025, 7, 28))
     found = dates_in("The seminar opened here on Monday.", datetime.date(2025, 7, 28), day)[0]

@@ -34,7 +34,8 @@ EXTRA_FIELDS = ["city", "participant roles", "topics", "outcomes", "trip", "also
 # The targets: precision and recall on every main field of the evaluation set. The held-out
 # set is printed beside them but not asserted (it is still below; see docs/editors.md).
 TARGET_PRECISION, TARGET_RECALL = 0.95, 0.90
-FLOORS = dict.fromkeys(MAIN_FIELDS, (TARGET_PRECISION, TARGET_RECALL))
+# The floors sit above the targets' recall: the set now meets 0.95 on both.
+FLOORS = dict.fromkeys(MAIN_FIELDS, (0.95, 0.95))
 
 
 def load_reports(directory: Path = EVAL) -> list[dict]:
@@ -299,10 +300,12 @@ def test_drafts_of_the_evaluation_reports_meet_the_floors(django_user_model, cap
     user = django_user_model.objects.create_superuser("scorer", "scorer@example.org", "a-long-test-password")
     reports = load_reports()
     assert len(reports) >= 20
-    tallies = {"tuning": Tally(), "held_out": Tally(), "all": Tally()}
+    # Columns: the parts, the batches written later in new styles (see the README), and all.
+    batches = sorted({r.get("batch", "first 59") for r in reports}, key=lambda b: (b != "first 59", b))
+    tallies = {name: Tally() for name in [*batches, "tuning", "held_out", "all"]}
     for report in reports:
         found = draft_as_data(report, user)
-        for part in (report["part"], "all"):
+        for part in (report["part"], report.get("batch", "first 59"), "all"):
             score_draft(tallies[part], report["name"], found, report["expected"])
     with capsys.disabled():
         print(f"\nDrafts of {len(reports)} evaluation reports (P precision, R recall):")

@@ -3,7 +3,8 @@
 import pytest
 
 from events.intake.organisations import OrganisationIndex, OrganisationReader, name_before_acronym
-from events.models import Organisation
+from events.intake.sentences import find_topics, general_words
+from events.models import Organisation, Topic
 
 from .factories import make_organisation
 
@@ -50,6 +51,15 @@ def test_names_acronyms_other_names_and_close_spellings_are_known():
     assert [slug for _, slug in labels(found)] == ["anama", "anama", "cmac"]
 
 
+def test_a_hyphenated_acronym_is_one_name_and_a_pair_of_acronyms_is_two():
+    make_organisation(name="HCR-CTRO", acronym="HCR-CTRO", slug="hcr-ctro", country="HR")
+    make_organisation(name="United Nations Development Programme", acronym="UNDP", slug="undp", country="")
+    found = reader().mentions(
+        "The symposium was organised by HCR-CTRO. The ANAMA-UNDP centre trains deminers."
+    )
+    assert [slug for _, slug in labels(found)] == ["hcr-ctro", "anama", "undp"]
+
+
 def test_term_abbreviations_datelines_programmes_and_meetings_are_never_proposed():
     read = reader(ignore=["Trend"])
     text = (
@@ -78,3 +88,21 @@ def test_term_abbreviations_datelines_programmes_and_meetings_are_never_proposed
 )
 def test_the_name_an_acronym_in_brackets_abbreviates(words, acronym, name):
     assert " ".join(name_before_acronym(words.split(), acronym)) == name
+
+
+def test_words_of_the_field_itself_tag_no_topic():
+    names = [
+        "Cambodian Mine Action Centre",
+        "Thailand Mine Action Centre",
+        "United Nations Mine Action Service",
+        "Geneva International Centre for Humanitarian Demining",
+    ]
+    general = general_words(names)
+    assert "mine action" in general
+    assert "humanitarian demining" not in general  # in one name only
+    threat = Topic(
+        name="Mine risk management", slug="mine-risk-management", keywords="mine action\nmine threat"
+    )
+    text = "The conference on mine action discussed funding."
+    assert find_topics(text, [threat]) != []
+    assert find_topics(text, [threat], general=general) == []

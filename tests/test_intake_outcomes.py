@@ -17,6 +17,10 @@ from events.intake.outcomes import outcome_kinds
         ("It will also appeal to the international community for support.", []),
         ("The sides discussed joint trainings and workshops.", []),
         ("At the invitation of ANAMA, a delegation took part.", []),
+        ("The two sides agreed to conduct a joint survey of three border areas.", ["agreement"]),
+        ("Both sides agreed to organise joint training courses for deminers.", ["joint_training"]),
+        ("The GICHD offered to hold a course for ANAMA's database officers.", ["assistance_offered"]),
+        ("HALO expressed its readiness to send an assessment mission.", ["assistance_offered"]),
     ],
 )
 def test_outcomes_are_read_from_what_the_sentence_states(sentence, kinds):

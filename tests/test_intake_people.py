@@ -87,6 +87,29 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
             "Deputy Minister of Emergency Situations",
         ),
         (
+            "The chairman of the Board of the Mine Action Agency Vugar Suleymanov met the director of the "
+            "Mine Action Centre of the Republic of Serbia Sladjana Kosutic on Thursday.",
+            "Sladjana Kosutic",
+            "director of the Mine Action Centre of the Republic of Serbia",
+        ),
+        (
+            "The chairman of the Board of the Mine Action Agency Vugar Suleymanov met her.",
+            "Vugar Suleymanov",
+            "chairman of the Board of the Mine Action Agency",
+        ),
+        (
+            "Saša Obradović – Director of the Bosnia and Herzegovina Mine Action Centre – spoke.",
+            "Saša Obradović",
+            "Director of the Bosnia and Herzegovina Mine Action Centre",
+        ),
+        ("The results were presented by Sok Pisey, project officer.", "Sok Pisey", "project officer"),
+        (
+            "They met Head of the Arms Control, Disarmament and Non-Proliferation Section "
+            "Eirini Lemos-Maniati.",
+            "Eirini Lemos-Maniati",
+            "Head of the Arms Control, Disarmament and Non-Proliferation Section",
+        ),
+        (
             "Talks were held with Eirini Lemos Maniati (Head, Arms Control Section) and others.",
             "Eirini Lemos Maniati",
             "Head, Arms Control Section",
@@ -96,6 +119,20 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
 def test_titles_are_read_before_and_after_names(sentence, name, title):
     found = {n.name: n for n in find_names(sentence)}
     assert found[name].title == title
+
+
+def test_words_after_of_the_name_a_body_and_a_rank_may_be_marked_retired():
+    names = {
+        n.name: n for n in find_names("Vice Chairman of the Provincial People's Committee Hoang Nam spoke.")
+    }
+    assert list(names) == ["Hoang Nam"]
+    assert names["Hoang Nam"].title == "Vice Chairman of the Provincial People's Committee"
+    headed = find_names(
+        "A delegation headed by Colonel (ret.) Oleksandr Kravets, adviser to the Head of SESU, came."
+    )
+    assert [(n.name, n.rank, n.title, n.leads_delegation) for n in headed] == [
+        ("Oleksandr Kravets", "Colonel", "adviser to the Head of SESU", True)
+    ]
 
 
 @pytest.mark.django_db

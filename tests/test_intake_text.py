@@ -46,12 +46,22 @@ def test_abbreviations_and_initials_do_not_end_a_sentence():
         ("PHNOM PENH, July 7 (IANS) The agency signed", "PHNOM PENH", "July 7", "IANS"),
         ("Siem Reap, 12 December 2022 - ARMAC hosted", "Siem Reap", "12 December 2022", ""),
         ("AGHDAM, Azerbaijan. The conference opened", "AGHDAM", "", ""),
+        ("Phnom Penh, August 29, 2024 AKP -- CMAC welcomed", "Phnom Penh", "August 29, 2024", "AKP"),
     ],
 )
 def test_the_dateline_is_read_and_left_out_of_the_lead(opening, place, date, agency):
     report = read_report(f"{opening} on Monday.\n\nMore text follows here.", is_place=gazetteer.is_place)
     assert (report.dateline.place, report.dateline.date_text, report.dateline.agency) == (place, date, agency)
     assert not report.lead.text.startswith(place)
+
+
+def test_an_acronym_with_its_name_in_brackets_opening_the_lead_is_no_dateline():
+    report = read_report(
+        "ARMAC (ASEAN Regional Mine Action Center) held a meeting on Monday.\n\nMore text follows.",
+        is_place=gazetteer.is_place,
+    )
+    assert report.dateline is None
+    assert report.lead.text.startswith("ARMAC (ASEAN Regional Mine Action Center) held")
 
 
 def test_a_dateline_on_its_own_line_may_end_with_the_agency_and_labels_are_not_the_headline():

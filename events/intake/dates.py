@@ -137,6 +137,12 @@ RELATIVE = re.compile(
     re.I,
 )
 
+# "Opened on Monday ... and runs until Friday", "from Tuesday to Thursday": a range in weekdays.
+WEEKDAY_RANGE = re.compile(
+    rf"\b({'|'.join(WEEKDAYS)})\b[^.;]{{0,60}}?\b(?:to|until|till|through)\s+(?:on\s+)?({'|'.join(WEEKDAYS)})\b",
+    re.I,
+)
+
 
 def explicit_dates(text: str, anchor: datetime.date) -> list[FoundDate]:
     """Every date and range the text writes out, in order; days without a year are read against ``anchor``."""
@@ -198,7 +204,18 @@ def relative_dates(
     found = []
     anchor = dateline_day or published_on
     monday = anchor - datetime.timedelta(days=anchor.weekday())
+    ranges = []
+    for match in WEEKDAY_RANGE.finditer(text):
+        first, last = (WEEKDAYS.index(match.group(n).casefold()) for n in (1, 2))
+        first_day = anchor - datetime.timedelta(days=(anchor.weekday() - first) % 7)
+        last_day = first_day + datetime.timedelta(days=(last - first) % 7)
+        ranges.append(match.span())
+        found.append(
+            FoundDate(first_day, last_day, DatePrecision.DAY, match.group(0), match.start(), relative=True)
+        )
     for match in RELATIVE.finditer(text):
+        if any(match.start() < b and a < match.end() for a, b in ranges):
+            continue
         word = re.sub(r"\s+", " ", match.group(1).casefold())
         start, end, precision = anchor, None, DatePrecision.DAY
         if word in ("today", "this morning", "this afternoon", "tonight"):

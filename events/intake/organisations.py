@@ -272,7 +272,12 @@ class OrganisationReader:
                 found.append(Mention(run.start(), run.end(), run.group(0), organisation=organisation))
         for token in re.finditer(r"\b[A-Z][A-Za-z0-9&]*(?:['’\-][A-Za-z0-9&]+)*", text):
             offset = token.start()
-            for part in re.split(r"-", re.sub(r"['’]s$", "", token.group(0))):
+            whole = re.sub(r"['’]s$", "", token.group(0))
+            hyphenated = self.index.acronym(whole) if "-" in whole else None
+            if hyphenated is not None and free(offset, offset + len(whole)):  # "HCR-CTRO" is one acronym
+                found.append(Mention(offset, offset + len(whole), whole, organisation=hyphenated))
+                continue
+            for part in re.split(r"-", whole):
                 start, end = offset, offset + len(part)
                 offset = end + 1
                 if not is_acronym(part) or not part.isupper() or not free(start, end):

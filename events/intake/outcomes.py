@@ -16,7 +16,9 @@ CUES = [
             r"\b(?:signed|sign|signing|concluded|inked)\b[^.]*?\b(?:memorandum|mou|agreement|"
             r"declaration of intent|protocols?|project document|document|accord)\b"
             r"|\b(?:memorandum|mou|agreement|declaration|document|protocols?)\b[^.]{0,120}?"
-            r"\b(?:was|were|has been|have been) signed\b|\bhave signed\b|\bsigned an?\b",
+            r"\b(?:was|were|has been|have been) signed\b|\bhave signed\b|\bsigned an?\b"
+            # "agreed to conduct a joint survey": agreed training is its own kind
+            r"|\bagreed (?:to|on)\b(?![^.]{0,80}\btraining)",
             re.IGNORECASE,
         ),
     ),
@@ -37,7 +39,9 @@ CUES = [
         re.compile(
             r"\b(?:willing|ready|offered|pledged|promised|agreed|will)\b[^.]{0,60}?\b(?:to )?"
             r"(?:assist|help|support|provide (?:technical |financial )?(?:assistance|support|help))\b"
-            r"|\bcontribution of\b|\bdonat(?:ed|ion)\b",
+            r"|\bcontribution of\b|\bdonat(?:ed|ion)\b|\boffered to\b"
+            r"|\bexpressed (?:its|his|her|their) readiness\b"
+            r"|\b(?:stands?|ready) (?:ready )?to (?:share|send|provide)\b",
             re.IGNORECASE,
         ),
     ),

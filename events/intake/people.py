@@ -37,7 +37,8 @@ RANKS = [
     "Capt.", "Rear Admiral", "Vice Admiral", "Admiral", "General", "Gen.", "Ambassador",
 ]  # fmt: skip
 HONORIFIC = re.compile(
-    r"(?:(?:" + "|".join(re.escape(w) for w in sorted(COURTESY + RANKS, key=len, reverse=True)) + r")\s+)+$"
+    r"(?:(?:" + "|".join(re.escape(w) for w in sorted(COURTESY + RANKS, key=len, reverse=True)) + r")"
+    r"(?:\s*\((?:ret|retd|retired)\.?\))?\s+)+$"  # "Colonel (ret.) Oleksandr Kravets"
 )
 NOT_A_NAME = {
     "a", "about", "after", "also", "among", "an", "and", "as", "at", "before", "both", "by", "during",
@@ -56,6 +57,7 @@ NOT_A_NAME = {
     "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "thipadei",
     "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam",
     "promoting", "equality", "inclusion", "center", "centre",
+    "section", "division", "unit", "arms", "control", "disarmament", "non-proliferation", "proliferation",
 }  # fmt: skip
 # Ministries' portfolios, written in capitals between a title and a name
 # ("Deputy Minister of Emergency Situations Etibar Mirzayev"): never part of the name.
@@ -175,7 +177,7 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         inner = bracketed.group(1).strip()
         if {w.casefold() for w in re.findall(r"[A-Za-z]+", inner)} & TITLE_WORDS:
             return inner, end + bracketed.start(1), end + bracketed.end(1)
-    match = re.match(r"\s*,\s*(?:who is\s+|the\s+|a\s+|an\s+)?", sentence[end:])
+    match = re.match(r"\s*(?:,|\s[–—])\s*(?:who is\s+|the\s+|a\s+|an\s+)?", sentence[end:])
     if not match:
         return "", -1, -1
     start = end + match.end()
@@ -185,11 +187,13 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         rest[:1].isupper()
         or re.match(rf"(?:{TITLE_QUALIFIERS})\s+[A-Z]", rest)
         or (first and first.group(0) in TITLE_WORDS)  # "Liu Zhijie, counsellor at the Ministry ..."
+        or re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)(?=[.,;]|$)", rest)  # "Sok Pisey, project officer."
+        and re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)", rest).group(1) in TITLE_WORDS  # type: ignore[union-attr]
     ):
         return "", -1, -1
     stop = len(rest)
     for found in re.finditer(
-        r",\s*|\.(?=\s|$)|;|\s+(?:who|which|said|says|stated|noted|added|told|expressed)\b", rest
+        r",\s*|\.(?=\s|$)|;|\s+[–—]\s*|\s+(?:who|which|said|says|stated|noted|added|told|expressed)\b", rest
     ):
         piece = found.group(0)
         if piece.startswith(","):
@@ -242,7 +246,9 @@ def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, in
     for token in reversed(tokens):
         word = token.group(0)
         gap = text[token.end() : kept[0].start() if kept else len(text)]
-        if "," in gap or ";" in gap or ":" in gap:
+        if "," in gap and _continues_list(text, token, kept):
+            pass
+        elif "," in gap or ";" in gap or ":" in gap:
             break
         if any(a <= token.start() < b for a, b in names):
             break
@@ -250,6 +256,9 @@ def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, in
             word in {"newly", "new", "incoming", "outgoing", "acting", "interim"}
             or (word in {"appointed", "elected"} and re.search(r"\bnewly[- ]$", text[: token.start()]))
         )
+        if word in TITLE_WORDS and kept and re.search(r"(?:^|\bthe\s+)$", text[: token.start()], re.I):
+            kept.insert(0, token)  # "the chairman of the Board of ...": a title in lower case opens here
+            break
         if word.startswith("(") or word[:1].isupper() or small or "/" in word:
             if word.casefold() == "and" and not (kept and kept[0].group(0)[:1].isupper()):
                 break
@@ -278,6 +287,19 @@ def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, in
     return title, kept[0].start(), kept[-1].end()
 
 
+def _continues_list(text: str, token: re.Match, kept: list[re.Match]) -> bool:
+    """Whether a comma joins a list inside a title: "Arms Control, Disarmament and Non-Proliferation"."""
+    if not kept or not token.group(0)[:1].isupper() or token.group(0).casefold() in TITLE_WORDS:
+        return False
+    words = [k.group(0) for k in kept]
+    if words[0].casefold() in TITLE_WORDS or not words[0][:1].isupper():
+        return False
+    return (
+        "and" in words[1:3]
+        and re.search(r"\bof the\s+(?:[A-Z][\w-]*\s+){0,3}$", text[: token.start()]) is not None
+    )
+
+
 def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> list[NameSpan]:
     """Everyone a sentence names with a title, rank or courtesy word, and bare two-word names.
 
@@ -287,7 +309,10 @@ def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> lis
     runs = [
         r
         for r in name_runs(sentence)
-        if not any(a <= r[0] < b for a, b in exclude) and not is_place(" ".join(r[2]))
+        if not any(a <= r[0] < b for a, b in exclude)
+        and not is_place(" ".join(r[2]))
+        # "Vice Chairman of the Provincial People's Committee": words after "of the" name a body
+        and not re.search(r"\bof the\s+$", sentence[: r[0]])
     ]
     taken = [(start, end) for start, end, words in runs if len(words) > 1]
     for start, end, words in runs:

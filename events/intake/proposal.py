@@ -37,10 +37,12 @@ from .organisations import FindingKey, Mention, OrganisationFinding, Organisatio
 from .outcomes import OutcomeFinding, outcome_kinds
 from .people import NameSpan, PersonFinding, find_names, gather_people
 from .sentences import (
+    FRAMING,
     NATIONAL_KINDS,
     REPORTED,
     TopicMatch,
     find_topics,
+    general_words,
     meeting_kind,
     mention_is_incidental,
     place_of,
@@ -157,10 +159,17 @@ def event_date(
     lead = report.lead
     if lead is None:
         return None
-    lead_explicit = [d for d in found[lead.index] if not d.relative]
+    lead_relative = [d for d in found[lead.index] if d.relative]
+    # "Within the framework of the conference held on 16-18 November, X met Y on Thursday": the
+    # conference's days are not the meeting's, when the lead dates the meeting too.
+    framing = [m.span() for m in FRAMING.finditer(lead.text)]
+    lead_explicit = [
+        d
+        for d in found[lead.index]
+        if not d.relative and not (lead_relative and any(a <= d.position < b for a, b in framing))
+    ]
     if lead_explicit:
         return lead_explicit[0], lead
-    lead_relative = [d for d in found[lead.index] if d.relative]
     for sentence in report.sentences[1:6]:
         if BACKGROUND_CUES.search(sentence.text):
             continue
@@ -199,9 +208,46 @@ def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> Dat
 # ("conveyed the greetings of President X to Prime Minister Y", "on the instructions of President X").
 ABSENT_PERSON = re.compile(
     r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
-    r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto)"
+    r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto|"
+    # "In a message read out at the opening, Prime Minister X said ..."
+    r"\b(?i:in|by|through|via) an? (?:[\w-]+ )?(?:message|letter)\b[^.;]{0,80},)"
     r"\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
 )
+# After a name: a standing statement, not something done at the event ("Prime Minister X has set the
+# goal of a mine-free country by 2030").
+SPOKEN_OF = re.compile(
+    r"\s*(?:,[^,]{1,80},\s*)?(?:has|have)\s+(?:(?:long|repeatedly|already|often|also|publicly)\s+)?"
+    r"(?:set|made|called|said|stated|declared|announced|pledged|urged|described|promised|vowed|"
+    r"committed|made clear)\b"
+)
+# A sentence about talks of their own with the visitors, not attending someone else's.
+SEPARATE_TALKS = re.compile(
+    r"\b(?:held talks|talks with|met with|(?:a |separate )meeting with)\b(?![^.]*\battend)"
+)
+# What a speaker does, after their name and title ("..., delivered the keynote address") or before
+# them ("The workshop was opened by A, ..., and B").
+SPEAKING_AFTER = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?[,–—]?\s*(?:also\s+|then\s+|later\s+)?(?:was\s+|were\s+)?(?:spoke|speaking|"
+    r"addressed|delivered|presented|opened|said|says|noted|stressed|called|reaffirmed|underlined|"
+    r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
+    r"gave a (?:speech|presentation|talk))\b",
+    re.IGNORECASE,
+)
+SPEAKING_BEFORE = re.compile(
+    r"\b(?:(?:opened|addressed|presented|delivered) by|(?:remarks|speech(?:es)?|presentations?|statements?|"
+    r"addresses) (?:by|from)|speakers? (?:included|were))\b[^.;]{0,200}$",
+    re.IGNORECASE,
+)
+
+
+def speaks(sentence: str, name: NameSpan) -> bool:
+    """Whether the sentence has this person speak: opening, addressing, presenting, saying."""
+    title_after = name.title_start > name.start
+    end = name.title_end if title_after else name.end
+    start = name.title_start if 0 <= name.title_start < name.start else name.start
+    return bool(SPEAKING_AFTER.match(sentence[end:]) or SPEAKING_BEFORE.search(sentence[:start]))
+
+
 # Before a name: someone who watched the signing, not a party to it.
 WITNESS = re.compile(r"\b(?:in the presence of|witnessed by)\b[^;]{0,120}$")
 
@@ -274,9 +320,11 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     def counts_for_event(sentence: Sentence, start: int) -> bool:
         return not sentence.background and not any(a <= start < b for a, b in sentence.background_spans)
 
-    def named_only(sentence: Sentence, start: int) -> bool:
+    def named_only(sentence: Sentence, start: int, end: int) -> bool:
         """Named, not present: "the greetings of President X", "under the leadership of X"."""
-        return bool(ABSENT_PERSON.search(sentence.text[:start]))
+        if ABSENT_PERSON.search(sentence.text[:start]):
+            return True
+        return sentence is not report.lead and bool(SPOKEN_OF.match(sentence.text[end:]))
 
     # Who took part: named in a sentence about the event, not inside someone else's title.
     participants: list[Participant] = []
@@ -287,13 +335,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             for i, n in finding.spans
             if counts_for_event(sentences[i], n.start)
             and not in_title(i, n.start)
-            and not named_only(sentences[i], n.start)
+            and not named_only(sentences[i], n.start, n.end)
         ]
         if event_spans:
             participant = Participant(**vars(finding))
             participant.evidence = sentences[event_spans[0][0]].text
             participants.append(participant)
-        elif any(sentences[i].background or named_only(sentences[i], n.start) for i, n in finding.spans):
+        elif any(
+            sentences[i].background or named_only(sentences[i], n.start, n.end) for i, n in finding.spans
+        ):
             finding.evidence = sentences[finding.spans[0][0]].text
             also_people.append(finding)
 
@@ -452,6 +502,63 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     ):
         kind = MeetingKind.MULTILATERAL
 
+    # "X met the director of the Serbian centre": at a meeting of two, a national body of another
+    # country than the one it is held in is the visiting side.
+    if (
+        kind == MeetingKind.BILATERAL
+        and country
+        and not any(f.role == Role.DELEGATION for f in findings.values())
+    ):
+        foreign = [
+            f
+            for f in findings.values()
+            if f.role == Role.PARTICIPANT
+            and f.organisation is not None
+            and f.organisation.kind in NATIONAL_KINDS
+            and f.organisation.country
+            and f.organisation.country.code != country
+        ]
+        if len(foreign) == 1 and any(f.role == Role.HOST for f in findings.values()):
+            foreign[0].role = Role.DELEGATION
+            if not sending and foreign[0].organisation is not None:
+                sending, sending_evidence = foreign[0].organisation.country.code, foreign[0].evidence
+    # "The ministries of A and B held consultations in A's capital": A's body hosts, B's visits.
+    if kind == MeetingKind.BILATERAL and country:
+        joint = [
+            f
+            for f in findings.values()
+            if f.role == Role.ORGANISER
+            and f.organisation is not None
+            and f.organisation.kind in NATIONAL_KINDS
+            and f.organisation.country
+        ]
+        at_home = [f for f in joint if f.organisation is not None and f.organisation.country.code == country]
+        if len(joint) == 2 and len(at_home) == 1:
+            guest = next(f for f in joint if f is not at_home[0])
+            at_home[0].role, guest.role = Role.HOST, Role.DELEGATION
+            if not sending and guest.organisation is not None:
+                sending, sending_evidence = guest.organisation.country.code, guest.evidence
+    # A delegation's visit to two sides or more ("met at NATO headquarters ... also held talks with the
+    # NSPA"); a country's bodies together (its ministry and its agency) are one side. Bodies that
+    # "also attended" the talks are no other side.
+    received_by = {
+        (
+            f.organisation.country.code
+            if f.organisation.kind in NATIONAL_KINDS and f.organisation.country
+            else f.key
+        )
+        if f.organisation is not None
+        else f.key
+        for f in findings.values()
+        if f.role == Role.HOST or (f.role == Role.PARTICIPANT and SEPARATE_TALKS.search(f.evidence))
+    }
+    if (
+        kind == MeetingKind.BILATERAL
+        and any(f.role == Role.DELEGATION for f in findings.values())
+        and len(received_by) >= 2
+    ):
+        kind = MeetingKind.MULTILATERAL
+
     # People's parts follow their organisation's.
     person_role: dict[str, str] = {
         Role.HOST: Participation.Role.HOST,
@@ -466,6 +573,28 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         and findings.get(("known", p.organisation.pk)) is not None
         and findings[("known", p.organisation.pk)].role == Role.DELEGATION
     ]
+    # "X received A, Special Representative ..., and B, Chairman of ANAMA": with no one said to lead,
+    # the first visitor the lead names after the host receives them leads.
+    receiving = re.search(r"\b(?:received|welcomed|hosted)\b", report.lead.text) if report.lead else None
+    if visiting and receiving is not None and not any(p.leads_delegation for p in participants):
+        hosts_people = {
+            id(p)
+            for p in participants
+            if p.organisation is not None
+            and findings.get(("known", p.organisation.pk)) is not None
+            and findings[("known", p.organisation.pk)].role == Role.HOST
+        }
+        received = sorted(
+            (n.start, index)
+            for index, p in enumerate(participants)
+            for i, n in p.spans
+            if report.lead is not None
+            and i == report.lead.index
+            and n.start > receiving.end()
+            and id(p) not in hosts_people
+        )
+        if received and len({index for _, index in received}) >= 2:
+            participants[received[0][1]].leads_delegation = True
     if len(visiting) == 1 and not any(p.leads_delegation for p in participants):
         visiting[0].leads_delegation = True
     for participant in participants:
@@ -474,6 +603,14 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             participant.role = Participation.Role.HEAD_OF_DELEGATION
         elif record is not None and record.role in person_role:
             participant.role = person_role[record.role]
+        # At a conference, a participant who opens, addresses or speaks to it is a speaker (its
+        # organisers' people stay organisers).
+        if (
+            kind == MeetingKind.CONFERENCE
+            and participant.role == Participation.Role.PARTICIPANT
+            and any(speaks(sentences[i].text, n) for i, n in participant.spans if not sentences[i].background)
+        ):
+            participant.role = Participation.Role.SPEAKER
 
     # Outcomes, with the parties the sentence names (people stand for their organisations).
     outcomes: list[OutcomeFinding] = []
@@ -494,7 +631,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 for f in findings.values()
                 if f.organisation is not None
                 and f.organisation.country == code
-                and f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY, Role.PARTICIPANT)
+                and f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY, Role.PARTICIPANT, Role.ORGANISER)
                 and f.organisation.kind in NATIONAL_KINDS
             ]
         if re.search(r"\bthe (?:two )?sides\b|\bboth sides\b", sentence.text, re.I):
@@ -508,7 +645,12 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     also_organisations = [record for key, record in incidental.items() if key not in findings]
     event_text = " ".join(s.text for s in report.event)
     names_to_ignore = [m for record in list(findings.values()) + also_organisations for m in record.mentions]
-    topic_matches = find_topics(event_text, topics, ignore=names_to_ignore)
+    topic_matches = find_topics(
+        event_text,
+        topics,
+        ignore=names_to_ignore,
+        general=general_words(o.name for o in organisations),
+    )
     title = propose_title(kind, organisations_found, sending, country, report)
     trip = propose_trip(kind, date, country, sending, sending_evidence, participants, findings, report)
     return Proposal(
@@ -581,7 +723,13 @@ def propose_trip(
     from somewhere else than where the meeting is.
     """
     delegation_sentence = next(
-        (s.text for s in report.event if re.search(r"\bdelegation\b", s.text, re.I)), ""
+        (
+            s.text
+            for s in report.event
+            if re.search(r"\bdelegation\b|\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?visit to\b", s.text, re.I)
+            or re.search(r"\bthe [A-Z][a-z]+ side\b", s.text)  # "the Azerbaijani side by ..."
+        ),
+        "",
     )
     if not delegation_sentence:
         return None
@@ -604,9 +752,11 @@ def propose_trip(
         filters.append(candidates.filter(head=head))
     best = None
     for queryset in filters:
-        for delegation in queryset.prefetch_related("meetings"):
+        for delegation in queryset.prefetch_related("meetings", "members"):
             if any(start <= latest and end >= earliest for start, end in trip_days(delegation)):
-                if head is not None and delegation.head_id not in (None, head.pk):
+                # A trip led by someone else: its member may lead one of its meetings.
+                members = {m.pk for m in delegation.members.all()}
+                if head is not None and delegation.head_id not in (None, head.pk) and head.pk not in members:
                     continue
                 best = delegation
                 break

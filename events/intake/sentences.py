@@ -51,7 +51,7 @@ FUNDING = re.compile(
 )
 EVENT_NOUNS = re.compile(
     r"\b(?:conference|meeting|event|workshop|seminar|forum|symposium|summit|visit|talks|dialogue|"
-    r"consultations|ceremony|attended|took part)\b",
+    r"consultations|ceremony|attended|took part|participants|delegates)\b",
     re.IGNORECASE,
 )
 
@@ -73,10 +73,11 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         return True
     if re.search(
         r"\b(?:contribution|donation|grant|funding)\b[^.;]{0,60}\bfrom\s+(?:the\s+)?$", before, re.I
-    ):
+    ) and not re.search(r"\bwith (?:the )?funding from\s+(?:the\s+)?$", before):
         return True
     if re.search(
-        r"^(?:The|This|Its|Their) (?:project|programme|program|initiative|agreement|work|event)\b[^.;]*"
+        r"(?:^(?:The|This|Its|Their) |\b)(?:project|programme|program|initiative|agreement|work|event)\b"
+        r"[^.;]*"
         r"\b(?:funded|financed|sponsored) by\s+(?:the\s+)?$|\bwith (?:the )?(?:funding|financial support) "
         r"(?:from|of)\s+(?:the\s+)?$",
         before,
@@ -88,23 +89,37 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
 
 # Words around a mention that give an organisation's part in the event.
 ROLE_AFTER = [  # the organisation follows these words
-    (Role.ORGANISER, r"(?:co-)?organi[sz]ed (?:jointly )?by|arranged by|convened by|at the invitation of"),
+    # "a course for twenty deminers of CMAC, conducted by instructors of ANAMA"
+    (
+        Role.TRAINER,
+        r"(?:conducted|delivered|given|taught|run|led) by (?:the )?(?:instructors|trainers|experts) "
+        r"(?:of|from)",
+    ),
+    (
+        Role.TRAINEES,
+        r"\b(?:course|training)\b[^.;]{0,40}\bfor\s+(?:[\w-]+\s+){0,3}"
+        r"(?:deminers|staff|officers|specialists|personnel|students|trainees) (?:of|from)",
+    ),
+    (Role.ORGANISER, r"(?:co-)?organi[sz]ed (?:jointly )?by|arranged by|convened by"),
     (
         Role.HOST,
         r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
-        r"^at|^in the premises of|headquarters of|met with the delegation of|presided over by|"
+        r"(?:paid|pays|paying) (?:a|an) (?:[\w-]+ )?call on|"
+        r"^at(?! the invitation)|^in the premises of|headquarters of|met with the delegation of|"
+        r"presided over by|"
         r"(?:delegation|visitors|guests)\b[^;]{0,150}?\b(?:met|met with|held talks with)",
     ),
     # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
     (Role.DELEGATION, r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed)(?! by)"),
     (
         Role.FUNDER,
-        r"support of|supported by|funded by|financed by|sponsored by|financial support (?:of|from)",
+        r"support of|supported by|funded by|financed by|sponsored by|"
+        r"(?:financial support|funding) (?:of|from)",
     ),
     (
         Role.DELEGATION,
-        r"delegations? (?:of|from)|delegation(?:, | )(?:made up|composed|consisting) of "
-        r"(?:representatives of )?|delegation led by|delegation headed by|"
+        r"delegations? (?:of|from)|(?:delegation(?:, | )|^)(?:also )?(?:made up|composed|consisting) of"
+        r"(?: representatives of)?|delegation led by|delegation headed by|"
         r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by",
     ),
     (
@@ -135,7 +150,28 @@ ROLE_BEFORE = [  # the organisation comes before these words
 ]
 
 
+VISITING = re.compile(r"\b(?:visit(?:ed|s|ing)?|arrived|paid a|travelled|received|welcomed)\b", re.I)
 ABBREVIATION_STOP = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.E|Lt|Gen|Col|Capt|Maj|No|St)\.")
+
+
+def role_after(clause: str) -> tuple[int, str] | None:
+    """The part the cue closest before the clause's end gives ("hosted by the ...", "led by X of")."""
+    nearest = None
+    for role, words in ROLE_AFTER:
+        joined = (
+            r",|\band\b|\bof\b|\b(?:together|jointly|in (?:cooperation|partnership|collaboration)) with\b"
+        )
+        pattern = rf"(?:{words})\s+(?:the\s+|an?\s+)?(?:[^.;]*?(?:{joined})\s+(?:the\s+)?)?$"
+        if re.search(pattern, clause, re.IGNORECASE):  # "told the intersessional meetings of X"
+            near = list(re.finditer(rf"(?:{words})", clause, re.IGNORECASE))
+            between = clause[near[-1].end() :] if near else ""
+            close = len(between.split()) <= 25 and not re.search(
+                r"\b(?:said|told|which|who|where|met|visited|received|welcomed|hosted|signed|thanked)\b",
+                between,
+            )
+            if close and (nearest is None or near[-1].end() > nearest[0]):
+                nearest = (near[-1].end(), role)
+    return nearest
 
 
 def roles_in(sentence: str, mentions: list[Mention]) -> dict:
@@ -148,22 +184,21 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
         # Courtesy words and ranks before a name belong to it ("the courtesy call of H.E. Rothna Buth").
         courtesy = HONORIFIC.search(original[: mention.start])
         before = sentence[: courtesy.start() if courtesy else mention.start]
-        clause = re.split(r"[;:]|,\s+(?=[a-z])", before)[-1]
-        nearest = None  # the cue closest before the mention decides
-        for role, words in ROLE_AFTER:
-            joined = (
-                r",|\band\b|\bof\b|\b(?:together|jointly|in (?:cooperation|partnership|collaboration)) with\b"
-            )
-            pattern = rf"(?:{words})\s+(?:the\s+|an?\s+)?(?:[^.;]*?(?:{joined})\s+(?:the\s+)?)?$"
-            if re.search(pattern, clause, re.IGNORECASE):  # "told the intersessional meetings of X"
-                near = list(re.finditer(rf"(?:{words})", clause, re.IGNORECASE))
-                between = clause[near[-1].end() :] if near else ""
-                close = len(between.split()) <= 25 and not re.search(
-                    r"\b(?:said|told|which|who|where|met|visited|received|welcomed|hosted|signed|thanked)\b",
-                    between,
-                )
-                if close and (nearest is None or near[-1].end() > nearest[0]):
-                    nearest = (near[-1].end(), role)
+        pieces = re.split(r"([;:]|,\s+(?=[a-z]))", before)
+        clauses = [pieces[-1]]
+        # "composed of A, and of officials of B": a clause opened by "and" may continue the one before.
+        while re.match(r"and\b", clauses[-1]) and len(pieces) >= 3 and pieces[-2] not in (";", ":"):
+            clauses.append(pieces[-3] + pieces[-2] + clauses[-1])
+            pieces = pieces[:-2]
+        # "At the invitation of X, Y visited ...": X receives the visit (organises the event otherwise).
+        if re.search(r"\bat the invitation of\s+(?:the\s+)?$", clauses[0], re.I):
+            roles.setdefault(mention.key, Role.HOST if VISITING.search(sentence) else Role.ORGANISER)
+            continue
+        nearest = None
+        for clause in clauses:
+            nearest = role_after(clause)
+            if nearest is not None:
+                break
         if nearest is not None:
             roles.setdefault(mention.key, nearest[1])
         if mention.key in roles:
@@ -179,7 +214,8 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             listed = r"(?:\s*(?:,\s*and|,|and)\s+(?:the\s+)?[A-Z][^,.;]*?|,\s+(?:the|an?)\s+[^,.;]*?(?=,))*"
             pattern = (
                 rf"^(?:\s*\([^)]*\))?{listed}[\s,]+(?i:has\s+|have\s+)?"
-                rf"(?i:today\s+|recently\s+|also\s+|jointly\s+)?(?i:{words})"
+                rf"(?i:today\s+|recently\s+|also\s+|jointly\s+|on\s+\d{{1,2}}\s+[A-Z][a-z]+\s+|on\s+[A-Z][a-z]+day\s+)?"
+                rf"(?i:{words})"
             )
             if re.match(pattern, first_clause):
                 subject = sentence[: mention.start]
@@ -197,6 +233,12 @@ ONLINE = re.compile(
 )
 
 
+# "On the sidelines of the conference, ...": the event the reported one was held within.
+FRAMING = re.compile(
+    r"\b(?:on the (?:margins|sidelines|side-lines|fringes)|(?:within|in) the framework|on the occasion) of\b"
+    r"(?:[^;]{0,120}?\bwhich (?:is|was|are|were) (?:being )?held\b)?[^,;]*",
+    re.IGNORECASE,
+)
 NAMED_CONFERENCE = re.compile(
     r"(?:The|This) (?:[\w-]+ ){0,3}(?:conference|forum|symposium|summit|seminar|high-level meeting|"
     r"workshop|dialogue|congress)\b",
@@ -218,10 +260,10 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     opening = " ".join(s.text for s in report.event[:3])
     # A meeting held by video is a meeting, not a conference; so is one held on a conference's margins.
     lead = ONLINE.sub("online meeting", lead)
-    lead = re.sub(r"\bon the (?:margins|sidelines|side-lines|fringes) of\b[^,;]*", "", lead, flags=re.I)
+    lead = re.sub(FRAMING, "", lead)
     head = f"{report.headline} {lead}"
     if re.search(r"\bsign(?:ed|ing|s)?\b", lead, re.I) and re.search(
-        r"\b(?:memorandum|mou|agreement|declaration of intent|protocol|project document|document|"
+        r"\b(?:memorandum|mou|agreement|declaration|protocol|project document|document|"
         r"arrangement|accord|letter of intent|contract|road ?map)\b",
         lead,
         re.I,
@@ -238,8 +280,9 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     ):
         return MeetingKind.TRAINING, evidence
     if re.search(
-        r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop|high-level meeting|dialogue|"
-        r"side event|wrap-up event|meeting of the states parties|international meeting|annual meeting|"
+        r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop|webinar|high-level meeting|"
+        r"dialogue|side event|wrap-up (?:event|meeting)|meeting of the states parties|international meeting|"
+        r"annual meeting|"
         r"intersessional meetings?)\b",
         lead,
         re.I,
@@ -250,7 +293,7 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     if named is not None:
         return MeetingKind.CONFERENCE, named.text
     # The place visited is in the lead; a headline may sum up several events of a visit.
-    if re.search(r"\bvisit", head, re.I) and re.search(
+    if re.search(r"\b(?:visit|welcom|tour)", head, re.I) and re.search(
         r"\b(?:training cent(?:re|er)|sites?|field|minefields?|operations|demining areas?)\b", lead, re.I
     ):
         return MeetingKind.SITE_VISIT, evidence
@@ -264,6 +307,20 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         re.I,
     ):
         return MeetingKind.MULTILATERAL, opening
+    # "Delegations from Cambodia, Laos, Thailand and Viet Nam presented ...": many sides.
+    listed = next(
+        (
+            s.text
+            for s in report.event[:4]
+            if re.search(r"\bdelegations\s+(?:from|of)\b", s.text, re.I)
+            and len(gazetteer.find_countries(s.text)) >= 3
+        ),
+        "",
+    )
+    if listed and not re.search(
+        r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop)\b", head, re.I
+    ):
+        return MeetingKind.MULTILATERAL, listed
     meeting_words = r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed)\b"
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence
@@ -332,17 +389,39 @@ def place_of(
         if cities:
             return cities[0][1], cities[0][0], sentence.text
         going = re.search(
-            r"\b(?:visit|trip|travel(?:led)?|held|took place)\s+(?:[a-z]+\s+){0,3}?(?:to|in)\s+(?:the\s+)?"
+            r"\b(?:visit|trip|travel(?:led)?|held|took place|signed)\s+(?:[a-z]+\s+){0,3}?(?:to|in)\s+"
+            r"(?:the\s+)?"
             r"(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)",
             text,
         )
         code = gazetteer.country_code(going.group("place")) if going and sentence is report.lead else ""
+        # "visited the NSPA in Capellen, Luxembourg": a town the gazetteer lacks, then its country
+        town = re.search(
+            r"\bin\s+(?P<town>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?),\s+"
+            r"(?P<country>[A-Z][\w ]+?)\b(?=[,.;]|\s+[a-z])",
+            text,
+        )
+        if not code and town and sentence is report.lead and gazetteer.country_code(town.group("country")):
+            return gazetteer.country_code(town.group("country")), town.group("town"), sentence.text
         if code:
             for other in candidates[1:]:  # "a visit to Belgium ... At NATO Headquarters in Brussels"
                 named = [name for _, name, c in gazetteer.find_places(other.text) if name and c == code]
                 if named:
                     return code, named[0], sentence.text
             return code, "", sentence.text
+    # "took part in a conference at the Brussels Diplomatic Academy": the venue is a body with a seat.
+    if report.lead is not None:
+        for mention in mentions.get(report.lead.index, []):
+            venue = mention.organisation
+            if venue is None or not venue.country:
+                continue
+            if re.search(r"\b(?:at|in the premises of)\s+(?:the\s+)?$", report.lead.text[: mention.start]):
+                named = [
+                    name for _, name, c in gazetteer.find_places(mention.text) if name and c == venue.country
+                ]
+                if not named and dateline_place and dateline_place[1] == venue.country.code:
+                    named = [dateline_place[0]]  # "Baku, 13 September ... received at ANAMA"
+                return venue.country.code, named[0] if named else "", report.lead.text
     for host in hosts:
         organisation = host.organisation
         if organisation is not None and organisation.country and organisation.kind in NATIONAL_KINDS:
@@ -352,12 +431,27 @@ def place_of(
     return "", "", ""
 
 
-def find_topics(text: str, topics: Iterable[Topic], *, ignore: Iterable[str] = ()) -> list[TopicMatch]:
+def general_words(names: Iterable[str], *, at_least: int = 3) -> set[str]:
+    """Keywords too common to tag a topic: words of the field itself, found in several bodies' names
+    ("mine action" is in most of them)."""
+    plain = [f" {normalise(name)} " for name in names]
+    return {
+        " ".join(words)
+        for words in {tuple(n.split()[i : i + 2]) for n in plain for i in range(len(n.split()) - 1)}
+        if sum(f" {' '.join(words)} " in n for n in plain) >= at_least
+    }
+
+
+def find_topics(
+    text: str, topics: Iterable[Topic], *, ignore: Iterable[str] = (), general: Iterable[str] = ()
+) -> list[TopicMatch]:
     """Topics whose name or keywords the text uses (plurals too), most evidence first.
 
     ``ignore`` holds phrases that do not count, such as organisations' names
-    ("...Centre for Mine Action Practices and Training" is not about training).
+    ("...Centre for Mine Action Practices and Training" is not about training); ``general``
+    holds keywords too common to count ("mine action", see ``general_words``).
     """
+    general = {normalise(word) for word in general}
     plain = " " + normalise(text) + " "
     for phrase in sorted((normalise(p) for p in ignore if p), key=len, reverse=True):
         plain = plain.replace(f" {phrase} ", " | ")
@@ -366,7 +460,7 @@ def find_topics(text: str, topics: Iterable[Topic], *, ignore: Iterable[str] = (
         hits, count, seen = [], 0, set()
         for keyword in dict.fromkeys([topic.name.casefold(), *topic.keyword_list]):
             words = normalise(keyword)
-            if not words or words in seen:  # "program" and "programme" are one keyword
+            if not words or words in seen or words in general:  # "program" and "programme" are one
                 continue
             seen.add(words)
             occurrences = len(re.findall(r"\b" + re.escape(words) + r"(?:s|es)?\b", plain))

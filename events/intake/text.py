@@ -148,7 +148,8 @@ class Report:
 
 # Lines that carry no news: agency bylines, "Read more", signatures, labels.
 BOILERPLATE = re.compile(
-    r"^(?:by [A-Z][\w .'-]{1,40}|press release|read more|photo:.*|source:.*|"
+    r"^(?:by [A-Z][\w .'-]{1,40}|press release(?:\s*(?:no\.?|number|#)\s*[\w/.-]+)?|read more|photo:.*|"
+    r"source:.*|"
     r"[A-Z][A-Z ]{2,60}\s+press release|"  # "CAMBODIAN MINE ACTION CENTRE PRESS RELEASE"
     r"press service of .*|(?:date|published|updated):? .*read more.*)$",
     re.IGNORECASE,
@@ -163,7 +164,9 @@ DATELINE = re.compile(
     rf"(?:,?\s+(?P<date>{DATELINE_DATE}))?"
     r"\s*(?:\((?P<agency>[^()]{2,40})\)|"
     # or after a comma at the line's end: "Baku, 16 January, AZƏRTAC"
-    r",\s*(?P<agency_after>[A-ZÀ-ÞƏ][A-ZÀ-ÞƏa-z]{1,15}(?:\s+[A-Z]\w+)?)(?=\s*$))?"
+    r",\s*(?P<agency_after>[A-ZÀ-ÞƏ][A-ZÀ-ÞƏa-z]{1,15}(?:\s+[A-Z]\w+)?)(?=\s*$)|"
+    # or in capitals before the dash: "Phnom Penh, August 29, 2024 AKP --"
+    r"\s+(?P<agency_bare>[A-Z]{2,10})(?=\s*(?:--|—|–)))?"
     r"\s*(?P<sep>--|—|–|-|:|\.|$|(?<=\))\s)\s*"
 )
 
@@ -180,14 +183,22 @@ def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
     place = match.group("place").strip(" .")
     if not (is_place(place) or (place.isupper() and len(place) > 3)):
         return None, paragraph
+    if not is_place(place) and not match.group("date") and match.group("sep").isspace():
+        return None, paragraph  # "ARMAC (ASEAN Regional Mine Action Center) held ...": a name, not a place
     if not (
-        match.group("date") or match.group("agency") or match.group("agency_after") or match.group("country")
+        match.group("date")
+        or match.group("agency")
+        or match.group("agency_after")
+        or match.group("agency_bare")
+        or match.group("country")
     ) and match.group("sep") not in ("--", "—", "–", "-", ":", "."):
         return None, paragraph
     dateline = Dateline(
         place=place,
         date_text=(match.group("date") or "").strip(),
-        agency=(match.group("agency") or match.group("agency_after") or "").strip(),
+        agency=(
+            match.group("agency") or match.group("agency_after") or match.group("agency_bare") or ""
+        ).strip(),
         text=match.group(0).strip(),
     )
     return dateline, paragraph[match.end() :]
