@@ -169,6 +169,7 @@ ADDRESSES = [
     "/export/commitments.csv?status=done",
     "/feeds/meetings.atom",
     "/feeds/commitments.atom",
+    "/feeds/commitments.ics",
     "/feeds/meetings.ics?country=TH",
     "/admin/login/",
     "/admin/events/meeting/",

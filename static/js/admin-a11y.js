@@ -5,6 +5,8 @@
  *   loads and again on every change, so a MutationObserver renames them as they appear.
  * - The list of chosen values inside a multiple autocomplete is presentation, not a list.
  * - The change list's search box is named "Search".
+ * - The help icons Django's two-box country chooser draws carry an aria-label on a plain span, which
+ *   assistive technology ignores; as images they are read.
  */
 (function () {
   "use strict";
@@ -42,6 +44,12 @@
     });
   }
 
+  function showHelpIcons() {
+    document.querySelectorAll("span.help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+  }
+
   function nameSearchBox() {
     var search = document.getElementById("searchbar");
     if (search && !search.getAttribute("aria-label")) {
@@ -52,7 +60,11 @@
   function start() {
     nameSearchBox();
     nameAutocompletes();
-    new MutationObserver(nameAutocompletes).observe(document.body, { childList: true, subtree: true });
+    showHelpIcons();
+    new MutationObserver(function () {
+      nameAutocompletes();
+      showHelpIcons();
+    }).observe(document.body, { childList: true, subtree: true });
   }
 
   if (document.readyState === "loading") {
