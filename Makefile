@@ -79,7 +79,7 @@ MIX_DURATION ?= 30
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	DJANGO_DEBUG=1 $(BIN)/python bench/run.py --meetings $(MEETINGS) --duration $(DURATION) \
-		--mix-duration $(MIX_DURATION) $(if $(PAGES),--only $(PAGES))
+		--mix-duration $(MIX_DURATION) $(if $(PAGES),--only "$(PAGES)")
 
 .PHONY: bench-profile
 URLS ?= /
