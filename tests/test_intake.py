@@ -669,3 +669,89 @@ def test_the_seed_article_drafts_the_expected_meeting(as_editor, known):
         meeting.topics.values_list("slug", flat=True)
     )
     assert (meeting.kind, meeting.title) == ("bilateral", "ANAMA delegation meets TMAC")
+
+
+FEATURE = """SIEM REAP - When Dara Example stepped on a mine while collecting firewood in 1996, the \
+nearest hospital was a day away. He lost a leg.
+
+Stories like his were at the centre of a regional meeting on victim assistance, hosted by the \
+Cambodian Mine Action Centre (CMAC) from 9 to 11 September.
+
+Its founding director, Vugar Suleymanov, spent his term from 2007 setting up the office."""
+
+
+def test_a_feature_that_opens_with_an_old_story_is_dated_by_its_news(known):
+    result = propose(FEATURE, datetime.date(2024, 9, 16))
+    assert result.report.lead.text.startswith("Stories like his")
+    assert (result.date.start, result.date.end) == (datetime.date(2024, 9, 9), datetime.date(2024, 9, 11))
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "host"}
+    assert result.participants == []
+    assert [p.name for p in result.also_mentioned_people] == ["Vugar Suleymanov"]
+
+
+BLOG = """Last week we were delighted to welcome colleagues from the Mine Action Agency of the \
+Republic of Azerbaijan (ANAMA) to our programme in Battambang, led by Vugar Suleymanov, Chairman of the Board.
+
+They watched our deminers work on a minefield. Our Country Director, Ann Example, showed them round.
+
+"We learn from each other," said CMAC spokesperson Sok Example."""
+
+
+def test_a_body_writing_in_the_first_person_hosts_the_guests_it_welcomes(known):
+    result = propose(BLOG, datetime.date(2024, 9, 30), publisher="Cambodian Mine Action Centre")
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "delegation", "CMAC": "host"}
+    people = {p.name: (p.title, p.role) for p in result.participants}
+    assert people == {
+        "Vugar Suleymanov": ("Chairman of the Board", "head_of_delegation"),
+        "Ann Example": ("Country Director", "host"),
+    }
+    assert [p.name for p in result.also_mentioned_people] == ["Sok Example"]  # speaks about it, not in it
+    assert result.kind == "site_visit"
+
+
+COMMUNIQUE = """COMMUNIQUÉ
+
+Committee on Foreign Policy
+Zagreb, 12 April 2024
+
+1. At its session, held on 11 April 2024, the Committee received a delegation of the Cambodian Mine \
+Action Centre (CMAC) led by Prum Sophakmonkul.
+
+2. Also present were representatives of the Mine Action Agency of the Republic of Azerbaijan (ANAMA). \
+Staff of the United Nations Development Programme (UNDP) followed the session as observers."""
+
+
+def test_a_communique_heading_gives_the_dateline_and_those_also_present_are_participants(known):
+    make_organisation(
+        name="United Nations Development Programme", acronym="UNDP", slug="undp", kind="un_agency"
+    )
+    result = propose(COMMUNIQUE, datetime.date(2024, 4, 12))
+    assert result.report.dateline.place == "Zagreb"
+    assert (result.date.start, result.date.precision) == (datetime.date(2024, 4, 11), DatePrecision.DAY)
+    assert {f.label: f.role for f in result.organisations} == {
+        "CMAC": "delegation",
+        "ANAMA": "participant",
+        "UNDP": "observer",
+    }
+
+
+VISIT_ORGANISED = """A delegation of the Cambodian Mine Action Centre (CMAC) led by Prum Sophakmonkul \
+visited the Aghdam district on 2-3 October 2025. The guests watched demining machines clearing farmland.
+
+The visit was organised by the Mine Action Agency of the Republic of Azerbaijan (ANAMA)."""
+
+
+def test_the_body_that_organises_a_visit_for_the_visitors_hosts_it(known):
+    result = propose(VISIT_ORGANISED, datetime.date(2025, 10, 6))
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "delegation", "ANAMA": "host"}
+    assert result.kind == "site_visit"
+
+
+def test_the_people_of_a_body_trained_are_the_trainees(known):
+    text = (
+        "Twenty surveyors of the Cambodian Mine Action Centre (CMAC) completed a course on survey, "
+        "held in Baku from 18 to 22 November and delivered by experts of the Mine Action Agency of the "
+        "Republic of Azerbaijan (ANAMA)."
+    )
+    result = propose(text, datetime.date(2024, 11, 23))
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "trainees", "ANAMA": "trainer"}

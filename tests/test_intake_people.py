@@ -114,6 +114,29 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
             "Eirini Lemos Maniati",
             "Head, Arms Control Section",
         ),
+        # A title after a possessive, set off by a comma, with a rank between it and the name.
+        (
+            "TMAC was represented by its Director General, Lt. Gen. Nattavut Sabyeroop.",
+            "Nattavut Sabyeroop",
+            "Director General",
+        ),
+        (
+            "It was organised by ANAMA, whose Deputy Chairman of the Board, Samir Poladov, came along.",
+            "Samir Poladov",
+            "Deputy Chairman of the Board",
+        ),
+        ("Our Country Director, Matthew Hale, showed the team round.", "Matthew Hale", "Country Director"),
+        # Titles in lower case just before the name, after a body's name.
+        (
+            "The deal was signed by APOPO chief executive Christophe Cox on Tuesday.",
+            "Christophe Cox",
+            "APOPO chief executive",
+        ),
+        (
+            "The GICHD worked with comrade Hoàng Văn Nam, then Vice Chairman of the Provincial Committee.",
+            "Hoàng Văn Nam",
+            "Vice Chairman of the Provincial Committee",
+        ),
     ],
 )
 def test_titles_are_read_before_and_after_names(sentence, name, title):

@@ -27,7 +27,7 @@ TITLE_WORDS = {
 COURTESY = [
     "His Excellency", "Her Excellency", "H.E.", "HE", "Excellency", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.",
     "Ms", "Dr.", "Dr", "Prof.", "Professor", "Sir", "Madam", "Lok Chumteav", "Lok", "Samdech", "Oknha",
-    "Thipadei", "Khun", "Datuk", "Dato'", "Dato", "Tan Sri",
+    "Thipadei", "Khun", "Datuk", "Dato'", "Dato", "Tan Sri", "comrade", "Comrade",
 ]  # fmt: skip
 # Ranks and posts that can stand before a name; when nothing else is said, they are the title.
 RANKS = [
@@ -55,7 +55,7 @@ NOT_A_NAME = {
     "secretariat", "member", "members", "high", "level", "dialogue", "event", "wrap", "up", "review",
     "fifth", "second", "third", "first", "convention", "treaty", "anti", "personnel", "ban", "human",
     "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "thipadei",
-    "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam",
+    "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam", "comrade",
     "promoting", "equality", "inclusion", "center", "centre",
     "section", "division", "unit", "arms", "control", "disarmament", "non-proliferation", "proliferation",
 }  # fmt: skip
@@ -108,7 +108,16 @@ class PersonFinding:
 
 # Words that may open a title in lower case ("the newly appointed Executive Director of ARMAC").
 TITLE_QUALIFIERS = r"newly[- ]appointed|newly[- ]elected|new|incoming|outgoing|acting|interim"
-POSTS = {"Ambassador"}  # ranks that are also the only title a report may give
+POSTS = {"Ambassador"}
+# Words of a title written in lower case just before a name ("chief executive", "vice president").
+LOWER_TITLE_WORDS = TITLE_WORDS | {
+    "vice",
+    "general",
+    "senior",
+    "country",
+    "programme",
+    "regional",
+}  # ranks that are also the only title a report may give
 
 
 def _is_name_word(word: str) -> bool:
@@ -177,7 +186,10 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         inner = bracketed.group(1).strip()
         if {w.casefold() for w in re.findall(r"[A-Za-z]+", inner)} & TITLE_WORDS:
             return inner, end + bracketed.start(1), end + bracketed.end(1)
-    match = re.match(r"\s*(?:,|\s[–—])\s*(?:who is\s+|the\s+|a\s+|an\s+)?", sentence[end:])
+    # "Hoàng Văn Nam, then Vice Chairman of ...": the post held at the time spoken of
+    match = re.match(
+        r"\s*(?:,|\s[–—])\s*(?:who is\s+|who was\s+|then\s+|the\s+|a\s+|an\s+)?(?:then\s+)?", sentence[end:]
+    )
     if not match:
         return "", -1, -1
     start = end + match.end()
@@ -234,6 +246,8 @@ def title_before(sentence: str, start: int, names: list[tuple[int, int]]) -> tup
                 or re.search(r"(?:^|[,;:])\s*(?:the\s+)?$", text[:t_start], re.I)
                 # "received by the Chairman of the Board, Vugar Suleymanov": a title the article opens
                 or re.search(r"\b[a-z]+\s+the\s+$", text[:t_start])
+                # "represented by its Director General, Lt. Gen. X", "whose Deputy Chairman, X"
+                or re.search(r"\b(?:its|his|her|their|whose|our)\s+$", text[:t_start], re.I)
             )
         ):
             return title, t_start, t_end
@@ -259,7 +273,10 @@ def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, in
         if word in TITLE_WORDS and kept and re.search(r"(?:^|\bthe\s+)$", text[: token.start()], re.I):
             kept.insert(0, token)  # "the chairman of the Board of ...": a title in lower case opens here
             break
-        if word.startswith("(") or word[:1].isupper() or small or "/" in word:
+        # "APOPO chief executive Christophe Cox", "vice president Ly Thuch": a title in lower case
+        # written right before the name, after a body's name or alone.
+        lower_title = word in LOWER_TITLE_WORDS and all(k.group(0) in LOWER_TITLE_WORDS for k in kept)
+        if word.startswith("(") or word[:1].isupper() or small or "/" in word or lower_title:
             if word.casefold() == "and" and not (kept and kept[0].group(0)[:1].isupper()):
                 break
             kept.insert(0, token)
@@ -276,6 +293,11 @@ def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, in
         "and",
         "a",
         "an",
+        "our",
+        "its",
+        "their",
+        "his",
+        "her",
     }:
         kept.pop(0)
     if not kept:

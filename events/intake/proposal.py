@@ -170,7 +170,7 @@ def event_date(
     ]
     if lead_explicit:
         return lead_explicit[0], lead
-    for sentence in report.sentences[1:6]:
+    for sentence in report.after_lead[:5]:
         if BACKGROUND_CUES.search(sentence.text):
             continue
         for item in found[sentence.index]:
@@ -184,11 +184,52 @@ def event_date(
             return item, sentence
     if lead_relative:
         return lead_relative[0], lead
-    for sentence in report.sentences[1:4]:
+    for sentence in report.after_lead[:3]:
         relative = [d for d in found[sentence.index] if d.relative]
         if relative:
             return relative[0], sentence
     return None
+
+
+# Words that say a sentence is about an event, not a story told around it.
+NEWS_WORDS = re.compile(
+    r"\b(?:conference|meeting|workshop|seminar|forum|symposium|summit|visit(?:ed|s)?|talks|dialogue|"
+    r"consultations|ceremony|course|training|session|webinar|signed|met|received|welcomed|hosted|held|"
+    r"attended|took part)\b",
+    re.IGNORECASE,
+)
+
+
+def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None:
+    """A feature may open with a story years old ("When X stepped on a mine in 1996, ..."): its news
+    starts in the first sentence after it that names an event and is not dated long before the report."""
+    if not report.sentences:
+        return
+    first = report.sentences[0]
+    dates = dates_in(first.text, published_on, dateline_day)
+    old = datetime.timedelta(days=365)
+    if NEWS_WORDS.search(first.text) or not dates or any(published_on - d.start < old for d in dates):
+        return
+    for sentence in report.sentences[1:8]:
+        if not NEWS_WORDS.search(sentence.text) or BACKGROUND_CUES.search(sentence.text):
+            continue
+        if any(published_on - d.start >= old for d in dates_in(sentence.text, published_on, dateline_day)):
+            continue
+        report.lead_index = sentence.index
+        return
+
+
+SPOKESPERSON = re.compile(r"\bspokes(?:person|man|woman)\b|\bpress secretary\b", re.IGNORECASE)
+FIRST_PERSON_HOST = re.compile(
+    r"\bwe\b[^.;]{0,40}\b(?:welcom(?:e|ed)|host(?:ed)?|receiv(?:e|ed))\b(?! by)", re.IGNORECASE
+)
+
+
+def publisher_organisation(index: OrganisationIndex, publisher: str) -> Organisation | None:
+    """The known organisation that published the report, when it is one."""
+    if not publisher:
+        return None
+    return index.by_name.get(tuple(normalise(publisher).split())) or index.acronym(publisher)
 
 
 def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> DateProposal:
@@ -294,6 +335,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     if not report.headline:
         report.headline = article.title  # the page's title is the headline the text left out
     dateline_day = dateline_date(report.dateline.date_text, published_on) if report.dateline else None
+    find_lead(report, published_on, dateline_day)
     date = date_proposal(event_date(report, published_on, dateline_day), published_on)
     mark_background(report, dated_elsewhere=is_dated_elsewhere(published_on, dateline_day, date))
 
@@ -337,11 +379,14 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             and not in_title(i, n.start)
             and not named_only(sentences[i], n.start, n.end)
         ]
+        # A spokesperson speaks about the event for a body; the report does not put them in the room.
+        if SPOKESPERSON.search(finding.title):
+            event_spans = []
         if event_spans:
             participant = Participant(**vars(finding))
             participant.evidence = sentences[event_spans[0][0]].text
             participants.append(participant)
-        elif any(
+        elif SPOKESPERSON.search(finding.title) or any(
             sentences[i].background or named_only(sentences[i], n.start, n.end) for i, n in finding.spans
         ):
             finding.evidence = sentences[finding.spans[0][0]].text
@@ -413,6 +458,39 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 record.evidence = participant.evidence
                 findings[key] = record
 
+    # The publisher writing in the first person: "we were delighted to welcome ...", "Our Country
+    # Director, X": its people are its own, and it hosts the guests it welcomes.
+    publisher = publisher_organisation(index, article.publisher)
+    if publisher is not None:
+        key = ("known", publisher.pk)
+        ours = [
+            p
+            for p in participants
+            if p.organisation is None
+            and any(
+                re.search(
+                    r"\bour\s+$",
+                    sentences[i].text[: n.title_start if 0 <= n.title_start < n.start else n.start],
+                    re.I,
+                )
+                for i, n in p.spans
+            )
+        ]
+        for participant in ours:
+            participant.organisation = publisher
+        welcoming = next((s for s in report.event if FIRST_PERSON_HOST.search(s.text)), None)
+        if ours or welcoming is not None:
+            record = (
+                findings.get(key)
+                or title_only.get(key)
+                or incidental.get(key)
+                or OrganisationFinding(publisher)
+            )
+            record.evidence = welcoming.text if welcoming is not None else ours[0].evidence
+            findings[key] = record
+            if welcoming is not None:
+                record.role = Role.HOST
+
     kind, kind_evidence = meeting_kind(report, [m.text for ms in mentions.values() for m in ms])
     sending, sending_evidence = sending_country(report, mentions)
 
@@ -467,6 +545,12 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         if len(visitors) == 1:
             sending = visitors.pop()
             sending_evidence = next(f.evidence for f in findings.values() if f.role == Role.DELEGATION)
+    # "The visit was organised by ANAMA": at a visit, the one body organising it for the visitors hosts it.
+    if kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT):
+        parts = [f.role for f in findings.values()]
+        organisers = [f for f in findings.values() if f.role == Role.ORGANISER]
+        if Role.DELEGATION in parts and Role.HOST not in parts and len(organisers) == 1:
+            organisers[0].role = Role.HOST
     hosts = [f for f in findings.values() if f.role == Role.HOST]
     dateline_place = None
     if report.dateline:

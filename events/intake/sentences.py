@@ -111,6 +111,12 @@ ROLE_AFTER = [  # the organisation follows these words
     ),
     # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
     (Role.DELEGATION, r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed)(?! by)"),
+    # "we were delighted to welcome colleagues from ANAMA"
+    (
+        Role.DELEGATION,
+        r"\b(?:welcom(?:e|ed|ing)|receiv(?:e|ed|ing)|host(?:ed|ing)?)\s+(?:[\w-]+\s+){0,3}"
+        r"(?:colleagues|guests|visitors|team|counterparts)\s+(?:from|of)",
+    ),
     (
         Role.FUNDER,
         r"support of|supported by|funded by|financed by|sponsored by|"
@@ -147,7 +153,24 @@ ROLE_BEFORE = [  # the organisation comes before these words
     (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
     (Role.SIGNATORY, r"(?:have |has )?signed|and .{0,80} signed"),
     (Role.FUNDER, r"which (?:funded|funds|financed|finances|sponsored)"),
+    # "The Thailand Mine Action Centre (TMAC), which hosted the talks, ..."
+    (Role.HOST, r"(?:which|who) (?:co-)?hosted"),
+    (Role.ORGANISER, r"(?:which|who) (?:co-)?organi[sz]ed"),
 ]
+# A sentence that lists who else was there: "Also present were ...", "The meeting was also attended by".
+ALSO_PRESENT = re.compile(
+    r"^(?:also (?:present|attending|taking part|participating)\b|.{0,80}\b(?:was|were) also attended by\b|"
+    r".{0,80}\balso (?:attended|took part in|joined) (?:the|this) (?:meeting|talks|session|visit)\b)",
+    re.IGNORECASE,
+)
+# "... joined the meeting as observers"
+AS_OBSERVERS = re.compile(r"\bas (?:an? )?observers?\b", re.IGNORECASE)
+# "Twenty-four surveyors of ANAMA completed a course": whose people are trained.
+TRAINED_PEOPLE = re.compile(
+    r"\b(?:deminers|surveyors|staff|officers|specialists|personnel|students|trainees|operators|"
+    r"instructors|employees|experts|pyrotechnicians)\s+(?:of|from)\s+(?:the\s+)?$"
+)
+COURSE = re.compile(r"\b(?:course|training)\b", re.IGNORECASE)
 
 
 VISITING = re.compile(r"\b(?:visit(?:ed|s|ing)?|arrived|paid a|travelled|received|welcomed)\b", re.I)
@@ -203,6 +226,9 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             roles.setdefault(mention.key, nearest[1])
         if mention.key in roles:
             continue
+        if COURSE.search(sentence) and TRAINED_PEOPLE.search(before):
+            roles.setdefault(mention.key, Role.TRAINEES)
+            continue
         after = sentence[mention.end :]
         first_clause = re.split(r"[.;]", after)[0]
         if re.match(r"\s*(?:\([^)]*\)\s*)?(?:'s\s+)?delegation\b", after, re.I):
@@ -223,6 +249,12 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
                     continue
                 roles.setdefault(mention.key, role)
                 break
+        if mention.key in roles:
+            continue
+        if AS_OBSERVERS.search(first_clause):
+            roles.setdefault(mention.key, Role.OBSERVER)
+        elif ALSO_PRESENT.search(sentence):
+            roles.setdefault(mention.key, Role.PARTICIPANT)
     return roles
 
 
@@ -246,7 +278,11 @@ NAMED_CONFERENCE = re.compile(
 # What visitors are shown in the field: "At the CMAC Training Centre ...", "observed a demonstration".
 SHOWN_ON_SITE = re.compile(
     r"\b(?:at (?:the )?[\w' ]{0,30}training cent(?:re|er)|observed (?:a |the )?demonstrations?|"
-    r"visited (?:a |the )?(?:minefields?|clearance sites?|demining sites?|task sites?))\b",
+    r"visited (?:a |the )?(?:minefields?|clearance sites?|demining sites?|task sites?|sites?)|"
+    # "watched our deminers work on a minefield", "were shown the quality control of cleared land"
+    r"(?:watched|saw|observed|were shown)\b[^.;]{0,60}\b(?:deminers|demining|clearance|clearing|"
+    r"minefields?|machines|dog teams?|cleared land)|"
+    r"in the field)\b",
     re.IGNORECASE,
 )
 

@@ -92,7 +92,10 @@ BACKGROUND_CUES = re.compile(
     r"(?:is|are) (?:due|scheduled|set) to|later this (?:week|month)|succeeded|predecessor|"
     r"(?:is|are) to (?:visit|meet|hold|travel|attend|take part)|the (?:next|following) day|"
     r"first (?:met|visited|signed)|(?:previous|last|earlier) (?:meeting|visit|talks|session)|"
-    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part))\b",
+    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part)|"
+    # a post held before: "X, then Vice Chairman of ...", "its founding director", "his term"
+    r"founding (?:[\w-]+ )?(?:director|chairman|chair|head|president)|(?:his|her|their) term|"
+    r"(?<=,) then (?=(?:the |a )?[\w'’-]+))\b",
     re.IGNORECASE,
 )
 # A clause that refers to another meeting inside a sentence about this one.
@@ -132,10 +135,16 @@ class Report:
     headline: str
     dateline: Dateline | None
     sentences: list[Sentence] = field(default_factory=list)
+    # The sentence the news starts in: the first, unless a story opens the report (see ``propose``).
+    lead_index: int = 0
 
     @property
     def lead(self) -> Sentence | None:
-        return self.sentences[0] if self.sentences else None
+        return self.sentences[self.lead_index] if len(self.sentences) > self.lead_index else None
+
+    @property
+    def after_lead(self) -> list[Sentence]:
+        return self.sentences[self.lead_index + 1 :]
 
     @property
     def event(self) -> list[Sentence]:
@@ -204,6 +213,21 @@ def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
     return dateline, paragraph[match.end() :]
 
 
+# Signs before a paragraph's first word ("📍 Phnom Penh"), and the number of a numbered point ("1. ").
+SYMBOLS = re.compile(r"^[^\w\"'“‘(]+(?=\w)")
+NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=[A-Z])")
+
+
+def heading_block(paragraph: str, is_place) -> list[str]:
+    """A block of short lines without full stops ("Committee on ...\nZagreb, 12 April 2024") is a
+    heading: its dateline is kept, on a line of its own, and its labels are left out."""
+    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+    if len(lines) < 2 or any(line.endswith(".") or len(line.split()) > 12 for line in lines):
+        return [paragraph]
+    datelines = [line for line in lines if find_dateline(line, is_place)[0] is not None]
+    return datelines or [paragraph]
+
+
 def is_headline(paragraph: str, following: int) -> bool:
     """A first line without a closing full stop, short, with more text below it."""
     return (
@@ -219,7 +243,9 @@ def read_report(text: str, *, is_place=lambda name: False) -> Report:
     paragraphs = [tidy(p) for p in re.split(r"\n\s*\n|\r\n\s*\r\n", text.strip())]
     if len(paragraphs) == 1:
         paragraphs = [tidy(p) for p in text.strip().splitlines()]
+    paragraphs = [NUMBERED.sub("", SYMBOLS.sub("", p)) for p in paragraphs]
     paragraphs = [p for p in paragraphs if p and not BOILERPLATE.match(p)]
+    paragraphs = [line for p in paragraphs for line in heading_block(p, is_place)]
     headline = ""
     dateline = None
     if paragraphs:
@@ -274,7 +300,10 @@ def mark_background(report: Report, *, dated_elsewhere) -> None:
     )
     paragraph_background: dict[int, bool] = {}
     after_background = False
-    for sentence in report.sentences[1:]:
+    for sentence in report.sentences[: report.lead_index]:
+        sentence.background = True  # the story a feature opens with, before its news
+    lead_paragraph = report.sentences[report.lead_index].paragraph if report.sentences else 0
+    for sentence in report.after_lead:
         # A date inside what the sides discussed or said ("the memorandum signed in 2021") is theirs.
         cue = bool(BACKGROUND_CUES.search(sentence.text)) or (
             dated_elsewhere(sentence) and not back_to_event.search(sentence.text)
@@ -284,7 +313,7 @@ def mark_background(report: Report, *, dated_elsewhere) -> None:
             cue = True
         if cue or paragraph_background.get(sentence.paragraph) and not back_to_event.search(sentence.text):
             sentence.background = True
-        if opens and sentence.background and sentence.paragraph != report.sentences[0].paragraph:
+        if opens and sentence.background and sentence.paragraph != lead_paragraph:
             after_background = True
         if sentence.background and sentence.paragraph not in paragraph_background:
             paragraph_background[sentence.paragraph] = True
