@@ -755,3 +755,21 @@ def test_the_people_of_a_body_trained_are_the_trainees(known):
     )
     result = propose(text, datetime.date(2024, 11, 23))
     assert {f.label: f.role for f in result.organisations} == {"CMAC": "trainees", "ANAMA": "trainer"}
+
+
+def test_a_new_body_named_in_the_hosts_title_hosts_and_a_projects_funder_funds_the_course_under_it(known):
+    text = (
+        "Deputy Minister of Economy of Ukraine Oleh Moroz today held a meeting with a delegation of the "
+        "Mine Action Agency of the Republic of Azerbaijan (ANAMA), headed by Vugar Suleymanov.\n\n"
+        'The course was held under the project "Safe Land", which is funded by the European Union.'
+    )
+    result = propose(text, datetime.date(2025, 7, 3), publisher="Ministry of Economy of Ukraine")
+    assert {f.label: f.role for f in result.organisations} == {
+        "ANAMA": "delegation",
+        "Ministry of Economy of Ukraine": "host",
+        "European Union": "funder",
+    }
+    assert {p.name: p.role for p in result.participants} == {
+        "Oleh Moroz": "host",
+        "Vugar Suleymanov": "head_of_delegation",
+    }

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from rapidfuzz import fuzz
 
 from ..models import MeetingOrganisation, Organisation, unique_slug
+from . import gazetteer
 from .gazetteer import is_not_an_organisation, is_place, is_term
 from .text import WORD_VARIANTS, fold, normalise
 
@@ -24,6 +25,22 @@ ORGANISATION_WORDS = {
     "mission", "navy", "network", "office", "organisation", "partnership", "police", "programme",
     "secretariat", "service", "society", "trust", "union", "university",
 }  # fmt: skip
+# Ministries' portfolios ("Minister of Emergency Situations"): the words a ministry's name is made of.
+PORTFOLIOS = {
+    "emergency", "situations", "defence", "defense", "health", "education", "justice", "interior",
+    "economy", "finance", "labour", "labor", "protection", "population", "veterans", "culture", "ecology",
+    "natural", "resources", "energy", "agriculture", "transport", "digital", "youth", "sport", "sports",
+    "tourism", "trade", "industry", "science", "internal", "external", "relations", "planning",
+    "foreign", "affairs", "social", "policy", "development", "environment", "infrastructure",
+}  # fmt: skip
+# Bodies named without an acronym that the database may lack: "the Ministry of Economy of Ukraine",
+# "the Committee on Foreign Policy", "the European Union"; and the ministry a minister's title names
+# ("Deputy Minister of Emergency Situations X").
+UNNAMED_BODY = re.compile(r"(?<=\bthe\s)(?:[A-Z][a-z]+\s+){1,2}(?:Union|Foundation)\b")
+STATE_BODY = re.compile(r"(?:Ministry|Committee|Commission|Directorate|Embassy)\b")
+MINISTER_OF = re.compile(
+    r"\b(?P<head>Minister|Ministry|Committee|Commission|Directorate)\s+(?:of|on|for)\s+(?:the\s+)?"
+)
 EVENT_WORDS = {
     "meeting", "conference", "forum", "summit", "symposium", "seminar", "workshop", "dialogue",
     "congress", "session", "event", "exhibition", "ceremony", "course", "training", "project",
@@ -247,6 +264,47 @@ class OrganisationReader:
                 )
         return None
 
+    def _unnamed_bodies(self, text: str) -> list[Mention]:
+        """Bodies named in full without an acronym (see ``UNNAMED_BODY``), as new organisations."""
+        spans = [(m.start(), m.end(), m.group(0)) for m in UNNAMED_BODY.finditer(text)]
+        for match in MINISTER_OF.finditer(text):
+            # The portfolio's words, then perhaps "of <country>"; a person's name may follow at once.
+            end = match.end()
+            for word in re.finditer(r"[A-Za-z]+|[^\sA-Za-z]", text[match.end() :]):
+                if (
+                    word.group(0).casefold() not in PORTFOLIOS | {"and"}
+                    or not word.group(0)[:1].isupper()
+                    and word.group(0) != "and"
+                ):
+                    break
+                end = match.end() + word.end()
+            name = text[match.end() : end]
+            if not name or name.endswith("and"):
+                continue
+            country = re.match(r"\s+of\s+(?:the\s+)?([A-Z][a-z]+)(\s+[A-Z][a-z]+)?", text[end:])
+            if country:
+                one, two = country.group(1), country.group(1) + (country.group(2) or "")
+                if country.group(2) and gazetteer.country_code(two):
+                    end += country.end()
+                elif gazetteer.country_code(one):
+                    end += country.end(1)
+            head = "Ministry" if match.group("head") == "Minister" else match.group("head")
+            spans.append((match.start(), end, head + text[match.start() + len(match.group("head")) : end]))
+        found = []
+        for start, end, name in sorted(spans):
+            name = re.sub(r"(?:\s+(?:of|and|for|on|the))+$", "", name.strip())
+            end = start + len(text[start:end].rstrip())
+            if is_not_an_organisation(name):
+                continue
+            key = tuple(normalise(name).split())
+            # Known already, or the start of known names ("Ministry of Foreign Affairs"): not a new body.
+            if self.index.close_name(name) is not None or any(
+                k[: len(key)] == key for k in self.index.by_name
+            ):
+                continue
+            found.append(Mention(start, end, text[start:end], new=NewOrganisation(name)))
+        return found
+
     def mentions(self, text: str) -> list[Mention]:
         """Every organisation the sentence names, in order, each span once."""
         found = self._bracketed(text)
@@ -270,6 +328,9 @@ class OrganisationReader:
             organisation = self.index.close_name(run.group(0))
             if organisation is not None:
                 found.append(Mention(run.start(), run.end(), run.group(0), organisation=organisation))
+        for body in self._unnamed_bodies(text):
+            if free(body.start, body.end):
+                found.append(body)
         for token in re.finditer(r"\b[A-Z][A-Za-z0-9&]*(?:['’\-][A-Za-z0-9&]+)*", text):
             offset = token.start()
             whole = re.sub(r"['’]s$", "", token.group(0))
@@ -292,8 +353,13 @@ class OrganisationReader:
                     found.append(
                         Mention(start, end, part, organisation=learned.organisation, new=learned.new)
                     )
+        # The publisher is left out, unless it is a state body, which reports its own meetings.
         found = [
-            m for m in found if m.organisation is not None or normalise(m.unmatched.name) not in self.ignored
+            m
+            for m in found
+            if m.organisation is not None
+            or normalise(m.unmatched.name) not in self.ignored
+            or STATE_BODY.match(m.unmatched.name)
         ]
         return sorted(drop_modifiers_in_event_names(text, found), key=lambda m: m.start)
 

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from ..models import Person
 from .dates import MONTHS, WEEKDAYS
 from .gazetteer import DEMONYMS, is_place
-from .organisations import ORGANISATION_WORDS
+from .organisations import ORGANISATION_WORDS, PORTFOLIOS
 from .text import fold_variants
 
 TITLE_WORDS = {
@@ -61,12 +61,7 @@ NOT_A_NAME = {
 }  # fmt: skip
 # Ministries' portfolios, written in capitals between a title and a name
 # ("Deputy Minister of Emergency Situations Etibar Mirzayev"): never part of the name.
-NOT_A_NAME |= {
-    "emergency", "situations", "defence", "defense", "health", "education", "justice", "interior",
-    "economy", "finance", "labour", "labor", "protection", "population", "veterans", "culture", "ecology",
-    "natural", "resources", "energy", "agriculture", "transport", "digital", "youth", "sport", "sports",
-    "tourism", "trade", "industry", "science", "internal", "external", "relations", "planning",
-}  # fmt: skip
+NOT_A_NAME |= PORTFOLIOS
 RANK_WORDS = {part.casefold() for rank in RANKS for part in re.split(r"[\s\-.]+", rank) if part}
 WORD = r"[^\W\d_][\w'’.\-]*"
 PARTICLES = ("bin", "binti", "van", "de", "al", "el")

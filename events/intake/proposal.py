@@ -415,6 +415,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 findings[mention.key] = record
 
     # Each participant's organisation: named in their title, else their current position's.
+    new_sides: dict[int, FindingKey] = {}  # participants whose body is a new one (by id)
     for participant in participants:
         in_their_title = [
             m for i, n in participant.spans for m in mentions[i] if n.title_start <= m.start < n.title_end
@@ -445,6 +446,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 record = title_only.get(chosen.key)
                 if record is not None:
                     findings.setdefault(chosen.key, record)
+                    new_sides[id(participant)] = chosen.key
         elif positions:
             participant.organisation = positions[0]
         if participant.organisation is not None:
@@ -500,12 +502,19 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         # People stand for their organisations: "welcomed by Um Phumro, Deputy Director General of CMAC".
         person_mentions: list[Mention] = []
         for participant in participants:
-            if participant.organisation is None:
+            new_side = findings.get(new_sides.get(id(participant), ("", "")))
+            if participant.organisation is None and new_side is None:
                 continue
             for i, n in participant.spans:
                 if i == sentence.index:
                     person_mentions.append(
-                        Mention(n.start, n.end, n.name, organisation=participant.organisation)
+                        Mention(
+                            n.start,
+                            n.end,
+                            n.name,
+                            organisation=participant.organisation,
+                            new=new_side.new if new_side is not None else None,
+                        )
                     )
         for key, role in roles_in(sentence.text, event_mentions + person_mentions).items():
             if key in findings and not findings[key].role:
@@ -682,7 +691,11 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     if len(visiting) == 1 and not any(p.leads_delegation for p in participants):
         visiting[0].leads_delegation = True
     for participant in participants:
-        record = findings.get(("known", participant.organisation.pk)) if participant.organisation else None
+        record = (
+            findings.get(("known", participant.organisation.pk))
+            if participant.organisation
+            else findings.get(new_sides.get(id(participant), ("", "")))
+        )
         if participant.leads_delegation:
             participant.role = Participation.Role.HEAD_OF_DELEGATION
         elif record is not None and record.role in person_role:

@@ -62,6 +62,12 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
     if OBJECT_ONLY.search(before):
         return True
     if re.search(
+        r"\b(?:under|within|as part of) (?:the|a|its|their) [^.;]{0,80}?\b(?:project|programme)\b[^.;]{0,80}"
+        r"\bwhich (?:is|was) (?:supported|funded|financed|sponsored) by\s+(?:the\s+)?$",
+        before,
+    ):
+        return False  # "a course held under the project ..., which is funded by the EU": the event's funder
+    if re.search(
         r"\bwhich (?:is|are|was|were) (?:supported|funded|financed|sponsored) by\s+(?:the\s+)?$", before
     ):
         return True  # "the national database, which is supported by SDC": the funder of something else
