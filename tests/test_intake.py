@@ -773,3 +773,32 @@ def test_a_new_body_named_in_the_hosts_title_hosts_and_a_projects_funder_funds_t
         "Oleh Moroz": "host",
         "Vugar Suleymanov": "head_of_delegation",
     }
+
+
+def test_a_venue_line_gives_the_place_and_a_body_that_presides_over_an_opening_hosts(known):
+    text = (
+        "Prum Sophakmonkul, Deputy Director General of the Cambodian Mine Action Centre (CMAC), "
+        "presided over the opening of a course for deminers from the Mine Action Agency of the Republic "
+        "of Azerbaijan (ANAMA).\n\nDate: 3 February 2025\nVenue: CMAC, Kampong Chhnang, Cambodia"
+    )
+    result = propose(text, datetime.date(2025, 2, 4))
+    assert (result.country, result.city) == ("KH", "Kampong Chhnang")
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "host", "ANAMA": "trainees"}
+    assert [p.role for p in result.participants] == ["host"]
+
+
+def test_talks_with_a_delegation_at_the_seat_of_the_other_body_are_hosted_by_it(known):
+    make_organisation(
+        name="Geneva International Centre for Humanitarian Demining",
+        acronym="GICHD",
+        slug="gichd",
+        country="CH",
+        kind="international",
+    )
+    text = (
+        "Talks were held in Geneva between the Mine Action Agency of the Republic of Azerbaijan (ANAMA) "
+        "and the Geneva International Centre for Humanitarian Demining (GICHD) on 4 June 2025.\n\n"
+        "The ANAMA delegation was led by Vugar Suleymanov, Chairman of the Board."
+    )
+    result = propose(text, datetime.date(2025, 6, 5))
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "delegation", "GICHD": "host"}

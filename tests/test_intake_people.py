@@ -137,6 +137,12 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
             "Hoàng Văn Nam",
             "Vice Chairman of the Provincial Committee",
         ),
+        # Where someone stands in a photo is no title.
+        (
+            "Vugar Suleymanov (left), Chairman of the Board of ANAMA, shakes hands with a guest.",
+            "Vugar Suleymanov",
+            "Chairman of the Board of ANAMA",
+        ),
     ],
 )
 def test_titles_are_read_before_and_after_names(sentence, name, title):
@@ -170,3 +176,16 @@ def test_a_mention_by_honorific_and_surname_is_the_full_name_found_in_the_text()
     assert [(p.name, p.person, p.rank, p.sentences) for p in people] == [
         ("Nattavut Sabyeroop", known, "General-Lieutenant", [0, 1])
     ]  # "Mr Suleymanov" names nobody found in full: no second person
+
+
+def test_malay_honorifics_and_a_surname_in_capitals_are_read_around_the_name():
+    names = {
+        n.name: n
+        for n in find_names(
+            "He called on the Chief of the Air Force, General Tan Sri Dato' Sri Muhamad Norazlan Aris. "
+            "It was signed by Mr. TAKAHASHI Kenji, Ambassador of Japan, and by Tan Wei Ming, Director."
+        )
+    }
+    assert set(names) == {"Muhamad Norazlan Aris", "TAKAHASHI Kenji", "Tan Wei Ming"}
+    assert names["Muhamad Norazlan Aris"].title == "Chief of the Air Force"
+    assert names["TAKAHASHI Kenji"].title == "Ambassador of Japan"

@@ -39,7 +39,7 @@ PORTFOLIOS = {
 UNNAMED_BODY = re.compile(r"(?<=\bthe\s)(?:[A-Z][a-z]+\s+){1,2}(?:Union|Foundation)\b")
 STATE_BODY = re.compile(r"(?:Ministry|Committee|Commission|Directorate|Embassy)\b")
 MINISTER_OF = re.compile(
-    r"\b(?P<head>Minister|Ministry|Committee|Commission|Directorate)\s+(?:of|on|for)\s+(?:the\s+)?"
+    r"\b(?P<head>Minister|Ministry|Committee|Commission|Directorate|Embassy)\s+(?:of|on|for)\s+(?:the\s+)?"
 )
 EVENT_WORDS = {
     "meeting", "conference", "forum", "summit", "symposium", "seminar", "workshop", "dialogue",
@@ -279,6 +279,15 @@ class OrganisationReader:
                     break
                 end = match.end() + word.end()
             name = text[match.end() : end]
+            if match.group("head") == "Embassy":  # "the Embassy of Japan"
+                country = re.match(r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", text[match.end() :])
+                if country is None or not gazetteer.country_code(country.group(0)):
+                    country = re.match(r"[A-Z][a-z]+", text[match.end() :])
+                if country is None or not gazetteer.country_code(country.group(0)):
+                    continue
+                stop = match.end() + country.end()
+                spans.append((match.start(), stop, text[match.start() : stop]))
+                continue
             if not name or name.endswith("and"):
                 continue
             country = re.match(r"\s+of\s+(?:the\s+)?([A-Z][a-z]+)(\s+[A-Z][a-z]+)?", text[end:])

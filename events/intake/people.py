@@ -27,7 +27,8 @@ TITLE_WORDS = {
 COURTESY = [
     "His Excellency", "Her Excellency", "H.E.", "HE", "Excellency", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.",
     "Ms", "Dr.", "Dr", "Prof.", "Professor", "Sir", "Madam", "Lok Chumteav", "Lok", "Samdech", "Oknha",
-    "Thipadei", "Khun", "Datuk", "Dato'", "Dato", "Tan Sri", "comrade", "Comrade",
+    "Thipadei", "Khun", "Datuk Seri", "Dato' Sri", "Datuk", "Dato'", "Dato", "Tan Sri", "Sri", "Seri",
+    "comrade", "Comrade",
 ]  # fmt: skip
 # Ranks and posts that can stand before a name; when nothing else is said, they are the title.
 RANKS = [
@@ -148,7 +149,17 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
                 break
             initial = re.fullmatch(r"[A-ZÀ-Þ]\.", word) and not words
             particle = words and word in PARTICLES and j + 1 < len(tokens)
-            if _is_name_word(word) or initial or particle:
+            # "Mr. TAKAHASHI Kenji": a surname in capitals first, after a courtesy word, before a given name
+            capitals = (
+                not words
+                and len(word) >= 3
+                and word.isupper()
+                and j + 1 < len(tokens)
+                and _is_name_word(tokens[j + 1].group(0).rstrip(",;:"))
+                and sentence[tokens[j].end() : tokens[j + 1].start()] == " "
+                and HONORIFIC.search(sentence[: tokens[j].start()]) is not None
+            )
+            if _is_name_word(word) or initial or particle or capitals:
                 words.append(tokens[j])
             else:
                 break
@@ -176,6 +187,12 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
 def title_after(sentence: str, end: int) -> tuple[str, int, int]:
     """The title after "Name, ": up to the clause's end, across commas inside it
     ("Head of the Arms Control, Disarmament and Non-Proliferation Section of NATO")."""
+    # "X (left), Chairman of ...": where someone stands in a picture is no title
+    end += len(
+        re.match(
+            r"(?:\s*\((?:left|right|centre|center|middle|[\w ]{0,20}from (?:left|right))\))?", sentence[end:]
+        ).group(0)
+    )  # type: ignore[union-attr]
     bracketed = re.match(r"\s*\(([^()]{2,160})\)", sentence[end:])
     if bracketed:  # "Eirini Lemos Maniati (Head, Arms Control, ... Section)"
         inner = bracketed.group(1).strip()
@@ -333,6 +350,12 @@ def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> lis
     ]
     taken = [(start, end) for start, end, words in runs if len(words) > 1]
     for start, end, words in runs:
+        # "General Tan Sri Dato' Sri Muhamad Norazlan Aris": courtesy words are no name, nor its start.
+        if " ".join(words) in COURTESY:
+            continue
+        while len(words) > 2 and words[0] in COURTESY:
+            start = sentence.index(words[1], start + len(words[0]))
+            words = words[1:]
         before = sentence[:start]
         honorific = HONORIFIC.search(before)
         rank = courtesy = ""

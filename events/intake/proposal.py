@@ -219,6 +219,11 @@ def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None
         return
 
 
+NEWS_OUTLET = re.compile(
+    r"\b(?:news|press|times|post|media|tv|radio|daily|herald|tribune|journal|review|weekly|gazette|wire|"
+    r"report|agency|portal|channel|broadcast\w*)\b|^[A-Z]{2,}$",
+    re.IGNORECASE,
+)
 SPOKESPERSON = re.compile(r"\bspokes(?:person|man|woman)\b|\bpress secretary\b", re.IGNORECASE)
 FIRST_PERSON_HOST = re.compile(
     r"\bwe\b[^.;]{0,40}\b(?:welcom(?:e|ed)|host(?:ed)?|receiv(?:e|ed))\b(?! by)", re.IGNORECASE
@@ -341,7 +346,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
 
     # Organisations and people, sentence by sentence.
     index = OrganisationIndex(organisations)
-    ignore = [article.publisher, article.republished_by, report.dateline.agency if report.dateline else ""]
+    # A news outlet is never a party to what it reports; a body publishing its own news may be.
+    publisher_ignored = article.publisher if NEWS_OUTLET.search(article.publisher) else ""
+    ignore = [publisher_ignored, article.republished_by, report.dateline.agency if report.dateline else ""]
     reader = OrganisationReader(index, ignore=ignore)
     reader.learn("\n".join(s.text for s in report.sentences))
     mentions = {s.index: reader.mentions(s.text) for s in report.sentences}
@@ -507,10 +514,11 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 continue
             for i, n in participant.spans:
                 if i == sentence.index:
+                    # "X, Director General of Y, welcomed ...": the verb follows the title.
                     person_mentions.append(
                         Mention(
                             n.start,
-                            n.end,
+                            n.title_end if n.title_start > n.start else n.end,
                             n.name,
                             organisation=participant.organisation,
                             new=new_side.new if new_side is not None else None,
@@ -568,6 +576,16 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         if code:
             dateline_place = (known_city[0] if known_city else "", code, report.dateline.text)
     country, city, place_evidence = place_of(report, hosts, dateline_place, mentions)
+    # "Talks were held in Geneva between ANAMA and the GICHD": at talks with a visiting delegation, the
+    # one other body, seated in the country they are held in, hosts them.
+    if kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT) and country and not hosts:
+        visitors = [f for f in findings.values() if f.role == Role.DELEGATION]
+        others = [f for f in findings.values() if f.role in ("", Role.PARTICIPANT)]
+        if len(visitors) == 1 and len(others) == 1:
+            seat = others[0].organisation.country if others[0].organisation is not None else None
+            if seat and seat.code == country:
+                others[0].role = Role.HOST
+                hosts = [others[0]]
     visit = kind in (MeetingKind.BILATERAL, MeetingKind.MULTILATERAL, MeetingKind.SITE_VISIT)
     for record in findings.values():
         organisation = record.organisation

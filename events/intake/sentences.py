@@ -154,7 +154,8 @@ ROLE_BEFORE = [  # the organisation comes before these words
     ),
     (
         Role.HOST,
-        r"(?:co-)?hosted|received|welcomed|(?:has |have )?(?:recently )?met with (?:the|a) delegation",
+        r"(?:(?:warmly|cordially|officially) )?(?:co-)?hosted|(?:(?:warmly|cordially|officially) )?"
+        r"(?:received|welcomed)|(?:has |have )?(?:recently )?met with (?:the|a) delegation|presided over",
     ),
     (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
     (Role.SIGNATORY, r"(?:have |has )?signed|and .{0,80} signed"),
@@ -174,7 +175,8 @@ AS_OBSERVERS = re.compile(r"\bas (?:an? )?observers?\b", re.IGNORECASE)
 # "Twenty-four surveyors of ANAMA completed a course": whose people are trained.
 TRAINED_PEOPLE = re.compile(
     r"\b(?:deminers|surveyors|staff|officers|specialists|personnel|students|trainees|operators|"
-    r"instructors|employees|experts|pyrotechnicians)\s+(?:of|from)\s+(?:the\s+)?$"
+    r"instructors|employees|experts|pyrotechnicians)\s+(?:of|from)\s+(?:the\s+)?"
+    r"(?:[^.;]{0,80}?\s+and\s+(?:of\s+|from\s+)?(?:the\s+)?)?$"  # "deminers from TMAC and from CMAC"
 )
 COURSE = re.compile(r"\b(?:course|training)\b", re.IGNORECASE)
 
@@ -363,7 +365,10 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop)\b", head, re.I
     ):
         return MeetingKind.MULTILATERAL, listed
-    meeting_words = r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed)\b"
+    meeting_words = (
+        r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed|discussed|"
+        r"held discussions)\b"
+    )
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence
     following = next((s.text for s in report.event[1:3] if re.search(meeting_words, s.text, re.I)), "")
@@ -414,6 +419,20 @@ def place_of(
     candidates = lead + [s for s in report.event[1:4] if event_verbs.search(s.text)]
     if report.lead is not None and ONLINE.search(report.lead.text):
         return "", "", report.lead.text  # held online: no place
+    # "Venue: NSPA, Capellen, Luxembourg": a labelled line names the place, the country last.
+    for sentence in report.event:
+        venue = re.match(r"(?:Venue|Place|Location):\s*(?P<place>.+)", sentence.text)
+        if venue is None:
+            continue
+        parts = [part.strip(" .") for part in venue.group("place").split(",")]
+        code = gazetteer.country_code(parts[-1])
+        if code:
+            town = parts[-2] if len(parts) >= 2 and not gazetteer.country_code(parts[-2]) else ""
+            known = gazetteer.city(town) if town else None
+            return code, known[0] if known else town, sentence.text
+        known = gazetteer.city(parts[-1])
+        if known:
+            return known[1], known[0], sentence.text
     for sentence in candidates:
         text = sentence.text
         for mention in sorted(mentions.get(sentence.index, []), key=lambda m: -m.start):

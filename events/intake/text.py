@@ -213,6 +213,9 @@ def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
     return dateline, paragraph[match.end() :]
 
 
+CAPTION = re.compile(r"^(?:photo|picture|caption)\s*:\s*(?P<text>.*)$", re.IGNORECASE | re.DOTALL)
+# A caption naming someone (two capitalised words) doing something (a verb in the present or past).
+TELLING = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+.*\b[a-z]+(?:s|ed)\b")
 # Signs before a paragraph's first word ("📍 Phnom Penh"), and the number of a numbered point ("1. ").
 SYMBOLS = re.compile(r"^[^\w\"'“‘(]+(?=\w)")
 NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=[A-Z])")
@@ -226,6 +229,20 @@ def heading_block(paragraph: str, is_place) -> list[str]:
         return [paragraph]
     datelines = [line for line in lines if find_dateline(line, is_place)[0] is not None]
     return datelines or [paragraph]
+
+
+# A line of a list ("- Name, Title", "• Name") or a label's line ("Date: 14-15 May 2025").
+LIST_LINE = re.compile(r"^(?:[-•*–]\s+|[A-Z][a-z]+(?: [a-z]+)?:\s)")
+
+
+def listed_lines(paragraph: str) -> list[str]:
+    """A paragraph of listed or labelled lines: each line is a sentence of its own (a bullet's sign left out).
+
+    "Participants:" on the first line, ending with a colon, is a label for the list."""
+    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+    if len(lines) < 2 or not all(LIST_LINE.match(line) or line.endswith(":") for line in lines):
+        return [paragraph]
+    return [re.sub(r"^[-•*–]\s+", "", line) for line in lines if not line.endswith(":")]
 
 
 def is_headline(paragraph: str, following: int) -> bool:
@@ -244,8 +261,14 @@ def read_report(text: str, *, is_place=lambda name: False) -> Report:
     if len(paragraphs) == 1:
         paragraphs = [tidy(p) for p in text.strip().splitlines()]
     paragraphs = [NUMBERED.sub("", SYMBOLS.sub("", p)) for p in paragraphs]
-    paragraphs = [p for p in paragraphs if p and not BOILERPLATE.match(p)]
+    # A caption that tells who did what ("PHOTO: X (left) shakes hands with Y ... on Monday") is read
+    # after the text, as part of it; a caption that only labels the picture is left out.
+    captions = [CAPTION.match(p) for p in paragraphs]
+    told = [m.group("text") for m in captions if m is not None and TELLING.search(m.group("text"))]
+    paragraphs = [p for p, m in zip(paragraphs, captions, strict=True) if m is None]
+    paragraphs = [p for p in paragraphs if p and not BOILERPLATE.match(p)] + told
     paragraphs = [line for p in paragraphs for line in heading_block(p, is_place)]
+    paragraphs = [line for p in paragraphs for line in listed_lines(p)]
     headline = ""
     dateline = None
     if paragraphs:
