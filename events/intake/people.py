@@ -188,11 +188,11 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
     """The title after "Name, ": up to the clause's end, across commas inside it
     ("Head of the Arms Control, Disarmament and Non-Proliferation Section of NATO")."""
     # "X (left), Chairman of ...": where someone stands in a picture is no title
-    end += len(
-        re.match(
-            r"(?:\s*\((?:left|right|centre|center|middle|[\w ]{0,20}from (?:left|right))\))?", sentence[end:]
-        ).group(0)
-    )  # type: ignore[union-attr]
+    placed = re.match(
+        r"\s*\((?:left|right|centre|center|middle|[\w ]{0,20}from (?:left|right))\)", sentence[end:]
+    )
+    if placed:
+        end += placed.end()
     bracketed = re.match(r"\s*\(([^()]{2,160})\)", sentence[end:])
     if bracketed:  # "Eirini Lemos Maniati (Head, Arms Control, ... Section)"
         inner = bracketed.group(1).strip()

@@ -579,9 +579,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     # "Talks were held in Geneva between ANAMA and the GICHD": at talks with a visiting delegation, the
     # one other body, seated in the country they are held in, hosts them.
     if kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT) and country and not hosts:
-        visitors = [f for f in findings.values() if f.role == Role.DELEGATION]
+        guests = [f for f in findings.values() if f.role == Role.DELEGATION]
         others = [f for f in findings.values() if f.role in ("", Role.PARTICIPANT)]
-        if len(visitors) == 1 and len(others) == 1:
+        if len(guests) == 1 and len(others) == 1:
             seat = others[0].organisation.country if others[0].organisation is not None else None
             if seat and seat.code == country:
                 others[0].role = Role.HOST
