@@ -802,3 +802,46 @@ def test_talks_with_a_delegation_at_the_seat_of_the_other_body_are_hosted_by_it(
     )
     result = propose(text, datetime.date(2025, 6, 5))
     assert {f.label: f.role for f in result.organisations} == {"ANAMA": "delegation", "GICHD": "host"}
+
+
+ABSENT = """Phnom Penh, 17 May 2025 - CMAC Director General Prum Sophakmonkul met a delegation of the Mine \
+Action Agency of the Republic of Azerbaijan (ANAMA) led by Vugar Suleymanov on Friday.
+
+Samir Poladov, Deputy Chairman of the Board of ANAMA, who visited Phnom Penh last year, presented the agency.
+
+In a statement issued before the meeting, Senior Minister Ly Thuch said the north-west would be cleared soon.
+
+According to Sok Chanthy, CMAC's spokesperson, the sides looked at a joint appeal.
+
+CMAC's Director General, Heng Ratana, who could not attend, sent a letter welcoming the guests."""
+
+
+def test_people_who_stayed_away_spoke_beforehand_or_are_sources_are_not_participants(known):
+    result = propose(ABSENT, datetime.date(2025, 5, 17))
+    assert {p.name for p in result.participants} == {"Prum Sophakmonkul", "Vugar Suleymanov", "Samir Poladov"}
+    assert {p.name for p in result.also_mentioned_people} == {"Ly Thuch", "Sok Chanthy", "Heng Ratana"}
+
+
+def test_trainees_listed_with_their_bodies_and_a_panel_s_moderator_and_members(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    course = (
+        "ANAMA held a training course in Baku on 10-14 March 2025, with experts from the Cambodian Mine "
+        "Action Centre (CMAC) as trainers.\n\nAmong the trainees were Ann Example of the Thailand Mine "
+        "Action Centre and Bo Example of the Thailand Mine Action Centre."
+    )
+    result = propose(course, datetime.date(2025, 3, 15))
+    assert {f.label: f.role for f in result.organisations} == {
+        "ANAMA": "organiser",
+        "CMAC": "trainer",
+        "TMAC": "trainees",
+    }
+    panel = (
+        "The International Conference on Mine Action is being held in Baku on 22-23 May 2025.\n\n"
+        "The panel, moderated by Vugar Suleymanov, Chairman of the Board of ANAMA, included Prum "
+        "Sophakmonkul, Deputy Director General of CMAC."
+    )
+    result = propose(panel, datetime.date(2025, 5, 23))
+    assert {p.name: p.role for p in result.participants} == {
+        "Vugar Suleymanov": "speaker",
+        "Prum Sophakmonkul": "speaker",
+    }

@@ -21,7 +21,8 @@ TITLE_WORDS = {
     "coordinator", "counsellor", "counselor", "delegate", "deputy", "director", "envoy", "executive",
     "expert", "founder", "governor", "head", "leader", "manager", "mayor", "member", "minister",
     "moderator", "ombudsman", "officer", "president", "professor", "rector", "representative", "secretary",
-    "specialist", "spokesman", "spokesperson", "staff",
+    "specialist", "spokesman", "spokesperson", "staff", "supervisor", "instructor", "inspector",
+    "administrator", "commandant",
 }  # fmt: skip
 # Courtesy words before a name: not part of any title.
 COURTESY = [

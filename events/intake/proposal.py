@@ -255,9 +255,17 @@ def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> Dat
 ABSENT_PERSON = re.compile(
     r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
     r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto|"
-    # "In a message read out at the opening, Prime Minister X said ..."
-    r"\b(?i:in|by|through|via) an? (?:[\w-]+ )?(?:message|letter)\b[^.;]{0,80},)"
+    # "In a message read out at the opening, Prime Minister X said ...", "In a statement issued before
+    # the meeting, X said"
+    r"\b(?i:in|by|through|via) an? (?:[\w-]+ )?(?:message|letter|statement|interview)\b[^.;]{0,80},|"
+    # "According to X, ...": a source
+    r"\b(?i:according to))"
     r"\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
+)
+# After a name and its title: someone who stayed away ("X, who could not attend, sent a letter").
+NOT_THERE = re.compile(
+    r"\s*(?:,[^,]{1,120})?,?\s*(?:who (?:could not|was unable to|did not|was not able to) "
+    r"(?:attend|come|join|take part|be present)|(?:sent|addressed) a (?:letter|message))\b"
 )
 # After a name: a standing statement, not something done at the event ("Prime Minister X has set the
 # goal of a mine-free country by 2030").
@@ -280,8 +288,9 @@ SPEAKING_AFTER = re.compile(
     re.IGNORECASE,
 )
 SPEAKING_BEFORE = re.compile(
-    r"\b(?:(?:opened|addressed|presented|delivered) by|(?:remarks|speech(?:es)?|presentations?|statements?|"
-    r"addresses) (?:by|from)|speakers? (?:included|were))\b[^.;]{0,200}$",
+    r"\b(?:(?:opened|addressed|presented|delivered|moderated) by|(?:remarks|speech(?:es)?|"
+    r"presentations?|statements?|addresses) (?:by|from)|speakers? (?:included|were)|"
+    r"panel(?:lists)?\b[^.;]{0,200}\b(?:included|were))\b[^.;]{0,200}$",
     re.IGNORECASE,
 )
 
@@ -373,6 +382,8 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         """Named, not present: "the greetings of President X", "under the leadership of X"."""
         if ABSENT_PERSON.search(sentence.text[:start]):
             return True
+        if NOT_THERE.match(sentence.text[end:]):
+            return True
         return sentence is not report.lead and bool(SPOKEN_OF.match(sentence.text[end:]))
 
     # Who took part: named in a sentence about the event, not inside someone else's title.
@@ -394,7 +405,8 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             participant.evidence = sentences[event_spans[0][0]].text
             participants.append(participant)
         elif SPOKESPERSON.search(finding.title) or any(
-            sentences[i].background or named_only(sentences[i], n.start, n.end) for i, n in finding.spans
+            not counts_for_event(sentences[i], n.start) or named_only(sentences[i], n.start, n.end)
+            for i, n in finding.spans
         ):
             finding.evidence = sentences[finding.spans[0][0]].text
             also_people.append(finding)

@@ -98,7 +98,7 @@ ROLE_AFTER = [  # the organisation follows these words
     # "a course for twenty deminers of CMAC, conducted by instructors of ANAMA"
     (
         Role.TRAINER,
-        r"(?:conducted|delivered|given|taught|run|led) by (?:the )?(?:instructors|trainers|experts) "
+        r"(?:(?:conducted|delivered|given|taught|run|led) by|with) (?:the )?(?:instructors|trainers|experts) "
         r"(?:of|from)",
     ),
     (
@@ -170,12 +170,14 @@ ALSO_PRESENT = re.compile(
     r".{0,80}\balso (?:attended|took part in|joined) (?:the|this) (?:meeting|talks|session|visit)\b)",
     re.IGNORECASE,
 )
+# "Among the trainees were X of CMAC and Y of TMAC"
+AMONG_TRAINEES = re.compile(r"^Among the (?:trainees|students|course participants) (?:were|was)\b")
 # "... joined the meeting as observers"
 AS_OBSERVERS = re.compile(r"\bas (?:an? )?observers?\b", re.IGNORECASE)
 # "Twenty-four surveyors of ANAMA completed a course": whose people are trained.
 TRAINED_PEOPLE = re.compile(
     r"\b(?:deminers|surveyors|staff|officers|specialists|personnel|students|trainees|operators|"
-    r"instructors|employees|experts|pyrotechnicians)\s+(?:of|from)\s+(?:the\s+)?"
+    r"employees|pyrotechnicians)\s+(?:of|from)\s+(?:the\s+)?"
     r"(?:[^.;]{0,80}?\s+and\s+(?:of\s+|from\s+)?(?:the\s+)?)?$"  # "deminers from TMAC and from CMAC"
 )
 COURSE = re.compile(r"\b(?:course|training)\b", re.IGNORECASE)
@@ -259,7 +261,9 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
                 break
         if mention.key in roles:
             continue
-        if AS_OBSERVERS.search(first_clause):
+        if AMONG_TRAINEES.search(sentence):
+            roles.setdefault(mention.key, Role.TRAINEES)
+        elif AS_OBSERVERS.search(first_clause):
             roles.setdefault(mention.key, Role.OBSERVER)
         elif ALSO_PRESENT.search(sentence):
             roles.setdefault(mention.key, Role.PARTICIPANT)

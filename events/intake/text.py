@@ -104,6 +104,10 @@ BACKGROUND_CLAUSE = re.compile(
 )
 
 
+# A relative clause between commas: ", who met Prime Minister X in Phnom Penh last year,".
+RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose)\s+[^,;]{3,160},")
+
+
 @dataclass
 class Sentence:
     text: str
@@ -116,8 +120,17 @@ class Sentence:
 
     @cached_property
     def background_spans(self) -> list[tuple[int, int]]:
-        """Clauses inside this sentence that are about something else ("following up the meeting of ...")."""
-        return [m.span() for m in BACKGROUND_CLAUSE.finditer(self.text)]
+        """Clauses inside this sentence that are about something else ("following up the meeting of ...",
+        ", who met the Prime Minister last year,")."""
+        spans = [m.span() for m in BACKGROUND_CLAUSE.finditer(self.text)]
+        return spans + [
+            m.span() for m in RELATIVE_CLAUSE.finditer(self.text) if BACKGROUND_CUES.search(m.group(0))
+        ]
+
+    @property
+    def outside_clauses(self) -> str:
+        """The sentence without its relative clauses (", who ...,"), which may be about another time."""
+        return RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group(0)), self.text)
 
 
 @dataclass
@@ -328,8 +341,10 @@ def mark_background(report: Report, *, dated_elsewhere) -> None:
     lead_paragraph = report.sentences[report.lead_index].paragraph if report.sentences else 0
     for sentence in report.after_lead:
         # A date inside what the sides discussed or said ("the memorandum signed in 2021") is theirs.
-        cue = bool(BACKGROUND_CUES.search(sentence.text)) or (
-            dated_elsewhere(sentence) and not back_to_event.search(sentence.text)
+        # A relative clause may be about another time: "X, who met Y last year, told the guests ...".
+        main = Sentence(sentence.outside_clauses, sentence.paragraph, sentence.index)
+        cue = bool(BACKGROUND_CUES.search(main.text)) or (
+            dated_elsewhere(main) and not back_to_event.search(sentence.text)
         )
         opens = sentence.paragraph not in paragraph_background
         if opens and after_background and not about_event.search(sentence.text):
