@@ -845,3 +845,54 @@ def test_trainees_listed_with_their_bodies_and_a_panel_s_moderator_and_members(k
         "Vugar Suleymanov": "speaker",
         "Prum Sophakmonkul": "speaker",
     }
+
+
+def test_a_side_that_hosts_another_and_a_trilateral_meeting_at_one_body_s_headquarters(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    sides = (
+        "The Thai side, led by Ann Example, Director of the Thailand Mine Action Centre (TMAC), hosted the "
+        "Cambodian side, led by Prum Sophakmonkul, Deputy Director General of the Cambodian Mine Action "
+        "Centre (CMAC), in Bangkok on 8 July 2025."
+    )
+    result = propose(sides, datetime.date(2025, 7, 9))
+    assert result.kind == "bilateral"
+    assert {f.label: f.role for f in result.organisations} == {"TMAC": "host", "CMAC": "delegation"}
+    assert {p.name: p.role for p in result.participants} == {
+        "Ann Example": "host",
+        "Prum Sophakmonkul": "head_of_delegation",
+    }
+    three = (
+        "A trilateral meeting of ANAMA, CMAC and TMAC was held at ANAMA's headquarters in Baku on "
+        "2 December 2025.\n\nANAMA was represented by Vugar Suleymanov, Chairman of the Board, CMAC by "
+        "Prum Sophakmonkul, Deputy Director General, and TMAC by Ann Example, Director."
+    )
+    result = propose(three, datetime.date(2025, 12, 3))
+    assert result.kind == "multilateral"
+    assert {f.label: f.role for f in result.organisations}["ANAMA"] == "host"
+    assert {p.name: p.title for p in result.participants} == {
+        "Vugar Suleymanov": "Chairman of the Board",
+        "Prum Sophakmonkul": "Deputy Director General",
+        "Ann Example": "Director",
+    }
+
+
+def test_a_body_writing_our_delegation_is_the_visiting_side_and_a_french_name_is_read(known):
+    text = (
+        "Ziguinchor, 15 Oct (APS) - Our delegation, led by Vugar Suleymanov, held a working session on "
+        "14 October 2025 with the Centre National d'Action Antimines au Sénégal (CNAMS)."
+    )
+    result = propose(text, datetime.date(2025, 10, 15), publisher=known["anama"].name)
+    assert result.report.dateline.place == "Ziguinchor"
+    assert result.kind == "bilateral"
+    assert (result.date.start, result.date.precision) == (datetime.date(2025, 10, 14), DatePrecision.DAY)
+    roles = {f.label: f.role for f in result.organisations}
+    assert roles["ANAMA"] == "delegation"
+    assert "Centre National d'Action Antimines au Sénégal (CNAMS)" in roles
+
+
+def test_a_workshop_held_to_train_people_is_training(known):
+    text = (
+        "The Cambodian Mine Action Centre (CMAC) opened a workshop on mine risk in Siem Reap on Monday.\n\n"
+        "It brought together village chiefs from six provinces to train them in marking dangerous areas."
+    )
+    assert propose(text, datetime.date(2025, 6, 10)).kind == "training"

@@ -14,7 +14,10 @@ from . import gazetteer
 from .gazetteer import is_not_an_organisation, is_place, is_term
 from .text import WORD_VARIANTS, fold, normalise
 
-CONNECTORS = {"of", "the", "for", "and", "on", "in", "de", "du", "la", "des", "to", "&", "at"}
+CONNECTORS = {
+    "of", "the", "for", "and", "on", "in", "de", "du", "la", "des", "to", "&", "at", "au", "aux", "et", "en",
+    "del", "y",
+}  # fmt: skip
 # A new organisation's name needs one of these words: "Science for Peace and Security (SPS)"
 # is a programme, "27th Meeting of ... (NDM-UN27)" a meeting.
 ORGANISATION_WORDS = {
@@ -32,6 +35,7 @@ PORTFOLIOS = {
     "natural", "resources", "energy", "agriculture", "transport", "digital", "youth", "sport", "sports",
     "tourism", "trade", "industry", "science", "internal", "external", "relations", "planning",
     "foreign", "affairs", "social", "policy", "development", "environment", "infrastructure",
+    "national", "security", "public", "home", "rural", "regional", "works",
 }  # fmt: skip
 # Bodies named without an acronym that the database may lack: "the Ministry of Economy of Ukraine",
 # "the Committee on Foreign Policy", "the European Union"; and the ministry a minister's title names
@@ -150,7 +154,10 @@ def name_before_acronym(words: list[str], acronym: str) -> list[str]:
     # The initials do not fit ("The Halo Trust (HALO)"): the capitalised words just before the bracket.
     tail: list[str] = []
     for word in reversed(words):
-        if not (word[:1].isupper() or (tail and word.casefold() in CONNECTORS - {"the", "at", "to"})):
+        elided = re.match(r"[dl]['’][A-ZÀ-Þ]", word)  # "Centre National d'Action Antimines"
+        if not (
+            word[:1].isupper() or elided or (tail and word.casefold() in CONNECTORS - {"the", "at", "to"})
+        ):
             break
         if word.casefold() == "the":
             break

@@ -223,8 +223,11 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         piece = found.group(0)
         if piece.startswith(","):
             following = rest[found.end() :]
-            another_name = re.match(r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+\s*,", following) and not re.match(
-                r"[A-Z][a-z]+ (?:and|of)\b", following
+            another_name = bool(
+                re.match(r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+\s*,", following)
+                and not re.match(r"[A-Z][a-z]+ (?:and|of)\b", following)
+                # "represented by A, Chairman, UNDP by B, ...": the next item of a list, its verb left out
+                or re.match(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+by\b", following)
             )
             if (
                 following[:1].isupper()
@@ -390,9 +393,10 @@ def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> lis
             title, t_start, t_end = title_before(sentence, title_limit, taken)
         span.title, span.title_start, span.title_end = title, t_start, t_end
         lead_in = sentence[: (t_start if 0 <= t_start < start else title_limit)]
+        # "The Thai side, led by X, hosted ...": a side may be the host's.
         span.leads_delegation = bool(
             re.search(r"\b(?:(?:led|headed)\s+by|delegation\s+by)\s*(?:the\s+)?$", lead_in)
-        ) and not re.search(r"\bside\s+(?:was|is|were)\s+(?:led|headed)\s+by\s*(?:the\s+)?$", lead_in)
+        ) and not re.search(r"\bside,?\s+(?:(?:was|is|were)\s+)?(?:led|headed)\s+by\s*(?:the\s+)?$", lead_in)
         spans.append(span)
     return spans
 

@@ -224,6 +224,7 @@ NEWS_OUTLET = re.compile(
     r"report|agency|portal|channel|broadcast\w*)\b|^[A-Z]{2,}$",
     re.IGNORECASE,
 )
+FIRST_PERSON_VISITOR = re.compile(r"\b[Oo]ur (?:delegation|visiting team)\b")
 SPOKESPERSON = re.compile(r"\bspokes(?:person|man|woman)\b|\bpress secretary\b", re.IGNORECASE)
 FIRST_PERSON_HOST = re.compile(
     r"\bwe\b[^.;]{0,40}\b(?:welcom(?:e|ed)|host(?:ed)?|receiv(?:e|ed))\b(?! by)", re.IGNORECASE
@@ -500,17 +501,22 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         for participant in ours:
             participant.organisation = publisher
         welcoming = next((s for s in report.event if FIRST_PERSON_HOST.search(s.text)), None)
-        if ours or welcoming is not None:
+        # "Our delegation, led by X, visited ...": the publisher is the visiting side.
+        visiting_us = next((s for s in report.event if FIRST_PERSON_VISITOR.search(s.text)), None)
+        if ours or welcoming is not None or visiting_us is not None:
             record = (
                 findings.get(key)
                 or title_only.get(key)
                 or incidental.get(key)
                 or OrganisationFinding(publisher)
             )
-            record.evidence = welcoming.text if welcoming is not None else ours[0].evidence
+            told = welcoming or visiting_us
+            record.evidence = told.text if told is not None else ours[0].evidence
             findings[key] = record
             if welcoming is not None:
                 record.role = Role.HOST
+            elif visiting_us is not None:
+                record.role = Role.DELEGATION
 
     kind, kind_evidence = meeting_kind(report, [m.text for ms in mentions.values() for m in ms])
     sending, sending_evidence = sending_country(report, mentions)

@@ -244,6 +244,12 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
         if re.match(r"\s*(?:\([^)]*\)\s*)?(?:'s\s+)?delegation\b", after, re.I):
             roles.setdefault(mention.key, Role.DELEGATION)
             continue
+        # "held at ANAMA's headquarters": the body whose premises it is hosts.
+        if re.match(r"['’]s\s+(?:headquarters|offices?|premises)\b", after) and re.search(
+            r"\b(?:at|in)\s+(?:the\s+)?$", sentence[: mention.start]
+        ):
+            roles.setdefault(mention.key, Role.HOST)
+            continue
         for role, words in ROLE_BEFORE:
             # Other names listed before the verb start with a capital; only the verb ignores case.
             # An apposition may start in lower case (", the demining organisation known for ...,").
@@ -317,9 +323,13 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         re.I,
     ):
         return MeetingKind.AGREEMENT, evidence
+    # A workshop to train people ("... brought together village chiefs to train them in ...") is training.
     if (
         re.search(r"\bworkshop\b", head, re.I)
-        and re.search(r"\b(?:regional|training|trained|course)\b", head, re.I)
+        and (
+            re.search(r"\b(?:regional|training|trained|course)\b", head, re.I)
+            or re.search(r"\bto (?:train|teach)\b|\blearn(?:ed|t)\b", opening, re.I)
+        )
         and not re.search(r"\binternational workshop\b", head, re.I)
     ):
         return MeetingKind.TRAINING, evidence
@@ -350,7 +360,7 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.SITE_VISIT, shown.text
     if re.search(
         r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations|"
-        r"regional meeting|meeting of (?:the )?heads)\b",
+        r"regional meeting|meeting of (?:the )?heads|trilateral|tripartite|quadrilateral)\b",
         opening,
         re.I,
     ):
@@ -371,7 +381,7 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.MULTILATERAL, listed
     meeting_words = (
         r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed|discussed|"
-        r"held discussions)\b"
+        r"held discussions|(?:working )?session|hosted)\b"
     )
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence

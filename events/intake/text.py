@@ -203,7 +203,9 @@ def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
     if not match:
         return None, paragraph
     place = match.group("place").strip(" .")
-    if not (is_place(place) or (place.isupper() and len(place) > 3)):
+    # A town the gazetteer lacks is a dateline's place when a date and an agency follow it.
+    dated_by_agency = bool(match.group("date") and match.group("agency"))
+    if not (is_place(place) or (place.isupper() and len(place) > 3) or dated_by_agency):
         return None, paragraph
     if not is_place(place) and not match.group("date") and match.group("sep").isspace():
         return None, paragraph  # "ARMAC (ASEAN Regional Mine Action Center) held ...": a name, not a place
