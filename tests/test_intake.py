@@ -896,3 +896,64 @@ def test_a_workshop_held_to_train_people_is_training(known):
         "It brought together village chiefs from six provinces to train them in marking dangerous areas."
     )
     assert propose(text, datetime.date(2025, 6, 10)).kind == "training"
+
+
+def test_another_meeting_told_meanwhile_and_a_media_contact_line_are_not_the_event(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    text = (
+        "PHNOM PENH, Feb. 20 (Xinhua) -- Prum Sophakmonkul, Deputy Director General of the Cambodian Mine "
+        "Action Centre (CMAC), received a delegation of the Mine Action Agency of the Republic of Azerbaijan "
+        "(ANAMA) led by Vugar Suleymanov here on Wednesday.\n\n"
+        "Meanwhile, in Bangkok, Ann Example, Director of the Thailand Mine Action Centre (TMAC), "
+        "met donors.\n\n"
+        "For media enquiries: Bo Example, Press Officer, CMAC"
+    )
+    result = propose(text, datetime.date(2025, 2, 20))
+    assert {p.name for p in result.participants} == {"Prum Sophakmonkul", "Vugar Suleymanov"}
+    assert [p.name for p in result.also_mentioned_people] == ["Ann Example"]
+    assert {f.label for f in result.organisations} == {"CMAC", "ANAMA"}
+
+
+def test_upon_invitation_a_mission_of_a_foreign_department_visits(known):
+    text = (
+        "Upon the invitation of the Cambodian Mine Action Centre (CMAC), a mission of the Department of "
+        "National Defense of the Philippines (DND) led by Undersecretary Ricardo Example visited the Centre "
+        "on 3rd March 2025."
+    )
+    result = propose(text, datetime.date(2025, 3, 5))
+    assert {f.label: f.role for f in result.organisations} == {
+        "CMAC": "host",
+        "Department of National Defense of the Philippines (DND)": "delegation",
+    }
+    assert [(p.name, p.title, p.role) for p in result.participants] == [
+        ("Ricardo Example", "Undersecretary", "head_of_delegation")
+    ]
+
+
+def test_a_ministers_title_names_the_known_ministry(known):
+    make_organisation(
+        name="Ministry of Foreign Affairs of the People's Republic of China",
+        acronym="",
+        slug="cn-mfa",
+        country="CN",
+    )
+    text = (
+        "On 9 April, Vice Minister of Foreign Affairs of the People's Republic of China Sun Example met with "
+        "Chairman of the Board of the Mine Action Agency of the Republic of Azerbaijan Vugar Suleymanov "
+        "in Beijing."
+    )
+    result = propose(text, datetime.date(2025, 4, 10))
+    assert {f.label: f.role for f in result.organisations} == {
+        "Ministry of Foreign Affairs of the People's Republic of China": "host",
+        "ANAMA": "delegation",
+    }
+
+
+def test_an_online_session_given_by_one_body_s_instructors_for_another_s_people(known):
+    text = (
+        "On 22 January, instructors of the Mine Action Agency of the Republic of Azerbaijan (ANAMA) held an "
+        "online training session via Zoom for forty deminers of the Cambodian Mine Action Centre (CMAC)."
+    )
+    result = propose(text, datetime.date(2025, 1, 23))
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "trainer", "CMAC": "trainees"}
+    assert result.country == ""

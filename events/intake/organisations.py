@@ -145,6 +145,18 @@ def name_before_acronym(words: list[str], acronym: str) -> list[str]:
     for start in starts:
         if initials(words[start:]) == letters:
             return words[start:]
+    # "Department of National Defense of the Philippines (DND)": the country the name ends with is not
+    # in the acronym.
+    for size in (1, 2, 3):
+        place, rest = words[-size:], words[:-size]
+        if rest[-1:] == ["the"]:
+            rest = rest[:-1]
+        if rest[-1:] != ["of"] or not gazetteer.country_code(" ".join(place)):
+            continue
+        core = rest[:-1]
+        for start in range(len(core) - 1, -1, -1):
+            if core[start].casefold() not in CONNECTORS and initials(core[start:]) == letters:
+                return words[start:]
     for start in starts:
         found = initials(words[start:])
         if len(found) == len(letters) and len(letters) >= 3 and fuzz.ratio(found, letters) >= 75:
@@ -297,14 +309,38 @@ class OrganisationReader:
                 continue
             if not name or name.endswith("and"):
                 continue
-            country = re.match(r"\s+of\s+(?:the\s+)?([A-Z][a-z]+)(\s+[A-Z][a-z]+)?", text[end:])
-            if country:
-                one, two = country.group(1), country.group(1) + (country.group(2) or "")
-                if country.group(2) and gazetteer.country_code(two):
-                    end += country.end()
-                elif gazetteer.country_code(one):
-                    end += country.end(1)
             head = "Ministry" if match.group("head") == "Minister" else match.group("head")
+            # "of the People's Republic of China": the longest ending that names a known body, else a country
+            known_end = None
+            for ending in re.finditer(
+                r"\s+of\s+(?:the\s+)?(?:[A-Z][\w'’]*\s+(?:of\s+)?){0,4}[A-Z][\w'’]*", text[end:]
+            ):
+                words = ending.group(0).split()
+                for size in range(len(words), 1, -1):
+                    candidate = (
+                        head
+                        + text[match.start() + len(match.group("head")) : end]
+                        + " "
+                        + " ".join(words[:size])
+                    )
+                    if tuple(normalise(candidate).split()) in self.index.by_name:
+                        known_end = (
+                            end
+                            + len(" ".join(text[end:].split()[:size]))
+                            + (len(text[end:]) - len(text[end:].lstrip()))
+                        )
+                        break
+                break
+            if known_end is not None:
+                end = known_end
+            else:
+                country = re.match(r"\s+of\s+(?:the\s+)?([A-Z][a-z]+)(\s+[A-Z][a-z]+)?", text[end:])
+                if country:
+                    one, two = country.group(1), country.group(1) + (country.group(2) or "")
+                    if country.group(2) and gazetteer.country_code(two):
+                        end += country.end()
+                    elif gazetteer.country_code(one):
+                        end += country.end(1)
             spans.append((match.start(), end, head + text[match.start() + len(match.group("head")) : end]))
         found = []
         for start, end, name in sorted(spans):
@@ -313,6 +349,9 @@ class OrganisationReader:
             if is_not_an_organisation(name):
                 continue
             key = tuple(normalise(name).split())
+            if key in self.index.by_name:  # "Minister of Foreign Affairs of the ...": that ministry
+                found.append(Mention(start, end, text[start:end], organisation=self.index.by_name[key]))
+                continue
             # Known already, or the start of known names ("Ministry of Foreign Affairs"): not a new body.
             if self.index.close_name(name) is not None or any(
                 k[: len(key)] == key for k in self.index.by_name

@@ -22,7 +22,7 @@ TITLE_WORDS = {
     "expert", "founder", "governor", "head", "leader", "manager", "mayor", "member", "minister",
     "moderator", "ombudsman", "officer", "president", "professor", "rector", "representative", "secretary",
     "specialist", "spokesman", "spokesperson", "staff", "supervisor", "instructor", "inspector",
-    "administrator", "commandant",
+    "administrator", "commandant", "undersecretary", "under-secretary",
 }  # fmt: skip
 # Courtesy words before a name: not part of any title.
 COURTESY = [
@@ -212,6 +212,9 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         rest[:1].isupper()
         or re.match(rf"(?:{TITLE_QUALIFIERS})\s+[A-Z]", rest)
         or (first and first.group(0) in TITLE_WORDS)  # "Liu Zhijie, counsellor at the Ministry ..."
+        # "X, senior instructor of ...": a qualifier before a title word in lower case
+        or re.match(r"(?:senior|chief|deputy|acting|principal|lead) ([a-z]+)", rest)
+        and re.match(r"[a-z]+ ([a-z]+)", rest).group(1) in TITLE_WORDS  # type: ignore[union-attr]
         or re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)(?=[.,;]|$)", rest)  # "Sok Pisey, project officer."
         and re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)", rest).group(1) in TITLE_WORDS  # type: ignore[union-attr]
     ):

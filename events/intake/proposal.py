@@ -225,7 +225,10 @@ NEWS_OUTLET = re.compile(
     re.IGNORECASE,
 )
 FIRST_PERSON_VISITOR = re.compile(r"\b[Oo]ur (?:delegation|visiting team)\b")
-SPOKESPERSON = re.compile(r"\bspokes(?:person|man|woman)\b|\bpress secretary\b", re.IGNORECASE)
+SPOKESPERSON = re.compile(
+    r"\bspokes(?:person|man|woman)\b|\bpress (?:secretary|officer)\b|\b(?:communications|media) officer\b",
+    re.IGNORECASE,
+)
 FIRST_PERSON_HOST = re.compile(
     r"\bwe\b[^.;]{0,40}\b(?:welcom(?:e|ed)|host(?:ed)?|receiv(?:e|ed))\b(?! by)", re.IGNORECASE
 )
@@ -859,7 +862,12 @@ def propose_trip(
         (
             s.text
             for s in report.event
-            if re.search(r"\bdelegation\b|\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?visit to\b", s.text, re.I)
+            if re.search(
+                r"\bdelegation\b|\b(?:mission|team) (?:of|from)\b|"
+                r"\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?visit to\b",
+                s.text,
+                re.I,
+            )
             or re.search(r"\bthe [A-Z][a-z]+ side\b", s.text)  # "the Azerbaijani side by ..."
         ),
         "",

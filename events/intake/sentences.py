@@ -98,8 +98,8 @@ ROLE_AFTER = [  # the organisation follows these words
     # "a course for twenty deminers of CMAC, conducted by instructors of ANAMA"
     (
         Role.TRAINER,
-        r"(?:(?:conducted|delivered|given|taught|run|led) by|with) (?:the )?(?:instructors|trainers|experts) "
-        r"(?:of|from)",
+        r"(?:(?:conducted|delivered|given|taught|run|led) by|with|^(?:[\w,]+ ){0,4}?) ?(?:the )?"
+        r"(?:instructors|trainers|experts) (?:of|from)",
     ),
     (
         Role.TRAINEES,
@@ -130,7 +130,8 @@ ROLE_AFTER = [  # the organisation follows these words
     ),
     (
         Role.DELEGATION,
-        r"delegations? (?:of|from)|(?:delegation(?:, | )|^)(?:also )?(?:made up|composed|consisting) of"
+        r"(?:delegations?|\bmission) (?:of|from)|"
+        r"(?:delegation(?:, | )|^)(?:also )?(?:made up|composed|consisting) of"
         r"(?: representatives of)?|delegation led by|delegation headed by|"
         r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by",
     ),
@@ -224,8 +225,12 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             clauses.append(pieces[-3] + pieces[-2] + clauses[-1])
             pieces = pieces[:-2]
         # "At the invitation of X, Y visited ...": X receives the visit (organises the event otherwise).
-        if re.search(r"\bat the invitation of\s+(?:the\s+)?$", clauses[0], re.I):
+        if re.search(r"\b(?:at|upon|on) the invitation of\s+(?:the\s+)?$", clauses[0], re.I):
             roles.setdefault(mention.key, Role.HOST if VISITING.search(sentence) else Role.ORGANISER)
+            continue
+        # "... a course for forty pyrotechnicians of SESU": the words just before the name say it first.
+        if COURSE.search(sentence) and TRAINED_PEOPLE.search(before):
+            roles.setdefault(mention.key, Role.TRAINEES)
             continue
         nearest = None
         for clause in clauses:
@@ -235,9 +240,6 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
         if nearest is not None:
             roles.setdefault(mention.key, nearest[1])
         if mention.key in roles:
-            continue
-        if COURSE.search(sentence) and TRAINED_PEOPLE.search(before):
-            roles.setdefault(mention.key, Role.TRAINEES)
             continue
         after = sentence[mention.end :]
         first_clause = re.split(r"[.;]", after)[0]

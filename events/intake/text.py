@@ -95,6 +95,8 @@ BACKGROUND_CUES = re.compile(
     r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part)|"
     # a post held before: "X, then Vice Chairman of ...", "its founding director", "his term"
     r"founding (?:[\w-]+ )?(?:director|chairman|chair|head|president)|(?:his|her|their) term|"
+    # another event told alongside: "Meanwhile, in Bangkok, X met Y"
+    r"meanwhile|separately|in a separate (?:meeting|event|development)|"
     r"(?<=,) then (?=(?:the |a )?[\w'’-]+))\b",
     re.IGNORECASE,
 )
@@ -173,7 +175,9 @@ BOILERPLATE = re.compile(
     r"^(?:by [A-Z][\w .'-]{1,40}|press release(?:\s*(?:no\.?|number|#)\s*[\w/.-]+)?|read more|photo:.*|"
     r"source:.*|"
     r"[A-Z][A-Z ]{2,60}\s+press release|"  # "CAMBODIAN MINE ACTION CENTRE PRESS RELEASE"
-    r"press service of .*|(?:date|published|updated):? .*read more.*)$",
+    r"press service of .*|(?:date|published|updated):? .*read more.*|"
+    r"(?:for )?(?:media|press) (?:enquiries|inquiries|contacts?)\b.*|contacts?:.*|"
+    r"notes? (?:to|for) editors)$",
     re.IGNORECASE,
 )
 DATELINE_DATE = (
@@ -331,7 +335,7 @@ def mark_background(report: Report, *, dated_elsewhere) -> None:
     # After a background paragraph, a new paragraph is about the event only when it says so.
     about_event = re.compile(
         r"\b(?:the|both|two) (?:sides|parties|delegations?|guests|visitors|participants|directors|"
-        r"ministers)\b|"
+        r"ministers)\b|\bthe [\w-]+ (?:team|mission|delegation)\b|"
         r"\b(?:the|this|that) (?:visit|meeting|talks|conference|event|seminar|workshop|ceremony|summit|"
         r"signing|symposium|forum|consultations?|session|course|training)\b",
         re.IGNORECASE,
