@@ -957,3 +957,28 @@ def test_an_online_session_given_by_one_body_s_instructors_for_another_s_people(
     result = propose(text, datetime.date(2025, 1, 23))
     assert {f.label: f.role for f in result.organisations} == {"ANAMA": "trainer", "CMAC": "trainees"}
     assert result.country == ""
+
+
+def test_inked_is_signed_and_engineer_or_okhna_are_courtesy_words(known):
+    text = (
+        "CMAC Deputy Director General Okhna Prum Sophakmonkul and His Excellency Engineer Omar Example, "
+        "Director of ANAMA, yesterday inked a memorandum of understanding in Phnom Penh."
+    )
+    result = propose(text, datetime.date(2025, 4, 16))
+    assert result.kind == "agreement"
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "signatory", "ANAMA": "signatory"}
+    assert {p.name for p in result.participants} == {"Prum Sophakmonkul", "Omar Example"}
+
+
+def test_an_event_held_online_is_organised_not_hosted_and_a_training_centre_s_owner_hosts(known):
+    webinar = "The Cambodian Mine Action Centre (CMAC) hosted online a webinar on 30 October 2025."
+    assert {f.label: f.role for f in propose(webinar, datetime.date(2025, 10, 31)).organisations} == {
+        "CMAC": "organiser"
+    }
+    ceremony = (
+        "Twelve deminers graduated at CMAC's training centre in Kampong Chhnang on 7 March 2025, at a "
+        "ceremony attended by Vugar Suleymanov, Chairman of the Board of the Mine Action Agency of the "
+        "Republic of Azerbaijan (ANAMA)."
+    )
+    roles = {f.label: f.role for f in propose(ceremony, datetime.date(2025, 3, 10)).organisations}
+    assert roles["CMAC"] == "host"

@@ -550,7 +550,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 findings[key].role = role
                 findings[key].evidence = sentence.text
     if kind == MeetingKind.AGREEMENT:
-        signing = [s for s in report.event if re.search(r"\bsign", s.text, re.I)]
+        signing = [s for s in report.event if re.search(r"\bsign|\binked\b", s.text, re.I)]
         for sentence in signing[:2]:
             keys = {
                 m.key for m in mentions[sentence.index] if not WITNESS.search(sentence.text[: m.start])
@@ -589,6 +589,13 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         organisers = [f for f in findings.values() if f.role == Role.ORGANISER]
         if Role.DELEGATION in parts and Role.HOST not in parts and len(organisers) == 1:
             organisers[0].role = Role.HOST
+    # An event held online has no premises: whoever "hosted" it organised it.
+    if report.lead is not None and re.search(
+        r"\bonline\b|\bvirtual(?:ly)?\b|\bwebinar\b", report.lead.text, re.I
+    ):
+        for record in findings.values():
+            if record.role == Role.HOST:
+                record.role = Role.ORGANISER
     hosts = [f for f in findings.values() if f.role == Role.HOST]
     dateline_place = None
     if report.dateline:

@@ -159,7 +159,7 @@ ROLE_BEFORE = [  # the organisation comes before these words
         r"(?:received|welcomed)|(?:has |have )?(?:recently )?met with (?:the|a) delegation|presided over",
     ),
     (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
-    (Role.SIGNATORY, r"(?:have |has )?signed|and .{0,80} signed"),
+    (Role.SIGNATORY, r"(?:have |has )?(?:signed|inked)|and .{0,80} (?:signed|inked)"),
     (Role.FUNDER, r"which (?:funded|funds|financed|finances|sponsored)"),
     # "The Thailand Mine Action Centre (TMAC), which hosted the talks, ..."
     (Role.HOST, r"(?:which|who) (?:co-)?hosted"),
@@ -247,9 +247,9 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             roles.setdefault(mention.key, Role.DELEGATION)
             continue
         # "held at ANAMA's headquarters": the body whose premises it is hosts.
-        if re.match(r"['’]s\s+(?:headquarters|offices?|premises)\b", after) and re.search(
-            r"\b(?:at|in)\s+(?:the\s+)?$", sentence[: mention.start]
-        ):
+        if re.match(
+            r"['’]s\s+(?:headquarters|offices?|premises|training cent(?:re|er)|base)\b", after
+        ) and re.search(r"\b(?:at|in)\s+(?:the\s+)?$", sentence[: mention.start]):
             roles.setdefault(mention.key, Role.HOST)
             continue
         for role, words in ROLE_BEFORE:
@@ -318,7 +318,7 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     lead = ONLINE.sub("online meeting", lead)
     lead = re.sub(FRAMING, "", lead)
     head = f"{report.headline} {lead}"
-    if re.search(r"\bsign(?:ed|ing|s)?\b", lead, re.I) and re.search(
+    if re.search(r"\bsign(?:ed|ing|s)?\b|\binked\b", lead, re.I) and re.search(
         r"\b(?:memorandum|mou|agreement|declaration|protocol|project document|document|"
         r"arrangement|accord|letter of intent|contract|road ?map)\b",
         lead,
