@@ -669,3 +669,316 @@ def test_the_seed_article_drafts_the_expected_meeting(as_editor, known):
         meeting.topics.values_list("slug", flat=True)
     )
     assert (meeting.kind, meeting.title) == ("bilateral", "ANAMA delegation meets TMAC")
+
+
+FEATURE = """SIEM REAP - When Dara Example stepped on a mine while collecting firewood in 1996, the \
+nearest hospital was a day away. He lost a leg.
+
+Stories like his were at the centre of a regional meeting on victim assistance, hosted by the \
+Cambodian Mine Action Centre (CMAC) from 9 to 11 September.
+
+Its founding director, Vugar Suleymanov, spent his term from 2007 setting up the office."""
+
+
+def test_a_feature_that_opens_with_an_old_story_is_dated_by_its_news(known):
+    result = propose(FEATURE, datetime.date(2024, 9, 16))
+    assert result.report.lead.text.startswith("Stories like his")
+    assert (result.date.start, result.date.end) == (datetime.date(2024, 9, 9), datetime.date(2024, 9, 11))
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "host"}
+    assert result.participants == []
+    assert [p.name for p in result.also_mentioned_people] == ["Vugar Suleymanov"]
+
+
+BLOG = """Last week we were delighted to welcome colleagues from the Mine Action Agency of the \
+Republic of Azerbaijan (ANAMA) to our programme in Battambang, led by Vugar Suleymanov, Chairman of the Board.
+
+They watched our deminers work on a minefield. Our Country Director, Ann Example, showed them round.
+
+"We learn from each other," said CMAC spokesperson Sok Example."""
+
+
+def test_a_body_writing_in_the_first_person_hosts_the_guests_it_welcomes(known):
+    result = propose(BLOG, datetime.date(2024, 9, 30), publisher="Cambodian Mine Action Centre")
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "delegation", "CMAC": "host"}
+    people = {p.name: (p.title, p.role) for p in result.participants}
+    assert people == {
+        "Vugar Suleymanov": ("Chairman of the Board", "head_of_delegation"),
+        "Ann Example": ("Country Director", "host"),
+    }
+    assert [p.name for p in result.also_mentioned_people] == ["Sok Example"]  # speaks about it, not in it
+    assert result.kind == "site_visit"
+
+
+COMMUNIQUE = """COMMUNIQUÉ
+
+Committee on Foreign Policy
+Zagreb, 12 April 2024
+
+1. At its session, held on 11 April 2024, the Committee received a delegation of the Cambodian Mine \
+Action Centre (CMAC) led by Prum Sophakmonkul.
+
+2. Also present were representatives of the Mine Action Agency of the Republic of Azerbaijan (ANAMA). \
+Staff of the United Nations Development Programme (UNDP) followed the session as observers."""
+
+
+def test_a_communique_heading_gives_the_dateline_and_those_also_present_are_participants(known):
+    make_organisation(
+        name="United Nations Development Programme", acronym="UNDP", slug="undp", kind="un_agency"
+    )
+    result = propose(COMMUNIQUE, datetime.date(2024, 4, 12))
+    assert result.report.dateline.place == "Zagreb"
+    assert (result.date.start, result.date.precision) == (datetime.date(2024, 4, 11), DatePrecision.DAY)
+    assert {f.label: f.role for f in result.organisations} == {
+        "CMAC": "delegation",
+        "ANAMA": "participant",
+        "UNDP": "observer",
+    }
+
+
+VISIT_ORGANISED = """A delegation of the Cambodian Mine Action Centre (CMAC) led by Prum Sophakmonkul \
+visited the Aghdam district on 2-3 October 2025. The guests watched demining machines clearing farmland.
+
+The visit was organised by the Mine Action Agency of the Republic of Azerbaijan (ANAMA)."""
+
+
+def test_the_body_that_organises_a_visit_for_the_visitors_hosts_it(known):
+    result = propose(VISIT_ORGANISED, datetime.date(2025, 10, 6))
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "delegation", "ANAMA": "host"}
+    assert result.kind == "site_visit"
+
+
+def test_the_people_of_a_body_trained_are_the_trainees(known):
+    text = (
+        "Twenty surveyors of the Cambodian Mine Action Centre (CMAC) completed a course on survey, "
+        "held in Baku from 18 to 22 November and delivered by experts of the Mine Action Agency of the "
+        "Republic of Azerbaijan (ANAMA)."
+    )
+    result = propose(text, datetime.date(2024, 11, 23))
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "trainees", "ANAMA": "trainer"}
+
+
+def test_a_new_body_named_in_the_hosts_title_hosts_and_a_projects_funder_funds_the_course_under_it(known):
+    text = (
+        "Deputy Minister of Economy of Ukraine Oleh Moroz today held a meeting with a delegation of the "
+        "Mine Action Agency of the Republic of Azerbaijan (ANAMA), headed by Vugar Suleymanov.\n\n"
+        'The course was held under the project "Safe Land", which is funded by the European Union.'
+    )
+    result = propose(text, datetime.date(2025, 7, 3), publisher="Ministry of Economy of Ukraine")
+    assert {f.label: f.role for f in result.organisations} == {
+        "ANAMA": "delegation",
+        "Ministry of Economy of Ukraine": "host",
+        "European Union": "funder",
+    }
+    assert {p.name: p.role for p in result.participants} == {
+        "Oleh Moroz": "host",
+        "Vugar Suleymanov": "head_of_delegation",
+    }
+
+
+def test_a_venue_line_gives_the_place_and_a_body_that_presides_over_an_opening_hosts(known):
+    text = (
+        "Prum Sophakmonkul, Deputy Director General of the Cambodian Mine Action Centre (CMAC), "
+        "presided over the opening of a course for deminers from the Mine Action Agency of the Republic "
+        "of Azerbaijan (ANAMA).\n\nDate: 3 February 2025\nVenue: CMAC, Kampong Chhnang, Cambodia"
+    )
+    result = propose(text, datetime.date(2025, 2, 4))
+    assert (result.country, result.city) == ("KH", "Kampong Chhnang")
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "host", "ANAMA": "trainees"}
+    assert [p.role for p in result.participants] == ["host"]
+
+
+def test_talks_with_a_delegation_at_the_seat_of_the_other_body_are_hosted_by_it(known):
+    make_organisation(
+        name="Geneva International Centre for Humanitarian Demining",
+        acronym="GICHD",
+        slug="gichd",
+        country="CH",
+        kind="international",
+    )
+    text = (
+        "Talks were held in Geneva between the Mine Action Agency of the Republic of Azerbaijan (ANAMA) "
+        "and the Geneva International Centre for Humanitarian Demining (GICHD) on 4 June 2025.\n\n"
+        "The ANAMA delegation was led by Vugar Suleymanov, Chairman of the Board."
+    )
+    result = propose(text, datetime.date(2025, 6, 5))
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "delegation", "GICHD": "host"}
+
+
+ABSENT = """Phnom Penh, 17 May 2025 - CMAC Director General Prum Sophakmonkul met a delegation of the Mine \
+Action Agency of the Republic of Azerbaijan (ANAMA) led by Vugar Suleymanov on Friday.
+
+Samir Poladov, Deputy Chairman of the Board of ANAMA, who visited Phnom Penh last year, presented the agency.
+
+In a statement issued before the meeting, Senior Minister Ly Thuch said the north-west would be cleared soon.
+
+According to Sok Chanthy, CMAC's spokesperson, the sides looked at a joint appeal.
+
+CMAC's Director General, Heng Ratana, who could not attend, sent a letter welcoming the guests."""
+
+
+def test_people_who_stayed_away_spoke_beforehand_or_are_sources_are_not_participants(known):
+    result = propose(ABSENT, datetime.date(2025, 5, 17))
+    assert {p.name for p in result.participants} == {"Prum Sophakmonkul", "Vugar Suleymanov", "Samir Poladov"}
+    assert {p.name for p in result.also_mentioned_people} == {"Ly Thuch", "Sok Chanthy", "Heng Ratana"}
+
+
+def test_trainees_listed_with_their_bodies_and_a_panel_s_moderator_and_members(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    course = (
+        "ANAMA held a training course in Baku on 10-14 March 2025, with experts from the Cambodian Mine "
+        "Action Centre (CMAC) as trainers.\n\nAmong the trainees were Ann Example of the Thailand Mine "
+        "Action Centre and Bo Example of the Thailand Mine Action Centre."
+    )
+    result = propose(course, datetime.date(2025, 3, 15))
+    assert {f.label: f.role for f in result.organisations} == {
+        "ANAMA": "organiser",
+        "CMAC": "trainer",
+        "TMAC": "trainees",
+    }
+    panel = (
+        "The International Conference on Mine Action is being held in Baku on 22-23 May 2025.\n\n"
+        "The panel, moderated by Vugar Suleymanov, Chairman of the Board of ANAMA, included Prum "
+        "Sophakmonkul, Deputy Director General of CMAC."
+    )
+    result = propose(panel, datetime.date(2025, 5, 23))
+    assert {p.name: p.role for p in result.participants} == {
+        "Vugar Suleymanov": "speaker",
+        "Prum Sophakmonkul": "speaker",
+    }
+
+
+def test_a_side_that_hosts_another_and_a_trilateral_meeting_at_one_body_s_headquarters(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    sides = (
+        "The Thai side, led by Ann Example, Director of the Thailand Mine Action Centre (TMAC), hosted the "
+        "Cambodian side, led by Prum Sophakmonkul, Deputy Director General of the Cambodian Mine Action "
+        "Centre (CMAC), in Bangkok on 8 July 2025."
+    )
+    result = propose(sides, datetime.date(2025, 7, 9))
+    assert result.kind == "bilateral"
+    assert {f.label: f.role for f in result.organisations} == {"TMAC": "host", "CMAC": "delegation"}
+    assert {p.name: p.role for p in result.participants} == {
+        "Ann Example": "host",
+        "Prum Sophakmonkul": "head_of_delegation",
+    }
+    three = (
+        "A trilateral meeting of ANAMA, CMAC and TMAC was held at ANAMA's headquarters in Baku on "
+        "2 December 2025.\n\nANAMA was represented by Vugar Suleymanov, Chairman of the Board, CMAC by "
+        "Prum Sophakmonkul, Deputy Director General, and TMAC by Ann Example, Director."
+    )
+    result = propose(three, datetime.date(2025, 12, 3))
+    assert result.kind == "multilateral"
+    assert {f.label: f.role for f in result.organisations}["ANAMA"] == "host"
+    assert {p.name: p.title for p in result.participants} == {
+        "Vugar Suleymanov": "Chairman of the Board",
+        "Prum Sophakmonkul": "Deputy Director General",
+        "Ann Example": "Director",
+    }
+
+
+def test_a_body_writing_our_delegation_is_the_visiting_side_and_a_french_name_is_read(known):
+    text = (
+        "Ziguinchor, 15 Oct (APS) - Our delegation, led by Vugar Suleymanov, held a working session on "
+        "14 October 2025 with the Centre National d'Action Antimines au Sénégal (CNAMS)."
+    )
+    result = propose(text, datetime.date(2025, 10, 15), publisher=known["anama"].name)
+    assert result.report.dateline.place == "Ziguinchor"
+    assert result.kind == "bilateral"
+    assert (result.date.start, result.date.precision) == (datetime.date(2025, 10, 14), DatePrecision.DAY)
+    roles = {f.label: f.role for f in result.organisations}
+    assert roles["ANAMA"] == "delegation"
+    assert "Centre National d'Action Antimines au Sénégal (CNAMS)" in roles
+
+
+def test_a_workshop_held_to_train_people_is_training(known):
+    text = (
+        "The Cambodian Mine Action Centre (CMAC) opened a workshop on mine risk in Siem Reap on Monday.\n\n"
+        "It brought together village chiefs from six provinces to train them in marking dangerous areas."
+    )
+    assert propose(text, datetime.date(2025, 6, 10)).kind == "training"
+
+
+def test_another_meeting_told_meanwhile_and_a_media_contact_line_are_not_the_event(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    text = (
+        "PHNOM PENH, Feb. 20 (Xinhua) -- Prum Sophakmonkul, Deputy Director General of the Cambodian Mine "
+        "Action Centre (CMAC), received a delegation of the Mine Action Agency of the Republic of Azerbaijan "
+        "(ANAMA) led by Vugar Suleymanov here on Wednesday.\n\n"
+        "Meanwhile, in Bangkok, Ann Example, Director of the Thailand Mine Action Centre (TMAC), "
+        "met donors.\n\n"
+        "For media enquiries: Bo Example, Press Officer, CMAC"
+    )
+    result = propose(text, datetime.date(2025, 2, 20))
+    assert {p.name for p in result.participants} == {"Prum Sophakmonkul", "Vugar Suleymanov"}
+    assert [p.name for p in result.also_mentioned_people] == ["Ann Example"]
+    assert {f.label for f in result.organisations} == {"CMAC", "ANAMA"}
+
+
+def test_upon_invitation_a_mission_of_a_foreign_department_visits(known):
+    text = (
+        "Upon the invitation of the Cambodian Mine Action Centre (CMAC), a mission of the Department of "
+        "National Defense of the Philippines (DND) led by Undersecretary Ricardo Example visited the Centre "
+        "on 3rd March 2025."
+    )
+    result = propose(text, datetime.date(2025, 3, 5))
+    assert {f.label: f.role for f in result.organisations} == {
+        "CMAC": "host",
+        "Department of National Defense of the Philippines (DND)": "delegation",
+    }
+    assert [(p.name, p.title, p.role) for p in result.participants] == [
+        ("Ricardo Example", "Undersecretary", "head_of_delegation")
+    ]
+
+
+def test_a_ministers_title_names_the_known_ministry(known):
+    make_organisation(
+        name="Ministry of Foreign Affairs of the People's Republic of China",
+        acronym="",
+        slug="cn-mfa",
+        country="CN",
+    )
+    text = (
+        "On 9 April, Vice Minister of Foreign Affairs of the People's Republic of China Sun Example met with "
+        "Chairman of the Board of the Mine Action Agency of the Republic of Azerbaijan Vugar Suleymanov "
+        "in Beijing."
+    )
+    result = propose(text, datetime.date(2025, 4, 10))
+    assert {f.label: f.role for f in result.organisations} == {
+        "Ministry of Foreign Affairs of the People's Republic of China": "host",
+        "ANAMA": "delegation",
+    }
+
+
+def test_an_online_session_given_by_one_body_s_instructors_for_another_s_people(known):
+    text = (
+        "On 22 January, instructors of the Mine Action Agency of the Republic of Azerbaijan (ANAMA) held an "
+        "online training session via Zoom for forty deminers of the Cambodian Mine Action Centre (CMAC)."
+    )
+    result = propose(text, datetime.date(2025, 1, 23))
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "trainer", "CMAC": "trainees"}
+    assert result.country == ""
+
+
+def test_inked_is_signed_and_engineer_or_okhna_are_courtesy_words(known):
+    text = (
+        "CMAC Deputy Director General Okhna Prum Sophakmonkul and His Excellency Engineer Omar Example, "
+        "Director of ANAMA, yesterday inked a memorandum of understanding in Phnom Penh."
+    )
+    result = propose(text, datetime.date(2025, 4, 16))
+    assert result.kind == "agreement"
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "signatory", "ANAMA": "signatory"}
+    assert {p.name for p in result.participants} == {"Prum Sophakmonkul", "Omar Example"}
+
+
+def test_an_event_held_online_is_organised_not_hosted_and_a_training_centre_s_owner_hosts(known):
+    webinar = "The Cambodian Mine Action Centre (CMAC) hosted online a webinar on 30 October 2025."
+    assert {f.label: f.role for f in propose(webinar, datetime.date(2025, 10, 31)).organisations} == {
+        "CMAC": "organiser"
+    }
+    ceremony = (
+        "Twelve deminers graduated at CMAC's training centre in Kampong Chhnang on 7 March 2025, at a "
+        "ceremony attended by Vugar Suleymanov, Chairman of the Board of the Mine Action Agency of the "
+        "Republic of Azerbaijan (ANAMA)."
+    )
+    roles = {f.label: f.role for f in propose(ceremony, datetime.date(2025, 3, 10)).organisations}
+    assert roles["CMAC"] == "host"

@@ -51,6 +51,41 @@ def test_names_acronyms_other_names_and_close_spellings_are_known():
     assert [slug for _, slug in labels(found)] == ["anama", "anama", "cmac"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("It is funded by the European Union.", [("European Union", "European Union")]),
+        (
+            "The Committee on Foreign Policy received them.",
+            [("Committee on Foreign Policy", "Committee on Foreign Policy")],
+        ),
+        # A minister's title names the ministry; the person's name after it is not part of it.
+        (
+            "Deputy Minister of Economy of Ukraine Oleh Moroz met them.",
+            [("Minister of Economy of Ukraine", "Ministry of Economy of Ukraine")],
+        ),
+        (
+            "Deputy Minister of Emergency Situations Etibar Mirzayev spoke.",
+            [("Minister of Emergency Situations", "Ministry of Emergency Situations")],
+        ),
+        # The start of a known body's name is too vague to be a new one.
+        ("The Ministry of Foreign Affairs sent a note.", []),
+    ],
+)
+def test_bodies_named_without_an_acronym_are_new_organisations(sentence, found):
+    make_organisation(name="Ministry of Foreign Affairs of Belgium", slug="be-mfa", country="BE")
+    assert labels(reader().mentions(sentence)) == found
+
+
+def test_a_ministry_that_publishes_the_report_is_still_named_but_a_news_agency_is_not():
+    read = reader(ignore=["Ministry of Economy of Ukraine", "Trend News Agency"])
+    text = "The Ministry of Economy of Ukraine and the Trend News Agency (TNA) met."
+    read.learn(text)
+    assert labels(read.mentions(text)) == [
+        ("Ministry of Economy of Ukraine", "Ministry of Economy of Ukraine")
+    ]
+
+
 def test_a_hyphenated_acronym_is_one_name_and_a_pair_of_acronyms_is_two():
     make_organisation(name="HCR-CTRO", acronym="HCR-CTRO", slug="hcr-ctro", country="HR")
     make_organisation(name="United Nations Development Programme", acronym="UNDP", slug="undp", country="")

@@ -114,6 +114,35 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
             "Eirini Lemos Maniati",
             "Head, Arms Control Section",
         ),
+        # A title after a possessive, set off by a comma, with a rank between it and the name.
+        (
+            "TMAC was represented by its Director General, Lt. Gen. Nattavut Sabyeroop.",
+            "Nattavut Sabyeroop",
+            "Director General",
+        ),
+        (
+            "It was organised by ANAMA, whose Deputy Chairman of the Board, Samir Poladov, came along.",
+            "Samir Poladov",
+            "Deputy Chairman of the Board",
+        ),
+        ("Our Country Director, Matthew Hale, showed the team round.", "Matthew Hale", "Country Director"),
+        # Titles in lower case just before the name, after a body's name.
+        (
+            "The deal was signed by APOPO chief executive Christophe Cox on Tuesday.",
+            "Christophe Cox",
+            "APOPO chief executive",
+        ),
+        (
+            "The GICHD worked with comrade Hoàng Văn Nam, then Vice Chairman of the Provincial Committee.",
+            "Hoàng Văn Nam",
+            "Vice Chairman of the Provincial Committee",
+        ),
+        # Where someone stands in a photo is no title.
+        (
+            "Vugar Suleymanov (left), Chairman of the Board of ANAMA, shakes hands with a guest.",
+            "Vugar Suleymanov",
+            "Chairman of the Board of ANAMA",
+        ),
     ],
 )
 def test_titles_are_read_before_and_after_names(sentence, name, title):
@@ -147,3 +176,16 @@ def test_a_mention_by_honorific_and_surname_is_the_full_name_found_in_the_text()
     assert [(p.name, p.person, p.rank, p.sentences) for p in people] == [
         ("Nattavut Sabyeroop", known, "General-Lieutenant", [0, 1])
     ]  # "Mr Suleymanov" names nobody found in full: no second person
+
+
+def test_malay_honorifics_and_a_surname_in_capitals_are_read_around_the_name():
+    names = {
+        n.name: n
+        for n in find_names(
+            "He called on the Chief of the Air Force, General Tan Sri Dato' Sri Muhamad Norazlan Aris. "
+            "It was signed by Mr. TAKAHASHI Kenji, Ambassador of Japan, and by Tan Wei Ming, Director."
+        )
+    }
+    assert set(names) == {"Muhamad Norazlan Aris", "TAKAHASHI Kenji", "Tan Wei Ming"}
+    assert names["Muhamad Norazlan Aris"].title == "Chief of the Air Force"
+    assert names["TAKAHASHI Kenji"].title == "Ambassador of Japan"

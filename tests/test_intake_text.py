@@ -101,3 +101,19 @@ def test_a_paragraph_that_opens_as_background_stays_background_until_the_event_r
     )
     mark_background(report, dated_elsewhere=lambda sentence: False)
     assert [s.background for s in report.sentences] == [False, True, True, False, True]
+
+
+def test_listed_lines_are_sentences_and_a_caption_that_tells_what_happened_is_read_last():
+    report = read_report(
+        "Workshop on demining\n\nPHOTO: Ann Example (left) shakes hands with Bo Example on Monday.\n\n"
+        "A workshop was held.\n\nDate: 14-15 May 2025\nVenue: NSPA, Capellen, Luxembourg\n\n"
+        "Participants:\n- Ann Example, Director\n- Bo Example, Adviser\n\nPhoto: the hall."
+    )
+    assert [s.text for s in report.sentences] == [
+        "A workshop was held.",
+        "Date: 14-15 May 2025",
+        "Venue: NSPA, Capellen, Luxembourg",
+        "Ann Example, Director",
+        "Bo Example, Adviser",
+        "Ann Example (left) shakes hands with Bo Example on Monday.",
+    ]

@@ -10,10 +10,14 @@ from urllib.parse import urlencode
 from rapidfuzz import fuzz
 
 from ..models import MeetingOrganisation, Organisation, unique_slug
+from . import gazetteer
 from .gazetteer import is_not_an_organisation, is_place, is_term
 from .text import WORD_VARIANTS, fold, normalise
 
-CONNECTORS = {"of", "the", "for", "and", "on", "in", "de", "du", "la", "des", "to", "&", "at"}
+CONNECTORS = {
+    "of", "the", "for", "and", "on", "in", "de", "du", "la", "des", "to", "&", "at", "au", "aux", "et", "en",
+    "del", "y",
+}  # fmt: skip
 # A new organisation's name needs one of these words: "Science for Peace and Security (SPS)"
 # is a programme, "27th Meeting of ... (NDM-UN27)" a meeting.
 ORGANISATION_WORDS = {
@@ -24,6 +28,23 @@ ORGANISATION_WORDS = {
     "mission", "navy", "network", "office", "organisation", "partnership", "police", "programme",
     "secretariat", "service", "society", "trust", "union", "university",
 }  # fmt: skip
+# Ministries' portfolios ("Minister of Emergency Situations"): the words a ministry's name is made of.
+PORTFOLIOS = {
+    "emergency", "situations", "defence", "defense", "health", "education", "justice", "interior",
+    "economy", "finance", "labour", "labor", "protection", "population", "veterans", "culture", "ecology",
+    "natural", "resources", "energy", "agriculture", "transport", "digital", "youth", "sport", "sports",
+    "tourism", "trade", "industry", "science", "internal", "external", "relations", "planning",
+    "foreign", "affairs", "social", "policy", "development", "environment", "infrastructure",
+    "national", "security", "public", "home", "rural", "regional", "works",
+}  # fmt: skip
+# Bodies named without an acronym that the database may lack: "the Ministry of Economy of Ukraine",
+# "the Committee on Foreign Policy", "the European Union"; and the ministry a minister's title names
+# ("Deputy Minister of Emergency Situations X").
+UNNAMED_BODY = re.compile(r"(?<=\bthe\s)(?:[A-Z][a-z]+\s+){1,2}(?:Union|Foundation)\b")
+STATE_BODY = re.compile(r"(?:Ministry|Committee|Commission|Directorate|Embassy)\b")
+MINISTER_OF = re.compile(
+    r"\b(?P<head>Minister|Ministry|Committee|Commission|Directorate|Embassy)\s+(?:of|on|for)\s+(?:the\s+)?"
+)
 EVENT_WORDS = {
     "meeting", "conference", "forum", "summit", "symposium", "seminar", "workshop", "dialogue",
     "congress", "session", "event", "exhibition", "ceremony", "course", "training", "project",
@@ -124,6 +145,18 @@ def name_before_acronym(words: list[str], acronym: str) -> list[str]:
     for start in starts:
         if initials(words[start:]) == letters:
             return words[start:]
+    # "Department of National Defense of the Philippines (DND)": the country the name ends with is not
+    # in the acronym.
+    for size in (1, 2, 3):
+        place, rest = words[-size:], words[:-size]
+        if rest[-1:] == ["the"]:
+            rest = rest[:-1]
+        if rest[-1:] != ["of"] or not gazetteer.country_code(" ".join(place)):
+            continue
+        core = rest[:-1]
+        for start in range(len(core) - 1, -1, -1):
+            if core[start].casefold() not in CONNECTORS and initials(core[start:]) == letters:
+                return words[start:]
     for start in starts:
         found = initials(words[start:])
         if len(found) == len(letters) and len(letters) >= 3 and fuzz.ratio(found, letters) >= 75:
@@ -133,7 +166,10 @@ def name_before_acronym(words: list[str], acronym: str) -> list[str]:
     # The initials do not fit ("The Halo Trust (HALO)"): the capitalised words just before the bracket.
     tail: list[str] = []
     for word in reversed(words):
-        if not (word[:1].isupper() or (tail and word.casefold() in CONNECTORS - {"the", "at", "to"})):
+        elided = re.match(r"[dl]['’][A-ZÀ-Þ]", word)  # "Centre National d'Action Antimines"
+        if not (
+            word[:1].isupper() or elided or (tail and word.casefold() in CONNECTORS - {"the", "at", "to"})
+        ):
             break
         if word.casefold() == "the":
             break
@@ -247,6 +283,83 @@ class OrganisationReader:
                 )
         return None
 
+    def _unnamed_bodies(self, text: str) -> list[Mention]:
+        """Bodies named in full without an acronym (see ``UNNAMED_BODY``), as new organisations."""
+        spans = [(m.start(), m.end(), m.group(0)) for m in UNNAMED_BODY.finditer(text)]
+        for match in MINISTER_OF.finditer(text):
+            # The portfolio's words, then perhaps "of <country>"; a person's name may follow at once.
+            end = match.end()
+            for word in re.finditer(r"[A-Za-z]+|[^\sA-Za-z]", text[match.end() :]):
+                if (
+                    word.group(0).casefold() not in PORTFOLIOS | {"and"}
+                    or not word.group(0)[:1].isupper()
+                    and word.group(0) != "and"
+                ):
+                    break
+                end = match.end() + word.end()
+            name = text[match.end() : end]
+            if match.group("head") == "Embassy":  # "the Embassy of Japan"
+                country = re.match(r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", text[match.end() :])
+                if country is None or not gazetteer.country_code(country.group(0)):
+                    country = re.match(r"[A-Z][a-z]+", text[match.end() :])
+                if country is None or not gazetteer.country_code(country.group(0)):
+                    continue
+                stop = match.end() + country.end()
+                spans.append((match.start(), stop, text[match.start() : stop]))
+                continue
+            if not name or name.endswith("and"):
+                continue
+            head = "Ministry" if match.group("head") == "Minister" else match.group("head")
+            # "of the People's Republic of China": the longest ending that names a known body, else a country
+            known_end = None
+            for ending in re.finditer(
+                r"\s+of\s+(?:the\s+)?(?:[A-Z][\w'’]*\s+(?:of\s+)?){0,4}[A-Z][\w'’]*", text[end:]
+            ):
+                words = ending.group(0).split()
+                for size in range(len(words), 1, -1):
+                    candidate = (
+                        head
+                        + text[match.start() + len(match.group("head")) : end]
+                        + " "
+                        + " ".join(words[:size])
+                    )
+                    if tuple(normalise(candidate).split()) in self.index.by_name:
+                        known_end = (
+                            end
+                            + len(" ".join(text[end:].split()[:size]))
+                            + (len(text[end:]) - len(text[end:].lstrip()))
+                        )
+                        break
+                break
+            if known_end is not None:
+                end = known_end
+            else:
+                country = re.match(r"\s+of\s+(?:the\s+)?([A-Z][a-z]+)(\s+[A-Z][a-z]+)?", text[end:])
+                if country:
+                    one, two = country.group(1), country.group(1) + (country.group(2) or "")
+                    if country.group(2) and gazetteer.country_code(two):
+                        end += country.end()
+                    elif gazetteer.country_code(one):
+                        end += country.end(1)
+            spans.append((match.start(), end, head + text[match.start() + len(match.group("head")) : end]))
+        found = []
+        for start, end, name in sorted(spans):
+            name = re.sub(r"(?:\s+(?:of|and|for|on|the))+$", "", name.strip())
+            end = start + len(text[start:end].rstrip())
+            if is_not_an_organisation(name):
+                continue
+            key = tuple(normalise(name).split())
+            if key in self.index.by_name:  # "Minister of Foreign Affairs of the ...": that ministry
+                found.append(Mention(start, end, text[start:end], organisation=self.index.by_name[key]))
+                continue
+            # Known already, or the start of known names ("Ministry of Foreign Affairs"): not a new body.
+            if self.index.close_name(name) is not None or any(
+                k[: len(key)] == key for k in self.index.by_name
+            ):
+                continue
+            found.append(Mention(start, end, text[start:end], new=NewOrganisation(name)))
+        return found
+
     def mentions(self, text: str) -> list[Mention]:
         """Every organisation the sentence names, in order, each span once."""
         found = self._bracketed(text)
@@ -270,6 +383,9 @@ class OrganisationReader:
             organisation = self.index.close_name(run.group(0))
             if organisation is not None:
                 found.append(Mention(run.start(), run.end(), run.group(0), organisation=organisation))
+        for body in self._unnamed_bodies(text):
+            if free(body.start, body.end):
+                found.append(body)
         for token in re.finditer(r"\b[A-Z][A-Za-z0-9&]*(?:['’\-][A-Za-z0-9&]+)*", text):
             offset = token.start()
             whole = re.sub(r"['’]s$", "", token.group(0))
@@ -292,8 +408,13 @@ class OrganisationReader:
                     found.append(
                         Mention(start, end, part, organisation=learned.organisation, new=learned.new)
                     )
+        # The publisher is left out, unless it is a state body, which reports its own meetings.
         found = [
-            m for m in found if m.organisation is not None or normalise(m.unmatched.name) not in self.ignored
+            m
+            for m in found
+            if m.organisation is not None
+            or normalise(m.unmatched.name) not in self.ignored
+            or STATE_BODY.match(m.unmatched.name)
         ]
         return sorted(drop_modifiers_in_event_names(text, found), key=lambda m: m.start)
 

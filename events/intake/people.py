@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from ..models import Person
 from .dates import MONTHS, WEEKDAYS
 from .gazetteer import DEMONYMS, is_place
-from .organisations import ORGANISATION_WORDS
+from .organisations import ORGANISATION_WORDS, PORTFOLIOS
 from .text import fold_variants
 
 TITLE_WORDS = {
@@ -21,13 +21,15 @@ TITLE_WORDS = {
     "coordinator", "counsellor", "counselor", "delegate", "deputy", "director", "envoy", "executive",
     "expert", "founder", "governor", "head", "leader", "manager", "mayor", "member", "minister",
     "moderator", "ombudsman", "officer", "president", "professor", "rector", "representative", "secretary",
-    "specialist", "spokesman", "spokesperson", "staff",
+    "specialist", "spokesman", "spokesperson", "staff", "supervisor", "instructor", "inspector",
+    "administrator", "commandant", "undersecretary", "under-secretary",
 }  # fmt: skip
 # Courtesy words before a name: not part of any title.
 COURTESY = [
     "His Excellency", "Her Excellency", "H.E.", "HE", "Excellency", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.",
     "Ms", "Dr.", "Dr", "Prof.", "Professor", "Sir", "Madam", "Lok Chumteav", "Lok", "Samdech", "Oknha",
-    "Thipadei", "Khun", "Datuk", "Dato'", "Dato", "Tan Sri",
+    "Thipadei", "Khun", "Datuk Seri", "Dato' Sri", "Datuk", "Dato'", "Dato", "Tan Sri", "Sri", "Seri",
+    "comrade", "Comrade", "Engineer", "Eng.", "Okhna",
 ]  # fmt: skip
 # Ranks and posts that can stand before a name; when nothing else is said, they are the title.
 RANKS = [
@@ -55,18 +57,13 @@ NOT_A_NAME = {
     "secretariat", "member", "members", "high", "level", "dialogue", "event", "wrap", "up", "review",
     "fifth", "second", "third", "first", "convention", "treaty", "anti", "personnel", "ban", "human",
     "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "thipadei",
-    "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam",
+    "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam", "comrade", "okhna", "engineer",
     "promoting", "equality", "inclusion", "center", "centre",
     "section", "division", "unit", "arms", "control", "disarmament", "non-proliferation", "proliferation",
 }  # fmt: skip
 # Ministries' portfolios, written in capitals between a title and a name
 # ("Deputy Minister of Emergency Situations Etibar Mirzayev"): never part of the name.
-NOT_A_NAME |= {
-    "emergency", "situations", "defence", "defense", "health", "education", "justice", "interior",
-    "economy", "finance", "labour", "labor", "protection", "population", "veterans", "culture", "ecology",
-    "natural", "resources", "energy", "agriculture", "transport", "digital", "youth", "sport", "sports",
-    "tourism", "trade", "industry", "science", "internal", "external", "relations", "planning",
-}  # fmt: skip
+NOT_A_NAME |= PORTFOLIOS
 RANK_WORDS = {part.casefold() for rank in RANKS for part in re.split(r"[\s\-.]+", rank) if part}
 WORD = r"[^\W\d_][\w'’.\-]*"
 PARTICLES = ("bin", "binti", "van", "de", "al", "el")
@@ -108,7 +105,16 @@ class PersonFinding:
 
 # Words that may open a title in lower case ("the newly appointed Executive Director of ARMAC").
 TITLE_QUALIFIERS = r"newly[- ]appointed|newly[- ]elected|new|incoming|outgoing|acting|interim"
-POSTS = {"Ambassador"}  # ranks that are also the only title a report may give
+POSTS = {"Ambassador"}
+# Words of a title written in lower case just before a name ("chief executive", "vice president").
+LOWER_TITLE_WORDS = TITLE_WORDS | {
+    "vice",
+    "general",
+    "senior",
+    "country",
+    "programme",
+    "regional",
+}  # ranks that are also the only title a report may give
 
 
 def _is_name_word(word: str) -> bool:
@@ -144,7 +150,17 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
                 break
             initial = re.fullmatch(r"[A-ZÀ-Þ]\.", word) and not words
             particle = words and word in PARTICLES and j + 1 < len(tokens)
-            if _is_name_word(word) or initial or particle:
+            # "Mr. TAKAHASHI Kenji": a surname in capitals first, after a courtesy word, before a given name
+            capitals = (
+                not words
+                and len(word) >= 3
+                and word.isupper()
+                and j + 1 < len(tokens)
+                and _is_name_word(tokens[j + 1].group(0).rstrip(",;:"))
+                and sentence[tokens[j].end() : tokens[j + 1].start()] == " "
+                and HONORIFIC.search(sentence[: tokens[j].start()]) is not None
+            )
+            if _is_name_word(word) or initial or particle or capitals:
                 words.append(tokens[j])
             else:
                 break
@@ -172,12 +188,21 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
 def title_after(sentence: str, end: int) -> tuple[str, int, int]:
     """The title after "Name, ": up to the clause's end, across commas inside it
     ("Head of the Arms Control, Disarmament and Non-Proliferation Section of NATO")."""
+    # "X (left), Chairman of ...": where someone stands in a picture is no title
+    placed = re.match(
+        r"\s*\((?:left|right|centre|center|middle|[\w ]{0,20}from (?:left|right))\)", sentence[end:]
+    )
+    if placed:
+        end += placed.end()
     bracketed = re.match(r"\s*\(([^()]{2,160})\)", sentence[end:])
     if bracketed:  # "Eirini Lemos Maniati (Head, Arms Control, ... Section)"
         inner = bracketed.group(1).strip()
         if {w.casefold() for w in re.findall(r"[A-Za-z]+", inner)} & TITLE_WORDS:
             return inner, end + bracketed.start(1), end + bracketed.end(1)
-    match = re.match(r"\s*(?:,|\s[–—])\s*(?:who is\s+|the\s+|a\s+|an\s+)?", sentence[end:])
+    # "Hoàng Văn Nam, then Vice Chairman of ...": the post held at the time spoken of
+    match = re.match(
+        r"\s*(?:,|\s[–—])\s*(?:who is\s+|who was\s+|then\s+|the\s+|a\s+|an\s+)?(?:then\s+)?", sentence[end:]
+    )
     if not match:
         return "", -1, -1
     start = end + match.end()
@@ -187,6 +212,9 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         rest[:1].isupper()
         or re.match(rf"(?:{TITLE_QUALIFIERS})\s+[A-Z]", rest)
         or (first and first.group(0) in TITLE_WORDS)  # "Liu Zhijie, counsellor at the Ministry ..."
+        # "X, senior instructor of ...": a qualifier before a title word in lower case
+        or re.match(r"(?:senior|chief|deputy|acting|principal|lead) ([a-z]+)", rest)
+        and re.match(r"[a-z]+ ([a-z]+)", rest).group(1) in TITLE_WORDS  # type: ignore[union-attr]
         or re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)(?=[.,;]|$)", rest)  # "Sok Pisey, project officer."
         and re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)", rest).group(1) in TITLE_WORDS  # type: ignore[union-attr]
     ):
@@ -198,8 +226,11 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         piece = found.group(0)
         if piece.startswith(","):
             following = rest[found.end() :]
-            another_name = re.match(r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+\s*,", following) and not re.match(
-                r"[A-Z][a-z]+ (?:and|of)\b", following
+            another_name = bool(
+                re.match(r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+\s*,", following)
+                and not re.match(r"[A-Z][a-z]+ (?:and|of)\b", following)
+                # "represented by A, Chairman, UNDP by B, ...": the next item of a list, its verb left out
+                or re.match(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+by\b", following)
             )
             if (
                 following[:1].isupper()
@@ -234,6 +265,8 @@ def title_before(sentence: str, start: int, names: list[tuple[int, int]]) -> tup
                 or re.search(r"(?:^|[,;:])\s*(?:the\s+)?$", text[:t_start], re.I)
                 # "received by the Chairman of the Board, Vugar Suleymanov": a title the article opens
                 or re.search(r"\b[a-z]+\s+the\s+$", text[:t_start])
+                # "represented by its Director General, Lt. Gen. X", "whose Deputy Chairman, X"
+                or re.search(r"\b(?:its|his|her|their|whose|our)\s+$", text[:t_start], re.I)
             )
         ):
             return title, t_start, t_end
@@ -259,7 +292,10 @@ def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, in
         if word in TITLE_WORDS and kept and re.search(r"(?:^|\bthe\s+)$", text[: token.start()], re.I):
             kept.insert(0, token)  # "the chairman of the Board of ...": a title in lower case opens here
             break
-        if word.startswith("(") or word[:1].isupper() or small or "/" in word:
+        # "APOPO chief executive Christophe Cox", "vice president Ly Thuch": a title in lower case
+        # written right before the name, after a body's name or alone.
+        lower_title = word in LOWER_TITLE_WORDS and all(k.group(0) in LOWER_TITLE_WORDS for k in kept)
+        if word.startswith("(") or word[:1].isupper() or small or "/" in word or lower_title:
             if word.casefold() == "and" and not (kept and kept[0].group(0)[:1].isupper()):
                 break
             kept.insert(0, token)
@@ -276,6 +312,11 @@ def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, in
         "and",
         "a",
         "an",
+        "our",
+        "its",
+        "their",
+        "his",
+        "her",
     }:
         kept.pop(0)
     if not kept:
@@ -316,6 +357,12 @@ def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> lis
     ]
     taken = [(start, end) for start, end, words in runs if len(words) > 1]
     for start, end, words in runs:
+        # "General Tan Sri Dato' Sri Muhamad Norazlan Aris": courtesy words are no name, nor its start.
+        if " ".join(words) in COURTESY:
+            continue
+        while len(words) > 2 and words[0] in COURTESY:
+            start = sentence.index(words[1], start + len(words[0]))
+            words = words[1:]
         before = sentence[:start]
         honorific = HONORIFIC.search(before)
         rank = courtesy = ""
@@ -349,9 +396,10 @@ def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> lis
             title, t_start, t_end = title_before(sentence, title_limit, taken)
         span.title, span.title_start, span.title_end = title, t_start, t_end
         lead_in = sentence[: (t_start if 0 <= t_start < start else title_limit)]
+        # "The Thai side, led by X, hosted ...": a side may be the host's.
         span.leads_delegation = bool(
             re.search(r"\b(?:(?:led|headed)\s+by|delegation\s+by)\s*(?:the\s+)?$", lead_in)
-        ) and not re.search(r"\bside\s+(?:was|is|were)\s+(?:led|headed)\s+by\s*(?:the\s+)?$", lead_in)
+        ) and not re.search(r"\bside,?\s+(?:(?:was|is|were)\s+)?(?:led|headed)\s+by\s*(?:the\s+)?$", lead_in)
         spans.append(span)
     return spans
 

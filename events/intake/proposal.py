@@ -170,7 +170,7 @@ def event_date(
     ]
     if lead_explicit:
         return lead_explicit[0], lead
-    for sentence in report.sentences[1:6]:
+    for sentence in report.after_lead[:5]:
         if BACKGROUND_CUES.search(sentence.text):
             continue
         for item in found[sentence.index]:
@@ -184,11 +184,61 @@ def event_date(
             return item, sentence
     if lead_relative:
         return lead_relative[0], lead
-    for sentence in report.sentences[1:4]:
+    for sentence in report.after_lead[:3]:
         relative = [d for d in found[sentence.index] if d.relative]
         if relative:
             return relative[0], sentence
     return None
+
+
+# Words that say a sentence is about an event, not a story told around it.
+NEWS_WORDS = re.compile(
+    r"\b(?:conference|meeting|workshop|seminar|forum|symposium|summit|visit(?:ed|s)?|talks|dialogue|"
+    r"consultations|ceremony|course|training|session|webinar|signed|met|received|welcomed|hosted|held|"
+    r"attended|took part)\b",
+    re.IGNORECASE,
+)
+
+
+def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None:
+    """A feature may open with a story years old ("When X stepped on a mine in 1996, ..."): its news
+    starts in the first sentence after it that names an event and is not dated long before the report."""
+    if not report.sentences:
+        return
+    first = report.sentences[0]
+    dates = dates_in(first.text, published_on, dateline_day)
+    old = datetime.timedelta(days=365)
+    if NEWS_WORDS.search(first.text) or not dates or any(published_on - d.start < old for d in dates):
+        return
+    for sentence in report.sentences[1:8]:
+        if not NEWS_WORDS.search(sentence.text) or BACKGROUND_CUES.search(sentence.text):
+            continue
+        if any(published_on - d.start >= old for d in dates_in(sentence.text, published_on, dateline_day)):
+            continue
+        report.lead_index = sentence.index
+        return
+
+
+NEWS_OUTLET = re.compile(
+    r"\b(?:news|press|times|post|media|tv|radio|daily|herald|tribune|journal|review|weekly|gazette|wire|"
+    r"report|agency|portal|channel|broadcast\w*)\b|^[A-Z]{2,}$",
+    re.IGNORECASE,
+)
+FIRST_PERSON_VISITOR = re.compile(r"\b[Oo]ur (?:delegation|visiting team)\b")
+SPOKESPERSON = re.compile(
+    r"\bspokes(?:person|man|woman)\b|\bpress (?:secretary|officer)\b|\b(?:communications|media) officer\b",
+    re.IGNORECASE,
+)
+FIRST_PERSON_HOST = re.compile(
+    r"\bwe\b[^.;]{0,40}\b(?:welcom(?:e|ed)|host(?:ed)?|receiv(?:e|ed))\b(?! by)", re.IGNORECASE
+)
+
+
+def publisher_organisation(index: OrganisationIndex, publisher: str) -> Organisation | None:
+    """The known organisation that published the report, when it is one."""
+    if not publisher:
+        return None
+    return index.by_name.get(tuple(normalise(publisher).split())) or index.acronym(publisher)
 
 
 def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> DateProposal:
@@ -209,9 +259,17 @@ def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> Dat
 ABSENT_PERSON = re.compile(
     r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
     r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto|"
-    # "In a message read out at the opening, Prime Minister X said ..."
-    r"\b(?i:in|by|through|via) an? (?:[\w-]+ )?(?:message|letter)\b[^.;]{0,80},)"
+    # "In a message read out at the opening, Prime Minister X said ...", "In a statement issued before
+    # the meeting, X said"
+    r"\b(?i:in|by|through|via) an? (?:[\w-]+ )?(?:message|letter|statement|interview)\b[^.;]{0,80},|"
+    # "According to X, ...": a source
+    r"\b(?i:according to))"
     r"\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
+)
+# After a name and its title: someone who stayed away ("X, who could not attend, sent a letter").
+NOT_THERE = re.compile(
+    r"\s*(?:,[^,]{1,120})?,?\s*(?:who (?:could not|was unable to|did not|was not able to) "
+    r"(?:attend|come|join|take part|be present)|(?:sent|addressed) a (?:letter|message))\b"
 )
 # After a name: a standing statement, not something done at the event ("Prime Minister X has set the
 # goal of a mine-free country by 2030").
@@ -234,8 +292,9 @@ SPEAKING_AFTER = re.compile(
     re.IGNORECASE,
 )
 SPEAKING_BEFORE = re.compile(
-    r"\b(?:(?:opened|addressed|presented|delivered) by|(?:remarks|speech(?:es)?|presentations?|statements?|"
-    r"addresses) (?:by|from)|speakers? (?:included|were))\b[^.;]{0,200}$",
+    r"\b(?:(?:opened|addressed|presented|delivered|moderated) by|(?:remarks|speech(?:es)?|"
+    r"presentations?|statements?|addresses) (?:by|from)|speakers? (?:included|were)|"
+    r"panel(?:lists)?\b[^.;]{0,200}\b(?:included|were))\b[^.;]{0,200}$",
     re.IGNORECASE,
 )
 
@@ -294,12 +353,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     if not report.headline:
         report.headline = article.title  # the page's title is the headline the text left out
     dateline_day = dateline_date(report.dateline.date_text, published_on) if report.dateline else None
+    find_lead(report, published_on, dateline_day)
     date = date_proposal(event_date(report, published_on, dateline_day), published_on)
     mark_background(report, dated_elsewhere=is_dated_elsewhere(published_on, dateline_day, date))
 
     # Organisations and people, sentence by sentence.
     index = OrganisationIndex(organisations)
-    ignore = [article.publisher, article.republished_by, report.dateline.agency if report.dateline else ""]
+    # A news outlet is never a party to what it reports; a body publishing its own news may be.
+    publisher_ignored = article.publisher if NEWS_OUTLET.search(article.publisher) else ""
+    ignore = [publisher_ignored, article.republished_by, report.dateline.agency if report.dateline else ""]
     reader = OrganisationReader(index, ignore=ignore)
     reader.learn("\n".join(s.text for s in report.sentences))
     mentions = {s.index: reader.mentions(s.text) for s in report.sentences}
@@ -324,6 +386,8 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         """Named, not present: "the greetings of President X", "under the leadership of X"."""
         if ABSENT_PERSON.search(sentence.text[:start]):
             return True
+        if NOT_THERE.match(sentence.text[end:]):
+            return True
         return sentence is not report.lead and bool(SPOKEN_OF.match(sentence.text[end:]))
 
     # Who took part: named in a sentence about the event, not inside someone else's title.
@@ -337,12 +401,16 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             and not in_title(i, n.start)
             and not named_only(sentences[i], n.start, n.end)
         ]
+        # A spokesperson speaks about the event for a body; the report does not put them in the room.
+        if SPOKESPERSON.search(finding.title):
+            event_spans = []
         if event_spans:
             participant = Participant(**vars(finding))
             participant.evidence = sentences[event_spans[0][0]].text
             participants.append(participant)
-        elif any(
-            sentences[i].background or named_only(sentences[i], n.start, n.end) for i, n in finding.spans
+        elif SPOKESPERSON.search(finding.title) or any(
+            not counts_for_event(sentences[i], n.start) or named_only(sentences[i], n.start, n.end)
+            for i, n in finding.spans
         ):
             finding.evidence = sentences[finding.spans[0][0]].text
             also_people.append(finding)
@@ -370,6 +438,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 findings[mention.key] = record
 
     # Each participant's organisation: named in their title, else their current position's.
+    new_sides: dict[int, FindingKey] = {}  # participants whose body is a new one (by id)
     for participant in participants:
         in_their_title = [
             m for i, n in participant.spans for m in mentions[i] if n.title_start <= m.start < n.title_end
@@ -400,6 +469,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 record = title_only.get(chosen.key)
                 if record is not None:
                     findings.setdefault(chosen.key, record)
+                    new_sides[id(participant)] = chosen.key
         elif positions:
             participant.organisation = positions[0]
         if participant.organisation is not None:
@@ -413,6 +483,44 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 record.evidence = participant.evidence
                 findings[key] = record
 
+    # The publisher writing in the first person: "we were delighted to welcome ...", "Our Country
+    # Director, X": its people are its own, and it hosts the guests it welcomes.
+    publisher = publisher_organisation(index, article.publisher)
+    if publisher is not None:
+        key = ("known", publisher.pk)
+        ours = [
+            p
+            for p in participants
+            if p.organisation is None
+            and any(
+                re.search(
+                    r"\bour\s+$",
+                    sentences[i].text[: n.title_start if 0 <= n.title_start < n.start else n.start],
+                    re.I,
+                )
+                for i, n in p.spans
+            )
+        ]
+        for participant in ours:
+            participant.organisation = publisher
+        welcoming = next((s for s in report.event if FIRST_PERSON_HOST.search(s.text)), None)
+        # "Our delegation, led by X, visited ...": the publisher is the visiting side.
+        visiting_us = next((s for s in report.event if FIRST_PERSON_VISITOR.search(s.text)), None)
+        if ours or welcoming is not None or visiting_us is not None:
+            record = (
+                findings.get(key)
+                or title_only.get(key)
+                or incidental.get(key)
+                or OrganisationFinding(publisher)
+            )
+            told = welcoming or visiting_us
+            record.evidence = told.text if told is not None else ours[0].evidence
+            findings[key] = record
+            if welcoming is not None:
+                record.role = Role.HOST
+            elif visiting_us is not None:
+                record.role = Role.DELEGATION
+
     kind, kind_evidence = meeting_kind(report, [m.text for ms in mentions.values() for m in ms])
     sending, sending_evidence = sending_country(report, mentions)
 
@@ -422,19 +530,27 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         # People stand for their organisations: "welcomed by Um Phumro, Deputy Director General of CMAC".
         person_mentions: list[Mention] = []
         for participant in participants:
-            if participant.organisation is None:
+            new_side = findings.get(new_sides.get(id(participant), ("", "")))
+            if participant.organisation is None and new_side is None:
                 continue
             for i, n in participant.spans:
                 if i == sentence.index:
+                    # "X, Director General of Y, welcomed ...": the verb follows the title.
                     person_mentions.append(
-                        Mention(n.start, n.end, n.name, organisation=participant.organisation)
+                        Mention(
+                            n.start,
+                            n.title_end if n.title_start > n.start else n.end,
+                            n.name,
+                            organisation=participant.organisation,
+                            new=new_side.new if new_side is not None else None,
+                        )
                     )
         for key, role in roles_in(sentence.text, event_mentions + person_mentions).items():
             if key in findings and not findings[key].role:
                 findings[key].role = role
                 findings[key].evidence = sentence.text
     if kind == MeetingKind.AGREEMENT:
-        signing = [s for s in report.event if re.search(r"\bsign", s.text, re.I)]
+        signing = [s for s in report.event if re.search(r"\bsign|\binked\b", s.text, re.I)]
         for sentence in signing[:2]:
             keys = {
                 m.key for m in mentions[sentence.index] if not WITNESS.search(sentence.text[: m.start])
@@ -467,6 +583,19 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         if len(visitors) == 1:
             sending = visitors.pop()
             sending_evidence = next(f.evidence for f in findings.values() if f.role == Role.DELEGATION)
+    # "The visit was organised by ANAMA": at a visit, the one body organising it for the visitors hosts it.
+    if kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT):
+        parts = [f.role for f in findings.values()]
+        organisers = [f for f in findings.values() if f.role == Role.ORGANISER]
+        if Role.DELEGATION in parts and Role.HOST not in parts and len(organisers) == 1:
+            organisers[0].role = Role.HOST
+    # An event held online has no premises: whoever "hosted" it organised it.
+    if report.lead is not None and re.search(
+        r"\bonline\b|\bvirtual(?:ly)?\b|\bwebinar\b", report.lead.text, re.I
+    ):
+        for record in findings.values():
+            if record.role == Role.HOST:
+                record.role = Role.ORGANISER
     hosts = [f for f in findings.values() if f.role == Role.HOST]
     dateline_place = None
     if report.dateline:
@@ -475,6 +604,16 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         if code:
             dateline_place = (known_city[0] if known_city else "", code, report.dateline.text)
     country, city, place_evidence = place_of(report, hosts, dateline_place, mentions)
+    # "Talks were held in Geneva between ANAMA and the GICHD": at talks with a visiting delegation, the
+    # one other body, seated in the country they are held in, hosts them.
+    if kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT) and country and not hosts:
+        guests = [f for f in findings.values() if f.role == Role.DELEGATION]
+        others = [f for f in findings.values() if f.role in ("", Role.PARTICIPANT)]
+        if len(guests) == 1 and len(others) == 1:
+            seat = others[0].organisation.country if others[0].organisation is not None else None
+            if seat and seat.code == country:
+                others[0].role = Role.HOST
+                hosts = [others[0]]
     visit = kind in (MeetingKind.BILATERAL, MeetingKind.MULTILATERAL, MeetingKind.SITE_VISIT)
     for record in findings.values():
         organisation = record.organisation
@@ -598,7 +737,11 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     if len(visiting) == 1 and not any(p.leads_delegation for p in participants):
         visiting[0].leads_delegation = True
     for participant in participants:
-        record = findings.get(("known", participant.organisation.pk)) if participant.organisation else None
+        record = (
+            findings.get(("known", participant.organisation.pk))
+            if participant.organisation
+            else findings.get(new_sides.get(id(participant), ("", "")))
+        )
         if participant.leads_delegation:
             participant.role = Participation.Role.HEAD_OF_DELEGATION
         elif record is not None and record.role in person_role:
@@ -726,7 +869,12 @@ def propose_trip(
         (
             s.text
             for s in report.event
-            if re.search(r"\bdelegation\b|\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?visit to\b", s.text, re.I)
+            if re.search(
+                r"\bdelegation\b|\b(?:mission|team) (?:of|from)\b|"
+                r"\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?visit to\b",
+                s.text,
+                re.I,
+            )
             or re.search(r"\bthe [A-Z][a-z]+ side\b", s.text)  # "the Azerbaijani side by ..."
         ),
         "",

@@ -62,6 +62,12 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
     if OBJECT_ONLY.search(before):
         return True
     if re.search(
+        r"\b(?:under|within|as part of) (?:the|a|its|their) [^.;]{0,80}?\b(?:project|programme)\b[^.;]{0,80}"
+        r"\bwhich (?:is|was) (?:supported|funded|financed|sponsored) by\s+(?:the\s+)?$",
+        before,
+    ):
+        return False  # "a course held under the project ..., which is funded by the EU": the event's funder
+    if re.search(
         r"\bwhich (?:is|are|was|were) (?:supported|funded|financed|sponsored) by\s+(?:the\s+)?$", before
     ):
         return True  # "the national database, which is supported by SDC": the funder of something else
@@ -92,8 +98,8 @@ ROLE_AFTER = [  # the organisation follows these words
     # "a course for twenty deminers of CMAC, conducted by instructors of ANAMA"
     (
         Role.TRAINER,
-        r"(?:conducted|delivered|given|taught|run|led) by (?:the )?(?:instructors|trainers|experts) "
-        r"(?:of|from)",
+        r"(?:(?:conducted|delivered|given|taught|run|led) by|with|^(?:[\w,]+ ){0,4}?) ?(?:the )?"
+        r"(?:instructors|trainers|experts) (?:of|from)",
     ),
     (
         Role.TRAINEES,
@@ -111,6 +117,12 @@ ROLE_AFTER = [  # the organisation follows these words
     ),
     # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
     (Role.DELEGATION, r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed)(?! by)"),
+    # "we were delighted to welcome colleagues from ANAMA"
+    (
+        Role.DELEGATION,
+        r"\b(?:welcom(?:e|ed|ing)|receiv(?:e|ed|ing)|host(?:ed|ing)?)\s+(?:[\w-]+\s+){0,3}"
+        r"(?:colleagues|guests|visitors|team|counterparts)\s+(?:from|of)",
+    ),
     (
         Role.FUNDER,
         r"support of|supported by|funded by|financed by|sponsored by|"
@@ -118,7 +130,8 @@ ROLE_AFTER = [  # the organisation follows these words
     ),
     (
         Role.DELEGATION,
-        r"delegations? (?:of|from)|(?:delegation(?:, | )|^)(?:also )?(?:made up|composed|consisting) of"
+        r"(?:delegations?|\bmission) (?:of|from)|"
+        r"(?:delegation(?:, | )|^)(?:also )?(?:made up|composed|consisting) of"
         r"(?: representatives of)?|delegation led by|delegation headed by|"
         r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by",
     ),
@@ -142,12 +155,33 @@ ROLE_BEFORE = [  # the organisation comes before these words
     ),
     (
         Role.HOST,
-        r"(?:co-)?hosted|received|welcomed|(?:has |have )?(?:recently )?met with (?:the|a) delegation",
+        r"(?:(?:warmly|cordially|officially) )?(?:co-)?hosted|(?:(?:warmly|cordially|officially) )?"
+        r"(?:received|welcomed)|(?:has |have )?(?:recently )?met with (?:the|a) delegation|presided over",
     ),
     (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
-    (Role.SIGNATORY, r"(?:have |has )?signed|and .{0,80} signed"),
+    (Role.SIGNATORY, r"(?:have |has )?(?:signed|inked)|and .{0,80} (?:signed|inked)"),
     (Role.FUNDER, r"which (?:funded|funds|financed|finances|sponsored)"),
+    # "The Thailand Mine Action Centre (TMAC), which hosted the talks, ..."
+    (Role.HOST, r"(?:which|who) (?:co-)?hosted"),
+    (Role.ORGANISER, r"(?:which|who) (?:co-)?organi[sz]ed"),
 ]
+# A sentence that lists who else was there: "Also present were ...", "The meeting was also attended by".
+ALSO_PRESENT = re.compile(
+    r"^(?:also (?:present|attending|taking part|participating)\b|.{0,80}\b(?:was|were) also attended by\b|"
+    r".{0,80}\balso (?:attended|took part in|joined) (?:the|this) (?:meeting|talks|session|visit)\b)",
+    re.IGNORECASE,
+)
+# "Among the trainees were X of CMAC and Y of TMAC"
+AMONG_TRAINEES = re.compile(r"^Among the (?:trainees|students|course participants) (?:were|was)\b")
+# "... joined the meeting as observers"
+AS_OBSERVERS = re.compile(r"\bas (?:an? )?observers?\b", re.IGNORECASE)
+# "Twenty-four surveyors of ANAMA completed a course": whose people are trained.
+TRAINED_PEOPLE = re.compile(
+    r"\b(?:deminers|surveyors|staff|officers|specialists|personnel|students|trainees|operators|"
+    r"employees|pyrotechnicians)\s+(?:of|from)\s+(?:the\s+)?"
+    r"(?:[^.;]{0,80}?\s+and\s+(?:of\s+|from\s+)?(?:the\s+)?)?$"  # "deminers from TMAC and from CMAC"
+)
+COURSE = re.compile(r"\b(?:course|training)\b", re.IGNORECASE)
 
 
 VISITING = re.compile(r"\b(?:visit(?:ed|s|ing)?|arrived|paid a|travelled|received|welcomed)\b", re.I)
@@ -191,8 +225,12 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             clauses.append(pieces[-3] + pieces[-2] + clauses[-1])
             pieces = pieces[:-2]
         # "At the invitation of X, Y visited ...": X receives the visit (organises the event otherwise).
-        if re.search(r"\bat the invitation of\s+(?:the\s+)?$", clauses[0], re.I):
+        if re.search(r"\b(?:at|upon|on) the invitation of\s+(?:the\s+)?$", clauses[0], re.I):
             roles.setdefault(mention.key, Role.HOST if VISITING.search(sentence) else Role.ORGANISER)
+            continue
+        # "... a course for forty pyrotechnicians of SESU": the words just before the name say it first.
+        if COURSE.search(sentence) and TRAINED_PEOPLE.search(before):
+            roles.setdefault(mention.key, Role.TRAINEES)
             continue
         nearest = None
         for clause in clauses:
@@ -207,6 +245,12 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
         first_clause = re.split(r"[.;]", after)[0]
         if re.match(r"\s*(?:\([^)]*\)\s*)?(?:'s\s+)?delegation\b", after, re.I):
             roles.setdefault(mention.key, Role.DELEGATION)
+            continue
+        # "held at ANAMA's headquarters": the body whose premises it is hosts.
+        if re.match(
+            r"['’]s\s+(?:headquarters|offices?|premises|training cent(?:re|er)|base)\b", after
+        ) and re.search(r"\b(?:at|in)\s+(?:the\s+)?$", sentence[: mention.start]):
+            roles.setdefault(mention.key, Role.HOST)
             continue
         for role, words in ROLE_BEFORE:
             # Other names listed before the verb start with a capital; only the verb ignores case.
@@ -223,6 +267,14 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
                     continue
                 roles.setdefault(mention.key, role)
                 break
+        if mention.key in roles:
+            continue
+        if AMONG_TRAINEES.search(sentence):
+            roles.setdefault(mention.key, Role.TRAINEES)
+        elif AS_OBSERVERS.search(first_clause):
+            roles.setdefault(mention.key, Role.OBSERVER)
+        elif ALSO_PRESENT.search(sentence):
+            roles.setdefault(mention.key, Role.PARTICIPANT)
     return roles
 
 
@@ -246,7 +298,11 @@ NAMED_CONFERENCE = re.compile(
 # What visitors are shown in the field: "At the CMAC Training Centre ...", "observed a demonstration".
 SHOWN_ON_SITE = re.compile(
     r"\b(?:at (?:the )?[\w' ]{0,30}training cent(?:re|er)|observed (?:a |the )?demonstrations?|"
-    r"visited (?:a |the )?(?:minefields?|clearance sites?|demining sites?|task sites?))\b",
+    r"visited (?:a |the )?(?:minefields?|clearance sites?|demining sites?|task sites?|sites?)|"
+    # "watched our deminers work on a minefield", "were shown the quality control of cleared land"
+    r"(?:watched|saw|observed|were shown)\b[^.;]{0,60}\b(?:deminers|demining|clearance|clearing|"
+    r"minefields?|machines|dog teams?|cleared land)|"
+    r"in the field)\b",
     re.IGNORECASE,
 )
 
@@ -262,16 +318,20 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     lead = ONLINE.sub("online meeting", lead)
     lead = re.sub(FRAMING, "", lead)
     head = f"{report.headline} {lead}"
-    if re.search(r"\bsign(?:ed|ing|s)?\b", lead, re.I) and re.search(
+    if re.search(r"\bsign(?:ed|ing|s)?\b|\binked\b", lead, re.I) and re.search(
         r"\b(?:memorandum|mou|agreement|declaration|protocol|project document|document|"
         r"arrangement|accord|letter of intent|contract|road ?map)\b",
         lead,
         re.I,
     ):
         return MeetingKind.AGREEMENT, evidence
+    # A workshop to train people ("... brought together village chiefs to train them in ...") is training.
     if (
         re.search(r"\bworkshop\b", head, re.I)
-        and re.search(r"\b(?:regional|training|trained|course)\b", head, re.I)
+        and (
+            re.search(r"\b(?:regional|training|trained|course)\b", head, re.I)
+            or re.search(r"\bto (?:train|teach)\b|\blearn(?:ed|t)\b", opening, re.I)
+        )
         and not re.search(r"\binternational workshop\b", head, re.I)
     ):
         return MeetingKind.TRAINING, evidence
@@ -302,7 +362,7 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.SITE_VISIT, shown.text
     if re.search(
         r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations|"
-        r"regional meeting|meeting of (?:the )?heads)\b",
+        r"regional meeting|meeting of (?:the )?heads|trilateral|tripartite|quadrilateral)\b",
         opening,
         re.I,
     ):
@@ -321,7 +381,10 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         r"\b(?:conference|forum|symposium|summit|seminar|congress|workshop)\b", head, re.I
     ):
         return MeetingKind.MULTILATERAL, listed
-    meeting_words = r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed)\b"
+    meeting_words = (
+        r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed|discussed|"
+        r"held discussions|(?:working )?session|hosted)\b"
+    )
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence
     following = next((s.text for s in report.event[1:3] if re.search(meeting_words, s.text, re.I)), "")
@@ -372,6 +435,20 @@ def place_of(
     candidates = lead + [s for s in report.event[1:4] if event_verbs.search(s.text)]
     if report.lead is not None and ONLINE.search(report.lead.text):
         return "", "", report.lead.text  # held online: no place
+    # "Venue: NSPA, Capellen, Luxembourg": a labelled line names the place, the country last.
+    for sentence in report.event:
+        venue = re.match(r"(?:Venue|Place|Location):\s*(?P<place>.+)", sentence.text)
+        if venue is None:
+            continue
+        parts = [part.strip(" .") for part in venue.group("place").split(",")]
+        code = gazetteer.country_code(parts[-1])
+        if code:
+            town = parts[-2] if len(parts) >= 2 and not gazetteer.country_code(parts[-2]) else ""
+            known = gazetteer.city(town) if town else None
+            return code, known[0] if known else town, sentence.text
+        known = gazetteer.city(parts[-1])
+        if known:
+            return known[1], known[0], sentence.text
     for sentence in candidates:
         text = sentence.text
         for mention in sorted(mentions.get(sentence.index, []), key=lambda m: -m.start):

@@ -92,13 +92,22 @@ BACKGROUND_CUES = re.compile(
     r"(?:is|are) (?:due|scheduled|set) to|later this (?:week|month)|succeeded|predecessor|"
     r"(?:is|are) to (?:visit|meet|hold|travel|attend|take part)|the (?:next|following) day|"
     r"first (?:met|visited|signed)|(?:previous|last|earlier) (?:meeting|visit|talks|session)|"
-    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part))\b",
+    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part)|"
+    # a post held before: "X, then Vice Chairman of ...", "its founding director", "his term"
+    r"founding (?:[\w-]+ )?(?:director|chairman|chair|head|president)|(?:his|her|their) term|"
+    # another event told alongside: "Meanwhile, in Bangkok, X met Y"
+    r"meanwhile|separately|in a separate (?:meeting|event|development)|"
+    r"(?<=,) then (?=(?:the |a )?[\w'’-]+))\b",
     re.IGNORECASE,
 )
 # A clause that refers to another meeting inside a sentence about this one.
 BACKGROUND_CLAUSE = re.compile(
     r"\b(?:as )?(?:following up|follow(?:ing)?-up (?:to|of)|in follow-up to)\b[^.;]*", re.IGNORECASE
 )
+
+
+# A relative clause between commas: ", who met Prime Minister X in Phnom Penh last year,".
+RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose)\s+[^,;]{3,160},")
 
 
 @dataclass
@@ -113,8 +122,17 @@ class Sentence:
 
     @cached_property
     def background_spans(self) -> list[tuple[int, int]]:
-        """Clauses inside this sentence that are about something else ("following up the meeting of ...")."""
-        return [m.span() for m in BACKGROUND_CLAUSE.finditer(self.text)]
+        """Clauses inside this sentence that are about something else ("following up the meeting of ...",
+        ", who met the Prime Minister last year,")."""
+        spans = [m.span() for m in BACKGROUND_CLAUSE.finditer(self.text)]
+        return spans + [
+            m.span() for m in RELATIVE_CLAUSE.finditer(self.text) if BACKGROUND_CUES.search(m.group(0))
+        ]
+
+    @property
+    def outside_clauses(self) -> str:
+        """The sentence without its relative clauses (", who ...,"), which may be about another time."""
+        return RELATIVE_CLAUSE.sub(lambda m: " " * len(m.group(0)), self.text)
 
 
 @dataclass
@@ -132,10 +150,16 @@ class Report:
     headline: str
     dateline: Dateline | None
     sentences: list[Sentence] = field(default_factory=list)
+    # The sentence the news starts in: the first, unless a story opens the report (see ``propose``).
+    lead_index: int = 0
 
     @property
     def lead(self) -> Sentence | None:
-        return self.sentences[0] if self.sentences else None
+        return self.sentences[self.lead_index] if len(self.sentences) > self.lead_index else None
+
+    @property
+    def after_lead(self) -> list[Sentence]:
+        return self.sentences[self.lead_index + 1 :]
 
     @property
     def event(self) -> list[Sentence]:
@@ -151,7 +175,9 @@ BOILERPLATE = re.compile(
     r"^(?:by [A-Z][\w .'-]{1,40}|press release(?:\s*(?:no\.?|number|#)\s*[\w/.-]+)?|read more|photo:.*|"
     r"source:.*|"
     r"[A-Z][A-Z ]{2,60}\s+press release|"  # "CAMBODIAN MINE ACTION CENTRE PRESS RELEASE"
-    r"press service of .*|(?:date|published|updated):? .*read more.*)$",
+    r"press service of .*|(?:date|published|updated):? .*read more.*|"
+    r"(?:for )?(?:media|press) (?:enquiries|inquiries|contacts?)\b.*|contacts?:.*|"
+    r"notes? (?:to|for) editors)$",
     re.IGNORECASE,
 )
 DATELINE_DATE = (
@@ -181,7 +207,9 @@ def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
     if not match:
         return None, paragraph
     place = match.group("place").strip(" .")
-    if not (is_place(place) or (place.isupper() and len(place) > 3)):
+    # A town the gazetteer lacks is a dateline's place when a date and an agency follow it.
+    dated_by_agency = bool(match.group("date") and match.group("agency"))
+    if not (is_place(place) or (place.isupper() and len(place) > 3) or dated_by_agency):
         return None, paragraph
     if not is_place(place) and not match.group("date") and match.group("sep").isspace():
         return None, paragraph  # "ARMAC (ASEAN Regional Mine Action Center) held ...": a name, not a place
@@ -204,6 +232,38 @@ def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
     return dateline, paragraph[match.end() :]
 
 
+CAPTION = re.compile(r"^(?:photo|picture|caption)\s*:\s*(?P<text>.*)$", re.IGNORECASE | re.DOTALL)
+# A caption naming someone (two capitalised words) doing something (a verb in the present or past).
+TELLING = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+.*\b[a-z]+(?:s|ed)\b")
+# Signs before a paragraph's first word ("📍 Phnom Penh"), and the number of a numbered point ("1. ").
+SYMBOLS = re.compile(r"^[^\w\"'“‘(]+(?=\w)")
+NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=[A-Z])")
+
+
+def heading_block(paragraph: str, is_place) -> list[str]:
+    """A block of short lines without full stops ("Committee on ...\nZagreb, 12 April 2024") is a
+    heading: its dateline is kept, on a line of its own, and its labels are left out."""
+    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+    if len(lines) < 2 or any(line.endswith(".") or len(line.split()) > 12 for line in lines):
+        return [paragraph]
+    datelines = [line for line in lines if find_dateline(line, is_place)[0] is not None]
+    return datelines or [paragraph]
+
+
+# A line of a list ("- Name, Title", "• Name") or a label's line ("Date: 14-15 May 2025").
+LIST_LINE = re.compile(r"^(?:[-•*–]\s+|[A-Z][a-z]+(?: [a-z]+)?:\s)")
+
+
+def listed_lines(paragraph: str) -> list[str]:
+    """A paragraph of listed or labelled lines: each line is a sentence of its own (a bullet's sign left out).
+
+    "Participants:" on the first line, ending with a colon, is a label for the list."""
+    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+    if len(lines) < 2 or not all(LIST_LINE.match(line) or line.endswith(":") for line in lines):
+        return [paragraph]
+    return [re.sub(r"^[-•*–]\s+", "", line) for line in lines if not line.endswith(":")]
+
+
 def is_headline(paragraph: str, following: int) -> bool:
     """A first line without a closing full stop, short, with more text below it."""
     return (
@@ -219,7 +279,15 @@ def read_report(text: str, *, is_place=lambda name: False) -> Report:
     paragraphs = [tidy(p) for p in re.split(r"\n\s*\n|\r\n\s*\r\n", text.strip())]
     if len(paragraphs) == 1:
         paragraphs = [tidy(p) for p in text.strip().splitlines()]
-    paragraphs = [p for p in paragraphs if p and not BOILERPLATE.match(p)]
+    paragraphs = [NUMBERED.sub("", SYMBOLS.sub("", p)) for p in paragraphs]
+    # A caption that tells who did what ("PHOTO: X (left) shakes hands with Y ... on Monday") is read
+    # after the text, as part of it; a caption that only labels the picture is left out.
+    captions = [CAPTION.match(p) for p in paragraphs]
+    told = [m.group("text") for m in captions if m is not None and TELLING.search(m.group("text"))]
+    paragraphs = [p for p, m in zip(paragraphs, captions, strict=True) if m is None]
+    paragraphs = [p for p in paragraphs if p and not BOILERPLATE.match(p)] + told
+    paragraphs = [line for p in paragraphs for line in heading_block(p, is_place)]
+    paragraphs = [line for p in paragraphs for line in listed_lines(p)]
     headline = ""
     dateline = None
     if paragraphs:
@@ -267,24 +335,29 @@ def mark_background(report: Report, *, dated_elsewhere) -> None:
     # After a background paragraph, a new paragraph is about the event only when it says so.
     about_event = re.compile(
         r"\b(?:the|both|two) (?:sides|parties|delegations?|guests|visitors|participants|directors|"
-        r"ministers)\b|"
+        r"ministers)\b|\bthe [\w-]+ (?:team|mission|delegation)\b|"
         r"\b(?:the|this|that) (?:visit|meeting|talks|conference|event|seminar|workshop|ceremony|summit|"
         r"signing|symposium|forum|consultations?|session|course|training)\b",
         re.IGNORECASE,
     )
     paragraph_background: dict[int, bool] = {}
     after_background = False
-    for sentence in report.sentences[1:]:
+    for sentence in report.sentences[: report.lead_index]:
+        sentence.background = True  # the story a feature opens with, before its news
+    lead_paragraph = report.sentences[report.lead_index].paragraph if report.sentences else 0
+    for sentence in report.after_lead:
         # A date inside what the sides discussed or said ("the memorandum signed in 2021") is theirs.
-        cue = bool(BACKGROUND_CUES.search(sentence.text)) or (
-            dated_elsewhere(sentence) and not back_to_event.search(sentence.text)
+        # A relative clause may be about another time: "X, who met Y last year, told the guests ...".
+        main = Sentence(sentence.outside_clauses, sentence.paragraph, sentence.index)
+        cue = bool(BACKGROUND_CUES.search(main.text)) or (
+            dated_elsewhere(main) and not back_to_event.search(sentence.text)
         )
         opens = sentence.paragraph not in paragraph_background
         if opens and after_background and not about_event.search(sentence.text):
             cue = True
         if cue or paragraph_background.get(sentence.paragraph) and not back_to_event.search(sentence.text):
             sentence.background = True
-        if opens and sentence.background and sentence.paragraph != report.sentences[0].paragraph:
+        if opens and sentence.background and sentence.paragraph != lead_paragraph:
             after_background = True
         if sentence.background and sentence.paragraph not in paragraph_background:
             paragraph_background[sentence.paragraph] = True
