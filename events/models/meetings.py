@@ -178,10 +178,11 @@ class MeetingQuerySet(models.QuerySet):
         return target if target.is_published else None
 
     def for_timeline(self):
-        """What a timeline row shows: the delegation, organisations and topics, in two extra queries."""
+        """What a timeline row shows: the delegation, organisations and topics, in two extra queries
+        (and the meeting's ``updated_at``, for its row's stamp)."""
         return (
             self.select_related("delegation", "subtype")
-            .defer("search_document", "editorial_note", "created_at", "updated_at")
+            .defer("search_document", "editorial_note", "created_at")
             .prefetch_related(
                 organisation_roles_prefetch(),
                 public_topics_prefetch(),
@@ -798,6 +799,22 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
         else:
             codes = set(self.country_links.values_list("country", flat=True))
         return sorted((Country(code) for code in codes), key=lambda country: country.name)
+
+    def row_stamp(self) -> str:
+        """Changes whenever a list's row of this meeting would read otherwise: its own last save, and
+        what it shows of its subtype, delegation, organisations and topics (which change without
+        saving it). From the relations for_timeline() reads: no query."""
+        delegation = self.delegation if self.delegation_id else None
+        subtype = self.subtype if self.subtype_id else None
+        shown = (
+            self.pk,
+            self.updated_at.isoformat(),
+            subtype.label if subtype else "",
+            (delegation.slug, delegation.title, delegation.status) if delegation else (),
+            [(o.pk, o.slug, o.name, o.acronym) for o in self.distinct_organisations],
+            [(topic.slug, topic.name) for topic in self.topics.all()],
+        )
+        return repr(shown)
 
     def _roles(self, role: str) -> list[Organisation]:
         return [link.organisation for link in self.organisation_roles.all() if link.role_id == role]
