@@ -106,8 +106,9 @@ class MeetingCountryQuerySet(models.QuerySet):
                         [self.model(meeting_id=m, country=c, reason=r) for m, c, r in missing],
                         ignore_conflicts=True,
                     )
-                # The pair counts read these rows and the meetings' organisations: count them again.
-                PairedMeeting.objects.using(self.db).recount(chunk)
+            # The pair counts read these rows and the meetings' organisations: count them again,
+            # once for all the chunks (a pair many of them share is written once).
+            PairedMeeting.objects.using(self.db).recount(ids)
 
     def differences(self) -> list[tuple[int, str, str]]:
         """Rows the rule gives and the table lacks, or holds and the rule does not: empty when exact."""
