@@ -7,6 +7,11 @@ pyinstrument's call tree; and with ``--explain`` the plans of the slowest
 queries (``EXPLAIN (ANALYZE, BUFFERS)`` on PostgreSQL, ``EXPLAIN QUERY PLAN``
 on SQLite). The same goes to bench/results/profile-<database>.txt.
 
+With ``--after-write`` the pages use an in-process cache, and the data
+changes between the warm-up and the profiled request: the page, its counts
+and facets are computed afresh, as after an editor's save, while whatever is
+kept by its own stamp (a meeting's row) is read from the cache.
+
     DATABASE_URL=... python bench/profile.py / /network/ --explain
 """
 
@@ -26,7 +31,7 @@ DATABASE_CODE = ("django/db/backends", "/psycopg/", "sqlite3/")
 TEMPLATE_CODE = ("django/template/", "/templatetags/")
 
 
-def setup() -> None:
+def setup(*, after_write: bool = False) -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench-10000.sqlite3'}")
     os.environ.update(
         {
@@ -34,7 +39,8 @@ def setup() -> None:
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "DJANGO_SECURE": "0",
-            "DJANGO_CACHE_URL": "dummy://",
+            # Empty: the in-process cache.
+            "DJANGO_CACHE_URL": "" if after_write else "dummy://",
         }
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mineaction.settings")
@@ -77,7 +83,7 @@ def explain(sql: str) -> str:
         return "\n".join(" ".join(str(part) for part in row) for row in cursor.fetchall())
 
 
-def profile(address: str, *, slowest: int, plans: int, out: io.StringIO) -> None:
+def profile(address: str, *, slowest: int, plans: int, out: io.StringIO, after_write: bool = False) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -85,6 +91,10 @@ def profile(address: str, *, slowest: int, plans: int, out: io.StringIO) -> None
 
     client = Client()
     client.get(address)  # warm-up: the database's buffers and the process's imports
+    if after_write:
+        from events import versions
+
+        versions.data_changed()  # as an editor's save elsewhere would
     profiler = Profiler(interval=0.0005)
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
@@ -119,13 +129,16 @@ def main() -> None:
     parser.add_argument("addresses", nargs="+")
     parser.add_argument("--slowest", type=int, default=6, help="queries listed per page")
     parser.add_argument("--explain", type=int, nargs="?", const=2, default=0, help="plans of the N slowest")
+    parser.add_argument(
+        "--after-write", action="store_true", help="the first request after a write elsewhere (see above)"
+    )
     args = parser.parse_args()
-    setup()
+    setup(after_write=args.after_write)
     from django.db import connection
 
     out = io.StringIO()
     for address in args.addresses:
-        profile(address, slowest=args.slowest, plans=args.explain, out=out)
+        profile(address, slowest=args.slowest, plans=args.explain, out=out, after_write=args.after_write)
     print(out.getvalue())
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"profile-{connection.vendor}.txt"

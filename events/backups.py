@@ -74,8 +74,15 @@ SEEDED_BY_MIGRATIONS = {
 }
 
 # Bookkeeping, not records: the data version (a restore gives the data a new one), and the
-# countries taking part in each meeting, which follow from the records (a restore rebuilds them).
-NOT_BACKED_UP = {"events.dataversion", "events.meetingcountry"}
+# countries taking part in each meeting and the pair counts, which follow from the records (a
+# restore rebuilds them: MeetingCountry.rebuild() counts the pairs of the meetings it rebuilds).
+NOT_BACKED_UP = {
+    "events.dataversion",
+    "events.meetingcountry",
+    "events.pairedmeeting",
+    "events.organisationpair",
+    "events.countrypair",
+}
 
 
 class Encoder(DjangoJSONEncoder):

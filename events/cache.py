@@ -49,6 +49,21 @@ def cached(name: str, parts, compute: Callable[[], T], timeout: int | None = Non
     return result
 
 
+def kept(name: str, stamp: str, compute: Callable[[], T], timeout: int | None = None) -> T:
+    """``compute()``'s result kept under ``stamp`` alone, not the data version: for a part of a page
+    whose stamp changes exactly when it would read otherwise (a meeting's row: Meeting.row_stamp()),
+    so that a write elsewhere leaves it in the cache. ``timeout`` as for cached()."""
+    key = f"events:{name}:{hashlib.sha1(stamp.encode()).hexdigest()}"
+    result = cache.get(key)
+    if result is None:
+        result = compute()
+        if timeout is None:
+            cache.set(key, result)
+        else:
+            cache.set(key, result, timeout=timeout)
+    return result
+
+
 def page_timeout() -> int:
     return int(min(PAGE_TIMEOUT, cache.default_timeout or PAGE_TIMEOUT))
 

@@ -1,7 +1,7 @@
 """The partner network: which organisations met which, drawn on the server as SVG.
 
-Two queries (MeetingQuerySet.organisation_pairs() and organisation_nodes())
-give the strongest links and their organisations; a small force-directed
+Two queries (organisation_pairs() and organisation_nodes(), of the meetings
+or of the kept pair counts) give the strongest links and their organisations; a small force-directed
 layout in pure Python places them. It is deterministic, so the same result
 always draws the same picture, and cached per process, because the layout is
 the only costly step.
@@ -28,6 +28,9 @@ WIDTH, HEIGHT, MARGIN = 800, 600, 40
 
 def partner_network(meetings, *, links: int | None = None, focus: Organisation | None = None) -> dict:
     """The organisations that met each other in ``meetings``, as an SVG-ready graph.
+
+    ``meetings``: a MeetingQuerySet, or the kept pair counts (OrganisationPair's queryset) for every
+    published meeting; both answer organisation_pairs() and organisation_nodes() alike.
 
     Node size is the organisation's number of meetings among these, a link's
     width the number of meetings two organisations shared. Only the

@@ -10,7 +10,7 @@ from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from . import versions
-from .models import Meeting, OutcomeStatusChange, Status
+from .models import Meeting, OutcomeStatusChange, PairedMeeting, Status
 
 
 def _meeting_id(instance) -> int | None:
@@ -50,6 +50,13 @@ def readers_can_see(sender, instance) -> bool:
     return Meeting.objects.filter(pk=meeting_id, status=Status.PUBLISHED).exists()
 
 
+def publication_changed(meeting: Meeting, signal) -> bool:
+    """Whether a meeting's write published, withdrew or deleted it (its pairs count or stop counting)."""
+    if signal is post_delete:
+        return True
+    return (meeting.status == Status.PUBLISHED) != getattr(meeting, "_was_published", True)
+
+
 def on_write(sender, instance=None, using=None, **kwargs) -> None:
     # Migrations write through models of their own (not the registered ones): after_migrate counts those.
     if sender._meta.app_label != "events" or sender._meta.apps is not apps:
@@ -62,6 +69,10 @@ def on_write(sender, instance=None, using=None, **kwargs) -> None:
     if instance is not None and not kwargs.get("raw") and not readers_can_see(changed, instance):
         return
     versions.data_changed(using or "default")
+    if changed is Meeting and not kwargs.get("raw") and publication_changed(instance, kwargs.get("signal")):
+        # Its pairs count now, or no longer count. (A change of its organisations or countries is
+        # counted by MeetingCountry.rebuild(); a restore rebuilds everything.)
+        PairedMeeting.objects.using(using or "default").recount([instance.pk])
 
 
 def after_migrate(sender, using="default", **kwargs) -> None:

@@ -24,11 +24,12 @@ from .facets import commitment_facets, facets_for, stacked_year_chart, topic_gri
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
 from .models import (
-    NEWEST_FIRST,
+    CountryPair,
     Delegation,
     FormerSlug,
     Meeting,
     Organisation,
+    OrganisationPair,
     Outcome,
     OutcomeStatus,
     Participation,
@@ -228,24 +229,7 @@ def meeting_detail(request, slug, fmt: str | None = None):
     item = citations.for_meeting(meeting, request.build_absolute_uri(meeting.get_absolute_url()))
     if fmt:
         return citation_file(item, fmt)
-    organisation_ids = {link.organisation_id for link in meeting.organisations_taking_part}
-    related = (
-        Meeting.objects.published()
-        .exclude(pk=meeting.pk)
-        .involving_organisations(organisation_ids)
-        .annotate(
-            shared=Count(
-                "organisation_roles__organisation",
-                filter=Q(
-                    organisation_roles__organisation__in=organisation_ids,
-                    organisation_roles__role__present=True,
-                ),
-                distinct=True,
-            )
-        )
-        .order_by("-shared", *NEWEST_FIRST)
-        .only("title", "slug", "start_date", "end_date", "date_precision", "kind")[:6]
-    )
+    related = Meeting.objects.published().related_to(meeting)
     follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
     absolute = request.build_absolute_uri
     context = {
@@ -384,10 +368,10 @@ def organisation_detail(request, slug, fmt: str | None = None):
             .annotate(meetings=Count("meeting", distinct=True))
             .order_by("-meetings", "person__name", "name_as_written")[:30]
         )
-        partners = meetings.organisation_counts(limit=21)
+        # Its meetings and partners are kept pair counts: no count over the joined meetings.
         return {
-            "count": meetings.count(),
-            "partners": [row for row in partners if row["organisation_id"] != organisation.pk][:20],
+            "count": OrganisationPair.objects.shared(organisation.pk, organisation.pk),
+            "partners": OrganisationPair.objects.partners_of(organisation.pk, limit=20),
             "representatives": list(representatives),
             "year_kinds": meetings.year_kind_counts(),
             "network": partner_network(meetings, links=40, focus=organisation),
@@ -433,7 +417,9 @@ def organisation_pair(request, slug, other, fmt: str | None = None):
     if fmt:
         return citation_file(item, fmt)
     meetings = Meeting.objects.published().involving_organisations([first]).involving_organisations([second])
-    page, notice = paginate(request, meetings.for_timeline().newest_first())
+    # The kept pair count, not a count of the joined meetings.
+    shared = OrganisationPair.objects.shared(first.pk, second.pk)
+    page, notice = paginate(request, meetings.for_timeline().newest_first(), count=shared)
     context = {
         "first": first,
         "second": second,
@@ -498,9 +484,10 @@ def country_detail(request, code, fmt: str | None = None):
     # One set of meetings for the count and the list: held here, or with an organisation
     # taking part or a delegation from here (a meeting held elsewhere is listed too).
     involving = Meeting.objects.published().involving_countries([country.code])
-    involving_count = involving.count()
+    # Its meetings and partners are kept pair counts: no count over the joined meetings.
+    involving_count = CountryPair.objects.shared(country.code, country.code)
     page, notice = paginate(request, involving.for_timeline().newest_first(), count=involving_count)
-    partners = [(Country(c), n) for c, n in involving.country_counts(limit=21) if c != country.code][:20]
+    partners = [(Country(code), n) for code, n in CountryPair.objects.partners_of(country.code, limit=20)]
     delegations = Delegation.objects.published()
     context = {
         "country": country,
@@ -538,7 +525,9 @@ def country_pair(request, code, other, fmt: str | None = None):
     meetings = (
         Meeting.objects.published().involving_countries([first.code]).involving_countries([second.code])
     )
-    page, notice = paginate(request, meetings.for_timeline().newest_first())
+    # The kept pair count, not a count of the joined meetings.
+    shared = CountryPair.objects.shared(first.code, second.code)
+    page, notice = paginate(request, meetings.for_timeline().newest_first(), count=shared)
     context = {
         "first": first,
         "second": second,
@@ -670,11 +659,13 @@ def network(request):
     """The partner network of the meetings that match the timeline's filters."""
     meeting_filter = MeetingFilter.for_request(request)
     meetings = meeting_filter.qs
+    # Unfiltered, the links are the kept pair counts of every published meeting (no join of them all).
+    links = meetings if meeting_filter.active else OrganisationPair.objects.all()
     # Laying out the graph of a large result is costly: keep it until the data changes.
     meeting_count, graph = cached(
         "network",
         meeting_filter.form.cleaned_data,
-        lambda: (meetings.count(), partner_network(meetings)),
+        lambda: (meetings.count(), partner_network(links)),
     )
     context = {
         "filter": meeting_filter,

@@ -22,10 +22,13 @@ from django.db.migrations.loader import MigrationLoader
 
 from events.backups import SEEDED_BY_MIGRATIONS, backed_up_models
 from events.models import (
+    CountryPair,
     Meeting,
     MeetingCountry,
     Organisation,
+    OrganisationPair,
     Outcome,
+    PairedMeeting,
     Participation,
     Position,
     ProposedChange,
@@ -154,8 +157,10 @@ def empty_the_events_tables() -> None:
         for field in model._meta.many_to_many
     ]
     tables += [model._meta.db_table for model in reversed(EVENTS_MODELS)]
-    # Not carried but derived: a restore rebuilds the countries taking part.
-    tables.insert(0, MeetingCountry._meta.db_table)
+    # Not carried but derived: a restore rebuilds the countries taking part and the pair counts.
+    tables[:0] = [
+        model._meta.db_table for model in (MeetingCountry, PairedMeeting, OrganisationPair, CountryPair)
+    ]
     with connection.cursor() as cursor:
         for table in dict.fromkeys(tables):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
@@ -180,6 +185,8 @@ def test_backup_then_restore_brings_back_every_record_and_relation(tmp_path):
     assert not Meeting.objects.exists()
     call_command("restore", path)
     assert sorted(MeetingCountry.objects.values_list("meeting_id", "country", "reason")) == countries_before
+    assert OrganisationPair.objects.exists() and CountryPair.objects.exists()
+    assert PairedMeeting.objects.differences() == {"organisations": [], "countries": []}
 
     assert canonical_dump() == before
     meeting = Meeting.objects.get(title="ANAMA meets TMAC")

@@ -43,8 +43,9 @@ def text_fields(model) -> list[models.Field]:
     ]
 
 
-# Text only the code writes, never a person: the data version's token.
-WRITTEN_BY_CODE = {"DataVersion"}
+# Text only the code writes, never a person: the data version's token, the ids and codes a meeting
+# adds to the pair counts.
+WRITTEN_BY_CODE = {"DataVersion", "PairedMeeting"}
 
 
 def records_with_text():

@@ -39,6 +39,7 @@ from .meetings import (
     taking_part_sql,
 )
 from .outcomes import Outcome, OutcomeQuerySet, OutcomeStatus, OutcomeStatusChange
+from .pairs import CountryPair, OrganisationPair, PairedMeeting
 from .proposals import ProposedChange, cited_publicly
 from .records import (
     Organisation,
@@ -73,6 +74,9 @@ __all__ = [
     "IntakeSummary",
     "NEWEST_FIRST",
     "ProposedChange",
+    "CountryPair",
+    "OrganisationPair",
+    "PairedMeeting",
     "cited_publicly",
     "DUPLICATE_DAYS",
     "DUPLICATE_SHARED_ORGANISATIONS",

@@ -8,7 +8,8 @@ a regional body's meeting). The rule is written once, in rebuild(); the
 records that decide it call rebuild() from their save() (or, for a removed
 organisation role, from the receiver below) inside the same transaction, and
 bulk writers (imports, restores, merges, the demo and synthetic data) call it
-for the meetings they wrote.
+for the meetings they wrote. It also brings the kept pair counts of the
+meetings it rebuilds up to date (events.models.pairs).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import ClassVar, cast
 from django.db import connections, models, router, transaction
 from django.db.models.signals import post_delete
 from django_countries.fields import CountryField
+
+from .pairs import PairedMeeting
 
 # How many meetings rebuild() reads and writes at a time.
 CHUNK = 1000
@@ -103,6 +106,9 @@ class MeetingCountryQuerySet(models.QuerySet):
                         [self.model(meeting_id=m, country=c, reason=r) for m, c, r in missing],
                         ignore_conflicts=True,
                     )
+            # The pair counts read these rows and the meetings' organisations: count them again,
+            # once for all the chunks (a pair many of them share is written once).
+            PairedMeeting.objects.using(self.db).recount(ids)
 
     def differences(self) -> list[tuple[int, str, str]]:
         """Rows the rule gives and the table lacks, or holds and the rule does not: empty when exact."""

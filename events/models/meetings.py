@@ -178,10 +178,11 @@ class MeetingQuerySet(models.QuerySet):
         return target if target.is_published else None
 
     def for_timeline(self):
-        """What a timeline row shows: the delegation, organisations and topics, in two extra queries."""
+        """What a timeline row shows: the delegation, organisations and topics, in two extra queries
+        (and the meeting's ``updated_at``, for its row's stamp)."""
         return (
             self.select_related("delegation", "subtype")
-            .defer("search_document", "editorial_note", "created_at", "updated_at")
+            .defer("search_document", "editorial_note", "created_at")
             .prefetch_related(
                 organisation_roles_prefetch(),
                 public_topics_prefetch(),
@@ -470,6 +471,57 @@ class MeetingQuerySet(models.QuerySet):
             rows = cursor.fetchall()
         return [(first, second, shared) for first, second, shared, _ in rows], (rows[0][3] if rows else 0)
 
+    def related_to(self, meeting: Meeting, limit: int = 6) -> list[Meeting]:
+        """Up to ``limit`` published meetings sharing most organisations taking part with ``meeting``,
+        newest first among equals, each with ``shared``; two queries whatever the organisations' sizes.
+
+        The candidates are the RELATED_CANDIDATES latest published meetings (by id) of the meeting's
+        organisations taking part, shared out evenly, read from the organisation's index; so an
+        organisation in thousands of meetings costs what a small one does. A small organisation
+        gives all its meetings; a busy one only its latest. They are ranked in Python.
+        """
+        organisation_ids = sorted({link.organisation_id for link in meeting.organisations_taking_part})
+        if not organisation_ids:
+            return []
+        each = max(RELATED_CANDIDATES // len(organisation_ids), 5)
+        latest = f"""
+            SELECT * FROM (
+                SELECT mo.meeting_id, m.start_date FROM events_meetingorganisation mo
+                  {taking_part_sql("mo")}
+                  JOIN events_meeting m ON m.id = mo.meeting_id AND m.status = %s
+                 WHERE mo.organisation_id = %s AND mo.meeting_id <> %s
+                 ORDER BY mo.meeting_id DESC LIMIT {int(each)}
+            ) AS latest
+        """
+        candidates = " UNION ".join([latest] * len(organisation_ids))
+        placeholders = ", ".join(["%s"] * len(organisation_ids))
+        sql = f"""
+            SELECT candidate.meeting_id, candidate.start_date, COUNT(DISTINCT mo.organisation_id)
+              FROM ({candidates}) AS candidate
+              JOIN events_meetingorganisation mo ON mo.meeting_id = candidate.meeting_id
+              {taking_part_sql("mo")}
+             WHERE mo.organisation_id IN ({placeholders})
+             GROUP BY candidate.meeting_id, candidate.start_date
+        """
+        params: list = []
+        for organisation_id in organisation_ids:
+            params += [Status.PUBLISHED.value, organisation_id, meeting.pk]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [*params, *organisation_ids])
+            rows = cursor.fetchall()
+        # Most shared first, then newest (dates come back as ISO text on SQLite: they sort alike).
+        ranked = sorted(rows, key=lambda row: (row[2], str(row[1]), row[0]), reverse=True)[:limit]
+        shared = {meeting_id: count for meeting_id, _, count in ranked}
+        found = self.filter(pk__in=shared).only(
+            "title", "slug", "start_date", "end_date", "date_precision", "kind"
+        )
+        related = sorted(
+            found, key=lambda other: (-shared[other.pk], -other.start_date.toordinal(), -other.pk)
+        )
+        for other in related:
+            other.shared = shared[other.pk]
+        return related
+
     def organisation_nodes(self, ids) -> list[dict]:
         """Dicts of organisation_id, slug, name, acronym, kind, country and ``meetings`` among these,
         for the organisations ``ids`` only: the nodes of a partner network."""
@@ -491,6 +543,8 @@ class MeetingQuerySet(models.QuerySet):
 
 
 MAX_SEARCH_WORDS = 12
+# How many meetings a meeting page reads to choose its related meetings from (related_to()).
+RELATED_CANDIDATES = 100
 
 
 class CountryCodes(models.Aggregate):
@@ -745,6 +799,22 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
         else:
             codes = set(self.country_links.values_list("country", flat=True))
         return sorted((Country(code) for code in codes), key=lambda country: country.name)
+
+    def row_stamp(self) -> str:
+        """Changes whenever a list's row of this meeting would read otherwise: its own last save, and
+        what it shows of its subtype, delegation, organisations and topics (which change without
+        saving it). From the relations for_timeline() reads: no query."""
+        delegation = self.delegation if self.delegation_id else None
+        subtype = self.subtype if self.subtype_id else None
+        shown = (
+            self.pk,
+            self.updated_at.isoformat(),
+            subtype.label if subtype else "",
+            (delegation.slug, delegation.title, delegation.status) if delegation else (),
+            [(o.pk, o.slug, o.name, o.acronym) for o in self.distinct_organisations],
+            [(topic.slug, topic.name) for topic in self.topics.all()],
+        )
+        return repr(shown)
 
     def _roles(self, role: str) -> list[Organisation]:
         return [link.organisation for link in self.organisation_roles.all() if link.role_id == role]

@@ -1,13 +1,21 @@
 """Links that change one filter and keep every other one (the URL is the list's state)."""
 
+import functools
+import hashlib
+from pathlib import Path
+
 from django import template
 from django.http import QueryDict
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from ..cache import cached, page_timeout
+from ..cache import kept
 
 register = template.Library()
+
+EVENTS = Path(__file__).resolve().parent.parent
+# Rows retire by their stamps, not by time: a day bounds what an unused one holds in the cache.
+ROW_TIMEOUT = 24 * 3600
 
 # Parameters that take one value: choosing a new one replaces the old.
 SINGLE_VALUED = {"year", "date_from", "date_to", "q", "sort", "more"}
@@ -64,17 +72,33 @@ def filters_query(meeting_filter=None, **filters) -> str:
     return query.urlencode()
 
 
+# What a row's words come from besides its meeting: when a release changes one, every row is made again.
+ROW_TEMPLATE = "events/_meeting_row.html"
+ROW_CODE = ("models/meetings.py", "models/records.py", "models/delegations.py", "wording.py")
+
+
+@functools.cache
+def row_release() -> str:
+    """A digest of the row's template and of the code that words its values, read once per process."""
+    digest = hashlib.sha1((EVENTS.parent / "templates" / ROW_TEMPLATE).read_bytes())
+    for name in ROW_CODE:
+        digest.update((EVENTS / name).read_bytes())
+    return digest.hexdigest()
+
+
 @register.simple_tag
 def meeting_row(meeting) -> str:
-    """One meeting in a list (events/_meeting_row.html), kept until the data changes.
+    """One meeting in a list (events/_meeting_row.html), kept until the meeting or what it shows changes.
 
     A row reads the same on every list it appears in, and rendering the rows
-    was the largest part of a list page computed afresh.
+    was the largest part of a list page computed afresh. It is kept under the
+    meeting's own stamp (Meeting.row_stamp()), not the data version: a write
+    retires the rows it changes and leaves every other row in the cache.
     """
-    html = cached(
+    html = kept(
         "meeting-row",
-        meeting.pk,
-        lambda: get_template("events/_meeting_row.html").render({"meeting": meeting}),
-        timeout=page_timeout(),
+        f"{row_release()}:{meeting.row_stamp()}",
+        lambda: get_template(ROW_TEMPLATE).render({"meeting": meeting}),
+        timeout=ROW_TIMEOUT,
     )
     return mark_safe(html)  # rendered by the template, which escapes every value

@@ -1,0 +1,113 @@
+"""Pages cost what they show: a meeting's related meetings from a bounded set of candidates, and
+meeting rows kept by their own stamps, so that a write retires only the rows it changes."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+
+from events.models import Meeting, Status
+from events.models import meetings as meeting_models
+from events.templatetags import timeline as timeline_tags
+
+from .factories import make_delegation, make_meeting, make_organisation, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def related_titles(client, meeting) -> list[str]:
+    page = BeautifulSoup(client.get(meeting.get_absolute_url()).content, "html.parser")
+    return [link.get_text() for link in page.select("#related ~ ul a")]
+
+
+def test_related_meetings_share_most_organisations_first_then_newest(client):
+    x, y, z, w = (make_organisation() for _ in range(4))
+    meeting = make_meeting(organisations=[x, y, z])
+    day = datetime.date(2020, 1, 1)
+    make_meeting(title="All three", start_date=day, organisations=[x, y, z, w])
+    make_meeting(title="Two", start_date=day, organisations=[(x, "host"), (y, "funder")])
+    make_meeting(title="One, newer", start_date=day.replace(year=2024), organisations=[x])
+    make_meeting(title="One, older", start_date=day, organisations=[y, w])
+    make_meeting(title="Only mentioned", organisations=[(x, "mentioned"), (y, "mentioned")])
+    make_meeting(title="Draft", status=Status.DRAFT, organisations=[x, y, z])
+    assert related_titles(client, meeting) == ["All three", "Two", "One, newer", "One, older"]
+
+
+def test_a_busy_organisation_gives_only_its_latest_candidates(client, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(meeting_models, "RELATED_CANDIDATES", 10)
+    busy, rare = make_organisation(), make_organisation()
+    meeting = make_meeting(organisations=[busy, rare])
+    make_meeting(title="Both, long ago", start_date=datetime.date(2001, 1, 1), organisations=[busy, rare])
+    for number in range(20):
+        make_meeting(title=f"Busy {number}", organisations=[busy])
+    loaded = Meeting.objects.for_detail().get(pk=meeting.pk)
+    with django_assert_num_queries(2):  # the candidates with their shared counts, then the chosen
+        related = Meeting.objects.published().related_to(loaded)
+    # The rare organisation's meetings are all candidates: the one sharing both comes first.
+    assert [other.title for other in related] == ["Both, long ago", *(f"Busy {n}" for n in range(19, 14, -1))]
+    assert [other.shared for other in related] == [2, 1, 1, 1, 1, 1]
+
+
+def test_a_meeting_without_organisations_has_no_related_meetings_and_asks_nothing(django_assert_num_queries):
+    meeting = Meeting.objects.for_detail().get(pk=make_meeting().pk)
+    with django_assert_num_queries(0):
+        assert Meeting.objects.published().related_to(meeting) == []
+
+
+class RowRenders:
+    """Records which meetings' rows were rendered rather than read from the cache."""
+
+    def __init__(self, monkeypatch):
+        self.rendered: list[str] = []
+        kept = timeline_tags.kept
+
+        def counting(name, stamp, compute, timeout=None):
+            def render():
+                html = compute()
+                self.rendered.append(BeautifulSoup(html, "html.parser").select_one("h3").get_text())
+                return html
+
+            return kept(name, stamp, render, timeout)
+
+        monkeypatch.setattr(timeline_tags, "kept", counting)
+
+    def take(self) -> list[str]:
+        rendered, self.rendered = sorted(self.rendered), []
+        return rendered
+
+
+def test_a_write_retires_only_the_rows_it_changes(client, monkeypatch):
+    renders = RowRenders(monkeypatch)
+    ua, th = make_organisation(name="Ukrainian Demining Centre"), make_organisation(acronym="", name="TMAC")
+    topic = make_topic(name="Land release")
+    trip = make_delegation(title="Trip to Kyiv")
+    first = make_meeting(title="First", organisations=[ua], topics=[topic], delegation=trip)
+    second = make_meeting(title="Second", organisations=[th])
+    make_meeting(title="Third")
+    client.get("/")
+    assert renders.take() == ["First", "Second", "Third"]
+    client.get("/")
+    assert renders.take() == []
+
+    second.title = "Second, renamed"
+    second.save()
+    page = client.get("/").content.decode()
+    assert renders.take() == ["Second, renamed"] and "Second, renamed" in page
+
+    # What a row shows of other records changes it too, though the meeting itself was not saved.
+    th.name = "Thailand Mine Action Centre"
+    th.save()
+    assert "Thailand Mine Action Centre" in client.get("/").content.decode()
+    assert renders.take() == ["Second, renamed"]
+    for record, field, value in (
+        (ua, "acronym", "UDC"),
+        (topic, "name", "Clearance"),
+        (trip, "title", "Visit"),
+    ):
+        setattr(record, field, value)
+        record.save()
+        assert value in client.get("/").content.decode()
+        assert renders.take() == ["First"]
+    first.organisation_roles.create(organisation=th)
+    client.get("/")
+    assert renders.take() == ["First"]
