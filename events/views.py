@@ -20,9 +20,10 @@ from django_countries.fields import Country
 from . import citations
 from . import structured_data as ld
 from .cache import cached, public_page
-from .facets import commitment_facets, facets_for, stacked_year_chart, topic_grid
+from .facets import commitment_facets, facets_from_index, stacked_year_chart, topic_grid
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
+from .meeting_index import OrderedMeetings, select
 from .models import (
     NEWEST_FIRST,
     Delegation,
@@ -188,15 +189,18 @@ def citation_file(item: dict, fmt: str) -> HttpResponse:
 @public_page
 def timeline(request):
     meeting_filter = MeetingFilter.for_request(request)
-    meetings = meeting_filter.qs
     expanded = request.GET.get("more", "")
-    # The count and the facets cost most of the page: keep them until the data changes.
-    total, facets = cached(
-        "timeline",
-        {"filters": meeting_filter.form.cleaned_data, "more": expanded[:20]},
-        lambda: (meetings.count(), facets_for(meetings, meeting_filter, expanded=expanded)),
-    )
-    page, page_notice = paginate(request, meetings.for_timeline(), count=total)
+    # The total, the facets and the page's ids come from the facet index; only the page's rows are read.
+    selection = select(meeting_filter)
+    facets = facets_from_index(selection, meeting_filter, expanded=expanded)
+    sort = meeting_filter.chosen_sort
+    if sort == "relevance":
+        listing = meeting_filter.qs.for_timeline()
+    else:
+        listing = OrderedMeetings(
+            selection, Meeting.objects.published().for_timeline(), newest=sort == "newest"
+        )
+    page, page_notice = paginate(request, listing, count=selection.count)
     context = {
         "filter": meeting_filter,
         "page": page,

@@ -20,6 +20,8 @@ from django.db import connections, models, router, transaction
 from django.db.models.signals import post_delete
 from django_countries.fields import CountryField
 
+from .. import versions
+
 # How many meetings rebuild() reads and writes at a time.
 CHUNK = 1000
 
@@ -54,6 +56,7 @@ RULE_SQL = """
 STATED_SQL = """
     SELECT m.id, m.stated_countries FROM events_meeting m WHERE m.id IN ({ids}) AND m.stated_countries <> ''
 """
+PUBLISHED_SQL = "SELECT m.id FROM events_meeting m WHERE m.id IN ({ids}) AND m.status = 'published'"
 LOCK_SQL = "SELECT m.id FROM events_meeting m WHERE m.id IN ({ids}) ORDER BY m.id FOR UPDATE"
 
 
@@ -74,7 +77,9 @@ class MeetingCountryQuerySet(models.QuerySet):
 
         Writes only what differs. Runs in a transaction and, on PostgreSQL,
         locks the meetings first, so two writers to one meeting rebuild it one
-        after the other, the second reading what the first committed.
+        after the other, the second reading what the first committed. The
+        published ones among them are logged as changed (bulk writers call this
+        for the meetings they wrote, so the facet index hears of those too).
         """
         connection = connections[self.db]
         if meeting_ids is None:
@@ -103,6 +108,8 @@ class MeetingCountryQuerySet(models.QuerySet):
                         [self.model(meeting_id=m, country=c, reason=r) for m, c, r in missing],
                         ignore_conflicts=True,
                     )
+                cursor.execute(PUBLISHED_SQL.format(ids=", ".join(["%s"] * len(chunk))), chunk)
+                versions.meetings_changed([meeting_id for (meeting_id,) in cursor.fetchall()], using=self.db)
 
     def differences(self) -> list[tuple[int, str, str]]:
         """Rows the rule gives and the table lacks, or holds and the rule does not: empty when exact."""
