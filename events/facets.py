@@ -149,33 +149,40 @@ def facets_from_index(selection: Selection, meeting_filter, expanded: str = "") 
     """The same facets as facets_for(), counted on the facet index (events.meeting_index): one query,
     for the names of the organisations shown."""
     index, among = selection.index, selection.ids
-    country_rows = sorted(index.counts(among, "country").items(), key=lambda row: (-row[1], row[0]))
     limit = (EXPANDED_LIMIT if expanded == "org" else FACET_LIMIT) + 1
-    top = index.top_counts(among, "org", limit)
-    named = Organisation.objects.filter(pk__in=list(top)).values("id", "slug", "name", "acronym")
-    organisation_rows = sorted(
-        (
-            {
-                "organisation_id": row["id"],
-                "slug": row["slug"],
-                "name": row["name"],
-                "acronym": row["acronym"],
-                "meetings": top[row["id"]],
-            }
-            for row in named
-        ),
-        key=lambda row: (-row["meetings"], row["name"], row["organisation_id"]),
-    )[:limit]
     kind_rows = sorted(index.counts(among, "kind").items(), key=lambda row: (-row[1], row[0]))
     return assemble_facets(
-        country_rows,
-        organisation_rows,
+        indexed_country_counts(selection),
+        indexed_organisation_counts(selection, limit),
         index.topic_counts(among, selection.topics),
         kind_rows,
         index.year_kind_counts(among),
         meeting_filter.active,
         expanded,
     )
+
+
+def indexed_country_counts(selection: Selection, limit: int | None = None) -> list[tuple[str, int]]:
+    """As MeetingQuerySet.country_counts(), from the facet index: (code, meetings), most first."""
+    counts = selection.index.counts(selection.ids, "country")
+    return sorted(counts.items(), key=lambda row: (-row[1], row[0]))[:limit]
+
+
+def indexed_organisation_counts(selection: Selection, limit: int) -> list[dict]:
+    """As MeetingQuerySet.organisation_counts(), from the facet index; one query, for the names."""
+    top = selection.index.top_counts(selection.ids, "org", limit)
+    named = Organisation.objects.filter(pk__in=list(top)).values("id", "slug", "name", "acronym")
+    rows = [
+        {
+            "organisation_id": row["id"],
+            "slug": row["slug"],
+            "name": row["name"],
+            "acronym": row["acronym"],
+            "meetings": top[row["id"]],
+        }
+        for row in named
+    ]
+    return sorted(rows, key=lambda row: (-row["meetings"], row["name"], row["organisation_id"]))[:limit]
 
 
 def assemble_facets(

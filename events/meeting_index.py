@@ -28,8 +28,9 @@ import heapq
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from pyroaring import BitMap
 
 from . import versions
@@ -139,42 +140,43 @@ class MeetingIndex:
         self.last_change = max(last, self.last_change)
 
     def _read(self, ids: list[int] | None) -> None:
-        """(Re-)read the meetings ``ids`` (every published meeting when None): four queries."""
+        """(Re-)read the meetings ``ids`` (every published meeting when None): four queries, their rows
+        streamed into the bitmaps as they come."""
         where, params = "", []
+        if ids is not None and not ids:
+            return
         if ids is not None:
-            placeholders = ", ".join(["%s"] * len(ids))
-            params = list(ids)
             for meeting_id in ids:
                 self._remove(meeting_id)
+            where = " AND m.id IN ({})".format(", ".join(["%s"] * len(ids)))
+            params = list(ids)
+        # id -> (start date's ordinal, the bitmaps it is in so far)
+        read: dict[int, tuple[int, list[BitMap]]] = {}
         with connections[self.using].cursor() as cursor:
-            if ids is not None:
-                where = f" AND m.id IN ({placeholders})"
             cursor.execute(MEETINGS_SQL + where, [Status.PUBLISHED.value, *params])
-            meetings = {row[0]: row[1:] for row in cursor.fetchall()}
-            related: dict[str, dict[int, list]] = {"country": {}, "org": {}, "topic": {}}
+            for meeting_id, kind, subtype_id, start_date in cursor:
+                day = _date(start_date)
+                bitmaps = [self._bitmap("kind", kind), self._bitmap("year", day.year)]
+                bitmaps.append(self._bitmap("month", _month(day)))
+                if subtype_id is not None:
+                    bitmaps.append(self._bitmap("subtype", subtype_id))
+                read[meeting_id] = (day.toordinal(), bitmaps)
             for facet, sql, alias in (
                 ("country", COUNTRIES_SQL, "mc"),
                 ("org", ORGANISATIONS_SQL, "mo"),
                 ("topic", TOPICS_SQL, "mt"),
             ):
-                clause = f" WHERE {alias}.meeting_id IN ({placeholders})" if ids is not None else ""
+                clause = f" WHERE {alias}.meeting_id IN ({', '.join(['%s'] * len(params))})" if ids else ""
                 cursor.execute(sql + clause, params)
-                values = related[facet]
-                for meeting_id, value in cursor.fetchall():
-                    if meeting_id in meetings:
-                        values.setdefault(meeting_id, []).append(value)
-        for meeting_id, (kind, subtype_id, start_date) in meetings.items():
-            day = _date(start_date)
-            keys = [("kind", kind), ("year", day.year), ("month", _month(day))]
-            if subtype_id is not None:
-                keys.append(("subtype", subtype_id))
-            for facet, values in related.items():
-                keys += [(facet, value) for value in values.get(meeting_id, ())]
-            bitmaps = tuple(self._bitmap(facet, value) for facet, value in keys)
+                for meeting_id, value in cursor:
+                    entry = read.get(meeting_id)
+                    if entry is not None:
+                        entry[1].append(self._bitmap(facet, value))
+        for meeting_id, (day_number, bitmaps) in read.items():
             for bitmap in bitmaps:
                 bitmap.add(meeting_id)
             self.published.add(meeting_id)
-            self.members[meeting_id] = (day.toordinal(), bitmaps)
+            self.members[meeting_id] = (day_number, tuple(bitmaps))
 
     def _bitmap(self, facet: str, value) -> BitMap:
         bitmaps = self.facets[facet]
@@ -284,6 +286,32 @@ class MeetingIndex:
                 )
         return sorted(rows, key=lambda row: (-row["meetings"], row["name"], row["topic_id"]))
 
+    def topic_year_counts(self, among: BitMap, topics: list[TopicRow]) -> list[dict]:
+        """As MeetingQuerySet.topic_year_counts(): (topic, year, meetings) for each approved topic by
+        the roll-up, by topic name and year."""
+        rows = []
+        for topic in sorted(topics, key=lambda row: (row.name, row.id)):
+            if not topic.approved:
+                continue
+            about = among & self.any_of(
+                "topic", rolled_up([topic.id], topics) if topic.parent_id is None else [topic.id]
+            )
+            if not about:
+                continue
+            for year in sorted(self.facets["year"]):
+                count = about.intersection_cardinality(self.facets["year"][year])
+                if count:
+                    rows.append(
+                        {
+                            "topic_id": topic.id,
+                            "slug": topic.slug,
+                            "name": topic.name,
+                            "year": year,
+                            "meetings": count,
+                        }
+                    )
+        return rows
+
     def ordered_ids(self, among: BitMap, start: int, stop: int, newest: bool = True) -> list[int]:
         """The ids of ``among`` from position ``start`` to ``stop`` in the timeline's order (newest first,
         or oldest first). Counts a month at a time, from the nearer end, and sorts only the months
@@ -322,19 +350,35 @@ def meeting_index(using: str = DEFAULT_DB_ALIAS) -> MeetingIndex:
     return index
 
 
+def read_at_start() -> None:
+    """Read this process's index of the default database now, then let the connection go (gunicorn's
+    post_fork: a worker reads it before its first request rather than during it)."""
+    try:
+        meeting_index()
+    except DatabaseError:
+        return  # the database is not reachable yet: the first request reads it
+    finally:
+        connections[DEFAULT_DB_ALIAS].close()
+
+
 def forget() -> None:
     """Drop this process's indexes: the next use reads them afresh (tests whose database is rolled back)."""
     with _indexes_lock:
         _indexes.clear()
 
 
-@dataclass
 class Selection:
-    """The meetings a timeline filter picks, as a bitmap of the index, with the topics read for it."""
+    """Some published meetings, as a bitmap of the index; the topics are read when first asked for."""
 
-    index: MeetingIndex
-    ids: BitMap
-    topics: list[TopicRow]
+    def __init__(self, index: MeetingIndex, ids: BitMap, topics: list[TopicRow] | None = None):
+        self.index = index
+        self.ids = ids
+        if topics is not None:
+            self.topics = topics
+
+    @cached_property
+    def topics(self) -> list[TopicRow]:
+        return topic_rows(self.index.using)
 
     @property
     def count(self) -> int:
@@ -350,7 +394,7 @@ def select(meeting_filter) -> Selection:
     records = meeting_filter.qs  # built, not run: this completes the filter's review of its values
     using = records.db
     index = meeting_index(using)
-    topics = topic_rows(using)
+    topics = topic_rows(using) if meeting_filter.selected_topics else None
     active = meeting_filter.active
     ids = index.published
     picks = []
@@ -358,7 +402,7 @@ def select(meeting_filter) -> Selection:
         picks.append(index.any_of("country", active["country"]))
     if meeting_filter.selected_organisations:
         picks.append(index.any_of("org", [org.pk for org in meeting_filter.selected_organisations]))
-    if meeting_filter.selected_topics:
+    if topics is not None:
         chosen = rolled_up([topic.pk for topic in meeting_filter.selected_topics], topics)
         picks.append(index.any_of("topic", chosen))
     if active.get("kind"):
@@ -375,6 +419,21 @@ def select(meeting_filter) -> Selection:
     if active.get("date_from") or active.get("date_to"):
         ids = index.between(ids, active.get("date_from"), active.get("date_to"))
     return Selection(index, ids, topics)
+
+
+def select_by(facet: str, values: Iterable, using: str = DEFAULT_DB_ALIAS) -> Selection:
+    """The published meetings with any of ``values`` of ``facet`` (a profile page's meetings); topics
+    are rolled up. Queries: the log when the data changed, and the topics."""
+    index = meeting_index(using)
+    topics = topic_rows(using) if facet == "topic" else None
+    if topics is not None:
+        values = rolled_up(values, topics)
+    return Selection(index, index.published & index.any_of(facet, values), topics)
+
+
+def both(first: Selection, second: Selection) -> Selection:
+    """The meetings of both selections (a pair page's)."""
+    return Selection(first.index, first.ids & second.ids)
 
 
 class OrderedMeetings:

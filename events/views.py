@@ -20,10 +20,17 @@ from django_countries.fields import Country
 from . import citations
 from . import structured_data as ld
 from .cache import cached, public_page
-from .facets import commitment_facets, facets_from_index, stacked_year_chart, topic_grid
+from .facets import (
+    commitment_facets,
+    facets_from_index,
+    indexed_country_counts,
+    indexed_organisation_counts,
+    stacked_year_chart,
+    topic_grid,
+)
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
-from .meeting_index import OrderedMeetings, select
+from .meeting_index import OrderedMeetings, Selection, both, select, select_by
 from .models import (
     NEWEST_FIRST,
     Delegation,
@@ -379,6 +386,7 @@ def organisation_detail(request, slug, fmt: str | None = None):
     if fmt:
         return citation_file(item, fmt)
     meetings = Meeting.objects.published().involving_organisations([organisation])
+    selection = select_by("org", [organisation.pk])
 
     def figures() -> dict:
         representatives = (
@@ -388,18 +396,17 @@ def organisation_detail(request, slug, fmt: str | None = None):
             .annotate(meetings=Count("meeting", distinct=True))
             .order_by("-meetings", "person__name", "name_as_written")[:30]
         )
-        partners = meetings.organisation_counts(limit=21)
+        partners = indexed_organisation_counts(selection, limit=21)
         return {
-            "count": meetings.count(),
             "partners": [row for row in partners if row["organisation_id"] != organisation.pk][:20],
             "representatives": list(representatives),
-            "year_kinds": meetings.year_kind_counts(),
+            "year_kinds": selection.index.year_kind_counts(selection.ids),
             "network": partner_network(meetings, links=40, focus=organisation),
         }
 
     # The aggregates cost most of the page: keep them until the data changes.
     profile = cached("organisation-profile", organisation.pk, figures)
-    page, notice = paginate(request, meetings.for_timeline().newest_first(), count=profile["count"])
+    page, notice = paginate(request, newest_first(selection), count=selection.count)
     context = {
         "organisation": organisation,
         "page": page,
@@ -436,14 +443,14 @@ def organisation_pair(request, slug, other, fmt: str | None = None):
     item = citations.for_organisation_pair(first, second, absolute(address))
     if fmt:
         return citation_file(item, fmt)
-    meetings = Meeting.objects.published().involving_organisations([first]).involving_organisations([second])
-    page, notice = paginate(request, meetings.for_timeline().newest_first())
+    selection = both(select_by("org", [first.pk]), select_by("org", [second.pk]))
+    page, notice = paginate(request, newest_first(selection), count=selection.count)
     context = {
         "first": first,
         "second": second,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "chart": stacked_year_chart(selection.index.year_kind_counts(selection.ids)),
         "citation": citation(request, item),
         "structured_data": ld.graph(
             ld.collection(
@@ -462,6 +469,11 @@ def organisation_pair(request, slug, other, fmt: str | None = None):
         ),
     }
     return render(request, "events/organisation_pair.html", context)
+
+
+def newest_first(selection: Selection) -> OrderedMeetings:
+    """A profile's meetings in the timeline's order, read a page at a time through the facet index."""
+    return OrderedMeetings(selection, Meeting.objects.published().for_timeline())
 
 
 def country_or_404(code: str) -> Country:
@@ -501,10 +513,12 @@ def country_detail(request, code, fmt: str | None = None):
         return citation_file(item, fmt)
     # One set of meetings for the count and the list: held here, or with an organisation
     # taking part or a delegation from here (a meeting held elsewhere is listed too).
-    involving = Meeting.objects.published().involving_countries([country.code])
-    involving_count = involving.count()
-    page, notice = paginate(request, involving.for_timeline().newest_first(), count=involving_count)
-    partners = [(Country(c), n) for c, n in involving.country_counts(limit=21) if c != country.code][:20]
+    involving = select_by("country", [country.code])
+    involving_count = involving.count
+    page, notice = paginate(request, newest_first(involving), count=involving_count)
+    partners = [(Country(c), n) for c, n in indexed_country_counts(involving, limit=21) if c != country.code][
+        :20
+    ]
     delegations = Delegation.objects.published()
     context = {
         "country": country,
@@ -517,7 +531,7 @@ def country_detail(request, code, fmt: str | None = None):
         )[:50],
         "organisations": Organisation.objects.filter(country=country.code).order_by("name")[:100],
         "partners": partners,
-        "chart": stacked_year_chart(involving.year_kind_counts()),
+        "chart": stacked_year_chart(involving.index.year_kind_counts(involving.ids)),
         "citation": citation(request, item),
         "structured_data": ld.graph(
             ld.place(country, absolute),
@@ -539,16 +553,14 @@ def country_pair(request, code, other, fmt: str | None = None):
     item = citations.for_country_pair(first, second, absolute(address))
     if fmt:
         return citation_file(item, fmt)
-    meetings = (
-        Meeting.objects.published().involving_countries([first.code]).involving_countries([second.code])
-    )
-    page, notice = paginate(request, meetings.for_timeline().newest_first())
+    selection = both(select_by("country", [first.code]), select_by("country", [second.code]))
+    page, notice = paginate(request, newest_first(selection), count=selection.count)
     context = {
         "first": first,
         "second": second,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "chart": stacked_year_chart(selection.index.year_kind_counts(selection.ids)),
         "citation": citation(request, item),
         "structured_data": ld.graph(
             ld.collection(
@@ -644,15 +656,16 @@ def topic_detail(request, slug):
     )
     if topic.slug != slug:
         return to_current_address(request, slug=topic.slug)
-    meetings = Meeting.objects.published().about_topics([topic])
-    page, notice = paginate(request, meetings.for_timeline().newest_first())
+    selection = select_by("topic", [topic.pk])
+    index, ids = selection.index, selection.ids
+    page, notice = paginate(request, newest_first(selection), count=selection.count)
     context = {
         "topic": topic,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "chart": stacked_year_chart(index.year_kind_counts(ids)),
         # Topics over time: this topic and the others its meetings were also about.
-        "grid": topic_grid(meetings.topic_year_counts(), limit=10, first=topic.slug),
+        "grid": topic_grid(index.topic_year_counts(ids, selection.topics), limit=10, first=topic.slug),
         "structured_data": ld.graph(
             ld.collection(
                 request.build_absolute_uri,
