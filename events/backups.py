@@ -73,9 +73,10 @@ SEEDED_BY_MIGRATIONS = {
     "events.meetingsubtype",
 }
 
-# Bookkeeping, not records: the data version (a restore gives the data a new one), and the
-# countries taking part in each meeting, which follow from the records (a restore rebuilds them).
-NOT_BACKED_UP = {"events.dataversion", "events.meetingcountry"}
+# Bookkeeping, not records: the data version (a restore gives the data a new one), the
+# countries taking part in each meeting, which follow from the records (a restore rebuilds them),
+# and the log of changed meetings that the facet index follows (the rebuild logs every meeting).
+NOT_BACKED_UP = {"events.dataversion", "events.meetingcountry", "events.meetingchange"}
 
 
 class Encoder(DjangoJSONEncoder):

@@ -24,6 +24,7 @@ process: at a gunicorn worker's start (gunicorn.conf.py) or on first use.
 from __future__ import annotations
 
 import datetime
+import gc
 import heapq
 import threading
 from collections.abc import Iterable
@@ -96,8 +97,13 @@ class MeetingIndex:
         self.synced_version: str | None = None
         self.published = BitMap()
         self.facets: dict[str, dict] = {name: {} for name in FACETS}
-        # id -> (start date's ordinal, the bitmaps it is in): what to take it out of when it changes.
-        self.members: dict[int, tuple[int, tuple[BitMap, ...]]] = {}
+        # Every bitmap of the facets, by number, and the number of each (facet, value).
+        self.slots: list[BitMap] = []
+        self.slot_of: dict[tuple, int] = {}
+        # id -> (start date's ordinal, then the numbers of the bitmaps it is in: what to take it out of
+        # when it changes). Numbers rather than the bitmaps, so that these tuples hold no object the
+        # garbage collector must visit: a hundred thousand of them would slow every collection.
+        self.members: dict[int, tuple[int, ...]] = {}
 
     # Keeping it exact.
 
@@ -121,7 +127,7 @@ class MeetingIndex:
             last_change = cursor.fetchone()[0]
         self.published = BitMap()
         self.facets = {name: {} for name in FACETS}
-        self.members = {}
+        self.slots, self.slot_of, self.members = [], {}, {}
         self._read(None)
         self.last_change = last_change
         self.built = True
@@ -150,17 +156,17 @@ class MeetingIndex:
                 self._remove(meeting_id)
             where = " AND m.id IN ({})".format(", ".join(["%s"] * len(ids)))
             params = list(ids)
-        # id -> (start date's ordinal, the bitmaps it is in so far)
-        read: dict[int, tuple[int, list[BitMap]]] = {}
+        # id -> [start date's ordinal, the numbers of the bitmaps it is in so far]
+        read: dict[int, list[int]] = {}
         with connections[self.using].cursor() as cursor:
             cursor.execute(MEETINGS_SQL + where, [Status.PUBLISHED.value, *params])
             for meeting_id, kind, subtype_id, start_date in cursor:
                 day = _date(start_date)
-                bitmaps = [self._bitmap("kind", kind), self._bitmap("year", day.year)]
-                bitmaps.append(self._bitmap("month", _month(day)))
+                entry = [day.toordinal(), self._slot("kind", kind), self._slot("year", day.year)]
+                entry.append(self._slot("month", _month(day)))
                 if subtype_id is not None:
-                    bitmaps.append(self._bitmap("subtype", subtype_id))
-                read[meeting_id] = (day.toordinal(), bitmaps)
+                    entry.append(self._slot("subtype", subtype_id))
+                read[meeting_id] = entry
             for facet, sql, alias in (
                 ("country", COUNTRIES_SQL, "mc"),
                 ("org", ORGANISATIONS_SQL, "mo"),
@@ -169,26 +175,30 @@ class MeetingIndex:
                 clause = f" WHERE {alias}.meeting_id IN ({', '.join(['%s'] * len(params))})" if ids else ""
                 cursor.execute(sql + clause, params)
                 for meeting_id, value in cursor:
-                    entry = read.get(meeting_id)
-                    if entry is not None:
-                        entry[1].append(self._bitmap(facet, value))
-        for meeting_id, (day_number, bitmaps) in read.items():
-            for bitmap in bitmaps:
-                bitmap.add(meeting_id)
+                    found = read.get(meeting_id)
+                    if found is not None:
+                        found.append(self._slot(facet, value))
+        slots = self.slots
+        for meeting_id, found in read.items():
+            for slot in found[1:]:
+                slots[slot].add(meeting_id)
             self.published.add(meeting_id)
-            self.members[meeting_id] = (day_number, tuple(bitmaps))
+            self.members[meeting_id] = tuple(found)
 
-    def _bitmap(self, facet: str, value) -> BitMap:
-        bitmaps = self.facets[facet]
-        if value not in bitmaps:
-            bitmaps[value] = BitMap()
-        return bitmaps[value]
+    def _slot(self, facet: str, value) -> int:
+        """The number of the bitmap of ``value`` of ``facet``, made empty when new."""
+        slot = self.slot_of.get((facet, value))
+        if slot is None:
+            slot = self.slot_of[(facet, value)] = len(self.slots)
+            self.slots.append(BitMap())
+            self.facets[facet][value] = self.slots[slot]
+        return slot
 
     def _remove(self, meeting_id: int) -> None:
         entry = self.members.pop(meeting_id, None)
         if entry is not None:
-            for bitmap in entry[1]:
-                bitmap.discard(meeting_id)
+            for slot in entry[1:]:
+                self.slots[slot].discard(meeting_id)
         self.published.discard(meeting_id)
 
     # Reading it.
@@ -359,6 +369,9 @@ def read_at_start() -> None:
         return  # the database is not reachable yet: the first request reads it
     finally:
         connections[DEFAULT_DB_ALIAS].close()
+    # What is here now lives as long as the worker: the collector need never look at it again.
+    gc.collect()
+    gc.freeze()
 
 
 def forget() -> None:

@@ -17,7 +17,7 @@ from django.http import QueryDict
 
 from events.facets import facets_for, facets_from_index
 from events.filters import MeetingFilter
-from events.meeting_index import OrderedMeetings, meeting_index, select
+from events.meeting_index import MeetingIndex, OrderedMeetings, meeting_index, select
 from events.models import (
     Meeting,
     MeetingChange,
@@ -230,3 +230,25 @@ def test_an_unknown_topic_is_still_only_counted_once_approved():
     Topic.objects.filter(pk=proposed.pk).update(approved=True)
     assert_index_agrees(QueryDict("topic=" + broad.slug))
     assert select(MeetingFilter(QueryDict("topic=" + broad.slug), queryset=Meeting.objects.published())).count
+
+
+def test_two_workers_each_follow_the_log_to_the_same_answer(world):
+    chance, organisations, topics, meetings = world
+    first, second = MeetingIndex(), MeetingIndex()
+    first.sync()
+    second.sync()
+    published = next(meeting for meeting in meetings if meeting.status == Status.PUBLISHED)
+    published.country = "KH"
+    published.save()
+    Meeting.objects.exclude(pk=published.pk).published().first().delete()
+    new_meeting(chance, organisations, topics)
+    first.sync()
+    second.sync()
+    fresh = MeetingIndex()
+    fresh.sync()
+    for index in (first, second):
+        assert index.published == fresh.published
+        for facet, bitmaps in fresh.facets.items():
+            assert {value: bitmap for value, bitmap in index.facets[facet].items() if bitmap} == {
+                value: bitmap for value, bitmap in bitmaps.items() if bitmap
+            }
