@@ -81,6 +81,10 @@ def random_query(chance: random.Random, organisations, topics) -> QueryDict:
         query.setlist("topic", [topic.slug for topic in chance.sample(topics, chance.randint(1, 2))])
     if chance.random() < 0.2:
         query.setlist("kind", chance.sample(KINDS, chance.randint(1, 2)))
+    if chance.random() < 0.1:
+        query.setlist(
+            "subtype", list(MeetingSubtype.objects.order_by("?").values_list("slug", flat=True)[:2])
+        )
     if chance.random() < 0.15:
         query["year"] = str(chance.choice([2020, 2021, 2022, 2023]))
     if chance.random() < 0.15:
