@@ -125,6 +125,7 @@ class MeetingIndex:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {versions.CHANGES_TABLE}")
             last_change = cursor.fetchone()[0]
+        self.built = False  # until it is whole again: a read that fails part-way is started over
         self.published = BitMap()
         self.facets = {name: {} for name in FACETS}
         self.slots, self.slot_of, self.members = [], {}, {}

@@ -487,9 +487,9 @@ def country_or_404(code: str) -> Country:
 def country_index(request):
     """Every country with meetings or organisations; the timeline's filters narrow the meetings."""
     meeting_filter = MeetingFilter.for_request(request)
-    # Under a filter, only the countries of the matching meetings are listed.
-    rows = meeting_filter.qs.country_index(with_organisations=not meeting_filter.active)
-    counts = {row["code"]: row["meeting_count"] for row in rows if row["meeting_count"]}
+    # Under a filter, only the countries of the matching meetings are listed; counted by the facet index.
+    counts = dict(indexed_country_counts(select(meeting_filter)))
+    rows = meeting_filter.qs.country_index(with_organisations=not meeting_filter.active, counts=counts)
     context = {
         "filter": meeting_filter,
         "notices": meeting_filter.notices,
