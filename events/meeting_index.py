@@ -445,6 +445,12 @@ def select_by(facet: str, values: Iterable, using: str = DEFAULT_DB_ALIAS) -> Se
     return Selection(index, index.published & index.any_of(facet, values), topics)
 
 
+def all_published(using: str = DEFAULT_DB_ALIAS) -> Selection:
+    """Every published meeting (the topics' list and grid)."""
+    index = meeting_index(using)
+    return Selection(index, index.published)
+
+
 def both(first: Selection, second: Selection) -> Selection:
     """The meetings of both selections (a pair page's)."""
     return Selection(first.index, first.ids & second.ids)

@@ -30,7 +30,7 @@ from .facets import (
 )
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
-from .meeting_index import OrderedMeetings, Selection, both, select, select_by
+from .meeting_index import OrderedMeetings, Selection, all_published, both, select, select_by
 from .models import (
     NEWEST_FIRST,
     Delegation,
@@ -636,10 +636,18 @@ def person_detail(request, slug, fmt: str | None = None):
 
 @public_page
 def topic_index(request):
-    topics = Topic.objects.public().select_related("parent").with_meeting_counts()
+    # Each topic's meetings (by the roll-up) and the grid, counted by the facet index.
+    published = all_published()
+    counts = {
+        row["topic_id"]: row["meetings"]
+        for row in published.index.topic_counts(published.ids, published.topics)
+    }
+    topics = list(Topic.objects.public().select_related("parent").order_by("name", "pk"))
+    for topic in topics:
+        topic.meeting_count = counts.get(topic.pk, 0)
     context = {
-        "topics": topics.order_by("name", "pk"),
-        "grid": topic_grid(Meeting.objects.published().topic_year_counts(), limit=30),
+        "topics": topics,
+        "grid": topic_grid(published.index.topic_year_counts(published.ids, published.topics), limit=30),
         "structured_data": ld.graph(
             ld.collection(request.build_absolute_uri, "Topics"),
             ld.breadcrumbs(request.build_absolute_uri, [("Topics", reverse("events:topic-index"))]),

@@ -17,7 +17,7 @@ from django.http import QueryDict
 
 from events.facets import facets_for, facets_from_index
 from events.filters import MeetingFilter
-from events.meeting_index import MeetingIndex, OrderedMeetings, meeting_index, select
+from events.meeting_index import MeetingIndex, OrderedMeetings, meeting_index, select, topic_rows
 from events.models import (
     Meeting,
     MeetingChange,
@@ -256,3 +256,17 @@ def test_two_workers_each_follow_the_log_to_the_same_answer(world):
             assert {value: bitmap for value, bitmap in index.facets[facet].items() if bitmap} == {
                 value: bitmap for value, bitmap in bitmaps.items() if bitmap
             }
+
+
+def test_the_topics_list_and_grid_count_as_the_plain_queries_do(world):
+    chance, organisations, topics, _ = world
+    for _ in range(5):
+        random_write(chance, organisations, topics)
+    index, every_topic = meeting_index(), topic_rows()
+    plain = {topic.slug: topic.meeting_count for topic in Topic.objects.public().with_meeting_counts()}
+    rows = index.topic_counts(index.published, every_topic)
+    assert {row["slug"]: row["meetings"] for row in rows} == {slug: n for slug, n in plain.items() if n}
+    assert (
+        index.topic_year_counts(index.published, every_topic)
+        == Meeting.objects.published().topic_year_counts()
+    )
