@@ -47,6 +47,15 @@ preload_app = True
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 10000)
 max_requests_jitter = max_requests // 10
 
+
+def post_fork(server, worker):
+    # Each worker reads the facet index (events/meeting_index.py) as it starts, so that no reader
+    # waits for it; afterwards it follows the log of changed meetings.
+    from events.meeting_index import read_at_start
+
+    read_at_start()
+
+
 # Logs go to stdout and stderr for systemd's journal or the container runtime.
 accesslog = "-"
 errorlog = "-"

@@ -73,12 +73,14 @@ SEEDED_BY_MIGRATIONS = {
     "events.meetingsubtype",
 }
 
-# Bookkeeping, not records: the data version (a restore gives the data a new one), and the
+# Bookkeeping, not records: the data version (a restore gives the data a new one), the
 # countries taking part in each meeting and the pair counts, which follow from the records (a
-# restore rebuilds them: MeetingCountry.rebuild() counts the pairs of the meetings it rebuilds).
+# restore rebuilds them: MeetingCountry.rebuild() counts the pairs of the meetings it rebuilds),
+# and the log of changed meetings that the facet index follows (the rebuild logs every meeting).
 NOT_BACKED_UP = {
     "events.dataversion",
     "events.meetingcountry",
+    "events.meetingchange",
     "events.pairedmeeting",
     "events.organisationpair",
     "events.countrypair",

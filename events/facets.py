@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from django_countries.fields import Country
 
-from .models import Meeting, MeetingKind, Outcome, OutcomeStatus
+from .meeting_index import Selection
+from .models import Meeting, MeetingKind, Organisation, Outcome, OutcomeStatus
 
 FACET_LIMIT = 10
 EXPANDED_LIMIT = 200
@@ -130,23 +131,80 @@ def choice_facet(param: str, title: str, rows: list[tuple[str, int]], labels: di
 
 
 def facets_for(meetings, meeting_filter, expanded: str = "") -> Facets:
-    """Facets for ``meetings`` (already filtered); ``expanded`` names one facet to show in full."""
-    active = meeting_filter.active
+    """Facets for ``meetings`` (already filtered) by grouped queries; ``expanded`` names one facet to
+    show in full. (The timeline counts with the index instead: facets_from_index().)"""
+    limit = EXPANDED_LIMIT if expanded == "org" else FACET_LIMIT
+    return assemble_facets(
+        meetings.country_counts(),
+        meetings.organisation_counts(limit=limit + 1),
+        meetings.topic_counts(),
+        meetings.kind_counts(),
+        meetings.year_kind_counts(),
+        meeting_filter.active,
+        expanded,
+    )
+
+
+def facets_from_index(selection: Selection, meeting_filter, expanded: str = "") -> Facets:
+    """The same facets as facets_for(), counted on the facet index (events.meeting_index): one query,
+    for the names of the organisations shown."""
+    index, among = selection.index, selection.ids
+    limit = (EXPANDED_LIMIT if expanded == "org" else FACET_LIMIT) + 1
+    kind_rows = sorted(index.counts(among, "kind").items(), key=lambda row: (-row[1], row[0]))
+    return assemble_facets(
+        indexed_country_counts(selection),
+        indexed_organisation_counts(selection, limit),
+        index.topic_counts(among, selection.topics),
+        kind_rows,
+        index.year_kind_counts(among),
+        meeting_filter.active,
+        expanded,
+    )
+
+
+def indexed_country_counts(selection: Selection, limit: int | None = None) -> list[tuple[str, int]]:
+    """As MeetingQuerySet.country_counts(), from the facet index: (code, meetings), most first."""
+    counts = selection.index.counts(selection.ids, "country")
+    return sorted(counts.items(), key=lambda row: (-row[1], row[0]))[:limit]
+
+
+def indexed_organisation_counts(selection: Selection, limit: int) -> list[dict]:
+    """As MeetingQuerySet.organisation_counts(), from the facet index; one query, for the names."""
+    top = selection.index.top_counts(selection.ids, "org", limit)
+    named = Organisation.objects.filter(pk__in=list(top)).values("id", "slug", "name", "acronym")
+    rows = [
+        {
+            "organisation_id": row["id"],
+            "slug": row["slug"],
+            "name": row["name"],
+            "acronym": row["acronym"],
+            "meetings": top[row["id"]],
+        }
+        for row in named
+    ]
+    return sorted(rows, key=lambda row: (-row["meetings"], row["name"], row["organisation_id"]))[:limit]
+
+
+def assemble_facets(
+    all_countries: list[tuple[str, int]],
+    organisation_rows: list[dict],
+    topic_rows: list[dict],
+    kind_rows: list[tuple[str, int]],
+    year_kinds: list[tuple[int, str, int]],
+    active: dict,
+    expanded: str,
+) -> Facets:
+    """The facets from their counts (every country's; the organisations' first ones, one more than
+    shown; every topic's; the kinds'; per year and kind)."""
 
     def limit_for(param: str) -> int:
         return EXPANDED_LIMIT if expanded == param else FACET_LIMIT
 
-    # All countries in one query: the facet shows the first few, the map all of them.
-    all_countries = meetings.country_counts()
+    # All countries in one list: the facet shows the first few, the map all of them.
     countries = country_facet(all_countries, active, limit_for("country"), expanded == "country")
-    organisations = organisation_facet(
-        meetings.organisation_counts(limit=limit_for("org") + 1), active, limit_for("org"), expanded == "org"
-    )
-    topics = topic_facet(meetings.topic_counts(), active, limit_for("topic"), expanded == "topic")
-
-    kinds = choice_facet("kind", "Kind", meetings.kind_counts(), dict(MeetingKind.choices), active)
-
-    year_kinds = meetings.year_kind_counts()
+    organisations = organisation_facet(organisation_rows, active, limit_for("org"), expanded == "org")
+    topics = topic_facet(topic_rows, active, limit_for("topic"), expanded == "topic")
+    kinds = choice_facet("kind", "Kind", kind_rows, dict(MeetingKind.choices), active)
     per_year: dict[int, int] = {}
     for year, _kind, count in year_kinds:
         per_year[year] = per_year.get(year, 0) + count

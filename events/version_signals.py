@@ -10,7 +10,8 @@ from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from . import versions
-from .models import Meeting, OutcomeStatusChange, PairedMeeting, Status
+from .models import Meeting, OrganisationRole, OutcomeStatusChange, PairedMeeting, Status
+from .models.countries import meetings_with_role
 
 
 def _meeting_id(instance) -> int | None:
@@ -73,6 +74,24 @@ def on_write(sender, instance=None, using=None, **kwargs) -> None:
         # Its pairs count now, or no longer count. (A change of its organisations or countries is
         # counted by MeetingCountry.rebuild(); a restore rebuilds everything.)
         PairedMeeting.objects.using(using or "default").recount([instance.pk])
+    versions.meetings_changed(meetings_changed_by(changed, instance, kwargs), using or "default")
+
+
+def meetings_changed_by(sender, instance, kwargs: dict) -> list[int]:
+    """The meetings whose facets a write may change (the facet index re-reads them); may query."""
+    if instance is None or kwargs.get("raw"):  # a restore logs every meeting once it is done
+        return []
+    if isinstance(instance, Meeting):
+        return [instance.pk]
+    if kwargs.get("model") is Meeting:  # a many-to-many change sent from the other side
+        return list(kwargs.get("pk_set") or [])
+    if isinstance(instance, OrganisationRole):
+        if getattr(instance, "_countries_as_read", None) == instance.countries_key():
+            return []  # ``present`` is as it was
+        # Whether a role's holders were there decides which organisations take part.
+        return meetings_with_role(instance._state.db or "default", instance.slug)
+    meeting_id = _meeting_id(instance)
+    return [meeting_id] if meeting_id is not None else []
 
 
 def after_migrate(sender, using="default", **kwargs) -> None:

@@ -21,6 +21,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 # The table of events.models.DataVersion, made by migration 0005.
 TABLE = "events_dataversion"
+# The table of events.models.MeetingChange: which meetings changed, for each worker's facet index.
+CHANGES_TABLE = "events_meetingchange"
+# How many meeting ids one INSERT into it carries.
+CHANGES_BATCH = 1000
 # Read when the row is missing (the tables were just flushed); the next write inserts it.
 NO_VERSION = "none"
 
@@ -88,3 +92,22 @@ def data_changed(using: str = DEFAULT_DB_ALIAS) -> None:
         mark.read = False
     elif connections[using].in_atomic_block:
         transaction.on_commit(_NewVersion(), using=using)
+
+
+def meetings_changed(meeting_ids, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Log, in the current transaction, that the meetings ``meeting_ids`` changed; replaces the version too.
+
+    The version's row is written first, and stays locked until the commit;
+    so the log's ids are handed out in the order the writes commit, and a
+    reader that has seen one id has seen every smaller one (events.meeting_index).
+    """
+    ids = sorted({int(meeting_id) for meeting_id in meeting_ids})
+    if not ids:
+        return
+    with transaction.atomic(using=using):
+        data_changed(using)
+        with connections[using].cursor() as cursor:
+            for start in range(0, len(ids), CHANGES_BATCH):
+                batch = ids[start : start + CHANGES_BATCH]
+                values = ", ".join(["(%s)"] * len(batch))
+                cursor.execute(f"INSERT INTO {CHANGES_TABLE} (meeting_id) VALUES {values}", batch)

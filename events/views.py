@@ -20,9 +20,16 @@ from django_countries.fields import Country
 from . import citations
 from . import structured_data as ld
 from .cache import cached, public_page
-from .facets import commitment_facets, facets_for, stacked_year_chart, topic_grid
+from .facets import (
+    commitment_facets,
+    facets_from_index,
+    indexed_country_counts,
+    stacked_year_chart,
+    topic_grid,
+)
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, route_map
+from .meeting_index import OrderedMeetings, Selection, all_published, both, select, select_by
 from .models import (
     CountryPair,
     Delegation,
@@ -189,15 +196,18 @@ def citation_file(item: dict, fmt: str) -> HttpResponse:
 @public_page
 def timeline(request):
     meeting_filter = MeetingFilter.for_request(request)
-    meetings = meeting_filter.qs
     expanded = request.GET.get("more", "")
-    # The count and the facets cost most of the page: keep them until the data changes.
-    total, facets = cached(
-        "timeline",
-        {"filters": meeting_filter.form.cleaned_data, "more": expanded[:20]},
-        lambda: (meetings.count(), facets_for(meetings, meeting_filter, expanded=expanded)),
-    )
-    page, page_notice = paginate(request, meetings.for_timeline(), count=total)
+    # The total, the facets and the page's ids come from the facet index; only the page's rows are read.
+    selection = select(meeting_filter)
+    facets = facets_from_index(selection, meeting_filter, expanded=expanded)
+    sort = meeting_filter.chosen_sort
+    if sort == "relevance":
+        listing = meeting_filter.qs.for_timeline()
+    else:
+        listing = OrderedMeetings(
+            selection, Meeting.objects.published().for_timeline(), newest=sort == "newest"
+        )
+    page, page_notice = paginate(request, listing, count=selection.count)
     context = {
         "filter": meeting_filter,
         "page": page,
@@ -359,6 +369,7 @@ def organisation_detail(request, slug, fmt: str | None = None):
     if fmt:
         return citation_file(item, fmt)
     meetings = Meeting.objects.published().involving_organisations([organisation])
+    selection = select_by("org", [organisation.pk])
 
     def figures() -> dict:
         representatives = (
@@ -368,18 +379,17 @@ def organisation_detail(request, slug, fmt: str | None = None):
             .annotate(meetings=Count("meeting", distinct=True))
             .order_by("-meetings", "person__name", "name_as_written")[:30]
         )
-        # Its meetings and partners are kept pair counts: no count over the joined meetings.
+        # Its partners are kept pair counts: no count over the joined meetings.
         return {
-            "count": OrganisationPair.objects.shared(organisation.pk, organisation.pk),
             "partners": OrganisationPair.objects.partners_of(organisation.pk, limit=20),
             "representatives": list(representatives),
-            "year_kinds": meetings.year_kind_counts(),
+            "year_kinds": selection.index.year_kind_counts(selection.ids),
             "network": partner_network(meetings, links=40, focus=organisation),
         }
 
     # The aggregates cost most of the page: keep them until the data changes.
     profile = cached("organisation-profile", organisation.pk, figures)
-    page, notice = paginate(request, meetings.for_timeline().newest_first(), count=profile["count"])
+    page, notice = paginate(request, newest_first(selection), count=selection.count)
     context = {
         "organisation": organisation,
         "page": page,
@@ -416,16 +426,14 @@ def organisation_pair(request, slug, other, fmt: str | None = None):
     item = citations.for_organisation_pair(first, second, absolute(address))
     if fmt:
         return citation_file(item, fmt)
-    meetings = Meeting.objects.published().involving_organisations([first]).involving_organisations([second])
-    # The kept pair count, not a count of the joined meetings.
-    shared = OrganisationPair.objects.shared(first.pk, second.pk)
-    page, notice = paginate(request, meetings.for_timeline().newest_first(), count=shared)
+    selection = both(select_by("org", [first.pk]), select_by("org", [second.pk]))
+    page, notice = paginate(request, newest_first(selection), count=selection.count)
     context = {
         "first": first,
         "second": second,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "chart": stacked_year_chart(selection.index.year_kind_counts(selection.ids)),
         "citation": citation(request, item),
         "structured_data": ld.graph(
             ld.collection(
@@ -446,6 +454,11 @@ def organisation_pair(request, slug, other, fmt: str | None = None):
     return render(request, "events/organisation_pair.html", context)
 
 
+def newest_first(selection: Selection) -> OrderedMeetings:
+    """A profile's meetings in the timeline's order, read a page at a time through the facet index."""
+    return OrderedMeetings(selection, Meeting.objects.published().for_timeline())
+
+
 def country_or_404(code: str) -> Country:
     code = code.upper()
     if code not in dict(countries):
@@ -457,9 +470,9 @@ def country_or_404(code: str) -> Country:
 def country_index(request):
     """Every country with meetings or organisations; the timeline's filters narrow the meetings."""
     meeting_filter = MeetingFilter.for_request(request)
-    # Under a filter, only the countries of the matching meetings are listed.
-    rows = meeting_filter.qs.country_index(with_organisations=not meeting_filter.active)
-    counts = {row["code"]: row["meeting_count"] for row in rows if row["meeting_count"]}
+    # Under a filter, only the countries of the matching meetings are listed; counted by the facet index.
+    counts = dict(indexed_country_counts(select(meeting_filter)))
+    rows = meeting_filter.qs.country_index(with_organisations=not meeting_filter.active, counts=counts)
     context = {
         "filter": meeting_filter,
         "notices": meeting_filter.notices,
@@ -483,10 +496,10 @@ def country_detail(request, code, fmt: str | None = None):
         return citation_file(item, fmt)
     # One set of meetings for the count and the list: held here, or with an organisation
     # taking part or a delegation from here (a meeting held elsewhere is listed too).
-    involving = Meeting.objects.published().involving_countries([country.code])
-    # Its meetings and partners are kept pair counts: no count over the joined meetings.
-    involving_count = CountryPair.objects.shared(country.code, country.code)
-    page, notice = paginate(request, involving.for_timeline().newest_first(), count=involving_count)
+    involving = select_by("country", [country.code])
+    involving_count = involving.count
+    page, notice = paginate(request, newest_first(involving), count=involving_count)
+    # Its partners are kept pair counts: no count over the joined meetings.
     partners = [(Country(code), n) for code, n in CountryPair.objects.partners_of(country.code, limit=20)]
     delegations = Delegation.objects.published()
     context = {
@@ -500,7 +513,7 @@ def country_detail(request, code, fmt: str | None = None):
         )[:50],
         "organisations": Organisation.objects.filter(country=country.code).order_by("name")[:100],
         "partners": partners,
-        "chart": stacked_year_chart(involving.year_kind_counts()),
+        "chart": stacked_year_chart(involving.index.year_kind_counts(involving.ids)),
         "citation": citation(request, item),
         "structured_data": ld.graph(
             ld.place(country, absolute),
@@ -522,18 +535,14 @@ def country_pair(request, code, other, fmt: str | None = None):
     item = citations.for_country_pair(first, second, absolute(address))
     if fmt:
         return citation_file(item, fmt)
-    meetings = (
-        Meeting.objects.published().involving_countries([first.code]).involving_countries([second.code])
-    )
-    # The kept pair count, not a count of the joined meetings.
-    shared = CountryPair.objects.shared(first.code, second.code)
-    page, notice = paginate(request, meetings.for_timeline().newest_first(), count=shared)
+    selection = both(select_by("country", [first.code]), select_by("country", [second.code]))
+    page, notice = paginate(request, newest_first(selection), count=selection.count)
     context = {
         "first": first,
         "second": second,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "chart": stacked_year_chart(selection.index.year_kind_counts(selection.ids)),
         "citation": citation(request, item),
         "structured_data": ld.graph(
             ld.collection(
@@ -609,10 +618,18 @@ def person_detail(request, slug, fmt: str | None = None):
 
 @public_page
 def topic_index(request):
-    topics = Topic.objects.public().select_related("parent").with_meeting_counts()
+    # Each topic's meetings (by the roll-up) and the grid, counted by the facet index.
+    published = all_published()
+    counts = {
+        row["topic_id"]: row["meetings"]
+        for row in published.index.topic_counts(published.ids, published.topics)
+    }
+    topics = list(Topic.objects.public().select_related("parent").order_by("name", "pk"))
+    for topic in topics:
+        topic.meeting_count = counts.get(topic.pk, 0)
     context = {
-        "topics": topics.order_by("name", "pk"),
-        "grid": topic_grid(Meeting.objects.published().topic_year_counts(), limit=30),
+        "topics": topics,
+        "grid": topic_grid(published.index.topic_year_counts(published.ids, published.topics), limit=30),
         "structured_data": ld.graph(
             ld.collection(request.build_absolute_uri, "Topics"),
             ld.breadcrumbs(request.build_absolute_uri, [("Topics", reverse("events:topic-index"))]),
@@ -629,15 +646,16 @@ def topic_detail(request, slug):
     )
     if topic.slug != slug:
         return to_current_address(request, slug=topic.slug)
-    meetings = Meeting.objects.published().about_topics([topic])
-    page, notice = paginate(request, meetings.for_timeline().newest_first())
+    selection = select_by("topic", [topic.pk])
+    index, ids = selection.index, selection.ids
+    page, notice = paginate(request, newest_first(selection), count=selection.count)
     context = {
         "topic": topic,
         "page": page,
         "notices": [notice] if notice else [],
-        "chart": stacked_year_chart(meetings.year_kind_counts()),
+        "chart": stacked_year_chart(index.year_kind_counts(ids)),
         # Topics over time: this topic and the others its meetings were also about.
-        "grid": topic_grid(meetings.topic_year_counts(), limit=10, first=topic.slug),
+        "grid": topic_grid(index.topic_year_counts(ids, selection.topics), limit=10, first=topic.slug),
         "structured_data": ld.graph(
             ld.collection(
                 request.build_absolute_uri,

@@ -21,6 +21,16 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def fresh_meeting_index():
+    """Each test reads the facet index afresh: a test's rolled-back writes never linger in it."""
+    from events.meeting_index import forget
+
+    forget()
+    yield
+    forget()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing costs a second a user on a busy machine; tests need none of it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

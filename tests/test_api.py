@@ -14,6 +14,7 @@ from events.api import router
 from events.api.schema import FILTER_DOCS
 from events.api.views import StrictFilterBackend
 from events.filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
+from events.meeting_index import meeting_index
 from events.models import Meeting, Position
 
 from .dataout import all_pages
@@ -305,10 +306,16 @@ API_LISTS = [
 @pytest.mark.parametrize("url", API_LISTS)
 def test_query_count_does_not_grow_with_rows(client, records, django_assert_num_queries, url):
     add_more_rows(records, 1)
+    # The facet index re-reads what changed since it last looked (queries that grow with the writes,
+    # not the rows): brought up to date first, the list then reads only the log, once.
+    meeting_index()
     with CaptureQueriesContext(connection) as few:
         assert client.get(url, HTTP_ACCEPT="application/json").status_code == 200
-    assert len(few) <= 13, [q["sql"] for q in few]
+    # The data version and the log, then at most 13: a filtered list also reads the topics (for the
+    # roll-up) and the search's ids for the index, instead of counting in SQL.
+    assert len(few) <= 15, [q["sql"] for q in few]
     add_more_rows(records, 12)
+    meeting_index()
     with django_assert_num_queries(len(few)):
         response = client.get(url, HTTP_ACCEPT="application/json")
     assert response.status_code == 200
@@ -316,8 +323,10 @@ def test_query_count_does_not_grow_with_rows(client, records, django_assert_num_
 
 def test_the_meetings_list_runs_a_known_number_of_queries(client, records, django_assert_num_queries):
     add_more_rows(records, 5)
-    # data version + count + page (with its countries taking part) + organisations, participants,
-    # how each source reported them, topics, outcomes, their parties and status changes, sources
+    meeting_index()
+    # data version + the facet index's log (the count) + page (with its countries taking part) +
+    # organisations, participants, how each source reported them, topics, outcomes, their parties
+    # and status changes, sources
     with django_assert_num_queries(11):
         client.get("/api/meetings/")
 

@@ -49,6 +49,7 @@ PAGE_HELPERS = (
     "events.citations",
     "events.facets",
     "events.geo",
+    "events.meeting_index",
     "events.network",
     "events.structured_data",
     "events.templatetags",

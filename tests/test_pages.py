@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from events.meeting_index import meeting_index
 from events.models import Participation, Person, Position, Status
 
 from .factories import (
@@ -319,10 +320,14 @@ PAGES = [
 @pytest.mark.parametrize("url", PAGES)
 def test_query_count_does_not_grow_with_rows(client, seed, django_assert_num_queries, url):
     add_more_rows(seed, 1)
+    # The facet index re-reads what changed since it last looked (queries that grow with the writes,
+    # not the rows): brought up to date first, each page then reads only the log, once.
+    meeting_index()
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
-    assert len(few) <= 13, url  # the data version, then at most 12 for the page
+    assert len(few) <= 14, url  # the data version and the log, then at most 12 for the page
     add_more_rows(seed, 8)
+    meeting_index()
     with django_assert_num_queries(len(few)):
         assert client.get(url).status_code == 200
 

@@ -8,7 +8,7 @@ duplicates is ``events.merging``.
 """
 
 from .countries import MeetingCountry, MeetingCountryQuerySet
-from .data_version import DataVersion
+from .data_version import DataVersion, MeetingChange
 from .delegations import (
     Delegation,
     DelegationQuerySet,
@@ -71,6 +71,7 @@ from .workflow import (
 __all__ = [
     "CheckedText",
     "DataVersion",
+    "MeetingChange",
     "IntakeSummary",
     "NEWEST_FIRST",
     "ProposedChange",

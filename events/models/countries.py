@@ -21,6 +21,7 @@ from django.db import connections, models, router, transaction
 from django.db.models.signals import post_delete
 from django_countries.fields import CountryField
 
+from .. import versions
 from .pairs import PairedMeeting
 
 # How many meetings rebuild() reads and writes at a time.
@@ -57,6 +58,7 @@ RULE_SQL = """
 STATED_SQL = """
     SELECT m.id, m.stated_countries FROM events_meeting m WHERE m.id IN ({ids}) AND m.stated_countries <> ''
 """
+PUBLISHED_SQL = "SELECT m.id FROM events_meeting m WHERE m.id IN ({ids}) AND m.status = 'published'"
 LOCK_SQL = "SELECT m.id FROM events_meeting m WHERE m.id IN ({ids}) ORDER BY m.id FOR UPDATE"
 
 
@@ -77,7 +79,9 @@ class MeetingCountryQuerySet(models.QuerySet):
 
         Writes only what differs. Runs in a transaction and, on PostgreSQL,
         locks the meetings first, so two writers to one meeting rebuild it one
-        after the other, the second reading what the first committed.
+        after the other, the second reading what the first committed. The
+        published ones among them are logged as changed (bulk writers call this
+        for the meetings they wrote, so the facet index hears of those too).
         """
         connection = connections[self.db]
         if meeting_ids is None:
@@ -106,6 +110,8 @@ class MeetingCountryQuerySet(models.QuerySet):
                         [self.model(meeting_id=m, country=c, reason=r) for m, c, r in missing],
                         ignore_conflicts=True,
                     )
+                cursor.execute(PUBLISHED_SQL.format(ids=", ".join(["%s"] * len(chunk))), chunk)
+                versions.meetings_changed([meeting_id for (meeting_id,) in cursor.fetchall()], using=self.db)
             # The pair counts read these rows and the meetings' organisations: count them again,
             # once for all the chunks (a pair many of them share is written once).
             PairedMeeting.objects.using(self.db).recount(ids)

@@ -23,3 +23,23 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class MeetingChange(models.Model):
+    """A meeting readers could see changed: each worker's facet index re-reads it (events.meeting_index).
+
+    Written by events.versions.meetings_changed() in the writing transaction,
+    after the data version's row is locked, so the ids grow in the order the
+    writes commit. A worker reads the rows after the last one it has seen.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # Not a foreign key: a deleted meeting's change is read after the meeting has gone.
+    meeting_id = models.BigIntegerField()
+
+    class Meta:
+        db_table = versions.CHANGES_TABLE
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"change {self.pk} to meeting {self.meeting_id}"

@@ -320,14 +320,15 @@ class MeetingQuerySet(models.QuerySet):
         rows = rows.values_list("country").annotate(meetings=counted).order_by("-meetings", "country")
         return list(rows[:limit] if limit else rows)
 
-    def country_index(self, *, with_organisations: bool = True) -> list[dict]:
+    def country_index(self, *, with_organisations: bool = True, counts: dict | None = None) -> list[dict]:
         """The country list: dicts of code, country, meeting_count and organisation_count, by name.
 
         A row for each country with any of these meetings (by the rule of
         involving_countries()) and, ``with_organisations``, each where an
-        organisation is based. Two queries.
+        organisation is based. Two queries; one when given ``counts``, these
+        meetings' per country as counted already (the facet index).
         """
-        meetings = dict(self.country_counts())
+        meetings = dict(self.country_counts()) if counts is None else counts
         based = Organisation.objects.country_counts()
         codes = set(meetings) | set(based) if with_organisations else set(meetings)
         rows = [

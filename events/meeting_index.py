@@ -1,0 +1,480 @@
+"""The facet index: which published meetings have each facet value, as compressed bitmaps of their ids.
+
+Each worker keeps one (``meeting_index()``), so that a page's total, facet
+counts and page of ids cost what the page shows, not what matches: a filter
+is an intersection of bitmaps, a count the size of one, a page of ids read a
+month at a time from the filtered bitmap; only the rows shown are read.
+
+Facets: the countries taking part (MeetingCountry's rows), the organisations
+taking part (their role's holder was present), the topics a meeting is tagged
+with (rolled up when read: see ``rolled_up()``), the kind, the subtype, the
+year and the month; the order is the timeline's (start date, then id, newest
+first), so ``ordered_ids()`` never counts or skips in SQL.
+
+It is kept exact by meeting: every write that readers could see logs the
+meetings it changed in ``events_meetingchange`` in its own transaction
+(events.versions.meetings_changed()), and before answering, a worker reads
+the log past the last entry it has seen and re-reads only those meetings
+(``sync()``). Workers and app servers sharing one database read the same log.
+Topics and organisations' names are read when asked for, so renaming or
+approving a topic changes no bitmap. The whole index is read once per
+process: at a gunicorn worker's start (gunicorn.conf.py) or on first use.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import heapq
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from pyroaring import BitMap
+
+from . import versions
+from .models import Status, Topic, taking_part_sql
+
+# How many meetings one re-read asks for at a time.
+CHUNK = 1000
+FACETS = ("country", "org", "topic", "kind", "subtype", "year", "month")
+
+MEETINGS_SQL = "SELECT m.id, m.kind, m.subtype_id, m.start_date FROM events_meeting m WHERE m.status = %s"
+COUNTRIES_SQL = "SELECT DISTINCT mc.meeting_id, mc.country FROM events_meetingcountry mc"
+ORGANISATIONS_SQL = (
+    "SELECT DISTINCT mo.meeting_id, mo.organisation_id FROM events_meetingorganisation mo "
+    + taking_part_sql("mo")
+)
+TOPICS_SQL = "SELECT mt.meeting_id, mt.topic_id FROM events_meeting_topics mt"
+# The changes after the last one seen, and the log's last id (a row with no meeting): when that
+# is below the last one seen, the database was restored or rolled back, and everything is re-read.
+CHANGES_SQL = (
+    f"SELECT id, meeting_id FROM {versions.CHANGES_TABLE} WHERE id > %s "
+    f"UNION ALL SELECT COALESCE(MAX(id), 0), NULL FROM {versions.CHANGES_TABLE}"
+)
+
+
+def _date(value) -> datetime.date:
+    # SQLite's cursor gives raw SQL's dates as text.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _month(day: datetime.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    id: int
+    slug: str
+    name: str
+    parent_id: int | None
+    approved: bool
+
+
+def topic_rows(using: str = DEFAULT_DB_ALIAS) -> list[TopicRow]:
+    """Every topic, approved or not, with its parent: what the roll-up and the topic facet need; one query."""
+    rows = Topic.objects.using(using).values_list("id", "slug", "name", "parent_id", "approved")
+    return [TopicRow(*row) for row in rows]
+
+
+def rolled_up(topic_ids: Iterable[int], topics: list[TopicRow]) -> set[int]:
+    """The topics ``topic_ids`` and the approved specific topics under them: topic_roll_up()'s rule."""
+    chosen = set(topic_ids)
+    return chosen | {row.id for row in topics if row.parent_id in chosen and row.approved}
+
+
+class MeetingIndex:
+    """The bitmaps of one database's published meetings, kept up to date by sync()."""
+
+    def __init__(self, using: str = DEFAULT_DB_ALIAS):
+        self.using = using
+        self.lock = threading.Lock()
+        self.built = False
+        self.last_change = 0
+        self.synced_version: str | None = None
+        self.published = BitMap()
+        self.facets: dict[str, dict] = {name: {} for name in FACETS}
+        # Every bitmap of the facets, by number, and the number of each (facet, value).
+        self.slots: list[BitMap] = []
+        self.slot_of: dict[tuple, int] = {}
+        # id -> (start date's ordinal, then the numbers of the bitmaps it is in: what to take it out of
+        # when it changes). Numbers rather than the bitmaps, so that these tuples hold no object the
+        # garbage collector must visit: a hundred thousand of them would slow every collection.
+        self.members: dict[int, tuple[int, ...]] = {}
+
+    # Keeping it exact.
+
+    def sync(self) -> None:
+        """Bring the index up to the last committed write: no query when the page's data version is the
+        one last synced at, else one query for the log and four per thousand changed meetings."""
+        version = versions.page_version.get()
+        with self.lock:
+            if not self.built:
+                self.rebuild()
+            elif version is None or version != self.synced_version:
+                self._catch_up()
+            # The version was read before the log: a write committed since gives another version.
+            self.synced_version = version
+
+    def rebuild(self) -> None:
+        """Read every published meeting afresh (at a worker's start, or after the database was restored)."""
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {versions.CHANGES_TABLE}")
+            last_change = cursor.fetchone()[0]
+        self.built = False  # until it is whole again: a read that fails part-way is started over
+        self.published = BitMap()
+        self.facets = {name: {} for name in FACETS}
+        self.slots, self.slot_of, self.members = [], {}, {}
+        self._read(None)
+        self.last_change = last_change
+        self.built = True
+
+    def _catch_up(self) -> None:
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(CHANGES_SQL, [self.last_change])
+            rows = cursor.fetchall()
+        last = max(change_id for change_id, meeting_id in rows if meeting_id is None)
+        if last < self.last_change:
+            self.rebuild()
+            return
+        changed = sorted({meeting_id for _, meeting_id in rows if meeting_id is not None})
+        for start in range(0, len(changed), CHUNK):
+            self._read(changed[start : start + CHUNK])
+        self.last_change = max(last, self.last_change)
+
+    def _read(self, ids: list[int] | None) -> None:
+        """(Re-)read the meetings ``ids`` (every published meeting when None): four queries, their rows
+        streamed into the bitmaps as they come."""
+        where, params = "", []
+        if ids is not None and not ids:
+            return
+        if ids is not None:
+            for meeting_id in ids:
+                self._remove(meeting_id)
+            where = " AND m.id IN ({})".format(", ".join(["%s"] * len(ids)))
+            params = list(ids)
+        # id -> [start date's ordinal, the numbers of the bitmaps it is in so far]
+        read: dict[int, list[int]] = {}
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(MEETINGS_SQL + where, [Status.PUBLISHED.value, *params])
+            for meeting_id, kind, subtype_id, start_date in cursor:
+                day = _date(start_date)
+                entry = [day.toordinal(), self._slot("kind", kind), self._slot("year", day.year)]
+                entry.append(self._slot("month", _month(day)))
+                if subtype_id is not None:
+                    entry.append(self._slot("subtype", subtype_id))
+                read[meeting_id] = entry
+            for facet, sql, alias in (
+                ("country", COUNTRIES_SQL, "mc"),
+                ("org", ORGANISATIONS_SQL, "mo"),
+                ("topic", TOPICS_SQL, "mt"),
+            ):
+                clause = f" WHERE {alias}.meeting_id IN ({', '.join(['%s'] * len(params))})" if ids else ""
+                cursor.execute(sql + clause, params)
+                for meeting_id, value in cursor:
+                    found = read.get(meeting_id)
+                    if found is not None:
+                        found.append(self._slot(facet, value))
+        slots = self.slots
+        for meeting_id, found in read.items():
+            for slot in found[1:]:
+                slots[slot].add(meeting_id)
+            self.published.add(meeting_id)
+            self.members[meeting_id] = tuple(found)
+
+    def _slot(self, facet: str, value) -> int:
+        """The number of the bitmap of ``value`` of ``facet``, made empty when new."""
+        slot = self.slot_of.get((facet, value))
+        if slot is None:
+            slot = self.slot_of[(facet, value)] = len(self.slots)
+            self.slots.append(BitMap())
+            self.facets[facet][value] = self.slots[slot]
+        return slot
+
+    def _remove(self, meeting_id: int) -> None:
+        entry = self.members.pop(meeting_id, None)
+        if entry is not None:
+            for slot in entry[1:]:
+                self.slots[slot].discard(meeting_id)
+        self.published.discard(meeting_id)
+
+    # Reading it.
+
+    def any_of(self, facet: str, values: Iterable) -> BitMap:
+        """The meetings with any of ``values`` of ``facet``."""
+        bitmaps = self.facets[facet]
+        return BitMap.union(BitMap(), *(bitmaps[value] for value in values if value in bitmaps))
+
+    def between(self, among: BitMap, first: datetime.date | None, last: datetime.date | None) -> BitMap:
+        """Those of ``among`` that start from ``first`` to ``last`` (either may be open)."""
+        low = _month(first) if first else None
+        high = _month(last) if last else None
+        low_day = first.toordinal() if first else None
+        high_day = last.toordinal() if last else None
+        found = BitMap()
+        for month, bitmap in self.facets["month"].items():
+            if (low is not None and month < low) or (high is not None and month > high):
+                continue
+            if month != low and month != high:
+                found |= bitmap
+                continue
+            for meeting_id in among & bitmap:
+                day = self.members[meeting_id][0]
+                if (low_day is None or day >= low_day) and (high_day is None or day <= high_day):
+                    found.add(meeting_id)
+        return among & found
+
+    def counts(self, among: BitMap, facet: str) -> dict:
+        """How many of ``among`` have each value of ``facet`` (values with none left out)."""
+        found = {}
+        for value, bitmap in self.facets[facet].items():
+            count = among.intersection_cardinality(bitmap)
+            if count:
+                found[value] = count
+        return found
+
+    def top_counts(self, among: BitMap, facet: str, limit: int) -> dict:
+        """The values of ``facet`` with the ``limit`` largest counts among ``among``, and every value that
+        ties with the last of them (so that a caller can break ties by name); skips any value whose
+        bitmap is smaller than the counts already found."""
+        ranked = sorted(self.facets[facet].items(), key=lambda item: len(item[1]), reverse=True)
+        best: list[int] = []  # a min-heap of the ``limit`` largest counts so far
+        found = {}
+        for value, bitmap in ranked:
+            if len(best) == limit and len(bitmap) < best[0]:
+                break
+            count = among.intersection_cardinality(bitmap)
+            if not count or (len(best) == limit and count < best[0]):
+                continue
+            found[value] = count
+            if len(best) < limit:
+                heapq.heappush(best, count)
+            else:
+                heapq.heappushpop(best, count)
+        floor = best[0] if len(best) == limit else 1
+        return {value: count for value, count in found.items() if count >= floor}
+
+    def year_kind_counts(self, among: BitMap) -> list[tuple[int, str, int]]:
+        """(year, kind, meetings) of ``among``, oldest first, as MeetingQuerySet.year_kind_counts()."""
+        rows = []
+        kinds = self.facets["kind"]
+        for year, bitmap in self.facets["year"].items():
+            of_year = among & bitmap
+            if not of_year:
+                continue
+            for kind, kind_bitmap in kinds.items():
+                count = of_year.intersection_cardinality(kind_bitmap)
+                if count:
+                    rows.append((year, kind, count))
+        return sorted(rows)
+
+    def topic_counts(self, among: BitMap, topics: list[TopicRow]) -> list[dict]:
+        """As MeetingQuerySet.topic_counts(): each approved topic with any of ``among``, a broad topic
+        counting its approved specific topics' meetings too, most first."""
+        rows = []
+        own = self.facets["topic"]
+        for topic in topics:
+            if not topic.approved:
+                continue
+            if topic.parent_id is None:
+                bitmap = self.any_of("topic", rolled_up([topic.id], topics))
+            else:
+                bitmap = own.get(topic.id, BitMap())
+            count = among.intersection_cardinality(bitmap)
+            if count:
+                rows.append(
+                    {
+                        "topic_id": topic.id,
+                        "slug": topic.slug,
+                        "name": topic.name,
+                        "parent_id": topic.parent_id,
+                        "meetings": count,
+                    }
+                )
+        return sorted(rows, key=lambda row: (-row["meetings"], row["name"], row["topic_id"]))
+
+    def topic_year_counts(self, among: BitMap, topics: list[TopicRow]) -> list[dict]:
+        """As MeetingQuerySet.topic_year_counts(): (topic, year, meetings) for each approved topic by
+        the roll-up, by topic name and year."""
+        rows = []
+        for topic in sorted(topics, key=lambda row: (row.name, row.id)):
+            if not topic.approved:
+                continue
+            about = among & self.any_of(
+                "topic", rolled_up([topic.id], topics) if topic.parent_id is None else [topic.id]
+            )
+            if not about:
+                continue
+            for year in sorted(self.facets["year"]):
+                count = about.intersection_cardinality(self.facets["year"][year])
+                if count:
+                    rows.append(
+                        {
+                            "topic_id": topic.id,
+                            "slug": topic.slug,
+                            "name": topic.name,
+                            "year": year,
+                            "meetings": count,
+                        }
+                    )
+        return rows
+
+    def ordered_ids(self, among: BitMap, start: int, stop: int, newest: bool = True) -> list[int]:
+        """The ids of ``among`` from position ``start`` to ``stop`` in the timeline's order (newest first,
+        or oldest first). Counts a month at a time, from the nearer end, and sorts only the months
+        the slice falls in."""
+        total = len(among)
+        stop = min(stop, total)
+        if start >= stop:
+            return []
+        if start > total - stop:  # nearer the far end: read from there, and turn the slice around
+            return self.ordered_ids(among, total - stop, total - start, not newest)[::-1]
+        months = self.facets["month"]
+        found: list[int] = []
+        seen = 0
+        for month in sorted(months, reverse=newest):
+            count = among.intersection_cardinality(months[month])
+            if seen + count > start:
+                ids = sorted(among & months[month], key=lambda i: (self.members[i][0], i), reverse=newest)
+                found += ids[max(0, start - seen) : stop - seen]
+            seen += count
+            if seen >= stop:
+                break
+        return found
+
+
+_indexes: dict[str, MeetingIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def meeting_index(using: str = DEFAULT_DB_ALIAS) -> MeetingIndex:
+    """This process's index of the database ``using``, brought up to date (read whole on first use)."""
+    with _indexes_lock:
+        index = _indexes.get(using)
+        if index is None:
+            index = _indexes[using] = MeetingIndex(using)
+    index.sync()
+    return index
+
+
+def read_at_start() -> None:
+    """Read this process's index of the default database now, then let the connection go (gunicorn's
+    post_fork: a worker reads it before its first request rather than during it)."""
+    try:
+        meeting_index()
+    except DatabaseError:
+        return  # the database is not reachable yet: the first request reads it
+    finally:
+        connections[DEFAULT_DB_ALIAS].close()
+    # What is here now lives as long as the worker: the collector need never look at it again.
+    gc.collect()
+    gc.freeze()
+
+
+def forget() -> None:
+    """Drop this process's indexes: the next use reads them afresh (tests whose database is rolled back)."""
+    with _indexes_lock:
+        _indexes.clear()
+
+
+class Selection:
+    """Some published meetings, as a bitmap of the index; the topics are read when first asked for."""
+
+    def __init__(self, index: MeetingIndex, ids: BitMap, topics: list[TopicRow] | None = None):
+        self.index = index
+        self.ids = ids
+        if topics is not None:
+            self.topics = topics
+
+    @cached_property
+    def topics(self) -> list[TopicRow]:
+        return topic_rows(self.index.using)
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def select(meeting_filter) -> Selection:
+    """The meetings ``meeting_filter`` (a MeetingFilter) picks, by the index: the same set as its ``qs``.
+
+    Queries: the log (when the data changed), the topics, and on a search the matching ids
+    (PostgreSQL's full-text index, or SQLite's scan), which are intersected with the rest.
+    """
+    records = meeting_filter.qs  # built, not run: this completes the filter's review of its values
+    using = records.db
+    index = meeting_index(using)
+    topics = topic_rows(using) if meeting_filter.selected_topics else None
+    active = meeting_filter.active
+    ids = index.published
+    picks = []
+    if active.get("country"):
+        picks.append(index.any_of("country", active["country"]))
+    if meeting_filter.selected_organisations:
+        picks.append(index.any_of("org", [org.pk for org in meeting_filter.selected_organisations]))
+    if topics is not None:
+        chosen = rolled_up([topic.pk for topic in meeting_filter.selected_topics], topics)
+        picks.append(index.any_of("topic", chosen))
+    if active.get("kind"):
+        picks.append(index.any_of("kind", active["kind"]))
+    if meeting_filter.selected_subtypes:
+        picks.append(index.any_of("subtype", [subtype.pk for subtype in meeting_filter.selected_subtypes]))
+    if active.get("year"):
+        picks.append(index.any_of("year", [active["year"]]))
+    if active.get("q"):
+        matching = records.model._default_manager.using(using).published().search(active["q"])
+        picks.append(BitMap(matching.order_by().values_list("pk", flat=True)))
+    if picks:
+        ids = BitMap.intersection(ids, *picks)
+    if active.get("date_from") or active.get("date_to"):
+        ids = index.between(ids, active.get("date_from"), active.get("date_to"))
+    return Selection(index, ids, topics)
+
+
+def select_by(facet: str, values: Iterable, using: str = DEFAULT_DB_ALIAS) -> Selection:
+    """The published meetings with any of ``values`` of ``facet`` (a profile page's meetings); topics
+    are rolled up. Queries: the log when the data changed, and the topics."""
+    index = meeting_index(using)
+    topics = topic_rows(using) if facet == "topic" else None
+    if topics is not None:
+        values = rolled_up(values, topics)
+    return Selection(index, index.published & index.any_of(facet, values), topics)
+
+
+def all_published(using: str = DEFAULT_DB_ALIAS) -> Selection:
+    """Every published meeting (the topics' list and grid)."""
+    index = meeting_index(using)
+    return Selection(index, index.published)
+
+
+def both(first: Selection, second: Selection) -> Selection:
+    """The meetings of both selections (a pair page's)."""
+    return Selection(first.index, first.ids & second.ids)
+
+
+class OrderedMeetings:
+    """A selection's meetings in the timeline's order, read only a slice at a time: what a paginator
+    pages through. Each slice is one query for its rows (with what ``queryset`` prefetches)."""
+
+    def __init__(self, selection: Selection, queryset, newest: bool = True):
+        self.selection = selection
+        self.queryset = queryset
+        self.newest = newest
+
+    def count(self) -> int:
+        return self.selection.count
+
+    def __len__(self) -> int:
+        return self.selection.count
+
+    def __getitem__(self, key: slice) -> list:
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.selection.count
+        ids = self.selection.index.ordered_ids(self.selection.ids, start, stop, self.newest)
+        if not ids:
+            return []
+        rows = self.queryset.in_bulk(ids)
+        return [rows[meeting_id] for meeting_id in ids if meeting_id in rows]
