@@ -39,6 +39,7 @@ from .meetings import (
     taking_part_sql,
 )
 from .outcomes import Outcome, OutcomeQuerySet, OutcomeStatus, OutcomeStatusChange
+from .places import City, CityQuerySet
 from .proposals import ProposedChange, cited_publicly
 from .records import (
     Organisation,
@@ -68,6 +69,8 @@ from .workflow import (
 )
 
 __all__ = [
+    "City",
+    "CityQuerySet",
     "CheckedText",
     "DataVersion",
     "IntakeSummary",
