@@ -19,8 +19,10 @@ everything is loaded, at the end of the one transaction. References by
 *natural key* are looked up as each record is read, so what they name comes
 first: permissions (which every migrated database has, under ids of its
 own) by app, model and code name, groups by name before the accounts in
-them, and accounts by user name before the history entries and
-publications that name them.
+them, accounts by user name before the history entries and
+publications that name them, and cities (which every migrated database
+loads from the gazetteer, and which the file does not carry) by their
+GeoNames number.
 
 Restoring goes into a new, migrated database. Migrations seed some tables
 (SEEDED_BY_MIGRATIONS: the Editor and Publisher groups, the topics, the
@@ -75,7 +77,9 @@ SEEDED_BY_MIGRATIONS = {
 
 # Bookkeeping, not records: the data version (a restore gives the data a new one), and the
 # countries taking part in each meeting, which follow from the records (a restore rebuilds them).
-NOT_BACKED_UP = {"events.dataversion", "events.meetingcountry"}
+# Nor the gazetteer, which every migrated database loads whole: meetings name their city by its
+# GeoNames number (City.natural_key), found again in the database restored into.
+NOT_BACKED_UP = {"events.dataversion", "events.meetingcountry", "events.city"}
 
 
 class Encoder(DjangoJSONEncoder):

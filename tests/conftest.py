@@ -35,7 +35,7 @@ def editor_client(client, django_user_model):
 
 
 def ensure_roles() -> None:
-    """The Editor and Publisher groups as migrations 0004, 0006 and 0009 to 0013 make them.
+    """The Editor and Publisher groups as migrations 0004, 0006, 0009 to 0013 and 0016 make them.
 
     A transactional test's flush empties every table, groups included; the
     tests that run after one (browser tests) make them again from the same lists.
@@ -47,6 +47,7 @@ def ensure_roles() -> None:
     topics = importlib.import_module("events.migrations.0011_editors_add_topics")
     outcomes = importlib.import_module("events.migrations.0013_outcome_status")
     reports = importlib.import_module("events.migrations.0012_participant_reports")
+    cities = importlib.import_module("events.migrations.0016_cities")
     groups_by_migration = (
         roles.GROUPS,
         additions.GROUP_ADDITIONS,
@@ -54,6 +55,7 @@ def ensure_roles() -> None:
         subtypes.GROUP_ADDITIONS,
         topics.GROUP_ADDITIONS,
         reports.GROUP_ADDITIONS,
+        cities.GROUP_ADDITIONS,
         dict.fromkeys(("Editor", "Publisher"), outcomes.STATUS_CHANGE_PERMISSIONS),
     )
     for groups in groups_by_migration:

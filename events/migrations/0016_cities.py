@@ -21,6 +21,7 @@ import importlib
 import django.db.models.deletion
 import django_countries.fields
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 from events.models.places import load_cities
@@ -72,6 +73,31 @@ POSTGRESQL_BACKWARD = [
     "DROP TRIGGER IF EXISTS meeting_city_in_country ON events_meeting;",
     "DROP FUNCTION IF EXISTS events_meeting_city_in_country();",
 ]
+
+
+# Editors and Publishers choose a meeting's city from the list; nobody edits it in the admin.
+GROUP_ADDITIONS = {"Editor": ["view_city"], "Publisher": ["view_city"]}
+
+
+def add_permissions(apps, schema_editor):
+    # Permissions are normally created after the last migration; create them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in GROUP_ADDITIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
+        )
+
+
+def remove_permissions(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    codenames = [f"{action}_city" for action in ("add", "change", "delete", "view")]
+    Permission.objects.filter(content_type__app_label="events", codename__in=codenames).delete()
 
 
 def fill_cities(apps, schema_editor):
@@ -177,6 +203,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_cities, migrations.RunPython.noop),
+        migrations.RunPython(add_permissions, remove_permissions),
         migrations.AddField(
             model_name="historicalmeeting",
             name="venue",

@@ -81,6 +81,9 @@ def load_cities(model: type[models.Model], using: str = "default") -> int:
 
 
 class CityQuerySet(models.QuerySet):
+    def get_by_natural_key(self, geonames_id: int) -> City:
+        return self.get(geonames_id=geonames_id)
+
     def named(self, name: str, country: str = "") -> City | None:
         """The most populous city called ``name`` (its name, Latin spelling or another name, any case),
         within ``country`` when given; None when there is none. One or two queries."""
@@ -129,3 +132,7 @@ class City(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.country.name}" if self.country else self.name
+
+    def natural_key(self) -> tuple[int]:
+        """Backups name a city by its GeoNames number: every database loads the same gazetteer."""
+        return (self.geonames_id,)
