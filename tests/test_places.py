@@ -1,6 +1,7 @@
 """A meeting's place: a city from the gazetteer, a venue, and the rules that keep them sound."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
@@ -163,3 +164,29 @@ def test_the_migration_matches_city_text_and_keeps_what_it_cannot():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM events_meeting")
         call_command("migrate", "events", verbosity=0, interactive=False)
+
+
+def test_the_meeting_page_shows_venue_city_and_country(client):
+    meeting = make_meeting(country="KH", city="Phnom Penh", venue="Koh Pich Convention and Exhibition Centre")
+    soup = BeautifulSoup(client.get(meeting.get_absolute_url()).content, "html.parser")
+    facts = {
+        " ".join(div.dt.get_text().split()): " ".join(div.dd.get_text().split())
+        for div in soup.select("dl.facts > div")
+    }
+    assert facts["Place"] == "Koh Pich Convention and Exhibition Centre, Phnom Penh, Cambodia"
+
+
+def test_an_online_meeting_page_says_online(client):
+    meeting = make_meeting(country="", mode=MeetingMode.ONLINE, stated_countries=["AZ", "KH"])
+    soup = BeautifulSoup(client.get(meeting.get_absolute_url()).content, "html.parser")
+    place = next(div for div in soup.select("dl.facts > div") if div.dt.get_text() == "Place")
+    assert place.dd.get_text() == "Online"
+
+
+@pytest.mark.parametrize("words", ["Zangilan", "zangilan conference", "congress hall"])
+def test_the_timeline_search_finds_a_meeting_by_its_city_or_venue(client, words):
+    make_meeting(title="Conference", country="AZ", city="Zangilan", venue="Congress Hall")
+    make_meeting(title="Elsewhere", country="AZ", city="Baku")
+    soup = BeautifulSoup(client.get("/", {"q": words}).content, "html.parser")
+    titles = [" ".join(link.get_text().split()) for link in soup.select(".meeting-title a")]
+    assert titles == ["Conference"]

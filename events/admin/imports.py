@@ -148,7 +148,7 @@ class CityWidget(widgets.Widget):
         except ValueError:
             country = ""
         if not country:
-            raise ValueError(f"A city needs the row's country: give it for “{name}”.")
+            raise ValueError(f"A city needs the row’s country: give it for “{name}”.")
         key = (name.casefold(), country)
         if key not in self.found:
             self.found[key] = City.objects.named(name, country)

@@ -178,9 +178,9 @@ class MeetingQuerySet(models.QuerySet):
         return target if target.is_published else None
 
     def for_timeline(self):
-        """What a timeline row shows: the delegation, organisations and topics, in two extra queries."""
+        """What a timeline row shows: delegation, place, organisations and topics, in two extra queries."""
         return (
-            self.select_related("delegation", "subtype")
+            self.select_related("delegation", "subtype", "city")
             .defer("search_document", "editorial_note", "created_at", "updated_at")
             .prefetch_related(
                 organisation_roles_prefetch(),
@@ -195,7 +195,7 @@ class MeetingQuerySet(models.QuerySet):
         )
         return (
             self.with_countries_taking_part()
-            .select_related("delegation", "follow_up_of", "subtype")
+            .select_related("delegation", "follow_up_of", "subtype", "city")
             .prefetch_related(
                 organisation_roles_prefetch(),
                 participations_prefetch(),
@@ -213,7 +213,7 @@ class MeetingQuerySet(models.QuerySet):
         """Everything the API gives for each meeting, in a fixed number of queries per page."""
         return (
             self.with_countries_taking_part()
-            .select_related("delegation", "follow_up_of", "subtype")
+            .select_related("delegation", "follow_up_of", "subtype", "city")
             .defer("search_document", "follow_up_of__search_document", "delegation__purpose")
             .prefetch_related(
                 organisation_roles_prefetch(),
@@ -239,7 +239,7 @@ class MeetingQuerySet(models.QuerySet):
     def for_feed(self):
         """What an Atom entry shows: the meeting's own fields, its subtype, topics and sources."""
         return (
-            self.select_related("subtype")
+            self.select_related("subtype", "city")
             .defer("search_document", "editorial_note")
             .prefetch_related(public_topics_prefetch(), "sources")
         )
