@@ -224,6 +224,16 @@ class MeetingQuerySet(models.QuerySet):
             )
         )
 
+    def city_counts(self) -> list[tuple[str, str, float, float, int]]:
+        """(name, country code, latitude, longitude, meetings) of the cities these meetings were held in;
+        one grouped query (the maps' city marks)."""
+        return list(
+            self.filter(city__isnull=False)
+            .order_by()
+            .values_list("city__name", "city__country", "city__latitude", "city__longitude")
+            .annotate(meetings=models.Count("pk", distinct=True))
+        )
+
     def with_countries_taking_part(self):
         """Each with ``country_codes``: the codes of the countries taking part, comma-separated, in the
         same query (countries_taking_part reads it)."""
