@@ -190,3 +190,11 @@ def test_the_timeline_search_finds_a_meeting_by_its_city_or_venue(client, words)
     soup = BeautifulSoup(client.get("/", {"q": words}).content, "html.parser")
     titles = [" ".join(link.get_text().split()) for link in soup.select(".meeting-title a")]
     assert titles == ["Conference"]
+
+
+def test_a_drafted_meeting_takes_the_gazetteer_city_or_keeps_the_town_as_venue():
+    from events.intake.draft import place_of_draft
+
+    assert place_of_draft("Baku", "AZ") == {"city": City.objects.named("Baku", "AZ")}
+    assert place_of_draft("Capellen", "LU") == {"city": None, "venue": "Capellen"}
+    assert place_of_draft("Baku", "") == {"city": None, "venue": "Baku"}
