@@ -473,7 +473,7 @@ class Editor:
             ("kind", rng.choice(data["kinds"])),
             ("start_date", start.isoformat()),
             ("country", rng.choice(data["countries"])),
-            ("city", "Loopback"),
+            ("venue", "Loopback"),
             ("topics", rng.choice(data["topics"])),
             ("summary", self.marker(f"new {number}", 1)),
             ("organisation_roles-0-organisation", first),

@@ -19,8 +19,10 @@ everything is loaded, at the end of the one transaction. References by
 *natural key* are looked up as each record is read, so what they name comes
 first: permissions (which every migrated database has, under ids of its
 own) by app, model and code name, groups by name before the accounts in
-them, and accounts by user name before the history entries and
-publications that name them.
+them, accounts by user name before the history entries and
+publications that name them, and cities (which every migrated database
+loads from the gazetteer, and which the file does not carry) by their
+GeoNames number.
 
 Restoring goes into a new, migrated database. Migrations seed some tables
 (SEEDED_BY_MIGRATIONS: the Editor and Publisher groups, the topics, the
@@ -77,6 +79,8 @@ SEEDED_BY_MIGRATIONS = {
 # countries taking part in each meeting and the pair counts, which follow from the records (a
 # restore rebuilds them: MeetingCountry.rebuild() counts the pairs of the meetings it rebuilds),
 # and the log of changed meetings that the facet index follows (the rebuild logs every meeting).
+# Nor the gazetteer, which every migrated database loads whole: meetings name their city by its
+# GeoNames number (City.natural_key), found again in the database restored into.
 NOT_BACKED_UP = {
     "events.dataversion",
     "events.meetingcountry",
@@ -84,6 +88,7 @@ NOT_BACKED_UP = {
     "events.pairedmeeting",
     "events.organisationpair",
     "events.countrypair",
+    "events.city",
 }
 
 

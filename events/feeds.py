@@ -369,7 +369,7 @@ def with_source_urls(meetings) -> Iterator[tuple[Meeting, list[str]]]:
 def meetings_ics(request):
     """/feeds/meetings.ics?<timeline filters>: every matching meeting as an all-day event, streamed."""
     meeting_filter = MeetingFilter.for_request(request)
-    meetings = meeting_filter.qs.defer("search_document", "editorial_note")
+    meetings = meeting_filter.qs.select_related("city").defer("search_document", "editorial_note")
     site = request.build_absolute_uri("/").rstrip("/")
     calendar = Calendar()
     calendar.add("prodid", f"-//{SITE_NAME}//EN")

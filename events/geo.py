@@ -1,5 +1,9 @@
 """World-map pictures drawn on the server as SVG: meetings per country, and a delegation's route.
 
+Cities are placed by their latitude and longitude with the projection
+tools/build_world_map.py drew the countries with (project() here is the
+same formula, and world.json's "top" the same shift).
+
 The country shapes are Natural Earth's, projected once by
 tools/build_world_map.py into static/geo/world.json (see the README there);
 nothing is fetched at run time. Counts come from MeetingQuerySet.country_counts(),
@@ -37,6 +41,86 @@ def world() -> dict:
         raise FileNotFoundError(f"static/{WORLD_FILE} is missing; see tools/build_world_map.py")
     with open(path, encoding="utf-8") as file:
         return json.load(file)
+
+
+def natural_earth(lon: float, lat: float) -> tuple[float, float]:
+    """The Natural Earth projection, unscaled: tools/build_world_map.py's, to the digit."""
+    lam, phi = math.radians(lon), math.radians(lat)
+    phi2 = phi * phi
+    phi4 = phi2 * phi2
+    x = lam * (0.8707 - 0.131979 * phi2 + phi4 * (-0.013791 + phi4 * (0.003971 * phi2 - 0.001529 * phi4)))
+    y = phi * (1.007226 + phi2 * (0.015085 + phi4 * (-0.044475 + 0.028874 * phi2 - 0.005916 * phi4)))
+    return x, y
+
+
+def project(lon: float, lat: float) -> tuple[float, float]:
+    """A place's point on the map of world.json: the build's projection, scale and shift."""
+    data = world()
+    width = data["width"]
+    x, y = natural_earth(lon, lat)
+    scale = width / (2 * natural_earth(180, 0)[0])
+    return round(x * scale + width / 2, 1), round(-y * scale - data["top"], 1)
+
+
+@dataclass
+class MapCity:
+    """A city marked on a map: where meetings were held."""
+
+    name: str
+    country: str
+    x: float
+    y: float
+    count: int = 0
+
+    @property
+    def tip(self) -> str:
+        if not self.count:
+            return f"{self.name}, {country_name(self.country)}"
+        meetings = f"{self.count:,} meeting{'' if self.count == 1 else 's'}"
+        return f"{self.name}, {country_name(self.country)}: {meetings}"
+
+
+def city_marks(rows) -> list[MapCity]:
+    """MapCity for each (name, country code, latitude, longitude, meetings) row, most meetings last
+    (drawn on top)."""
+    marks = [
+        MapCity(name=name, country=str(code), x=point[0], y=point[1], count=count)
+        for name, code, lat, lon, count in rows
+        for point in [project(lon, lat)]
+    ]
+    return sorted(marks, key=lambda mark: (mark.count, mark.name))
+
+
+def place_map(country_code: str, cities: list[MapCity]) -> dict | None:
+    """A small map of one country with its cities marked (the meeting and country pages), or None
+    when the country is not on the world map."""
+    data = world()
+    entry = data["countries"].get(country_code)
+    if entry is None:
+        return None
+    left, top, right, bottom = _bounds().get(country_code, (*entry["c"], *entry["c"]))
+    points = [(left, top), (right, bottom), *((city.x, city.y) for city in cities)]
+    view = _view_box(points, ROUTE_MIN_WIDTH, pad=20, aspect=1.6)
+    land = [
+        {"code": code, "name": country_name(code), "d": other["d"], "here": code == country_code}
+        for code, other in data["countries"].items()
+        if other["d"] and _in_view(code, view)
+    ]
+    return {
+        "view_box": " ".join(f"{value:g}" for value in view),
+        "sea": {"width": data["width"], "height": data["height"]},
+        "land": land,
+        "unnamed_land": data["land"],
+        "country": {
+            "code": country_code,
+            "name": country_name(country_code),
+            "x": entry["c"][0],
+            "y": entry["c"][1],
+        },
+        "dot": bool(entry.get("dot")) or not entry["d"],
+        "cities": cities,
+        "radius": round(view[2] / 90, 2),
+    }
 
 
 @functools.cache
@@ -90,6 +174,11 @@ def _in_view(code: str, view: tuple[float, ...]) -> bool:
     return right >= x and left <= x + width and bottom >= y and top <= y + height
 
 
+def _point_in_view(x: float, y: float, view: tuple[float, ...]) -> bool:
+    left, top, width, height = view
+    return left <= x <= left + width and top <= y <= top + height
+
+
 @dataclass
 class MapCountry:
     code: str
@@ -137,7 +226,7 @@ def _view_box(
     return round(x, 1), round(y, 1), round(view_width, 1), round(view_height, 1)
 
 
-def choropleth(counts: dict[str, int], selected=()) -> dict:
+def choropleth(counts: dict[str, int], selected=(), cities: list[MapCity] | None = None) -> dict:
     """The world map shaded by ``counts`` ({code: meetings}), zoomed to the countries that have any.
 
     Countries with meetings (and the selected ones, so a filter can be taken
@@ -193,16 +282,20 @@ def choropleth(counts: dict[str, int], selected=()) -> dict:
         "ranked": [country for country in ranked if country.count],
         "legend": [{"shade": shade, "label": label} for _low, shade, label in scale],
         "unplaced": unplaced,
+        # The cities where the meetings were held, when the caller read them (city_marks()).
+        "cities": [city for city in cities or [] if _point_in_view(city.x, city.y, view)],
+        "city_radius": round(view[2] / 400, 2),
     }
 
 
 def route_map(delegation, meetings) -> dict | None:
-    """A delegation's trip on the map: from the sending country through each meeting's country.
+    """A delegation's trip on the map: from the sending country through each meeting's city.
 
-    ``meetings`` are the trip's published meetings in date order; stop N is
-    the Nth of them, the same number as in the list below the map. Meetings
-    with no recorded country keep their number but are not drawn. Several
-    stops in one country sit side by side around its label point.
+    ``meetings`` are the trip's published meetings in date order (their
+    cities read with them); stop N is the Nth of them, the same number as in
+    the list below the map. A stop is at its meeting's city when one is
+    recorded, else at its country's label point; meetings with neither keep
+    their number but are not drawn. Stops that would overlap are moved apart.
     """
     data = world()
     places = data["countries"]
@@ -218,9 +311,13 @@ def route_map(delegation, meetings) -> dict | None:
         if code not in places:
             unplaced.append({"number": number, "meeting": meeting})
             continue
-        x, y = places[code]["c"]
-        stops.append({"number": number, "meeting": meeting, "code": code, "x": x, "y": y})
-        per_country[code] = per_country.get(code, 0) + 1
+        city = meeting.city if meeting.city_id else None
+        if city is not None:
+            x, y = project(city.longitude, city.latitude)
+        else:
+            x, y = places[code]["c"]
+            per_country[code] = per_country.get(code, 0) + 1
+        stops.append({"number": number, "meeting": meeting, "code": code, "x": x, "y": y, "city": city})
     destinations = [country.code for country in delegation.destination_countries if country.code in places]
     visited = {stop["code"] for stop in stops}
     if not origin and not stops:
@@ -282,11 +379,14 @@ def route_map(delegation, meetings) -> dict | None:
 def _spread(stops: list[dict], per_country: dict[str, int], radius: float) -> None:
     """Move stops apart so no numbered circle hides another.
 
-    Stops in one country sit in a row through its label point; a stop that
-    still overlaps an earlier one (neighbouring countries) is pushed away from it.
+    Stops without a city in one country sit in a row through its label point;
+    a stop that still overlaps an earlier one (neighbouring countries, nearby
+    cities, two meetings in one city) is pushed away from it.
     """
     seen: dict[str, int] = {}
     for stop in stops:
+        if stop["city"] is not None:
+            continue  # at its own city
         total = per_country[stop["code"]]
         if total > 1:
             index = seen.get(stop["code"], 0)

@@ -78,6 +78,11 @@ def merge_meeting(duplicate: Meeting, target: Meeting, user) -> None:
         if len(set(stated)) > len(target.stated_countries) or visiting != target.visiting_country:
             target.stated_countries, target.visiting_country = list(dict.fromkeys(stated)), visiting
             target.save(update_fields=["stated_countries", "visiting_country", "updated_at"])
+        # A place only the duplicate's report gives (in the same country) is the meeting's place.
+        missing_place = not (target.city_id or target.venue) and target.mode != "online"
+        if missing_place and (duplicate.city_id or duplicate.venue) and target.country == duplicate.country:
+            target.city_id, target.venue = duplicate.city_id, duplicate.venue
+            target.save(update_fields=["city", "venue", "updated_at"])
         attribute(duplicate, user, reason)
         duplicate.status, duplicate.merged_into = Status.WITHDRAWN, target
         duplicate.save(update_fields=["status", "merged_into", "updated_at"])

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from .wording import describe_place
+
 CONTEXT = "https://schema.org"
 SITE_NAME = "Mine Action Cooperation Timeline"
 
@@ -51,6 +53,41 @@ def collection(absolute: Absolute, name: str, description: str = "", about: list
         node["description"] = description
     if about:
         node["about"] = about
+    return node
+
+
+ATTENDANCE_MODES = {
+    "in_person": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "hybrid": "https://schema.org/MixedEventAttendanceMode",
+}
+
+
+def attendance_and_location(meeting, absolute: Absolute) -> dict:
+    """eventAttendanceMode from the meeting's mode, and its location: a Place with the venue, the
+    city (with its coordinates) and the country; a VirtualLocation when online (and when hybrid, too)."""
+    node: dict = {"eventAttendanceMode": ATTENDANCE_MODES.get(meeting.mode, ATTENDANCE_MODES["in_person"])}
+    city = meeting.city if meeting.city_id else None
+    locations: list[dict] = []
+    if meeting.mode != "online" and (meeting.country or city is not None or meeting.venue):
+        place: dict = {
+            "@type": "Place",
+            "name": describe_place(
+                city.name if city else "",
+                meeting.country.name if meeting.country else "",
+                venue=meeting.venue,
+            ),
+        }
+        found = address(meeting.country.code if meeting.country else "", city.name if city else "")
+        if found:
+            place["address"] = found
+        if city is not None:
+            place["geo"] = {"@type": "GeoCoordinates", "latitude": city.latitude, "longitude": city.longitude}
+        locations.append(place)
+    if meeting.mode in ("online", "hybrid"):
+        locations.append({"@type": "VirtualLocation", "url": absolute(meeting.get_absolute_url())})
+    if locations:
+        node["location"] = locations[0] if len(locations) == 1 else locations
     return node
 
 
@@ -141,13 +178,7 @@ def meeting(meeting, absolute: Absolute) -> dict:
             node["endDate"] = meeting.end_date.isoformat()
     if meeting.summary:
         node["description"] = meeting.summary
-    if meeting.country or meeting.city:
-        node["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
-        node["location"] = {
-            "@type": "Place",
-            "name": meeting.place_display,
-            "address": address(meeting.country.code if meeting.country else "", meeting.city),
-        }
+    node.update(attendance_and_location(meeting, absolute))
     roles = list(meeting.organisation_roles.all())
     organisers = [link.organisation for link in roles if link.role in ("organiser", "host")]
     if organisers:

@@ -28,7 +28,7 @@ from .facets import (
     topic_grid,
 )
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
-from .geo import choropleth, route_map
+from .geo import choropleth, city_marks, place_map, route_map
 from .meeting_index import OrderedMeetings, Selection, all_published, both, select, select_by
 from .models import (
     CountryPair,
@@ -242,8 +242,11 @@ def meeting_detail(request, slug, fmt: str | None = None):
     related = Meeting.objects.published().related_to(meeting)
     follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
     absolute = request.build_absolute_uri
+    city = meeting.city if meeting.city_id else None
+    marks = city_marks([(city.name, city.country, city.latitude, city.longitude, 0)] if city else [])
     context = {
         "meeting": meeting,
+        "place_map": place_map(meeting.country.code, marks) if meeting.country else None,
         "related": related,
         "follows": follows,
         "citation": citation(request, item),
@@ -477,7 +480,11 @@ def country_index(request):
         "filter": meeting_filter,
         "notices": meeting_filter.notices,
         "rows": rows,
-        "world_map": choropleth(counts, selected=meeting_filter.active.get("country", [])),
+        "world_map": choropleth(
+            counts,
+            selected=meeting_filter.active.get("country", []),
+            cities=city_marks(meeting_filter.qs.city_counts()),
+        ),
         "structured_data": ld.graph(
             ld.collection(request.build_absolute_uri, "Countries"),
             ld.breadcrumbs(request.build_absolute_uri, [("Countries", reverse("events:country-index"))]),
@@ -514,6 +521,9 @@ def country_detail(request, code, fmt: str | None = None):
         "organisations": Organisation.objects.filter(country=country.code).order_by("name")[:100],
         "partners": partners,
         "chart": stacked_year_chart(involving.index.year_kind_counts(involving.ids)),
+        "place_map": place_map(
+            country.code, city_marks(Meeting.objects.published().filter(country=country.code).city_counts())
+        ),
         "citation": citation(request, item),
         "structured_data": ld.graph(
             ld.place(country, absolute),

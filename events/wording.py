@@ -145,9 +145,10 @@ def date_sql(start: str, end: str, precision: str) -> tuple[str, list[str]]:
     return "(CASE " + " ".join(whens) + " END)", params
 
 
-def describe_place(city: str, country_name: str) -> str:
-    """Where a meeting took place: "Bangkok, Thailand", either part alone, or "" when neither is known."""
-    return ", ".join(part for part in (city, country_name) if part)
+def describe_place(city: str, country_name: str, venue: str = "") -> str:
+    """Where a meeting took place: "Koh Pich Centre, Phnom Penh, Cambodia", the parts known, or ""
+    when none is."""
+    return ", ".join(part for part in (venue, city, country_name) if part)
 
 
 def describe_held(place: str, mode: str) -> str:

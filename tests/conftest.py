@@ -45,7 +45,7 @@ def editor_client(client, django_user_model):
 
 
 def ensure_roles() -> None:
-    """The Editor and Publisher groups as migrations 0004, 0006 and 0009 to 0015 make them.
+    """The Editor and Publisher groups as migrations 0004, 0006, 0009 to 0015 and 0018 make them.
 
     A transactional test's flush empties every table, groups included; the
     tests that run after one (browser tests) make them again from the same lists.
@@ -58,6 +58,7 @@ def ensure_roles() -> None:
     outcomes = importlib.import_module("events.migrations.0013_outcome_status")
     reports = importlib.import_module("events.migrations.0012_participant_reports")
     proposed_topics = importlib.import_module("events.migrations.0015_topics_proposed_and_two_levels")
+    cities = importlib.import_module("events.migrations.0018_cities")
     groups_by_migration = (
         roles.GROUPS,
         additions.GROUP_ADDITIONS,
@@ -66,6 +67,7 @@ def ensure_roles() -> None:
         topics.GROUP_ADDITIONS,
         reports.GROUP_ADDITIONS,
         proposed_topics.GROUP_ADDITIONS,
+        cities.GROUP_ADDITIONS,
         dict.fromkeys(("Editor", "Publisher"), outcomes.STATUS_CHANGE_PERMISSIONS),
     )
     for groups in groups_by_migration:

@@ -40,6 +40,7 @@ def records():
         title="ANAMA meets TMAC",
         slug="anama-meets-tmac",
         city="Bangkok",
+        venue="TMAC headquarters",
         start_date=datetime.date(2024, 8, 22),
         end_date=datetime.date(2024, 8, 23),
         delegation=trip,

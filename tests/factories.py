@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 from events.models import (
+    City,
     Delegation,
     Meeting,
     MeetingOrganisation,
@@ -22,6 +23,25 @@ _numbers = itertools.count(1)
 
 def _next() -> int:
     return next(_numbers)
+
+
+def make_city(name: str = "Bangkok", country: str = "TH", **overrides) -> City:
+    """The gazetteer's city of that name in that country, or a new one when the table lacks it
+    (a transactional test's flush empties the table)."""
+    city = City.objects.filter(name=name, country=country).order_by("-population", "pk").first()
+    if city is not None and not overrides:
+        return city
+    fields = {
+        "geonames_id": 900_000_000 + _next(),
+        "name": name,
+        "ascii_name": name,
+        "country": country,
+        "latitude": 13.75,
+        "longitude": 100.5,
+        "population": 1000,
+    }
+    fields.update(overrides)
+    return City.objects.create(**fields)
 
 
 def make_organisation(**overrides) -> Organisation:
@@ -88,6 +108,9 @@ def make_meeting(*, organisations=(), topics=(), sources=(), participants=(), **
         "status": Status.PUBLISHED,
     }
     fields.update(overrides)
+    if isinstance(fields.get("city"), str):
+        # A city by name, in the meeting's country: make_meeting(city="Bangkok").
+        fields["city"] = make_city(fields["city"], fields.get("country") or "TH") if fields["city"] else None
     meeting = Meeting.objects.create(**fields)
     for item in organisations:
         organisation, role = item if isinstance(item, tuple) else (item, MeetingOrganisation.Role.PARTICIPANT)

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.models import Meeting, Participation, Topic
+from events.models import City, Meeting, Participation, Topic
 
 from .factories import make_delegation, make_meeting, make_organisation, make_person, make_source, make_topic
 from .forms import form_values
@@ -153,3 +153,60 @@ def test_change_lists_do_not_grow_queries_with_rows(editor_client, django_assert
         add_related_rows()
     with django_assert_num_queries(len(one_row)):
         assert editor_client.get(url).status_code == 200
+
+
+def city_autocomplete(client, term: str) -> list[str]:
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "events", "model_name": "meeting", "field_name": "city"},
+    )
+    assert response.status_code == 200
+    return [item["text"] for item in response.json()["results"]]
+
+
+def test_an_editor_finds_a_city_by_name_the_biggest_first(as_editor):
+    found = city_autocomplete(as_editor, "Geneva")
+    assert found[0] == "Geneva, Switzerland"
+    assert "Geneva, United States of America" in found
+    assert city_autocomplete(as_editor, "Genf")[0] == "Geneva, Switzerland"
+    assert city_autocomplete(as_editor, "zangilan") == ["Zangilan, Azerbaijan"]
+
+
+def test_editor_adds_a_meeting_with_its_city_and_venue(editor_client, seed_records):
+    bangkok = City.objects.named("Bangkok", "TH")
+    data = filled_add_form(
+        editor_client, seed_records, city=[str(bangkok.pk)], venue=["TMAC headquarters"], mode=["hybrid"]
+    )
+    response = editor_client.post(reverse("admin:events_meeting_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting = Meeting.objects.get()
+    assert (meeting.city, meeting.venue, meeting.mode) == (bangkok, "TMAC headquarters", "hybrid")
+    entry = meeting.history.first()
+    assert (entry.city_id, entry.venue) == (bangkok.pk, "TMAC headquarters")
+
+
+def test_the_form_refuses_a_city_of_another_country(editor_client, seed_records):
+    baku = City.objects.named("Baku", "AZ")
+    data = filled_add_form(editor_client, seed_records, city=[str(baku.pk)])
+    response = editor_client.post(reverse("admin:events_meeting_add"), data)
+    assert response.status_code == 200
+    assert "Baku is in Azerbaijan, not Thailand" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_the_place_fieldset_groups_mode_country_city_and_venue(editor_client):
+    soup = BeautifulSoup(editor_client.get(reverse("admin:events_meeting_add")).content, "html.parser")
+    place = next(fs for fs in soup.select("fieldset") if fs.find(["h2", "legend"], string="Place"))
+    names = [field["name"] for field in place.select("[name]")]
+    for name in ("mode", "country", "city", "venue", "visiting_country", "stated_countries"):
+        assert name in names
+
+
+def test_the_gazetteer_is_read_only_in_the_admin(editor_client):
+    city = City.objects.named("Siem Reap", "KH")
+    assert editor_client.get(reverse("admin:events_city_changelist") + "?q=Siem").status_code == 200
+    assert editor_client.get(reverse("admin:events_city_add")).status_code == 403
+    assert (
+        editor_client.post(reverse("admin:events_city_delete", args=[city.pk]), {"post": "yes"}).status_code
+        == 403
+    )

@@ -15,7 +15,7 @@ from events.api.schema import FILTER_DOCS
 from events.api.views import StrictFilterBackend
 from events.filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from events.meeting_index import meeting_index
-from events.models import Meeting, Position
+from events.models import City, Meeting, Position
 
 from .dataout import all_pages
 from .factories import make_meeting, make_organisation, make_person, make_source, make_topic
@@ -35,7 +35,17 @@ def test_a_meeting_carries_everything_recorded(client, records):
         "day",
     )
     assert body["date_display"] == "22–23 August 2024"
-    assert body["country"] == {"code": "TH", "name": "Thailand"} and body["place"] == "Bangkok, Thailand"
+    assert body["country"] == {"code": "TH", "name": "Thailand"}
+    assert body["place"] == "TMAC headquarters, Bangkok, Thailand"
+    city = City.objects.get(pk=Meeting.objects.get(slug="anama-meets-tmac").city_id)
+    assert body["city"] == {
+        "name": "Bangkok",
+        "country": {"code": "TH", "name": "Thailand"},
+        "latitude": city.latitude,
+        "longitude": city.longitude,
+        "geonames_id": city.geonames_id,
+    }
+    assert body["venue"] == "TMAC headquarters"
     assert body["delegation"] == {
         "slug": "trip",
         "title": "Trip to Southeast Asia",

@@ -100,6 +100,8 @@ def build_rich_records() -> None:
     first = make_meeting(
         title="ANAMA meets TMAC",
         delegation=trip,
+        city="Bangkok",
+        venue="TMAC headquarters",
         start_date=datetime.date(2024, 8, 20),
         end_date=datetime.date(2024, 8, 21),
         organisations=[(tmac, "host"), (anama, "delegation"), (anama, "signatory")],
@@ -193,6 +195,25 @@ def test_backup_then_restore_brings_back_every_record_and_relation(tmp_path):
     assert meeting.follow_up_of.title == "ANAMA meets CMAC"
     assert meeting.delegation.destination_countries == ["KH", "TH"]
     assert "Unknown officer" in meeting.search_document
+
+
+def test_a_backup_names_cities_by_their_geonames_number_and_carries_no_gazetteer(tmp_path):
+    meeting = make_meeting(country="KH", city="Siem Reap", venue="Sokha Hotel")
+    meeting.venue = "Sokha Siem Reap Resort"
+    meeting.save()  # a second history entry, naming the city too
+    path = tmp_path / "backup.json"
+    call_command("backup", path)
+    envelope = json.loads(path.read_text(encoding="utf-8"))
+    assert "events.city" not in envelope["counts"]
+    assert not [record for record in envelope["records"] if record["model"] == "events.city"]
+    cited = [record["fields"]["city"] for record in envelope["records"] if "city" in record["fields"]]
+    assert cited == [[meeting.city.geonames_id]] * 3  # the meeting and its two history entries
+
+    empty_the_events_tables()
+    call_command("restore", path)
+    restored = Meeting.objects.get()
+    assert (restored.city.name, restored.venue) == ("Siem Reap", "Sokha Siem Reap Resort")
+    assert [entry.city.name for entry in restored.history.all()] == ["Siem Reap", "Siem Reap"]
 
 
 def test_restore_into_a_freshly_migrated_database_replaces_its_seeded_topics(tmp_path):

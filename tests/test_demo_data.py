@@ -109,3 +109,33 @@ def test_the_demo_outcomes_say_what_became_of_the_promises_the_reports_follow(de
     for outcome in done:
         assert f'id="outcome-{outcome.pk}"' in html
         assert outcome.done_by.meeting.get_absolute_url() in html
+
+
+def test_the_demo_meetings_have_their_places_from_the_gazetteer(demo):
+    places = {
+        meeting.slug: (meeting.city.name if meeting.city else "", meeting.venue, meeting.mode)
+        for meeting in Meeting.objects.select_related("city")
+    }
+    assert places["2024-05-zangilan-baku-conference-3"] == ("Zangilan", "", "in_person")
+    assert places["2023-05-aghdam-conference-mine-action-sdgs"] == (
+        "Aghdam",
+        "Aghdam Conference Center",
+        "in_person",
+    )
+    assert places["2025-10-anama-nato-hq-brussels"] == ("Brussels", "NATO Headquarters", "in_person")
+    assert places["2025-07-kuala-lumpur-landmine-seminar"] == ("Kuala Lumpur", "", "hybrid")
+    # A town the gazetteer lacks is kept as the venue.
+    assert places["2024-04-mine-action-symposium-croatia"] == ("", "Cavtat", "in_person")
+    # Every city lies in its meeting's country.
+    assert all(
+        meeting.city.country == meeting.country for meeting in Meeting.objects.filter(city__isnull=False)
+    )
+    assert sum(1 for city, _venue, _mode in places.values() if city) >= 20
+
+
+def test_the_demo_meetings_state_the_countries_the_reports_name(demo):
+    visit = Meeting.objects.get(slug="2024-02-korean-ambassador-visits-armac")
+    assert visit.visiting_country.code == "KR"
+    assert "KR" in {country.code for country in visit.countries_taking_part}
+    workshop = Meeting.objects.get(slug="2024-02-armac-gichd-gender-workshop-siem-reap")
+    assert {"LA", "PH", "TH", "VN"} <= {country.code for country in workshop.countries_taking_part}

@@ -205,17 +205,17 @@ def test_an_editor_who_may_no_longer_change_it_gets_their_text_back(editor, publ
 
 
 def test_changes_to_different_fields_both_survive(editor, editor_b):
-    meeting = make_meeting(status=Status.DRAFT, city="Bangkok", summary="Old.")
+    meeting = make_meeting(status=Status.DRAFT, venue="TMAC headquarters", summary="Old.")
     a, b = logged_in(editor), logged_in(editor_b)
     a_form, b_form = open_form(a, meeting), open_form(b, meeting)
-    assert save(a, meeting, a_form, city="Pattaya").status_code == 302
+    assert save(a, meeting, a_form, venue="Pattaya training centre").status_code == 302
     response = save(b, meeting, b_form, summary="New.")
     assert response.status_code == 200
     [(label, (then, now, by, yours))] = conflict_rows(response).items()
     assert (label, then, now, yours) == (
-        "City",
-        "Bangkok",
-        "Pattaya",
+        "Venue",
+        "TMAC headquarters",
+        "Pattaya training centre",
         "unchanged by you: the form shows the new value",
     )
     assert by.startswith("eve-editor, ")
@@ -223,7 +223,7 @@ def test_changes_to_different_fields_both_survive(editor, editor_b):
         b.post(change_url(meeting), form_values(response.content.decode(), "meeting_form")).status_code == 302
     )
     meeting.refresh_from_db()
-    assert (meeting.city, meeting.summary) == ("Pattaya", "New.")
+    assert (meeting.venue, meeting.summary) == ("Pattaya training centre", "New.")
 
 
 def test_when_both_change_a_field_yours_is_kept_and_flagged(editor, editor_b):
@@ -252,7 +252,7 @@ def test_related_choices_and_inline_rows_changed_meanwhile_are_kept(editor, edit
     a_form["participations-0-title_as_stated"] = ["Chairman"]
     assert a.post(change_url(meeting), a_form).status_code == 302
 
-    response = save(b, meeting, b_form, city="Bangkok")
+    response = save(b, meeting, b_form, venue="TMAC headquarters")
     assert response.status_code == 200
     assert conflict_rows(response)["Topics"][:2] == ["Survey", "Clearance, Survey"]
     assert "changed participant" in " ".join(
@@ -262,7 +262,7 @@ def test_related_choices_and_inline_rows_changed_meanwhile_are_kept(editor, edit
         b.post(change_url(meeting), form_values(response.content.decode(), "meeting_form")).status_code == 302
     )
     meeting.refresh_from_db()
-    assert meeting.city == "Bangkok"
+    assert meeting.venue == "TMAC headquarters"
     assert set(meeting.topics.all()) == {first, second}
     assert Participation.objects.get().title_as_stated == "Chairman"
 

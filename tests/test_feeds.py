@@ -63,7 +63,7 @@ def test_atom_entries_link_to_their_pages_newest_first(client, records):
     assert entry["link"] == "http://testserver/meetings/anama-meets-tmac/"
     assert entry["id"] == f"tag:mineaction-timeline,2024:meeting-{meeting.pk}"
     assert datetime.datetime.fromisoformat(entry["updated"]) == meeting.updated_at
-    assert "22–23 August 2024 · Bangkok, Thailand" in entry["summary"]
+    assert "22–23 August 2024 · TMAC headquarters, Bangkok, Thailand" in entry["summary"]
     assert 'href="https://news.example.org/x"' in entry["summary"]
     assert entry["categories"] == ["Bilateral meeting", "Joint training"]
 
@@ -140,7 +140,7 @@ def test_an_event_has_its_days_place_link_and_sources(client, records):
     assert event["dtstart"].dt == datetime.date(2024, 8, 22)
     assert event["dtend"].dt == datetime.date(2024, 8, 24)
     assert event["dtstart"].params["VALUE"] == "DATE"
-    assert str(event["location"]) == "Bangkok, Thailand"
+    assert str(event["location"]) == "TMAC headquarters, Bangkok, Thailand"
     assert str(event["url"]) == "http://testserver/meetings/anama-meets-tmac/"
     description = str(event["description"])
     assert description.startswith("22–23 August 2024\n")

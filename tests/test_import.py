@@ -73,7 +73,8 @@ def test_a_good_file_is_previewed_then_imported_as_drafts(as_editor, editor, kno
     assert set(meetings) == {"ANAMA delegation meets TMAC", "Mine action conference"}
     visit, conference = meetings["ANAMA delegation meets TMAC"], meetings["Mine action conference"]
     assert {m.status for m in meetings.values()} == {Status.DRAFT}
-    assert (visit.date_precision, visit.country.code, visit.city) == ("on_or_before", "TH", "Bangkok")
+    assert (visit.date_precision, visit.country.code, visit.city.name) == ("on_or_before", "TH", "Bangkok")
+    assert (conference.city.name, conference.city.country.code) == ("Baku", "AZ")
     assert set(visit.topics.values_list("slug", flat=True)) == {"training", "capacity-building"}
     assert {(link.organisation.slug, link.role) for link in visit.organisation_roles.all()} == {
         ("anama", "delegation"),
@@ -102,6 +103,42 @@ def test_a_file_with_a_bad_row_shows_its_errors_and_writes_nothing(as_editor, kn
     assert soup.find("form", attrs={"action": reverse("admin:events_meeting_process_import")}) is None
     assert not Meeting.objects.exists()
     assert Source.objects.count() == 1  # not even the good rows' new source
+
+
+def test_a_city_is_taken_by_name_within_the_rows_country_with_its_venue(as_editor, known):
+    header = "title,kind,start_date,country,city,venue"
+    rows = [
+        "Talks,bilateral,2024-08-22,CH,genève,Palais des Nations",  # another spelling, any case
+        "Workshop,bilateral,2024-08-22,US,Geneva,",  # the Geneva of the row's country
+    ]
+    upload = SimpleUploadedFile("meetings.csv", "\n".join([header, *rows]).encode(), content_type="text/csv")
+    response = preview(as_editor, upload)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    confirm = soup.find("form", attrs={"action": reverse("admin:events_meeting_process_import")})
+    as_editor.post(
+        reverse("admin:events_meeting_process_import"),
+        {field["name"]: field.get("value", "") for field in confirm.find_all("input") if field.get("name")},
+    )
+    places = {m.title: (m.city.name, m.city.country.code, m.venue) for m in Meeting.objects.all()}
+    assert places == {"Talks": ("Geneva", "CH", "Palais des Nations"), "Workshop": ("Geneva", "US", "")}
+
+
+@pytest.mark.parametrize(
+    ("country", "city", "message"),
+    [
+        ("TH", "Atlantis", "No city “Atlantis” in Thailand in the gazetteer"),
+        ("", "Bangkok", "A city needs the row’s country"),
+    ],
+)
+def test_a_city_the_gazetteer_lacks_is_a_row_error(as_editor, known, country, city, message):
+    upload = SimpleUploadedFile(
+        "meetings.csv",
+        f"title,kind,start_date,country,city\nTalks,bilateral,2024-08-22,{country},{city}".encode(),
+    )
+    response = preview(as_editor, upload)
+    assert message in response.content.decode()
+    assert not Meeting.objects.exists()
 
 
 def test_the_import_itself_is_all_or_nothing():

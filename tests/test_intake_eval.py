@@ -252,7 +252,8 @@ def draft_as_data(report: dict, user) -> dict:
         found = {
             "kind": proposal.kind,
             "country": meeting.country.code if meeting.country else "",
-            "city": meeting.city,
+            # A town the gazetteer lacks is kept as the venue.
+            "city": meeting.city.name if meeting.city_id else meeting.venue,
             "date": {
                 "start": meeting.start_date.isoformat(),
                 "end": meeting.end_date.isoformat() if meeting.end_date else None,

@@ -41,6 +41,8 @@ def seed():
     meeting = make_meeting(
         title="ANAMA meets TMAC",
         slug="anama-meets-tmac",
+        city="Bangkok",
+        venue="TMAC headquarters",
         delegation=trip,
         follow_up_of=earlier,
         organisations=[(tmac, "host"), (armac, "organiser"), (anama, "delegation")],
@@ -280,6 +282,9 @@ def add_more_rows(seed, how_many: int) -> None:
         meeting = make_meeting(
             delegation=seed["trip"],
             country="TH",
+            # Each row's city is read with it: a page's queries do not grow with cities either.
+            city=("Pattaya", "Chiang Mai", "Khon Kaen")[number % 3],
+            venue=f"Hall {number}",
             organisations=[(seed["anama"], "host"), (seed["tmac"], "participant"), organisation],
             topics=[seed["meeting"].topics.first(), make_topic()],
             sources=[make_source()],

@@ -6,6 +6,7 @@ or against counts computed here independently.
 """
 
 import datetime
+import importlib.util
 import itertools
 import json
 import re
@@ -16,10 +17,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_countries import countries
 
-from events import network
+from events import geo, network
 from events.facets import shade_of, shade_scale
 from events.geo import world
-from events.models import Meeting, MeetingOrganisation, Status
+from events.models import City, Meeting, MeetingOrganisation, Status
 
 from .factories import make_delegation, make_meeting, make_organisation, make_person, make_topic
 from .pages import chip_links, facet_links, meeting_titles, query, soup
@@ -542,3 +543,64 @@ def test_shade_scale_reads_well_for_small_and_large_counts(peak, labels):
     assert [label for _low, _shade, label in scale] == labels
     assert [shade for _low, shade, _label in scale][-1] == 5
     assert shade_of(0, scale) == 0 and shade_of(peak, scale) == 5 and shade_of(1, scale) >= 1
+
+
+# --- Cities on the maps ----------------------------------------------------------------
+
+
+def test_a_city_is_placed_by_the_projection_the_map_was_drawn_with():
+    # Tokelau is a dot placed by the build tool from its latitude and longitude: the same point.
+    assert geo.project(-171.8, -9.2) == tuple(geo.world()["countries"]["TK"]["c"])
+    tool = importlib.util.spec_from_file_location("build_world_map", "tools/build_world_map.py")
+    module = importlib.util.module_from_spec(tool)
+    tool.loader.exec_module(module)
+    assert geo.natural_earth(104.9, 11.6) == module.natural_earth(104.9, 11.6)
+
+
+def test_a_route_goes_city_to_city_and_to_the_country_without_one(client, world_data):
+    trip = world_data["trip"]
+    make_meeting(
+        title="Kuala Lumpur talks",
+        delegation=trip,
+        country="MY",
+        city="Kuala Lumpur",
+        start_date=datetime.date(2024, 8, 28),
+    )
+    make_meeting(title="Hanoi talks", delegation=trip, country="VN", start_date=datetime.date(2024, 8, 30))
+    page = soup(client.get("/delegations/azerbaijani-trip/"))
+    stops = {
+        stop.select_one("title").get_text(): (float(stop.circle["cx"]), float(stop.circle["cy"]))
+        for stop in page.select("figure.route-map a.route-stop")
+    }
+    city = City.objects.get(name="Kuala Lumpur", country="MY")
+    [(title, point)] = [(title, point) for title, point in stops.items() if "Kuala Lumpur talks" in title]
+    assert point == geo.project(city.longitude, city.latitude)
+    assert "Kuala Lumpur, Malaysia" in title
+    [hanoi] = [point for title, point in stops.items() if "Hanoi talks" in title]
+    assert hanoi == tuple(geo.world()["countries"]["VN"]["c"])  # no city: the country's point
+
+
+def test_the_countries_map_marks_the_cities_of_the_meetings(client, world_data):
+    make_meeting(title="One", country="KH", city="Siem Reap")
+    make_meeting(title="Two", country="KH", city="Siem Reap")
+    make_meeting(title="Draft", country="KH", city="Battambang", status=Status.DRAFT)
+    page = soup(client.get("/countries/"))
+    marks = {mark["data-city"]: mark for mark in page.select("figure svg .map-city")}
+    assert set(marks) == {"Siem Reap"}
+    assert marks["Siem Reap"].title.get_text() == "Siem Reap, Cambodia: 2 meetings"
+    assert marks["Siem Reap"]["aria-label"] == "Siem Reap, Cambodia: 2 meetings"
+    # Filtered to another country, the city goes with its meetings.
+    assert not soup(client.get("/countries/?country=TH")).select(".map-city[data-city='Siem Reap']")
+
+
+def test_the_meeting_and_country_pages_mark_the_city(client, world_data):
+    meeting = make_meeting(title="Talks", slug="talks", country="KH", city="Siem Reap", venue="Sokha Hotel")
+    figure = soup(client.get(meeting.get_absolute_url())).select_one("figure.place-map")
+    assert figure.select_one(".map-city title").get_text() == "Siem Reap, Cambodia"
+    assert figure.select_one("path.place-here title").get_text() == "Cambodia"
+    country = soup(client.get("/countries/KH/")).select_one("figure.place-map")
+    assert [mark.title.get_text() for mark in country.select(".map-city")] == [
+        "Siem Reap, Cambodia: 1 meeting"
+    ]
+    online = make_meeting(title="Call", slug="call", country="", mode="online")
+    assert not soup(client.get(online.get_absolute_url())).select("figure.place-map")

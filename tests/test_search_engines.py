@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Status
+from events.models import City, Status
 
 from .factories import make_delegation, make_meeting, make_organisation, make_person, make_topic
 from .pages import soup
@@ -174,6 +174,13 @@ def test_a_meeting_is_an_event_with_its_place_organiser_and_attendees(client, si
         "addressLocality": "Bangkok",
         "addressCountry": "TH",
     }
+    bangkok = City.objects.get(pk=site["meeting"].city_id)
+    assert event["location"]["geo"] == {
+        "@type": "GeoCoordinates",
+        "latitude": bangkok.latitude,
+        "longitude": bangkok.longitude,
+    }
+    assert event["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert [o["name"] for o in event["organizer"]] == ["Thailand Mine Action Centre"]
     attendees = {(a["@type"], a["name"]) for a in event["attendee"]}
     assert attendees == {
@@ -183,6 +190,26 @@ def test_a_meeting_is_an_event_with_its_place_organiser_and_attendees(client, si
     }
     assert event["superEvent"]["name"] == "Trip east"
     assert event["about"][0]["name"] == "Joint training"
+
+
+@pytest.mark.parametrize(
+    ("mode", "mode_url", "types"),
+    [
+        ("online", "https://schema.org/OnlineEventAttendanceMode", ["VirtualLocation"]),
+        ("hybrid", "https://schema.org/MixedEventAttendanceMode", ["Place", "VirtualLocation"]),
+    ],
+)
+def test_an_online_or_hybrid_meeting_says_so(client, mode, mode_url, types):
+    place = {"country": "KH", "city": "Siem Reap", "venue": "Sokha Hotel"} if mode == "hybrid" else {}
+    make_meeting(slug="talks", mode=mode, **({"country": ""} | place))
+    graph = structured_data(client.get("/meetings/talks/"))
+    assert problems(graph) == []
+    event = of_type(graph, "Event")
+    assert event["eventAttendanceMode"] == mode_url
+    locations = event["location"] if isinstance(event["location"], list) else [event["location"]]
+    assert [location["@type"] for location in locations] == types
+    if mode == "hybrid":
+        assert locations[0]["name"] == "Sokha Hotel, Siem Reap, Cambodia"
 
 
 def test_organisations_people_and_countries_have_their_types(client, site):

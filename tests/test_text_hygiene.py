@@ -196,7 +196,9 @@ def stored_controls():
     Topic.objects.filter(pk=topic.pk).update(name=f"Joint{VERTICAL_TAB} training")
     Participation.objects.filter(meeting=meeting).update(title_as_stated="Chair\x0c")
     Meeting.objects.filter(pk=meeting.pk).update(
-        title=f"ANAMA meets{VERTICAL_TAB} TMAC", summary="Talks\x08 on training.\x7f", city="Bang\x01kok"
+        title=f"ANAMA meets{VERTICAL_TAB} TMAC",
+        summary="Talks\x08 on training.\x7f",
+        venue="TMAC head\x01quarters",
     )
     return meeting
 
@@ -222,7 +224,7 @@ def test_the_calendar_carries_the_meeting_without_the_characters(client, stored_
         assert printable(body.decode()) == body.decode()
         event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
         assert str(event["summary"]) == "ANAMA meets TMAC"
-        assert str(event["location"]) == "Bangkok, Thailand"
+        assert str(event["location"]) == "TMAC headquarters, Bangkok, Thailand"
 
 
 def test_csv_and_json_carry_the_characters_safely_escaped(client, stored_controls):

@@ -326,6 +326,8 @@ def main(package: Path) -> None:
         "see README.md here. Built by tools/build_world_map.py.",
         "width": WIDTH,
         "height": bottom - top,
+        # How far the projected plane was shifted up: events/geo.py places cities with it.
+        "top": top,
         "countries": entries,
         "land": [{"name": name, "d": path(shifted(parts))} for name, parts in sorted(unnamed.items())],
     }

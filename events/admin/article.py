@@ -353,9 +353,7 @@ def summary_findings(draft: intake.Draft) -> dict:
         for p in draft.participants
         if p.person is None and p.participation is not None
     ]
-    place = ", ".join(
-        part for part in (meeting.city, meeting.country.name if meeting.country else "") if part
-    )
+    place = meeting.place_display
     evidence = [
         ("kind", "Kind", meeting.get_kind_display(), proposal.kind_evidence),
         ("start_date", "Date", meeting.date_display, proposal.date.evidence),

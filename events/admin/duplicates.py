@@ -34,7 +34,7 @@ class MeetingForm(WorkflowForm):
         model = Meeting
         fields = [
             "title", "slug", "kind", "status", "start_date", "end_date", "date_precision",
-            "date_as_reported", "mode", "country", "city", "visiting_country", "stated_countries",
+            "date_as_reported", "mode", "country", "city", "venue", "visiting_country", "stated_countries",
             "delegation", "follow_up_of", "topics", "summary", "editorial_note", "sources",
         ]  # fmt: skip
         widgets = {"stated_countries": FilteredSelectMultiple("countries", is_stacked=False)}

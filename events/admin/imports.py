@@ -25,6 +25,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django_countries import countries
+from django_countries.fields import Country
 from import_export import fields, resources, widgets
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
@@ -34,6 +35,7 @@ from simple_history.utils import bulk_create_with_history
 from .. import uploads
 from ..history import hold_version
 from ..models import (
+    City,
     DatePrecision,
     Meeting,
     MeetingCountry,
@@ -130,6 +132,38 @@ class CountriesWidget(CountryWidget):
         return list(dict.fromkeys(codes))
 
 
+class CityWidget(widgets.Widget):
+    """A city by its name, found in the gazetteer within the row's country ("Siem Reap" with KH)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.found: dict[tuple[str, str], City | None] = {}  # a file names the same cities again
+
+    def clean(self, value, row=None, **kwargs):
+        name = " ".join(str(value or "").split())
+        if not name:
+            return None
+        try:
+            country = CountryWidget().clean((row or {}).get("country"))
+        except ValueError:
+            country = ""
+        if not country:
+            raise ValueError(f"A city needs the row’s country: give it for “{name}”.")
+        key = (name.casefold(), country)
+        if key not in self.found:
+            self.found[key] = City.objects.named(name, country)
+        city = self.found[key]
+        if city is None:
+            raise ValueError(
+                f"No city “{name}” in {Country(country).name} in the gazetteer: "
+                "check the spelling, or give the place as the venue."
+            )
+        return city
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
 class MeetingResource(resources.ModelResource):
     title = fields.Field(attribute="title", column_name="title", widget=widgets.CharWidget())
     slug = fields.Field(attribute="slug", column_name="slug", widget=widgets.CharWidget())
@@ -153,7 +187,8 @@ class MeetingResource(resources.ModelResource):
         attribute="mode", column_name="mode", widget=ChoiceWidget(MeetingMode, MeetingMode.IN_PERSON)
     )
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
-    city = fields.Field(attribute="city", column_name="city")
+    city = fields.Field(attribute="city", column_name="city", widget=CityWidget())
+    venue = fields.Field(attribute="venue", column_name="venue", widget=widgets.CharWidget())
     visiting_country = fields.Field(
         attribute="visiting_country", column_name="visiting_country", widget=CountryWidget()
     )
@@ -183,6 +218,7 @@ class MeetingResource(resources.ModelResource):
             "mode",
             "country",
             "city",
+            "venue",
             "visiting_country",
             "countries_taking_part",
             "summary",
@@ -335,8 +371,8 @@ class MeetingResource(resources.ModelResource):
         """
         errors = dict(import_validation_errors or {})
         # CountryWidget has checked the countries, which the fields would compare with 249 choices
-        # again; a slug that unique_slug made is free.
-        exclude = [*errors, "country", "visiting_country", "stated_countries"]
+        # again, and CityWidget found the city; a slug that unique_slug made is free.
+        exclude = [*errors, "country", "city", "visiting_country", "stated_countries"]
         if id(instance) in self.free_slugs:
             exclude.append("slug")
         try:

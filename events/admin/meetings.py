@@ -240,7 +240,8 @@ class MeetingAdmin(
     search_fields = [
         "title",
         "summary",
-        "city",
+        "venue",
+        "city__name",
         "organisations__name",
         "organisations__acronym",
         "organisations__other_names__name",
@@ -249,7 +250,7 @@ class MeetingAdmin(
     search_help_text = "Search titles, summaries, places, organisations (by any name) and participants."
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["delegation", "topics", "sources", "follow_up_of"]
+    autocomplete_fields = ["city", "delegation", "topics", "sources", "follow_up_of"]
     inlines = [MeetingOrganisationInline, ParticipationInline, OutcomeInline]
     version_rows = [(MeetingOrganisation, "meeting"), (Participation, "meeting"), (Outcome, "meeting")]
     show_facets = admin.ShowFacets.ALWAYS
@@ -262,13 +263,13 @@ class MeetingAdmin(
             "When",
             {"fields": [("start_date", "end_date"), "date_precision", "date_as_reported"]},
         ),
-        ("Where", {"fields": [("country", "city")]}),
         (
-            "Online, and the countries taking part",
+            "Place",
             {
-                "fields": ["mode", "visiting_country", "stated_countries"],
-                "description": "The venue, the organisations taking part and the delegation give their "
-                "countries already. An online meeting has no venue: state the countries on the link.",
+                "fields": ["mode", ("country", "city"), "venue", "visiting_country", "stated_countries"],
+                "description": "The country, the organisations taking part and the delegation give their "
+                "countries already. An online meeting has no country, city or venue: state the "
+                "countries on the link.",
             },
         ),
         ("Context", {"fields": ["delegation", "follow_up_of", "topics"]}),

@@ -1,11 +1,12 @@
-"""The vocabularies Publishers keep: organisation roles, person roles and meeting subtypes."""
+"""The vocabularies Publishers keep (organisation roles, person roles, meeting subtypes), and the cities."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django_countries.filters import CountryFilter
 
-from ..models import MeetingSubtype, OrganisationRole, PersonRole
-from .base import ExplainWhatBlocksDeletion
+from ..models import City, MeetingSubtype, OrganisationRole, PersonRole
+from .base import ExplainWhatBlocksDeletion, RankedAutocomplete
 from .history import HistoryAdmin
 
 
@@ -43,3 +44,26 @@ class MeetingSubtypeAdmin(ExplainWhatBlocksDeletion, HistoryAdmin):
             # The label is in its meetings' search documents.
             for meeting in obj.meetings.all():
                 meeting.refresh_search_document()
+
+
+@admin.register(City)
+class CityAdmin(RankedAutocomplete, admin.ModelAdmin):
+    """The gazetteer, to look up and to choose from: it is loaded from GeoNames, never edited here."""
+
+    list_display = ["name", "country", "population", "latitude", "longitude", "geonames_id"]
+    list_filter = [("country", CountryFilter)]
+    # The autocomplete ranks the exact name first, then names starting with the term; within
+    # each, the biggest city first (Geneva, Switzerland before Geneva, New York).
+    ordering = ["-population", "name", "pk"]
+    search_fields = ["name", "ascii_name", "alternate_names"]
+    search_help_text = "Search by the name, with or without accents, or another name (“Genf”)."
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

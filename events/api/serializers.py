@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
+    City,
     Delegation,
     Meeting,
     MeetingOrganisation,
@@ -124,6 +125,20 @@ class DelegationRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Delegation
         fields = ["slug", "title", "url"]
+
+
+class CitySerializer(serializers.ModelSerializer):
+    country = CountryField(help_text="The country the city lies in.")
+
+    class Meta:
+        model = City
+        fields = ["name", "country", "latitude", "longitude", "geonames_id"]
+        extra_kwargs = {
+            "name": {"help_text": "Its name in the GeoNames gazetteer."},
+            "latitude": {"help_text": "Degrees north (negative: south), WGS 84."},
+            "longitude": {"help_text": "Degrees east (negative: west), WGS 84."},
+            "geonames_id": {"help_text": "Its number at GeoNames (https://www.geonames.org/<number>)."},
+        }
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -268,9 +283,14 @@ class MeetingSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="events:api-meeting-detail", lookup_field="slug")
     html_url = PageURLField(help_text="The meeting's page on the site.")
     country = CountryField(help_text="Where it took place; null if online or not recorded.")
+    city = CitySerializer(
+        allow_null=True,
+        read_only=True,
+        help_text="The city, from the gazetteer; null if online or unknown.",
+    )
     place = serializers.CharField(
         source="place_display",
-        help_text="Where, in words: “Bangkok, Thailand”, “Online”; empty when the place is not known.",
+        help_text="Where, in words: “TMAC headquarters, Bangkok, Thailand”, “Online”; empty when not known.",
     )
     visiting_country = CountryField(
         help_text="The visiting side's country when no delegation is on record; null if none."
@@ -314,6 +334,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "mode",
             "country",
             "city",
+            "venue",
             "place",
             "visiting_country",
             "countries_taking_part",
@@ -331,6 +352,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "slug": {"help_text": "Its stable identifier, also in its page's address."},
             "mode": {"help_text": "in_person, online (no venue) or hybrid."},
+            "venue": {"help_text": "The building or site, e.g. a convention centre; empty if not known."},
             "editorial_note": {"help_text": "Where sources disagree or a fact is uncertain."},
         }
 

@@ -15,6 +15,7 @@ from django_countries.fields import Country
 
 from ..history import attribute, hold_version, record_version
 from ..models import (
+    City,
     Delegation,
     Meeting,
     MeetingKind,
@@ -99,6 +100,14 @@ def find_or_create_source(article: Article) -> tuple[Source, bool]:
     return source, False
 
 
+def place_of_draft(city: str, country: str) -> dict:
+    """The proposal's city as the gazetteer's, within its country; a town it lacks is kept as the venue."""
+    found = City.objects.named(city, country) if city and country else None
+    if found is not None:
+        return {"city": found}
+    return {"city": None, "venue": city[:300]}
+
+
 def draft_meeting(article: Article, user, *, proposal: Proposal | None = None) -> Draft:
     """Create the source (or find it), a draft meeting, its rows and trip; call inside a transaction.
 
@@ -116,7 +125,7 @@ def draft_meeting(article: Article, user, *, proposal: Proposal | None = None) -
         date_precision=date.precision,
         date_as_reported=date.as_reported[:300],
         country=proposal.country,
-        city=proposal.city[:120],
+        **place_of_draft(proposal.city, proposal.country),
         status=Status.DRAFT,
     )
     hold_version(meeting)  # one history entry, once its rows are in

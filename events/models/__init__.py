@@ -40,6 +40,7 @@ from .meetings import (
 )
 from .outcomes import Outcome, OutcomeQuerySet, OutcomeStatus, OutcomeStatusChange
 from .pairs import CountryPair, OrganisationPair, PairedMeeting
+from .places import City, CityQuerySet
 from .proposals import ProposedChange, cited_publicly
 from .records import (
     Organisation,
@@ -69,6 +70,8 @@ from .workflow import (
 )
 
 __all__ = [
+    "City",
+    "CityQuerySet",
     "CheckedText",
     "DataVersion",
     "MeetingChange",

@@ -178,10 +178,10 @@ class MeetingQuerySet(models.QuerySet):
         return target if target.is_published else None
 
     def for_timeline(self):
-        """What a timeline row shows: the delegation, organisations and topics, in two extra queries
+        """What a timeline row shows: delegation, place, organisations and topics, in two extra queries
         (and the meeting's ``updated_at``, for its row's stamp)."""
         return (
-            self.select_related("delegation", "subtype")
+            self.select_related("delegation", "subtype", "city")
             .defer("search_document", "editorial_note", "created_at")
             .prefetch_related(
                 organisation_roles_prefetch(),
@@ -196,7 +196,7 @@ class MeetingQuerySet(models.QuerySet):
         )
         return (
             self.with_countries_taking_part()
-            .select_related("delegation", "follow_up_of", "subtype")
+            .select_related("delegation", "follow_up_of", "subtype", "city")
             .prefetch_related(
                 organisation_roles_prefetch(),
                 participations_prefetch(),
@@ -214,7 +214,7 @@ class MeetingQuerySet(models.QuerySet):
         """Everything the API gives for each meeting, in a fixed number of queries per page."""
         return (
             self.with_countries_taking_part()
-            .select_related("delegation", "follow_up_of", "subtype")
+            .select_related("delegation", "follow_up_of", "subtype", "city")
             .defer("search_document", "follow_up_of__search_document", "delegation__purpose")
             .prefetch_related(
                 organisation_roles_prefetch(),
@@ -223,6 +223,16 @@ class MeetingQuerySet(models.QuerySet):
                 models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
                 "sources",
             )
+        )
+
+    def city_counts(self) -> list[tuple[str, str, float, float, int]]:
+        """(name, country code, latitude, longitude, meetings) of the cities these meetings were held in;
+        one grouped query (the maps' city marks)."""
+        return list(
+            self.filter(city__isnull=False)
+            .order_by()
+            .values_list("city__name", "city__country", "city__latitude", "city__longitude")
+            .annotate(meetings=models.Count("pk", distinct=True))
         )
 
     def with_countries_taking_part(self):
@@ -240,7 +250,7 @@ class MeetingQuerySet(models.QuerySet):
     def for_feed(self):
         """What an Atom entry shows: the meeting's own fields, its subtype, topics and sources."""
         return (
-            self.select_related("subtype")
+            self.select_related("subtype", "city")
             .defer("search_document", "editorial_note")
             .prefetch_related(public_topics_prefetch(), "sources")
         )
@@ -642,7 +652,19 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
     country = CountryField(
         blank=True, help_text="Where it took place; blank if online or if the report does not say."
     )
-    city = models.CharField(max_length=120, blank=True)
+    city = models.ForeignKey(
+        "events.City",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        help_text="Type a few letters of its name; it must lie in the country above. Blank if online.",
+    )
+    venue = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The building or site, e.g. “Koh Pich Convention and Exhibition Centre”; blank if online.",
+    )
     delegation = models.ForeignKey(
         Delegation,
         null=True,
@@ -721,6 +743,11 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
                 violation_error_message="An online meeting has no venue country: "
                 "give the countries taking part instead.",
             ),
+            models.CheckConstraint(
+                condition=~Q(mode=MeetingMode.ONLINE) | (Q(city__isnull=True) & Q(venue="")),
+                name="meeting_online_no_city_or_venue",
+                violation_error_message="An online meeting has no city or venue.",
+            ),
         ]
         indexes = [
             # The timeline: published meetings, newest first (and its year facet).
@@ -750,6 +777,7 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
             raise ValidationError(
                 {"country": "An online meeting has no venue country: give the countries taking part instead."}
             )
+        self.clean_place()
         subtype = self.subtype
         if subtype is not None and subtype.kind != self.kind:
             raise ValidationError(
@@ -758,6 +786,23 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
                     f"{subtype.get_kind_display().lower()}s; choose one of "
                     f"{self.get_kind_display().lower()}s or none."
                 }
+            )
+
+    def clean_place(self) -> None:
+        """An online meeting has no city or venue; a city lies in the meeting's country (the country
+        is taken from the city when blank). A database trigger keeps the second rule too."""
+        city = self.city if self.city_id else None
+        if self.mode == MeetingMode.ONLINE and (city is not None or self.venue):
+            raise ValidationError(
+                {"city": "An online meeting has no city or venue: leave both blank, or choose hybrid."}
+            )
+        if city is None:
+            return
+        if not self.country:
+            self.country = city.country
+        elif city.country != self.country:
+            raise ValidationError(
+                {"city": f"{city.name} is in {city.country.name}, not {self.country.name}: change either."}
             )
 
     @property
@@ -788,8 +833,11 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
 
     @property
     def place_display(self) -> str:
-        """Where, and whether online: "Bangkok, Thailand", "Online"; "" when not known."""
-        return describe_held(describe_place(self.city, self.country.name if self.country else ""), self.mode)
+        """Where, and whether online: "Koh Pich Centre, Phnom Penh, Cambodia", "Online"; "" when not
+        known. Reads the city: select_related("city") where many meetings are shown."""
+        city = self.city.name if self.city_id and self.city is not None else ""
+        country = self.country.name if self.country else ""
+        return describe_held(describe_place(city, country, venue=self.venue), self.mode)
 
     @property
     def countries_taking_part(self) -> list[Country]:
@@ -896,7 +944,9 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
     def search_document_from(self, *, topics, outcomes, organisations, participations) -> str:
         """The search document from relations read already: topic names, outcome texts, organisations
         (in name order, their other names prefetched) and participations (their people's too)."""
-        parts: list[str] = [self.title, self.summary, self.city, self.date_as_reported]
+        parts: list[str] = [self.title, self.summary, self.venue, self.date_as_reported]
+        if self.city_id is not None and self.city is not None:
+            parts += [self.city.name, self.city.ascii_name]
         if self.subtype_id is not None and self.subtype is not None:
             parts.append(self.subtype.label)
         if self.country:

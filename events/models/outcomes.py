@@ -58,7 +58,7 @@ class OutcomeQuerySet(models.QuerySet):
     def for_commitments(self):
         """The commitments page, API, CSV and feed: each outcome with the meeting that promised it."""
         return (
-            self.select_related("meeting")
+            self.select_related("meeting", "meeting__city")
             .defer("meeting__search_document", "meeting__summary", "meeting__editorial_note")
             .for_meeting_page()
         )

@@ -573,10 +573,10 @@ class Command(BaseCommand):
                     for person in rng.sample(staff, min(len(staff), rng.randint(0, 2))):
                         if len(attendees) < 8:
                             attendees.append((person, org[0], PEOPLE_ROLE.get(role, "participant")))
-                city = self.word(2)
+                venue = self.word(2)
                 document = "\n".join(
                     dict.fromkeys(
-                        [title, summary, city]
+                        [title, summary, venue]
                         + ([all_countries.name(country)] if country else [])
                         + ([f"{visitor[1]} delegation trip {trip}"] if trip else [])
                         + [topic[2] for topic in topics]
@@ -605,7 +605,7 @@ class Command(BaseCommand):
                         "" if online else country,
                         visiting,
                         ",".join(stated),
-                        "" if online else city,
+                        "" if online else venue,
                         trip,
                         summary,
                         None,
@@ -701,7 +701,7 @@ class Batch:
                 "country",
                 "visiting_country",
                 "stated_countries",
-                "city",
+                "venue",
                 "delegation_id",
                 "summary",
                 "follow_up_of_id",

@@ -8,10 +8,11 @@ overwrites an editor's corrections.
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from events.models import (
+    City,
     Delegation,
     Meeting,
     Organisation,
@@ -21,6 +22,7 @@ from events.models import (
     Status,
     Topic,
 )
+from events.models.places import load_cities
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "demo" / "demo_data.json"
 
@@ -160,12 +162,27 @@ class Command(BaseCommand):
         self.count("delegations", created)
         return delegation
 
+    def city(self, record: dict) -> City | None:
+        """The gazetteer's city of a demo meeting (loaded first if the table is empty)."""
+        if not record.get("city"):
+            return None
+        if not City.objects.exists():
+            load_cities(City)
+        city = City.objects.named(record["city"], record["country"])
+        if city is None:
+            raise CommandError(f"{record['slug']}: no city “{record['city']}” in {record['country']}.")
+        return city
+
     def meeting(self, record, organisations, people, sources, delegations, topics) -> Meeting:
         fields = ("title", "kind", "start_date", "end_date", "date_precision", "date_as_reported")
         defaults = {key: record[key] for key in fields}
         defaults.update(
+            mode=record.get("mode", "in_person"),
             country=record["country"],
-            city=record["city"],
+            city=self.city(record),
+            venue=record.get("venue", ""),
+            visiting_country=record.get("visiting_country", ""),
+            stated_countries=record.get("stated_countries", []),
             delegation=delegations.get(record["delegation"]),
             summary=record["summary"],
             editorial_note=record["editorial_note"],
