@@ -3,11 +3,14 @@
 import functools
 import hashlib
 from pathlib import Path
+from urllib.parse import quote_plus
 
 from django import template
 from django.http import QueryDict
-from django.template.loader import get_template
-from django.utils.safestring import mark_safe
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from ..cache import kept
 
@@ -26,24 +29,62 @@ def _encode(query: QueryDict) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+def _pair(key: str, value: str) -> str:
+    """One ``key=value`` of a query string, encoded as QueryDict.urlencode() encodes it."""
+    return f"{quote_plus(key)}={quote_plus(value)}"
+
+
+class Toggler:
+    """The links that add a filter value to the request's query or take it off, back to page 1.
+
+    A page draws hundreds of them (the map, the facets, the chips): the query
+    is read and encoded once, and each link encodes only the values it changes.
+    """
+
+    def __init__(self, query: QueryDict):
+        # (key, its values, their encoded pairs) in the query's order, without the page.
+        self.parts = [
+            (key, values, "&".join(_pair(key, value) for value in values))
+            for key, values in query.lists()
+            if key != "page"
+        ]
+
+    def __call__(self, key: str, value) -> str:
+        value = str(value)
+        encoded, found = [], False
+        for name, values, pairs in self.parts:
+            if name != key:
+                encoded.append(pairs)
+                continue
+            found = True
+            changed = self._toggled(key, values, value)
+            if changed:
+                encoded.append("&".join(_pair(key, item) for item in changed))
+        if not found:
+            encoded.append(_pair(key, value))
+        return "?" + "&".join(part for part in encoded if part)
+
+    @staticmethod
+    def _toggled(key: str, current: list[str], value: str) -> list[str]:
+        if key in SINGLE_VALUED:
+            return [] if value in current else [value]
+        if value in current:
+            return [item for item in current if item != value]
+        return [*current, value]
+
+
+def toggler(request) -> Toggler:
+    """The request's Toggler, made on first use."""
+    made = getattr(request, "_toggler", None)
+    if made is None:
+        made = request._toggler = Toggler(request.GET)
+    return made
+
+
 @register.simple_tag(takes_context=True)
 def toggle_query(context, key: str, value) -> str:
     """The current query with ``value`` added to ``key`` or, if present, removed; back to page 1."""
-    query = context["request"].GET.copy()
-    query.pop("page", None)
-    value = str(value)
-    current = query.getlist(key)
-    if key in SINGLE_VALUED:
-        current = [] if value in current else [value]
-    elif value in current:
-        current = [item for item in current if item != value]
-    else:
-        current = [*current, value]
-    if current:
-        query.setlist(key, current)
-    else:
-        query.pop(key, None)
-    return _encode(query)
+    return toggler(context["request"])(key, value)
 
 
 @register.simple_tag(takes_context=True)
@@ -73,14 +114,19 @@ def filters_query(meeting_filter=None, **filters) -> str:
 
 
 # What a row's words come from besides its meeting: when a release changes one, every row is made again.
-ROW_TEMPLATE = "events/_meeting_row.html"
-ROW_CODE = ("models/meetings.py", "models/records.py", "models/delegations.py", "wording.py")
+ROW_CODE = (
+    "templatetags/timeline.py",
+    "models/meetings.py",
+    "models/records.py",
+    "models/delegations.py",
+    "wording.py",
+)
 
 
 @functools.cache
 def row_release() -> str:
-    """A digest of the row's template and of the code that words its values, read once per process."""
-    digest = hashlib.sha1((EVENTS.parent / "templates" / ROW_TEMPLATE).read_bytes())
+    """A digest of the code that draws and words a row, read once per process."""
+    digest = hashlib.sha1()
     for name in ROW_CODE:
         digest.update((EVENTS / name).read_bytes())
     return digest.hexdigest()
@@ -88,7 +134,7 @@ def row_release() -> str:
 
 @register.simple_tag
 def meeting_row(meeting) -> str:
-    """One meeting in a list (events/_meeting_row.html), kept until the meeting or what it shows changes.
+    """One meeting in a list, kept until the meeting or what it shows changes.
 
     A row reads the same on every list it appears in, and rendering the rows
     was the largest part of a list page computed afresh. It is kept under the
@@ -98,7 +144,126 @@ def meeting_row(meeting) -> str:
     html = kept(
         "meeting-row",
         f"{row_release()}:{meeting.row_stamp()}",
-        lambda: get_template(ROW_TEMPLATE).render({"meeting": meeting}),
+        lambda: render_row(meeting),
         timeout=ROW_TIMEOUT,
     )
-    return mark_safe(html)  # rendered by the template, which escapes every value
+    return mark_safe(html)  # render_row() escapes every value
+
+
+def render_row(meeting) -> SafeString:
+    """A meeting's row: its date, title, kind, place, trip, organisations, summary and topics.
+
+    Put together in Python rather than by a template, because a list computed
+    afresh draws every row: ``meeting`` comes from MeetingQuerySet.for_timeline(),
+    and every value is escaped here.
+    """
+    e = conditional_escape
+    pk = meeting.pk
+    start = meeting.start_date
+    html = [
+        f'\n<article class="meeting-row" aria-labelledby="meeting-{pk}">\n'
+        f'  <p class="meeting-date"><time datetime="{start.isoformat() if start else ""}">'
+        f"{e(meeting.date_display)}</time></p>\n"
+        f'  <h3 id="meeting-{pk}" class="meeting-title"><a href="{e(meeting.get_absolute_url())}">'
+        f"{e(meeting.title)}</a></h3>\n"
+        '  <p class="meeting-meta">\n'
+        f'    <span class="kind kind-{e(meeting.kind)}">{e(meeting.kind_display)}</span>\n    '
+    ]
+    place = meeting.place_display
+    if place:
+        if meeting.country:
+            country_url = reverse("events:country-detail", args=[meeting.country.code])
+            html.append(f'<span class="place"><a href="{e(country_url)}">{e(place)}</a></span>')
+        else:
+            html.append(f'<span class="place">{e(place)}</span>')
+    html.append("\n    ")
+    delegation = meeting.delegation if meeting.delegation_id else None
+    if delegation is not None and delegation.is_published:
+        html.append(
+            f'<span class="delegation">Part of <a href="{e(delegation.get_absolute_url())}">'
+            f"{e(delegation.title)}</a></span>"
+        )
+    html.append("\n  </p>\n  ")
+    organisations = meeting.distinct_organisations
+    if organisations:
+        links = ", ".join(
+            f'<a href="{e(organisation.get_absolute_url())}" title="{e(organisation.name)}">'
+            f"{e(organisation.short_name)}</a>"
+            for organisation in organisations
+        )
+        html.append(
+            f'\n  <p class="meeting-orgs"><span class="visually-hidden">Organisations: </span>{links}</p>\n  '
+        )
+    html.append("\n  ")
+    if meeting.summary:
+        summary = Truncator(meeting.summary).words(32, truncate=" …")
+        html.append(f'<p class="meeting-summary">{e(summary)}</p>')
+    html.append("\n  ")
+    topics = meeting.topics.all()
+    if topics:
+        items = "".join(
+            f'<li><a href="{e(topic.get_absolute_url())}">{e(topic.name)}</a></li>' for topic in topics
+        )
+        html.append(f'\n  <ul class="tags" aria-label="Topics">{items}</ul>\n  ')
+    html.append("\n</article>\n")
+    return SafeString("".join(html))
+
+
+# The map, the facets and the chips draw hundreds of links a page: their markup is put together
+# here, once per link, rather than by a template loop or an include per link.
+SELECTED_TIP = " (in the filter; select to remove)"
+
+
+@register.simple_tag(takes_context=True)
+def map_country_links(context, world_map: dict) -> SafeString:
+    """The map's countries with meetings (or in the filter), each a link that toggles it in the filter:
+    shapes first, then the dots of countries too small to click."""
+    toggle = toggler(context["request"])
+    e = conditional_escape
+    shapes = "".join(
+        f'<a class="map-country{" is-selected" if country.selected else ""}" '
+        f'href="{e(toggle("country", country.code))}" data-country="{e(country.code)}" '
+        f'data-count="{country.count}"><title>{e(country.tip)}{SELECTED_TIP if country.selected else ""}'
+        f'</title><path class="shade-{country.shade}" d="{e(country.d)}"></path></a>'
+        for country in world_map["shapes"]
+    )
+    radius = world_map["dot_radius"]
+    dots = "".join(
+        f'<a class="map-country map-dot{" is-selected" if country.selected else ""}" '
+        f'href="{e(toggle("country", country.code))}" data-country="{e(country.code)}" '
+        f'data-count="{country.count}"><title>{e(country.tip)}{SELECTED_TIP if country.selected else ""}'
+        f'</title><circle class="shade-{country.shade}" cx="{country.x}" cy="{country.y}" r="{radius}">'
+        "</circle></a>"
+        for country in world_map["dots"]
+    )
+    return SafeString(f"{shapes}\n    {dots}")
+
+
+@register.simple_tag(takes_context=True)
+def map_table_rows(context, ranked) -> SafeString:
+    """The map as a table: a row for each country with meetings, its name a link that toggles it."""
+    toggle = toggler(context["request"])
+    e = conditional_escape
+    return SafeString(
+        "".join(
+            f'<tr><td><a href="{e(toggle("country", country.code))}">{e(country.name)}</a></td>'
+            f"<td>{country.count}</td></tr>"
+            for country in ranked
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def facet_link(context, item) -> SafeString:
+    """One facet value's link (events.facets.FacetValue), which adds it to the filter or removes it."""
+    e = conditional_escape
+    href = e(toggler(context["request"])(item.param, item.value))
+    current = ' aria-current="true"' if item.selected else ""
+    title = f' title="{e(item.full_name)}"' if item.full_name else ""
+    remove = '<span class="visually-hidden">Remove filter: </span>' if item.selected else ""
+    full = f'<span class="visually-hidden"> ({e(item.full_name)})</span>' if item.full_name else ""
+    return SafeString(
+        f'\n\n<a href="{href}"{current}>\n'
+        f'  <span class="facet-label"{title}>{remove}{e(item.label)}{full}</span>\n'
+        f'  <span class="facet-count">{item.count}</span>\n</a>\n'
+    )

@@ -1,0 +1,102 @@
+"""Markup put together in Python for speed (events/templatetags/timeline.py): a meeting's row, the
+map's and the facets' links. It must read as the templates did: every value escaped, every link
+changing one filter and keeping the others."""
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from events.templatetags.timeline import SINGLE_VALUED, Toggler
+
+from .factories import make_delegation, make_meeting, make_organisation, make_topic
+from .hostile import HOSTILE, hostile_values
+from .pages import facet_links, query, soup
+
+pytestmark = pytest.mark.django_db
+
+TYPED = """<script>alert("x")</script> & 'quoted'"""
+
+
+def toggled_by_query_dict(query_string: str, key: str, value: str) -> str:
+    """The link as the template tag made it with a copy of the request's QueryDict."""
+    query = QueryDict(query_string, mutable=True)
+    query.pop("page", None)
+    current = query.getlist(key)
+    if key in SINGLE_VALUED:
+        current = [] if value in current else [value]
+    elif value in current:
+        current = [item for item in current if item != value]
+    else:
+        current = [*current, value]
+    if current:
+        query.setlist(key, current)
+    else:
+        query.pop(key, None)
+    return f"?{query.urlencode()}"
+
+
+@HOSTILE
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.sampled_from(["country", "org", "topic", "year", "q", "page", "more"]), hostile_values()
+        ),
+        max_size=6,
+    ),
+    key=st.sampled_from(["country", "org", "year", "q", "sort"]),
+    value=hostile_values(),
+)
+def test_a_toggle_link_is_the_query_with_one_value_changed(pairs, key, value):
+    built = QueryDict(mutable=True)
+    for name, item in pairs:
+        built.appendlist(name, item)
+    query_string = built.urlencode()
+    assert Toggler(QueryDict(query_string))(key, value) == toggled_by_query_dict(query_string, key, value)
+
+
+def test_a_row_escapes_everything_an_editor_typed(client):
+    organisation = make_organisation(name=TYPED, acronym="<b>ORG</b>")
+    topic = make_topic(name=TYPED)
+    delegation = make_delegation(title=TYPED)
+    make_meeting(
+        title=TYPED,
+        summary=TYPED,
+        venue=TYPED,
+        organisations=[organisation],
+        topics=[topic],
+        delegation=delegation,
+    )
+    response = client.get(reverse("events:timeline"))
+    assert b"<script>" not in response.content
+    assert b"<b>ORG" not in response.content
+    row = soup(response).select_one(".meeting-row")
+    assert row.select_one(".meeting-title").get_text() == TYPED
+    assert row.select_one(".meeting-summary").get_text() == TYPED
+    assert TYPED in row.select_one(".place").get_text()
+    assert row.select_one(".delegation a").get_text() == TYPED
+    assert row.select_one(".delegation a")["href"] == delegation.get_absolute_url()
+    orgs = row.select_one(".meeting-orgs a")
+    assert (orgs.get_text(), orgs["title"], orgs["href"]) == (
+        "<b>ORG</b>",
+        TYPED,
+        organisation.get_absolute_url(),
+    )
+    assert [(a.get_text(), a["href"]) for a in row.select(".tags a")] == [(TYPED, topic.get_absolute_url())]
+
+
+def test_map_and_facet_links_keep_the_other_filters(client):
+    thai = make_organisation(name="Thai centre", country="TH")
+    make_meeting(country="TH", kind="training", organisations=[thai])
+    make_meeting(country="KH", kind="training")
+    page = soup(client.get(reverse("events:timeline"), {"country": "TH", "kind": "training", "page": "1"}))
+    on_map = {link["data-country"]: link for link in page.select("a.map-country")}
+    assert "is-selected" in on_map["TH"]["class"]
+    assert query(on_map["TH"]["href"]) == {"kind": ["training"]}
+    assert on_map["TH"].title.get_text().endswith("(in the filter; select to remove)")
+    table = {link.get_text(): query(link["href"]) for link in page.select(".chart-table tbody a")}
+    assert table == {"Thailand": {"kind": ["training"]}}
+    response = client.get(reverse("events:timeline"), {"country": "TH"})
+    assert facet_links(response, "kind")["Training"][1] == "?country=TH&kind=training"
+    assert query(facet_links(response, "country")["Thailand"][1]) == {}
