@@ -4,11 +4,11 @@ changing one filter and keeping the others."""
 
 import pytest
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 
-from events.templatetags.timeline import SINGLE_VALUED, Toggler
+from events.templatetags.timeline import SINGLE_VALUED, Toggler, slug_url
 
 from .factories import make_delegation, make_meeting, make_organisation, make_topic
 from .hostile import HOSTILE, hostile_values
@@ -100,3 +100,20 @@ def test_map_and_facet_links_keep_the_other_filters(client):
     response = client.get(reverse("events:timeline"), {"country": "TH"})
     assert facet_links(response, "kind")["Training"][1] == "?country=TH&kind=training"
     assert query(facet_links(response, "country")["Thailand"][1]) == {}
+
+
+@pytest.mark.parametrize("slug", ["land-release", "UA", "org_1", "with space", "ünï", "a/b", "%41"])
+def test_a_slug_link_is_what_reverse_gives(slug):
+    for view_name in ("events:topic-detail", "events:country-detail"):
+        try:
+            expected = reverse(view_name, args=[slug])
+        except NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                slug_url(view_name, slug)
+            continue
+        assert slug_url(view_name, slug) == expected
+    set_script_prefix("/mirror/")
+    try:
+        assert slug_url("events:topic-detail", "land-release") == "/mirror/topics/land-release/"
+    finally:
+        set_script_prefix("/")

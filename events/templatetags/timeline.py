@@ -2,12 +2,13 @@
 
 import functools
 import hashlib
+import re
 from pathlib import Path
-from urllib.parse import quote_plus
+from urllib.parse import quote, quote_plus
 
 from django import template
 from django.http import QueryDict
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -150,6 +151,27 @@ def meeting_row(meeting) -> str:
     return mark_safe(html)  # render_row() escapes every value
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+PLACEHOLDER = "slug-placeholder"
+
+
+@functools.lru_cache(maxsize=32)
+def _around_slug(view_name: str, script_prefix: str) -> tuple[str, str]:
+    """What comes before and after the slug in ``view_name``'s address (a pattern with one slug)."""
+    before, _, after = reverse(view_name, args=[PLACEHOLDER]).partition(PLACEHOLDER)
+    return before, after
+
+
+def slug_url(view_name: str, slug: str) -> str:
+    """reverse(view_name, args=[slug]) for a pattern whose one argument is a slug, without resolving
+    the pattern again for every link: a list's rows hold hundreds of them. A slug needs no quoting;
+    anything else goes through reverse()."""
+    if not SLUG.fullmatch(slug):
+        return reverse(view_name, args=[slug])
+    before, after = _around_slug(view_name, get_script_prefix())
+    return f"{before}{slug}{after}"
+
+
 def render_row(meeting) -> SafeString:
     """A meeting's row: its date, title, kind, place, trip, organisations, summary and topics.
 
@@ -160,11 +182,12 @@ def render_row(meeting) -> SafeString:
     e = conditional_escape
     pk = meeting.pk
     start = meeting.start_date
+    address = slug_url("events:meeting-detail", meeting.slug)
     html = [
         f'\n<article class="meeting-row" aria-labelledby="meeting-{pk}">\n'
         f'  <p class="meeting-date"><time datetime="{start.isoformat() if start else ""}">'
         f"{e(meeting.date_display)}</time></p>\n"
-        f'  <h3 id="meeting-{pk}" class="meeting-title"><a href="{e(meeting.get_absolute_url())}">'
+        f'  <h3 id="meeting-{pk}" class="meeting-title"><a href="{e(address)}">'
         f"{e(meeting.title)}</a></h3>\n"
         '  <p class="meeting-meta">\n'
         f'    <span class="kind kind-{e(meeting.kind)}">{e(meeting.kind_display)}</span>\n    '
@@ -172,22 +195,21 @@ def render_row(meeting) -> SafeString:
     place = meeting.place_display
     if place:
         if meeting.country:
-            country_url = reverse("events:country-detail", args=[meeting.country.code])
+            country_url = slug_url("events:country-detail", meeting.country.code)
             html.append(f'<span class="place"><a href="{e(country_url)}">{e(place)}</a></span>')
         else:
             html.append(f'<span class="place">{e(place)}</span>')
     html.append("\n    ")
     delegation = meeting.delegation if meeting.delegation_id else None
     if delegation is not None and delegation.is_published:
-        html.append(
-            f'<span class="delegation">Part of <a href="{e(delegation.get_absolute_url())}">'
-            f"{e(delegation.title)}</a></span>"
-        )
+        trip = slug_url("events:delegation-detail", delegation.slug)
+        html.append(f'<span class="delegation">Part of <a href="{e(trip)}">{e(delegation.title)}</a></span>')
     html.append("\n  </p>\n  ")
     organisations = meeting.distinct_organisations
     if organisations:
         links = ", ".join(
-            f'<a href="{e(organisation.get_absolute_url())}" title="{e(organisation.name)}">'
+            f'<a href="{e(slug_url("events:organisation-detail", organisation.slug))}" '
+            f'title="{e(organisation.name)}">'
             f"{e(organisation.short_name)}</a>"
             for organisation in organisations
         )
@@ -202,7 +224,8 @@ def render_row(meeting) -> SafeString:
     topics = meeting.topics.all()
     if topics:
         items = "".join(
-            f'<li><a href="{e(topic.get_absolute_url())}">{e(topic.name)}</a></li>' for topic in topics
+            f'<li><a href="{e(slug_url("events:topic-detail", topic.slug))}">{e(topic.name)}</a></li>'
+            for topic in topics
         )
         html.append(f'\n  <ul class="tags" aria-label="Topics">{items}</ul>\n  ')
     html.append("\n</article>\n")
@@ -267,3 +290,74 @@ def facet_link(context, item) -> SafeString:
         f'  <span class="facet-label"{title}>{remove}{e(item.label)}{full}</span>\n'
         f'  <span class="facet-count">{item.count}</span>\n</a>\n'
     )
+
+
+@register.simple_tag
+def chart_bars(chart: dict) -> SafeString:
+    """The bars of a chart of meetings per year (events.facets.stacked_year_chart), each year a group
+    of its kinds' segments, with its count and year as the chart has room for them."""
+    e = conditional_escape
+    width, height, show_values = chart["bar_width"], chart["height"], chart["show_values"]
+    html = []
+    for bar in chart["bars"]:
+        count, x = bar["count"], bar["x"]
+        parts = "".join(f"; {e(segment['label'])} {segment['count']}" for segment in bar["segments"])
+        segments = "".join(
+            f'<rect class="meeting-kind-{e(segment["kind"])}" x="{x}" y="{segment["y"]}" width="{width}" '
+            f'height="{segment["height"]}"></rect>'
+            for segment in bar["segments"]
+        )
+        centre = bar["label_x"]
+        value = (
+            f'<text class="bar-value" x="{centre}" y="{bar["y"] - 3}" text-anchor="middle">{count}</text>'
+            if show_values and count
+            else ""
+        )
+        label = ""
+        if bar["show_label"]:
+            year = str(bar["year"])[2:] if show_values else bar["year"]
+            label = (
+                f'<text class="bar-label" x="{centre}" y="{height + 14}" text-anchor="middle">{year}</text>'
+            )
+        meetings = f"{count} meeting{'' if count == 1 else 's'}"
+        html.append(
+            f'\n      <g class="bar"><title>{bar["year"]}: {meetings}{parts}</title>\n'
+            f'        <rect class="bar-hit" x="{x}" y="0" width="{width}" height="{height}"></rect>\n'
+            f"        {segments}\n        {value}\n        {label}\n      </g>\n    "
+        )
+    return SafeString("".join(html))
+
+
+@register.simple_tag
+def chart_rows(chart: dict) -> SafeString:
+    """The chart as a table's rows: a year, its meetings of each kind, and all of them."""
+    return SafeString(
+        "".join(
+            f'<tr><th scope="row">{bar["year"]}</th>'
+            + "".join(f"<td>{count}</td>" for count in bar["cells"])
+            + f"<td>{bar['count']}</td></tr>"
+            for bar in chart["bars"]
+        )
+    )
+
+
+@register.simple_tag
+def topic_grid_cells(grid: dict, topic: dict, first_row: bool, link_cells) -> SafeString:
+    """A topic's row of cells in the topics-over-time grid (events.facets.topic_grid): each year
+    shaded by its meetings, and a link to the timeline for that topic and year where the link's
+    result is exactly the cell's meetings (``link_cells``, or the grid's own topic in its first row)."""
+    e = conditional_escape
+    linked = link_cells or (first_row and grid["first_is_focus"])
+    name = e(topic["name"])
+    address = e(f"{reverse('events:timeline')}?topic={quote(topic['slug'], safe='/')}") if linked else ""
+    cells = []
+    for cell in topic["cells"]:
+        count, year = cell["count"], cell["year"]
+        if not count:
+            content = ""
+        elif linked:
+            content = f'<a href="{address}&amp;year={year}" title="{name}, {year}">{count}</a>'
+        else:
+            content = f'<span title="{name}, {year}">{count}</span>'
+        cells.append(f'<td class="shade-{cell["shade"]}">{content}</td>')
+    return SafeString("".join(cells))
