@@ -22,6 +22,7 @@ STATIC_MEMOS = {
     "events.geo._bounds",
     "events.geo.country_name",
     "events.geo._plain_land",
+    "events.geo._named_land",
     "events.geo.unnamed_land",
     "events.intake.country_names",
     "events.intake.country_pattern",

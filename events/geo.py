@@ -110,7 +110,10 @@ def place_map(country_code: str, cities: list[MapCity]) -> dict | None:
         "view_box": " ".join(f"{value:g}" for value in view),
         "sea": {"width": data["width"], "height": data["height"]},
         "land": land,
+        # Drawn on every meeting's page, so put together from shapes made once per process.
+        "land_paths": SafeString("".join(_named_land(country["code"], country["here"]) for country in land)),
         "unnamed_land": data["land"],
+        "unnamed_land_paths": unnamed_land(),
         "country": {
             "code": country_code,
             "name": country_name(country_code),
@@ -157,6 +160,17 @@ def _plain_land(code: str) -> SafeString:
         '<path d="{}"><title>{}</title></path>',
         world()["countries"][code]["d"],
         f"{country_name(code)}: no meetings",
+    )
+
+
+@functools.cache
+def _named_land(code: str, here: bool) -> SafeString:
+    """A country on a place map, named, and marked when it is the place: the same on every map."""
+    return format_html(
+        '<path{} d="{}"><title>{}</title></path>',
+        SafeString(' class="place-here"') if here else "",
+        world()["countries"][code]["d"],
+        country_name(code),
     )
 
 
