@@ -26,7 +26,9 @@ from __future__ import annotations
 import datetime
 import gc
 import heapq
+import itertools
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -257,6 +259,24 @@ class MeetingIndex:
                 heapq.heappushpop(best, count)
         floor = best[0] if len(best) == limit else 1
         return {value: count for value, count in found.items() if count >= floor}
+
+    def pair_counts(self, among: BitMap, facet: str, limit: int) -> tuple[list[tuple], int]:
+        """The ``limit`` pairs of values of ``facet`` that the most of ``among`` share, and how many pairs
+        share any, as MeetingQuerySet.organisation_pairs() gives them: ([(first, second, shared)], pairs)
+        with first < second, most shared first, then by first and second."""
+        value_of: list = [None] * len(self.slots)
+        for (name, value), slot in self.slot_of.items():
+            if name == facet:
+                value_of[slot] = value
+        pairs: list[tuple] = []
+        for meeting_id in among:
+            values = sorted(
+                value_of[slot] for slot in self.members[meeting_id][1:] if value_of[slot] is not None
+            )
+            pairs.extend(itertools.combinations(values, 2))
+        shared = Counter(pairs)
+        top = heapq.nsmallest(limit, shared.items(), key=lambda item: (-item[1], item[0]))
+        return [(first, second, count) for (first, second), count in top], len(shared)
 
     def year_kind_counts(self, among: BitMap) -> list[tuple[int, str, int]]:
         """(year, kind, meetings) of ``among``, oldest first, as MeetingQuerySet.year_kind_counts()."""

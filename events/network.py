@@ -1,7 +1,8 @@
 """The partner network: which organisations met which, drawn on the server as SVG.
 
 Two queries (organisation_pairs() and organisation_nodes(), of the meetings
-or of the kept pair counts) give the strongest links and their organisations; a small force-directed
+or of the kept pair counts), or the facet index and one query for the names, give the strongest
+links and their organisations; a small force-directed
 layout in pure Python places them. It is deterministic, so the same result
 always draws the same picture, and cached per process, because the layout is
 the only costly step.
@@ -14,6 +15,7 @@ import math
 
 from django.urls import reverse
 
+from .facets import indexed_organisation_nodes
 from .models import Organisation
 
 # The strongest links drawn; beyond these the picture stops being legible.
@@ -26,18 +28,27 @@ LABEL_CHARS = 18
 WIDTH, HEIGHT, MARGIN = 800, 600, 40
 
 
-def partner_network(meetings, *, links: int | None = None, focus: Organisation | None = None) -> dict:
+def partner_network(
+    meetings, *, links: int | None = None, focus: Organisation | None = None, selection=None
+) -> dict:
     """The organisations that met each other in ``meetings``, as an SVG-ready graph.
 
     ``meetings``: a MeetingQuerySet, or the kept pair counts (OrganisationPair's queryset) for every
     published meeting; both answer organisation_pairs() and organisation_nodes() alike.
+
+    ``selection``: the same meetings in the facet index (events.meeting_index.Selection), when the
+    caller has them: the links and the nodes' counts are then read from it rather than by joins of
+    the meetings.
 
     Node size is the organisation's number of meetings among these, a link's
     width the number of meetings two organisations shared. Only the
     ``links`` (NETWORK_LINKS) strongest links are drawn, and fewer if they would bring in
     more than MAX_NODES organisations; the result says how many there were.
     """
-    pairs, total = meetings.organisation_pairs(limit=links or NETWORK_LINKS)
+    if selection is None:
+        pairs, total = meetings.organisation_pairs(limit=links or NETWORK_LINKS)
+    else:
+        pairs, total = selection.index.pair_counts(selection.ids, "org", links or NETWORK_LINKS)
     edges: list[tuple[int, int, int]] = []
     ids: dict[int, None] = {}
     capped = False
@@ -50,7 +61,10 @@ def partner_network(meetings, *, links: int | None = None, focus: Organisation |
         ids.update(dict.fromkeys(sorted(new)))
     if not edges:
         return {"nodes": [], "edges": [], "shown": 0, "total": total, "cut": False, "kinds": []}
-    rows = {row["organisation_id"]: row for row in meetings.organisation_nodes(ids)}
+    found = (
+        meetings.organisation_nodes(ids) if selection is None else indexed_organisation_nodes(selection, ids)
+    )
+    rows = {row["organisation_id"]: row for row in found}
     order = sorted(rows, key=lambda pk: (-rows[pk]["meetings"], rows[pk]["name"], pk))
     peak = max(row["meetings"] for row in rows.values())
     radii = tuple(round(5 + 15 * math.sqrt(rows[pk]["meetings"] / peak), 1) for pk in order)

@@ -387,7 +387,7 @@ def organisation_detail(request, slug, fmt: str | None = None):
             "partners": OrganisationPair.objects.partners_of(organisation.pk, limit=20),
             "representatives": list(representatives),
             "year_kinds": selection.index.year_kind_counts(selection.ids),
-            "network": partner_network(meetings, links=40, focus=organisation),
+            "network": partner_network(meetings, links=40, focus=organisation, selection=selection),
         }
 
     # The aggregates cost most of the page: keep them until the data changes.

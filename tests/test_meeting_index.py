@@ -15,7 +15,7 @@ import random
 import pytest
 from django.http import QueryDict
 
-from events.facets import facets_for, facets_from_index
+from events.facets import facets_for, facets_from_index, indexed_organisation_nodes
 from events.filters import MeetingFilter
 from events.meeting_index import MeetingIndex, OrderedMeetings, meeting_index, select, topic_rows
 from events.models import (
@@ -108,6 +108,13 @@ def assert_index_agrees(query: QueryDict) -> None:
     assert facets_from_index(selection, indexed) == facets_for(meetings, plain), query.urlencode()
     for expanded in ("org", "country"):
         assert facets_from_index(selection, indexed, expanded) == facets_for(meetings, plain, expanded)
+    for limit in (3, 40):
+        pairs = selection.index.pair_counts(selection.ids, "org", limit)
+        assert pairs == meetings.organisation_pairs(limit=limit), query.urlencode()
+    organisations = {pk for first, second, _ in pairs[0] for pk in (first, second)}
+    nodes = indexed_organisation_nodes(selection, organisations)
+    plain_nodes = meetings.organisation_nodes(organisations)
+    assert sorted(nodes, key=str) == sorted(plain_nodes, key=str), query.urlencode()
     listing = OrderedMeetings(selection, Meeting.objects.all(), newest=indexed.chosen_sort == "newest")
     for start in range(0, len(ids) + PAGE, PAGE):
         page = [meeting.pk for meeting in listing[start : start + PAGE]]
