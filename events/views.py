@@ -687,14 +687,17 @@ def network(request):
     """The partner network of the meetings that match the timeline's filters."""
     meeting_filter = MeetingFilter.for_request(request)
     meetings = meeting_filter.qs
-    # Unfiltered, the links are the kept pair counts of every published meeting (no join of them all).
-    links = meetings if meeting_filter.active else OrganisationPair.objects.all()
+
+    def compute() -> tuple[int, dict]:
+        if not meeting_filter.active:
+            # The kept pair counts of every published meeting: no join of them all.
+            return meetings.count(), partner_network(OrganisationPair.objects.all())
+        # Filtered: the matching meetings and their links from the facet index.
+        selection = select(meeting_filter)
+        return selection.count, partner_network(meetings, selection=selection)
+
     # Laying out the graph of a large result is costly: keep it until the data changes.
-    meeting_count, graph = cached(
-        "network",
-        meeting_filter.form.cleaned_data,
-        lambda: (meetings.count(), partner_network(links)),
-    )
+    meeting_count, graph = cached("network", meeting_filter.form.cleaned_data, compute)
     context = {
         "filter": meeting_filter,
         "notices": meeting_filter.notices,
