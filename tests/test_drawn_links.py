@@ -117,3 +117,11 @@ def test_a_slug_link_is_what_reverse_gives(slug):
         assert slug_url("events:topic-detail", "land-release") == "/mirror/topics/land-release/"
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize("url", ["/", "/commitments/", "/topics/", "/countries/TH/"])
+def test_no_template_comment_reaches_the_page(client, url):
+    make_meeting(country="TH", topics=[make_topic()])
+    content = client.get(url).content
+    assert b"{#" not in content
+    assert b"#}" not in content
