@@ -38,22 +38,19 @@ def cached(name: str, parts, compute: Callable[[], T], timeout: int | None = Non
     ``timeout`` (seconds) shortens the cache's own for large results.
     """
     digest = hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-    key = f"events:{name}:{data_version()}:{digest}"
-    result = cache.get(key)
-    if result is None:
-        result = compute()
-        if timeout is None:
-            cache.set(key, result)
-        else:
-            cache.set(key, result, timeout=timeout)
-    return result
+    return _kept_under(f"events:{name}:{data_version()}:{digest}", compute, timeout)
 
 
 def kept(name: str, stamp: str, compute: Callable[[], T], timeout: int | None = None) -> T:
     """``compute()``'s result kept under ``stamp`` alone, not the data version: for a part of a page
     whose stamp changes exactly when it would read otherwise (a meeting's row: Meeting.row_stamp()),
     so that a write elsewhere leaves it in the cache. ``timeout`` as for cached()."""
-    key = f"events:{name}:{hashlib.sha1(stamp.encode()).hexdigest()}"
+    return _kept_under(f"events:{name}:{hashlib.sha1(stamp.encode()).hexdigest()}", compute, timeout)
+
+
+def _kept_under(key: str, compute: Callable[[], T], timeout: int | None) -> T:
+    """The cache's value at ``key``, or ``compute()``'s result, stored there (for the cache's own
+    timeout when ``timeout`` is None)."""
     result = cache.get(key)
     if result is None:
         result = compute()
