@@ -982,3 +982,56 @@ def test_an_event_held_online_is_organised_not_hosted_and_a_training_centre_s_ow
     )
     roles = {f.label: f.role for f in propose(ceremony, datetime.date(2025, 3, 10)).organisations}
     assert roles["CMAC"] == "host"
+
+
+NEWSPAPER = """Guests watch our deminers at work
+
+Residents of the town are used to the sight of deminers on the road out of it. On Tuesday and \
+Wednesday they had visitors: officials from Azerbaijan, guests of the Cambodian Mine Action Centre (CMAC).
+
+The group spent Tuesday at CMAC's training centre, where instructors showed how dogs are trained.
+
+The visitors were led by Vugar Suleymanov, Chairman of the Board of the Mine Action Agency of the \
+Republic of Azerbaijan (ANAMA).
+
+"When I was a boy nobody went into those fields," said Ann Example, chief of a village nearby. "Now \
+children play there."
+
+He also told the guests about the work of the Azerbaijan Demining Example Centre (ADEC)."""
+
+
+def test_a_scene_set_first_leaves_the_lead_to_the_news_and_a_quoted_villager_out(known):
+    result = propose(NEWSPAPER, datetime.date(2024, 8, 30))
+    assert result.report.lead.text.startswith("On Tuesday and Wednesday")
+    assert (result.kind, result.date.start, result.date.end) == (
+        "site_visit",
+        datetime.date(2024, 8, 27),
+        datetime.date(2024, 8, 28),
+    )
+    # "The visitors were led by X of ANAMA": his body is the visiting side; a body only told about is none.
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "host", "ANAMA": "delegation"}
+    assert [f.label for f in result.also_mentioned_organisations] == [
+        "Azerbaijan Demining Example Centre (ADEC)"
+    ]
+    assert [p.name for p in result.participants] == ["Vugar Suleymanov"]
+    assert [p.name for p in result.also_mentioned_people] == ["Ann Example"]  # quoted for colour
+
+
+def test_a_fact_box_gives_the_place_and_the_funder_and_experience_shared_is_no_side(known):
+    make_organisation(
+        name="Ministry of Foreign Affairs of Belgium", slug="be-mfa", country="BE", kind="government"
+    )
+    text = (
+        "Conference on landmines and the environment\n\n"
+        "What: International conference on the environmental impact of landmines\n"
+        "When: 5 July 2024\n"
+        "Where: Example Academy, Brussels\n"
+        "Supported by: Ministry of Foreign Affairs of Belgium\n\n"
+        "Vugar Suleymanov, Chairman of the Board of ANAMA, said ANAMA was ready to share the experience of "
+        "the Cambodian Mine Action Centre (CMAC) with others."
+    )
+    result = propose(text, datetime.date(2024, 7, 15))
+    assert (result.country, result.city) == ("BE", "Brussels")
+    roles = {f.organisation.slug: f.role for f in result.organisations}
+    assert roles == {"be-mfa": "funder", "anama": "participant"}
+    assert [f.label for f in result.also_mentioned_organisations] == ["CMAC"]

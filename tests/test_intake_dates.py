@@ -56,6 +56,7 @@ def test_relative_words_resolve_against_the_report_with_the_right_precision(text
         ("It opened on Monday in Siem Reap and runs until Friday.", "2024-11-27", "2024-11-25", "2024-11-29"),
         ("The meetings, held from Tuesday to Thursday, closed.", "2024-06-20", "2024-06-18", "2024-06-20"),
         ("It opened on Thursday and continued until Friday.", "2024-06-01", "2024-05-30", "2024-05-31"),
+        ("They had visitors on Tuesday and Wednesday.", "2024-08-30", "2024-08-27", "2024-08-28"),
     ],
 )
 def test_a_range_of_weekdays_keeps_both_ends(text, published_on, start, end):

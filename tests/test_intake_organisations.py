@@ -141,3 +141,10 @@ def test_words_of_the_field_itself_tag_no_topic():
     text = "The conference on mine action discussed funding."
     assert find_topics(text, [threat]) != []
     assert find_topics(text, [threat], general=general) == []
+
+
+def test_a_united_nations_body_is_known_by_its_short_un_name():
+    make_organisation(name="United Nations", acronym="UN", slug="un")
+    make_organisation(name="United Nations Development Programme", acronym="UNDP", slug="undp")
+    found = reader().mentions("The UN Development Programme in Cambodia signed it.")
+    assert labels(found) == [("UN Development Programme", "undp")]

@@ -189,3 +189,12 @@ def test_malay_honorifics_and_a_surname_in_capitals_are_read_around_the_name():
     assert set(names) == {"Muhamad Norazlan Aris", "TAKAHASHI Kenji", "Tan Wei Ming"}
     assert names["Muhamad Norazlan Aris"].title == "Chief of the Air Force"
     assert names["TAKAHASHI Kenji"].title == "Ambassador of Japan"
+
+
+def test_a_rank_and_a_courtesy_title_before_a_long_name_are_not_part_of_it():
+    names = find_names(
+        '"We are ready," said General Tan Sri Muhamad Norazlan Aris, Chief of the Royal Malaysian Air Force.'
+    )
+    assert [(n.name, n.title) for n in names] == [
+        ("Muhamad Norazlan Aris", "Chief of the Royal Malaysian Air Force")
+    ]

@@ -117,3 +117,38 @@ def test_listed_lines_are_sentences_and_a_caption_that_tells_what_happened_is_re
         "Bo Example, Adviser",
         "Ann Example (left) shakes hands with Bo Example on Monday.",
     ]
+
+
+def test_a_quotation_runs_on_to_its_speaker_across_its_full_stops():
+    text = '"Mines do not stop killing. Most victims are civilians," X told a seminar yesterday. It closed.'
+    assert split_sentences(text) == [
+        '"Mines do not stop killing. Most victims are civilians," X told a seminar yesterday.',
+        "It closed.",
+    ]
+
+
+def test_a_dateline_may_end_with_the_agency_and_a_full_stop():
+    report = read_report(
+        "Delegation concludes visit\n\nBaku, 29 August, AZERTAC. A delegation visited CMAC on 27-28 August.",
+        is_place=gazetteer.is_place,
+    )
+    assert (report.dateline.place, report.dateline.date_text, report.dateline.agency) == (
+        "Baku",
+        "29 August",
+        "AZERTAC",
+    )
+    assert report.sentences[0].text == "A delegation visited CMAC on 27-28 August."
+
+
+def test_each_line_after_a_label_is_a_sentence_and_a_by_label_reads_as_words():
+    report = read_report(
+        "Dialogue concludes\n\nThe dialogue was held.\n\nParticipants:\nAnn Example – Director, ARMAC\n"
+        "Bo Example – Adviser, UNDP\n\nWhere: Brussels\nSupported by: Ministry of Foreign Affairs of Belgium"
+    )
+    assert [s.text for s in report.sentences] == [
+        "The dialogue was held.",
+        "Ann Example – Director, ARMAC",
+        "Bo Example – Adviser, UNDP",
+        "Where: Brussels",
+        "Supported by Ministry of Foreign Affairs of Belgium",
+    ]

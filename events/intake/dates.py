@@ -137,9 +137,11 @@ RELATIVE = re.compile(
     re.I,
 )
 
-# "Opened on Monday ... and runs until Friday", "from Tuesday to Thursday": a range in weekdays.
+# "Opened on Monday ... and runs until Friday", "from Tuesday to Thursday", "on Tuesday and Wednesday":
+# a range in weekdays.
 WEEKDAY_RANGE = re.compile(
-    rf"\b({'|'.join(WEEKDAYS)})\b[^.;]{{0,60}}?\b(?:to|until|till|through)\s+(?:on\s+)?({'|'.join(WEEKDAYS)})\b",
+    rf"\b({'|'.join(WEEKDAYS)})\b(?:[^.;]{{0,60}}?\b(?:to|until|till|through)|\s+and)\s+(?:on\s+)?"
+    rf"({'|'.join(WEEKDAYS)})\b",
     re.I,
 )
 

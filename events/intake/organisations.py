@@ -195,6 +195,9 @@ class OrganisationIndex:
                 key = tuple(normalise(name).split())
                 if key:
                     self.by_name.setdefault(key, organisation)
+                # "the UN Development Programme": any "United Nations ..." is also written "UN ...".
+                if key[:2] == ("united", "nations") and len(key) > 2:
+                    self.by_name.setdefault(("un", *key[2:]), organisation)
             if organisation.acronym:
                 self.by_acronym.setdefault(organisation.acronym.upper(), organisation)
         self.longest_first = sorted(self.by_name, key=len, reverse=True)

@@ -42,6 +42,7 @@ HONORIFIC = re.compile(
     r"(?:(?:" + "|".join(re.escape(w) for w in sorted(COURTESY + RANKS, key=len, reverse=True)) + r")"
     r"(?:\s*\((?:ret|retd|retired)\.?\))?\s+)+$"  # "Colonel (ret.) Oleksandr Kravets"
 )
+PREFIXES = {w for w in COURTESY + RANKS if " " in w}
 NOT_A_NAME = {
     "a", "about", "after", "also", "among", "an", "and", "as", "at", "before", "both", "by", "during",
     "for", "from", "he", "her", "his", "in", "it", "its", "mine", "action", "news", "of", "on", "read",
@@ -360,9 +361,13 @@ def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> lis
         # "General Tan Sri Dato' Sri Muhamad Norazlan Aris": courtesy words are no name, nor its start.
         if " ".join(words) in COURTESY:
             continue
-        while len(words) > 2 and words[0] in COURTESY:
-            start = sentence.index(words[1], start + len(words[0]))
-            words = words[1:]
+        # "General Tan Sri Muhamad Norazlan Aris": ranks and courtesy words of two words are no name either.
+        while len(words) > 2 and (
+            words[0] in COURTESY or words[0] in RANKS or " ".join(words[:2]) in PREFIXES
+        ):
+            skip = 2 if " ".join(words[:2]) in PREFIXES and len(words) > 3 else 1
+            start = sentence.index(words[skip], start + len(words[skip - 1]))
+            words = words[skip:]
         before = sentence[:start]
         honorific = HONORIFIC.search(before)
         rank = courtesy = ""

@@ -195,19 +195,37 @@ def event_date(
 NEWS_WORDS = re.compile(
     r"\b(?:conference|meeting|workshop|seminar|forum|symposium|summit|visit(?:ed|s)?|talks|dialogue|"
     r"consultations|ceremony|course|training|session|webinar|signed|met|received|welcomed|hosted|held|"
-    r"attended|took part)\b",
+    r"attended|took part|visitors|guests|delegation|courtesy call|call on)\b",
     re.IGNORECASE,
 )
 
 
 def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None:
-    """A feature may open with a story years old ("When X stepped on a mine in 1996, ..."): its news
-    starts in the first sentence after it that names an event and is not dated long before the report."""
+    """A feature may open with a story years old ("When X stepped on a mine in 1996, ..."), or a scene
+    without a date: its news starts in the first sentence after it that names an event and is not dated
+    long before the report."""
     if not report.sentences:
         return
     first = report.sentences[0]
     dates = dates_in(first.text, published_on, dateline_day)
     old = datetime.timedelta(days=365)
+    # (A sentence introducing a body by its acronym, "... (ARMAC)", is news, not scenery.)
+    if not NEWS_WORDS.search(first.text) and not dates and not re.search(r"\([A-Z]{2,}\)", first.text):
+        # A scene set first ("Residents of X are used to the sight of deminers ..."): the news starts in
+        # the first sentence of the opening paragraphs that tells of an event.
+        told = next(
+            (
+                s
+                for s in report.sentences[1:4]
+                if s.paragraph <= first.paragraph + 1
+                and NEWS_WORDS.search(s.text)
+                and not BACKGROUND_CUES.search(s.text)
+            ),
+            None,
+        )
+        if told is not None:
+            report.lead_index = told.index
+        return
     if NEWS_WORDS.search(first.text) or not dates or any(published_on - d.start < old for d in dates):
         return
     for sentence in report.sentences[1:8]:
@@ -286,14 +304,14 @@ SEPARATE_TALKS = re.compile(
 # them ("The workshop was opened by A, ..., and B").
 SPEAKING_AFTER = re.compile(
     r"\s*(?:\([^)]*\)\s*)?[,–—]?\s*(?:also\s+|then\s+|later\s+)?(?:was\s+|were\s+)?(?:spoke|speaking|"
-    r"addressed|delivered|presented|opened|said|says|noted|stressed|called|reaffirmed|underlined|"
+    r"addressed|delivered|presented|opened|said|says|told|noted|stressed|called|reaffirmed|underlined|"
     r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
     r"gave a (?:speech|presentation|talk))\b",
     re.IGNORECASE,
 )
 SPEAKING_BEFORE = re.compile(
     r"\b(?:(?:opened|addressed|presented|delivered|moderated) by|(?:remarks|speech(?:es)?|"
-    r"presentations?|statements?|addresses) (?:by|from)|speakers? (?:included|were)|"
+    r"presentations?|statements?|addresses) (?:by|from)|speakers? (?:also )?(?:included|were)|"
     r"panel(?:lists)?\b[^.;]{0,200}\b(?:included|were))\b[^.;]{0,200}$",
     re.IGNORECASE,
 )
@@ -305,6 +323,20 @@ def speaks(sentence: str, name: NameSpan) -> bool:
     end = name.title_end if title_after else name.end
     start = name.title_start if 0 <= name.title_start < name.start else name.start
     return bool(SPEAKING_AFTER.match(sentence[end:]) or SPEAKING_BEFORE.search(sentence[:start]))
+
+
+# A quotation's speaker: '"...," said X' or 'X said: "..."'.
+QUOTE_SAID_BEFORE = re.compile(
+    r'"\s*,?\s*(?:said|says|added|recalled|explained|remembered)\s+$', re.IGNORECASE
+)
+QUOTE_SAID_AFTER = re.compile(r'\s*,?\s*(?:said|says|added|recalled|explained|remembered)\b[^."]{0,20}"')
+
+
+def quotes_only(sentence: str, name: NameSpan) -> bool:
+    """Whether the sentence only has this person say a quotation (nothing done at the event)."""
+    start = name.title_start if 0 <= name.title_start < name.start else name.start
+    end = name.title_end if name.title_start > name.start else name.end
+    return bool(QUOTE_SAID_BEFORE.search(sentence[:start]) or QUOTE_SAID_AFTER.match(sentence[end:]))
 
 
 # Before a name: someone who watched the signing, not a party to it.
@@ -404,6 +436,21 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         # A spokesperson speaks about the event for a body; the report does not put them in the room.
         if SPOKESPERSON.search(finding.title):
             event_spans = []
+        # A voice quoted for colour ('"Now my grandchildren play there," said X, chief of a village'):
+        # someone not on record, only ever the speaker of a quotation, whose title names no body.
+        quoted_only = (
+            finding.person is None
+            and bool(event_spans)
+            and all(
+                quotes_only(sentences[i].text, n)
+                and not any(n.title_start <= m.start < n.title_end for m in mentions[i])
+                for i, n in event_spans
+            )
+        )
+        if quoted_only:
+            finding.evidence = sentences[event_spans[0][0]].text
+            also_people.append(finding)
+            continue
         if event_spans:
             participant = Participant(**vars(finding))
             participant.evidence = sentences[event_spans[0][0]].text

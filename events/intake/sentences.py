@@ -46,6 +46,14 @@ OBJECT_ONLY = re.compile(
     r"through(?: the)?(?: NGO)?)\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,2})$",
     re.IGNORECASE,
 )
+# A body whose work or experience is what is told or shared, not a body in the room: "told the guests
+# about the work of the Centre", "ready to share the experience of CMAC".
+SPOKEN_ABOUT = re.compile(
+    r"(?:\b(?:told|informed|briefed|spoke|talked|learned|learnt)\b[^.;]{0,60}?\b(?:about|on)|"
+    r"\bshar(?:e|ed|ing)|\b(?:study|studied|studying))\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:work|experience|expertise|activities|practices?|achievements|results|example) of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 FUNDING = re.compile(
     r"\b(?:fund(?:s|ed|ing)?|financ(?:es|ed|ing)|sponsor(?:s|ed)?|support of|contribution)\b", re.I
 )
@@ -59,7 +67,7 @@ EVENT_NOUNS = re.compile(
 def mention_is_incidental(sentence: str, mention: Mention) -> bool:
     """A mention of a body that takes no part: the object of a plan, a source, a funder of something else."""
     before = sentence[: mention.start]
-    if OBJECT_ONLY.search(before):
+    if OBJECT_ONLY.search(before) or SPOKEN_ABOUT.search(before):
         return True
     if re.search(
         r"\b(?:under|within|as part of) (?:the|a|its|their) [^.;]{0,80}?\b(?:project|programme)\b[^.;]{0,80}"
@@ -132,7 +140,9 @@ ROLE_AFTER = [  # the organisation follows these words
         Role.DELEGATION,
         r"(?:delegations?|\bmission) (?:of|from)|"
         r"(?:delegation(?:, | )|^)(?:also )?(?:made up|composed|consisting) of"
-        r"(?: representatives of)?|delegation led by|delegation headed by|"
+        r"(?: representatives of)?|"
+        # "delegation led by", "The visitors were led by X, Chairman of ANAMA, and Y of ARMAC"
+        r"\b(?:delegation|visitors|guests|visiting (?:team|group))\s+(?:was |were )?(?:led|headed) by|"
         r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by",
     ),
     (
@@ -435,9 +445,10 @@ def place_of(
     candidates = lead + [s for s in report.event[1:4] if event_verbs.search(s.text)]
     if report.lead is not None and ONLINE.search(report.lead.text):
         return "", "", report.lead.text  # held online: no place
-    # "Venue: NSPA, Capellen, Luxembourg": a labelled line names the place, the country last.
+    # "Venue: NSPA, Capellen, Luxembourg", "Where: ..., Brussels": a labelled line names the place, the
+    # country (or a known city) last.
     for sentence in report.event:
-        venue = re.match(r"(?:Venue|Place|Location):\s*(?P<place>.+)", sentence.text)
+        venue = re.match(r"(?:Venue|Place|Location|Where):\s*(?P<place>.+)", sentence.text)
         if venue is None:
             continue
         parts = [part.strip(" .") for part in venue.group("place").split(",")]

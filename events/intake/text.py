@@ -73,7 +73,10 @@ def split_sentences(paragraph: str) -> list[str]:
     pieces = re.split(r"(?<=[.!?])\s+(?=[\"'(]?[A-ZÀ-ÞĀ-ž0-9])", paragraph)
     sentences: list[str] = []
     for piece in pieces:
-        if sentences and ABBREVIATIONS.search(sentences[-1]):
+        # A quotation runs on to its closing mark: '"Mines do not stop killing. In ...," X told ...' is
+        # one sentence, whose speaker and event come after the quote.
+        quoting = bool(sentences) and sentences[-1].count('"') % 2 == 1
+        if sentences and (ABBREVIATIONS.search(sentences[-1]) or quoting):
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)
@@ -189,8 +192,8 @@ DATELINE = re.compile(
     r"(?:,\s*(?P<country>[A-Z][a-z]+(?: [A-Z][a-z]+)?))?"
     rf"(?:,?\s+(?P<date>{DATELINE_DATE}))?"
     r"\s*(?:\((?P<agency>[^()]{2,40})\)|"
-    # or after a comma at the line's end: "Baku, 16 January, AZƏRTAC"
-    r",\s*(?P<agency_after>[A-ZÀ-ÞƏ][A-ZÀ-ÞƏa-z]{1,15}(?:\s+[A-Z]\w+)?)(?=\s*$)|"
+    # or after a comma at the line's end or before a full stop: "Baku, 16 January, AZƏRTAC."
+    r",\s*(?P<agency_after>[A-ZÀ-ÞƏ][A-ZÀ-ÞƏa-z]{1,15}(?:\s+[A-Z]\w+)?)(?=\s*$|\.\s)|"
     # or in capitals before the dash: "Phnom Penh, August 29, 2024 AKP --"
     r"\s+(?P<agency_bare>[A-Z]{2,10})(?=\s*(?:--|—|–)))?"
     r"\s*(?P<sep>--|—|–|-|:|\.|$|(?<=\))\s)\s*"
@@ -257,11 +260,18 @@ LIST_LINE = re.compile(r"^(?:[-•*–]\s+|[A-Z][a-z]+(?: [a-z]+)?:\s)")
 def listed_lines(paragraph: str) -> list[str]:
     """A paragraph of listed or labelled lines: each line is a sentence of its own (a bullet's sign left out).
 
-    "Participants:" on the first line, ending with a colon, is a label for the list."""
+    "Participants:" on the first line, ending with a colon, is a label for the list; the lines after it
+    are its items even without bullets ("Prum Suonpraseth – Executive Director, ARMAC")."""
     lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
-    if len(lines) < 2 or not all(LIST_LINE.match(line) or line.endswith(":") for line in lines):
+    labelled = lines[0].endswith(":")  # "Participants:" then one line each, whatever their form
+    if len(lines) < 2 or not (labelled or all(LIST_LINE.match(line) or line.endswith(":") for line in lines)):
         return [paragraph]
-    return [re.sub(r"^[-•*–]\s+", "", line) for line in lines if not line.endswith(":")]
+    # "Supported by: X", "Organised by: X": the label's words say X's part, as in a sentence.
+    return [
+        re.sub(r"^([A-Z][a-z]+ by):\s", r"\1 ", re.sub(r"^[-•*–]\s+", "", line))
+        for line in lines
+        if not line.endswith(":")
+    ]
 
 
 def is_headline(paragraph: str, following: int) -> bool:
