@@ -1035,3 +1035,17 @@ def test_a_fact_box_gives_the_place_and_the_funder_and_experience_shared_is_no_s
     roles = {f.organisation.slug: f.role for f in result.organisations}
     assert roles == {"be-mfa": "funder", "anama": "participant"}
     assert [f.label for f in result.also_mentioned_organisations] == ["CMAC"]
+
+
+def test_talks_told_in_a_city_of_another_country_are_another_meeting_of_the_trip(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    text = (
+        "A delegation of the Mine Action Agency of the Republic of Azerbaijan (ANAMA) led by Vugar "
+        "Suleymanov visited the Cambodian Mine Action Centre (CMAC) in Cambodia on 27 August.\n\n"
+        "In Bangkok, the delegation met Ann Example, Director of the Thailand Mine Action Centre (TMAC).\n\n"
+        "In Phnom Penh, the guests met Bo Example, Deputy Director of CMAC."
+    )
+    result = propose(text, datetime.date(2024, 8, 29))
+    assert {p.name for p in result.participants} == {"Vugar Suleymanov", "Bo Example"}
+    assert [p.name for p in result.also_mentioned_people] == ["Ann Example"]
+    assert {f.label for f in result.organisations} == {"ANAMA", "CMAC"}

@@ -27,3 +27,10 @@ def test_datelines_places_venues_and_term_abbreviations_are_not_organisations(na
 
 def test_organisations_are_not_places():
     assert not gazetteer.is_not_an_organisation("ANAMA")
+
+
+def test_a_city_after_a_capitalised_word_is_found():
+    assert gazetteer.find_places("In Bangkok, they met. Residents of Kampong Chhnang watched.") == [
+        (3, "Bangkok", "TH"),
+        (35, "Kampong Chhnang", "KH"),
+    ]

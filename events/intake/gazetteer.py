@@ -144,16 +144,22 @@ def find_countries(text: str) -> list[str]:
 def find_places(text: str) -> list[tuple[int, str, str]]:
     """(offset, city or "", country code) for each place named, cities and countries alike."""
     found = []
-    for match in re.finditer(r"\b[A-ZÀ-ÞĀ-ž][\w'-]*(?:\s+[A-ZÀ-ÞĀ-ž][\w'-]*)?", text):
+    # Up to three capitalised words: a city of one or two, perhaps after a capitalised word ("In Bangkok").
+    for match in re.finditer(r"\b[A-ZÀ-ÞĀ-ž][\w'-]*(?:\s+[A-ZÀ-ÞĀ-ž][\w'-]*){0,2}", text):
         words = match.group(0).split()
-        for size in (2, 1):
-            if len(words) < size:
-                continue
-            name = " ".join(words[:size])
-            known = city(name)
-            if known:
-                found.append((match.start(), known[0], known[1]))
-                break
+        named = next(
+            (
+                (first, city(" ".join(words[first : first + size])))
+                for first in (0, 1)
+                for size in (2, 1)
+                if len(words) >= first + size and city(" ".join(words[first : first + size]))
+            ),
+            None,
+        )
+        if named is not None:
+            first, known = named
+            offset = match.start() + (match.group(0).index(words[first]) if first else 0)
+            found.append((offset, known[0], known[1]))  # type: ignore[index]
     for match in country_pattern().finditer(text):
         if match.group(1) not in DEMONYMS:
             found.append((match.start(), "", country_names()[match.group(1)]))

@@ -237,6 +237,39 @@ def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None
         return
 
 
+# What is done at a meeting or visit (a sentence telling of one elsewhere is about another).
+MEETING_DONE = re.compile(
+    r"\b(?:held (?:talks|a meeting|meetings|consultations)|met|visited|received|welcomed|hosted|signed)\b"
+)
+
+
+def places_named(sentence: Sentence, mentions: list[Mention]) -> list[tuple[int, str, str]]:
+    """The places a sentence names, leaving out those inside bodies' names and quotations."""
+    text = sentence.text
+    for mention in mentions:
+        text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
+    text = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
+    return gazetteer.find_places(text)
+
+
+def mark_told_elsewhere(report: Report, mentions: dict[int, list[Mention]]) -> None:
+    """Coreference by place: after a lead set in one country, a sentence telling of talks or a visit in
+    a city of another ("In Bangkok, the delegation had held talks with TMAC", in a report from Cambodia)
+    is about another meeting of the trip, not this one."""
+    if report.lead is None:
+        return
+    # (Not the dateline's: an agency files from home what its delegation did abroad.)
+    here = {code for _, _, code in places_named(report.lead, mentions[report.lead.index])}
+    if not here:
+        return
+    for sentence in report.after_lead:
+        if sentence.background or not MEETING_DONE.search(sentence.outside_clauses):
+            continue
+        cities = [code for _, name, code in places_named(sentence, mentions[sentence.index]) if name]
+        if cities and not set(cities) & here:
+            sentence.background = True
+
+
 NEWS_OUTLET = re.compile(
     r"\b(?:news|press|times|post|media|tv|radio|daily|herald|tribune|journal|review|weekly|gazette|wire|"
     r"report|agency|portal|channel|broadcast\w*)\b|^[A-Z]{2,}$",
@@ -397,6 +430,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     reader = OrganisationReader(index, ignore=ignore)
     reader.learn("\n".join(s.text for s in report.sentences))
     mentions = {s.index: reader.mentions(s.text) for s in report.sentences}
+    mark_told_elsewhere(report, mentions)
     names: list[tuple[int, NameSpan]] = []
     for sentence in report.sentences:
         spans = [(m.start, m.end) for m in mentions[sentence.index]]
