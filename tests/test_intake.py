@@ -1049,3 +1049,13 @@ def test_talks_told_in_a_city_of_another_country_are_another_meeting_of_the_trip
     assert {p.name for p in result.participants} == {"Vugar Suleymanov", "Bo Example"}
     assert [p.name for p in result.also_mentioned_people] == ["Ann Example"]
     assert {f.label for f in result.organisations} == {"ANAMA", "CMAC"}
+
+
+def test_at_a_conference_someone_quoted_with_their_body_speaks(known):
+    text = (
+        "The seminar on landmines opened in Kuala Lumpur on 28 July 2025.\n\n"
+        '"We stand ready to help," said General Tan Sri Ann Example, Chief of the Cambodian Mine Action '
+        "Centre (CMAC), who delivered the opening address."
+    )
+    result = propose(text, datetime.date(2025, 7, 29))
+    assert [(p.name, p.role) for p in result.participants] == [("Ann Example", "speaker")]

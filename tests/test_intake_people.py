@@ -198,3 +198,18 @@ def test_a_rank_and_a_courtesy_title_before_a_long_name_are_not_part_of_it():
     assert [(n.name, n.title) for n in names] == [
         ("Muhamad Norazlan Aris", "Chief of the Royal Malaysian Air Force")
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "title"),
+    [
+        ("He met CMAC's Director General, Heng Ratana, on Monday.", "Heng Ratana", "CMAC's Director General"),
+        (
+            "TMAC Director General Lt. Gen. Nattavut Sabyeroop welcomed them.",
+            "Nattavut Sabyeroop",
+            "TMAC Director General",
+        ),
+    ],
+)
+def test_a_title_in_apposition_after_a_body_s_possessive_or_before_a_rank(sentence, name, title):
+    assert [(n.name, n.title) for n in find_names(sentence)] == [(name, title)]

@@ -268,6 +268,8 @@ def title_before(sentence: str, start: int, names: list[tuple[int, int]]) -> tup
                 or re.search(r"\b[a-z]+\s+the\s+$", text[:t_start])
                 # "represented by its Director General, Lt. Gen. X", "whose Deputy Chairman, X"
                 or re.search(r"\b(?:its|his|her|their|whose|our)\s+$", text[:t_start], re.I)
+                # "met CMAC's Director General, Heng Ratana": a body's possessive opens the title
+                or re.match(r"[A-Z][\w-]*['’]s\s", title)
             )
         ):
             return title, t_start, t_end
@@ -375,14 +377,18 @@ def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> lis
         if honorific:
             found = honorific.group(0).strip()
             preceding = before[: honorific.start()].split()
+            offset = honorific.start()
+            first = found.split()[0]
             if (
-                found in ("General", "Gen.")
+                first in ("General", "Gen.")
                 and preceding
                 and preceding[-1].casefold().strip(",") in TITLE_WORDS
             ):
-                found = ""  # "Director General Heng Ratana": part of the title
+                # "Director General Heng Ratana", "Director General Lt. Gen. X": part of the title
+                offset = before.index(first, honorific.start()) + len(first)
+                found = found[len(first) :].strip()
             if found:
-                title_limit = honorific.start()
+                title_limit = offset
                 for part in re.findall(
                     "|".join(re.escape(w) for w in sorted(COURTESY + RANKS, key=len, reverse=True)), found
                 ):

@@ -336,7 +336,8 @@ SEPARATE_TALKS = re.compile(
 # What a speaker does, after their name and title ("..., delivered the keynote address") or before
 # them ("The workshop was opened by A, ..., and B").
 SPEAKING_AFTER = re.compile(
-    r"\s*(?:\([^)]*\)\s*)?[,–—]?\s*(?:also\s+|then\s+|later\s+)?(?:was\s+|were\s+)?(?:spoke|speaking|"
+    r"\s*(?:\([^)]*\)\s*)?[,–—]?\s*(?:who\s+)?(?:also\s+|then\s+|later\s+)?(?:was\s+|were\s+)?"
+    r"(?:spoke|speaking|"
     r"addressed|delivered|presented|opened|said|says|told|noted|stressed|called|reaffirmed|underlined|"
     r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
     r"gave a (?:speech|presentation|talk))\b",
@@ -355,12 +356,16 @@ def speaks(sentence: str, name: NameSpan) -> bool:
     title_after = name.title_start > name.start
     end = name.title_end if title_after else name.end
     start = name.title_start if 0 <= name.title_start < name.start else name.start
-    return bool(SPEAKING_AFTER.match(sentence[end:]) or SPEAKING_BEFORE.search(sentence[:start]))
+    return bool(
+        SPEAKING_AFTER.match(sentence[end:])
+        or SPEAKING_BEFORE.search(sentence[:start])
+        or quotes_only(sentence, name)  # '"...," said X, Chief of ...'
+    )
 
 
 # A quotation's speaker: '"...," said X' or 'X said: "..."'.
 QUOTE_SAID_BEFORE = re.compile(
-    r'"\s*,?\s*(?:said|says|added|recalled|explained|remembered)\s+$', re.IGNORECASE
+    r'"\s*,?\s*(?:said|says|added|recalled|explained|remembered)\s+(?:[A-Z][\w.\'-]*\s+){0,4}$', re.IGNORECASE
 )
 QUOTE_SAID_AFTER = re.compile(r'\s*,?\s*(?:said|says|added|recalled|explained|remembered)\b[^."]{0,20}"')
 
