@@ -1059,3 +1059,15 @@ def test_at_a_conference_someone_quoted_with_their_body_speaks(known):
     )
     result = propose(text, datetime.date(2025, 7, 29))
     assert [(p.name, p.role) for p in result.participants] == [("Ann Example", "speaker")]
+
+
+def test_someone_remembered_or_honoured_is_not_a_participant(known):
+    text = (
+        "Vugar Suleymanov, Chairman of the Board of the Mine Action Agency of the Republic of Azerbaijan "
+        "(ANAMA), received a delegation of the Cambodian Mine Action Centre (CMAC) in Baku on 3 March 2025. "
+        "The guests laid flowers in memory of Deputy Director Ann Example at the training centre "
+        "named after the late Bo Example, Director of CMAC."
+    )
+    result = propose(text, datetime.date(2025, 3, 4))
+    assert [p.name for p in result.participants] == ["Vugar Suleymanov"]
+    assert {p.name for p in result.also_mentioned_people} == {"Ann Example", "Bo Example"}

@@ -314,7 +314,10 @@ ABSENT_PERSON = re.compile(
     # the meeting, X said"
     r"\b(?i:in|by|through|via) an? (?:[\w-]+ )?(?:message|letter|statement|interview)\b[^.;]{0,80},|"
     # "According to X, ...": a source
-    r"\b(?i:according to))"
+    r"\b(?i:according to)|"
+    # "a minute's silence in memory of X", "the centre named after the late X": someone not living
+    r"\b(?:in (?:memory|honou?r|remembrance) of|named after|tribute to|condolences (?:on|over) the death of)"
+    r"(?:\s+the)?(?:\s+late)?|\bthe late)"
     r"\s+(?:[A-Z][\w.'’-]*\s+){0,4}$"
 )
 # After a name and its title: someone who stayed away ("X, who could not attend, sent a letter").
