@@ -1071,3 +1071,25 @@ def test_someone_remembered_or_honoured_is_not_a_participant(known):
     result = propose(text, datetime.date(2025, 3, 4))
     assert [p.name for p in result.participants] == ["Vugar Suleymanov"]
     assert {p.name for p in result.also_mentioned_people} == {"Ann Example", "Bo Example"}
+
+
+ANAMA = "the Mine Action Agency of the Republic of Azerbaijan (ANAMA)"
+CMAC = "the Cambodian Mine Action Centre (CMAC)"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        f"{CMAC[0].upper()}{CMAC[1:]} was visited by a delegation of {ANAMA} on 3 March.",
+        f"A delegation of {ANAMA} was received at the headquarters of {CMAC} on 3 March.",
+        f"{CMAC[0].upper()}{CMAC[1:]} played host to a delegation from {ANAMA} on 3 March.",
+        f"Officials of {ANAMA} were hosted by {CMAC} on 3 March.",
+        f"Experts of {ANAMA} paid a visit to {CMAC} on 3 March.",
+        f"Staff of {ANAMA} were guests of {CMAC} on 3 March.",
+        f"On 3 March {CMAC} welcomed a group of specialists from {ANAMA}.",
+    ],
+)
+def test_who_visits_and_who_hosts_whatever_the_voice(known, sentence):
+    result = propose(sentence, datetime.date(2025, 3, 5))
+    assert result.kind == "bilateral"
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "host", "ANAMA": "delegation"}

@@ -120,7 +120,7 @@ ROLE_AFTER = [  # the organisation follows these words
         r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
         r"(?:paid|pays|paying) (?:a|an) (?:[\w-]+ )?call on|"
         r"^at(?! the invitation)|^in the premises of|headquarters of|met with the delegation of|"
-        r"presided over by|"
+        r"presided over by|(?:the )?guests? of|"
         r"(?:delegation|visitors|guests)\b[^;]{0,150}?\b(?:met|met with|held talks with)",
     ),
     # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
@@ -152,6 +152,9 @@ ROLE_AFTER = [  # the organisation follows these words
     ),
 ]
 ROLE_BEFORE = [  # the organisation comes before these words
+    # The passive: "CMAC was visited by ...", "ANAMA's staff were guests of CMAC", "X played host to Y".
+    (Role.HOST, r"(?:was|were|has been|have been|had been) visited by|(?:played|plays|playing) host to"),
+    (Role.DELEGATION, r"(?:was|were) (?:the )?guests? of"),
     # "X chaired a meeting with a delegation of Y": X hosts (before "held a" makes an organiser)
     (
         Role.HOST,
@@ -192,6 +195,11 @@ TRAINED_PEOPLE = re.compile(
     r"(?:[^.;]{0,80}?\s+and\s+(?:of\s+|from\s+)?(?:the\s+)?)?$"  # "deminers from TMAC and from CMAC"
 )
 COURSE = re.compile(r"\b(?:course|training)\b", re.IGNORECASE)
+TEACHING = re.compile(
+    r"\b(?:course|training|trained|train|taught|teach\w*|instruct\w*|lessons?|classes|session|workshop|"
+    r"drills?|exercises?)\b",
+    re.IGNORECASE,
+)
 
 
 VISITING = re.compile(r"\b(?:visit(?:ed|s|ing)?|arrived|paid a|travelled|received|welcomed)\b", re.I)
@@ -247,6 +255,9 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             nearest = role_after(clause)
             if nearest is not None:
                 break
+        # "Experts of ANAMA paid a visit to CMAC": experts train only where something is taught.
+        if nearest is not None and nearest[1] == Role.TRAINER and not TEACHING.search(sentence):
+            nearest = None
         if nearest is not None:
             roles.setdefault(mention.key, nearest[1])
         if mention.key in roles:
@@ -393,7 +404,7 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.MULTILATERAL, listed
     meeting_words = (
         r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed|discussed|"
-        r"held discussions|(?:working )?session|hosted)\b"
+        r"held discussions|(?:working )?session|hosted|played host|guests of)\b"
     )
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence
