@@ -1093,3 +1093,28 @@ def test_who_visits_and_who_hosts_whatever_the_voice(known, sentence):
     result = propose(sentence, datetime.date(2025, 3, 5))
     assert result.kind == "bilateral"
     assert {f.label: f.role for f in result.organisations} == {"CMAC": "host", "ANAMA": "delegation"}
+
+
+RECEIVED = (
+    "Vugar Suleymanov, Chairman of the Board of the Mine Action Agency of the Republic of Azerbaijan "
+    "(ANAMA), received a delegation of the Cambodian Mine Action Centre (CMAC) in Baku on 3 March 2025. "
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The meeting follows the visit of President Ann Example to Cambodia.",
+        "Ann Example, Minister of Defence, is expected to attend next year's conference.",
+        "Suleymanov said that Minister Ann Example would visit Phnom Penh next month.",
+        "The delegation will also meet Deputy Minister Ann Example on Friday.",
+        "Suleymanov thanked President Ann Example for his support to mine action.",
+        "Suleymanov conveyed the best wishes of President Ann Example.",
+        "Ann Example, Director of CMAC, could not travel and sent a message.",
+        "Suleymanov expressed gratitude to Prime Minister Ann Example for the support of his government.",
+    ],
+)
+def test_someone_thanked_still_to_come_or_away_is_only_mentioned(known, sentence):
+    result = propose(RECEIVED + sentence, datetime.date(2025, 3, 5))
+    assert [p.name for p in result.participants] == ["Vugar Suleymanov"]
+    assert [p.name for p in result.also_mentioned_people] == ["Ann Example"]

@@ -309,7 +309,8 @@ def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> Dat
 # ("conveyed the greetings of President X to Prime Minister Y", "on the instructions of President X").
 ABSENT_PERSON = re.compile(
     r"(?:\b(?:greetings|message|letter|instructions?|leadership|behalf|initiative|orders?|decree|guidance|"
-    r"name|regards|address|appeal|speech)\s+(?:of|from|by)(?:\s+the)?|\bgreetings\b[^;]*\bto|"
+    r"name|regards|address|appeal|speech|wishes|patronage|auspices)\s+(?:of|from|by)(?:\s+the)?|"
+    r"\bgreetings\b[^;]*\bto|\b(?:gratitude|thanks|appreciation)\s+to|"
     # "In a message read out at the opening, Prime Minister X said ...", "In a statement issued before
     # the meeting, X said"
     r"\b(?i:in|by|through|via) an? (?:[\w-]+ )?(?:message|letter|statement|interview)\b[^.;]{0,80},|"
@@ -322,8 +323,19 @@ ABSENT_PERSON = re.compile(
 )
 # After a name and its title: someone who stayed away ("X, who could not attend, sent a letter").
 NOT_THERE = re.compile(
-    r"\s*(?:,[^,]{1,120})?,?\s*(?:who (?:could not|was unable to|did not|was not able to) "
-    r"(?:attend|come|join|take part|be present)|(?:sent|addressed) a (?:letter|message))\b"
+    r"\s*(?:,[^,]{1,120})?,?\s*(?:(?:who )?(?:could not|was unable to|did not|was not able to) "
+    r"(?:attend|come|join|take part|be present|travel)|(?:sent|addressed) a (?:letter|message)|"
+    # "X, Minister of Defence, is expected to attend next year's conference", "Minister X would visit"
+    r"(?:is|are|was|were) (?:expected|due|scheduled|set) to|"
+    r"(?:will|would|is to|plans to|intends to)\s+(?:also\s+)?"
+    r"(?:attend|visit|come|travel|meet|take part|join)|"
+    # "thanked President X for his support": thanked for what they do elsewhere
+    r"for (?:his|her|their) (?:[\w-]+ )?(?:support|leadership|attention|contribution|commitment|efforts))\b"
+)
+# Before a name: a meeting still to come ("The delegation will also meet Deputy Minister X on Friday").
+TO_COME = re.compile(
+    r"\b(?:will|would|is to|are to|(?:is|are) expected to|plans? to)\s+(?:also\s+)?"
+    r"(?:meet(?: with)?|visit|call on|hold talks with|be received by)\s+(?:[A-Z][\w.'’-]*\s+){0,5}$"
 )
 # After a name: a standing statement, not something done at the event ("Prime Minister X has set the
 # goal of a mine-free country by 2030").
@@ -460,7 +472,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         """Named, not present: "the greetings of President X", "under the leadership of X"."""
         if ABSENT_PERSON.search(sentence.text[:start]):
             return True
-        if NOT_THERE.match(sentence.text[end:]):
+        if NOT_THERE.match(sentence.text[end:]) or TO_COME.search(sentence.text[:start]):
             return True
         return sentence is not report.lead and bool(SPOKEN_OF.match(sentence.text[end:]))
 

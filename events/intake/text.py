@@ -100,6 +100,8 @@ BACKGROUND_CUES = re.compile(
     r"founding (?:[\w-]+ )?(?:director|chairman|chair|head|president)|(?:his|her|their) term|"
     # another event told alongside: "Meanwhile, in Bangkok, X met Y"
     r"meanwhile|separately|in a separate (?:meeting|event|development)|"
+    # what this meeting comes after: "The meeting follows the visit of President X"
+    r"follows (?:the|a|an|last)|comes (?:after|on the heels of)|"
     r"(?<=,) then (?=(?:the |a )?[\w'’-]+))\b",
     re.IGNORECASE,
 )
