@@ -1118,3 +1118,33 @@ def test_someone_thanked_still_to_come_or_away_is_only_mentioned(known, sentence
     result = propose(RECEIVED + sentence, datetime.date(2025, 3, 5))
     assert [p.name for p in result.participants] == ["Vugar Suleymanov"]
     assert [p.name for p in result.also_mentioned_people] == ["Ann Example"]
+
+
+UNDP = "the United Nations Development Programme (UNDP)"
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        (
+            f"A conference was held in Baku on 3 March 2025, organised by {ANAMA} in partnership with "
+            f"{UNDP}.",
+            {"ANAMA": "organiser", "UNDP": "organiser"},
+        ),
+        (
+            f"A workshop was held in Baku on 3 March 2025. It was organised by {ANAMA} for staff of {CMAC}.",
+            {"ANAMA": "organiser", "CMAC": "trainees"},
+        ),
+        (
+            f"On 3 March 2025 {ANAMA} convened a regional conference in Baku. {UNDP[0].upper()}{UNDP[1:]} "
+            "funded the event.",
+            {"ANAMA": "organiser", "UNDP": "funder"},
+        ),
+    ],
+)
+def test_partners_in_holding_an_event_those_it_is_held_for_and_its_funder(known, text, roles):
+    make_organisation(
+        name="United Nations Development Programme", acronym="UNDP", slug="undp", kind="un_agency"
+    )
+    result = propose(text, datetime.date(2025, 3, 5))
+    assert {f.label: f.role for f in result.organisations} == roles

@@ -67,6 +67,13 @@ EVENT_NOUNS = re.compile(
 def mention_is_incidental(sentence: str, mention: Mention) -> bool:
     """A mention of a body that takes no part: the object of a plan, a source, a funder of something else."""
     before = sentence[: mention.start]
+    # "organised by ANAMA in partnership with UNDP": a partner in holding the event, not a topic
+    if re.search(
+        r"\b(?:co-)?(?:organi[sz]ed|held|hosted|convened)\b[^.;]{0,120}\bin (?:cooperation|partnership|"
+        r"collaboration) with\s+(?:the\s+)?$",
+        before,
+    ):
+        return False
     if OBJECT_ONLY.search(before) or SPOKEN_ABOUT.search(before):
         return True
     if re.search(
@@ -112,6 +119,12 @@ ROLE_AFTER = [  # the organisation follows these words
     (
         Role.TRAINEES,
         r"\b(?:course|training)\b[^.;]{0,40}\bfor\s+(?:[\w-]+\s+){0,3}"
+        r"(?:deminers|staff|officers|specialists|personnel|students|trainees) (?:of|from)",
+    ),
+    # "organised by ANAMA for staff of CMAC": whose people it is held for
+    (
+        Role.TRAINEES,
+        r"\b(?:organi[sz]ed|held|run|conducted)\b[^.;]{0,80}\bfor\s+(?:[\w-]+\s+){0,3}"
         r"(?:deminers|staff|officers|specialists|personnel|students|trainees) (?:of|from)",
     ),
     (Role.ORGANISER, r"(?:co-)?organi[sz]ed (?:jointly )?by|arranged by|convened by"),
@@ -164,7 +177,7 @@ ROLE_BEFORE = [  # the organisation comes before these words
     (
         Role.ORGANISER,
         r"(?:jointly |also )?(?:co-)?organi[sz]ed|helped (?:to )?organi[sz]e|held (?:a|an|the|its)\b|"
-        r"(?:is|was|were|are) organi[sz]ed",
+        r"convened|(?:is|was|were|are) organi[sz]ed",
     ),
     (
         Role.HOST,
@@ -174,6 +187,12 @@ ROLE_BEFORE = [  # the organisation comes before these words
     (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
     (Role.SIGNATORY, r"(?:have |has )?(?:signed|inked)|and .{0,80} (?:signed|inked)"),
     (Role.FUNDER, r"which (?:funded|funds|financed|finances|sponsored)"),
+    # "UNDP funded the event"
+    (
+        Role.FUNDER,
+        r"(?:co-)?(?:funded|financed|sponsored) (?:the|this) (?:event|conference|workshop|meeting|seminar|"
+        r"course|training|visit|forum|symposium)",
+    ),
     # "The Thailand Mine Action Centre (TMAC), which hosted the talks, ..."
     (Role.HOST, r"(?:which|who) (?:co-)?hosted"),
     (Role.ORGANISER, r"(?:which|who) (?:co-)?organi[sz]ed"),
