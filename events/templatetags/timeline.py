@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import html as html_module
 import re
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -9,7 +10,6 @@ from urllib.parse import quote, quote_plus
 from django import template
 from django.http import QueryDict
 from django.urls import get_script_prefix, reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -23,6 +23,15 @@ ROW_TIMEOUT = 24 * 3600
 
 # Parameters that take one value: choosing a new one replaces the old.
 SINGLE_VALUED = {"year", "date_from", "date_to", "q", "sort", "more"}
+
+
+def escape(value) -> str:
+    """conditional_escape()'s text, as a plain str: what markup put together here escapes its values
+    with. A page escapes thousands of values, and conditional_escape() wraps each call in a check for
+    lazy strings and each result in a SafeString."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html_module.escape(str(value))
 
 
 def _encode(query: QueryDict) -> str:
@@ -49,9 +58,17 @@ class Toggler:
             for key, values in query.lists()
             if key != "page"
         ]
+        # The links made so far: the map and its table link each country twice.
+        self.made: dict[tuple[str, str], str] = {}
 
     def __call__(self, key: str, value) -> str:
         value = str(value)
+        link = self.made.get((key, value))
+        if link is None:
+            link = self.made[(key, value)] = self._link(key, value)
+        return link
+
+    def _link(self, key: str, value: str) -> str:
         encoded, found = [], False
         for name, values, pairs in self.parts:
             if name != key:
@@ -172,6 +189,19 @@ def slug_url(view_name: str, slug: str) -> str:
     return f"{before}{slug}{after}"
 
 
+@register.simple_tag
+def record_links(records, view_name: str, label: str) -> SafeString:
+    """A list item for each record, linking its ``label`` field to its page (``view_name``, by slug):
+    what a template loop over get_absolute_url() gives, without resolving each address afresh."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<li><a href="{e(slug_url(view_name, record.slug))}">{e(getattr(record, label))}</a></li>'
+            for record in records
+        )
+    )
+
+
 def render_row(meeting) -> SafeString:
     """A meeting's row: its date, title, kind, place, trip, organisations, summary and topics.
 
@@ -179,7 +209,7 @@ def render_row(meeting) -> SafeString:
     afresh draws every row: ``meeting`` comes from MeetingQuerySet.for_timeline(),
     and every value is escaped here.
     """
-    e = conditional_escape
+    e = escape
     pk = meeting.pk
     start = meeting.start_date
     address = slug_url("events:meeting-detail", meeting.slug)
@@ -242,7 +272,7 @@ def map_country_links(context, world_map: dict) -> SafeString:
     """The map's countries with meetings (or in the filter), each a link that toggles it in the filter:
     shapes first, then the dots of countries too small to click."""
     toggle = toggler(context["request"])
-    e = conditional_escape
+    e = escape
     shapes = "".join(
         f'<a class="map-country{" is-selected" if country.selected else ""}" '
         f'href="{e(toggle("country", country.code))}" data-country="{e(country.code)}" '
@@ -266,7 +296,7 @@ def map_country_links(context, world_map: dict) -> SafeString:
 def map_table_rows(context, ranked) -> SafeString:
     """The map as a table: a row for each country with meetings, its name a link that toggles it."""
     toggle = toggler(context["request"])
-    e = conditional_escape
+    e = escape
     return SafeString(
         "".join(
             f'<tr><td><a href="{e(toggle("country", country.code))}">{e(country.name)}</a></td>'
@@ -279,7 +309,7 @@ def map_table_rows(context, ranked) -> SafeString:
 @register.simple_tag(takes_context=True)
 def facet_link(context, item) -> SafeString:
     """One facet value's link (events.facets.FacetValue), which adds it to the filter or removes it."""
-    e = conditional_escape
+    e = escape
     href = e(toggler(context["request"])(item.param, item.value))
     current = ' aria-current="true"' if item.selected else ""
     title = f' title="{e(item.full_name)}"' if item.full_name else ""
@@ -296,7 +326,7 @@ def facet_link(context, item) -> SafeString:
 def chart_bars(chart: dict) -> SafeString:
     """The bars of a chart of meetings per year (events.facets.stacked_year_chart), each year a group
     of its kinds' segments, with its count and year as the chart has room for them."""
-    e = conditional_escape
+    e = escape
     width, height, show_values = chart["bar_width"], chart["height"], chart["show_values"]
     html = []
     for bar in chart["bars"]:
@@ -346,7 +376,7 @@ def topic_grid_cells(grid: dict, topic: dict, first_row: bool, link_cells) -> Sa
     """A topic's row of cells in the topics-over-time grid (events.facets.topic_grid): each year
     shaded by its meetings, and a link to the timeline for that topic and year where the link's
     result is exactly the cell's meetings (``link_cells``, or the grid's own topic in its first row)."""
-    e = conditional_escape
+    e = escape
     linked = link_cells or (first_row and grid["first_is_focus"])
     name = e(topic["name"])
     address = e(f"{reverse('events:timeline')}?topic={quote(topic['slug'], safe='/')}") if linked else ""
