@@ -204,7 +204,9 @@ def timeline(request):
     if sort == "relevance":
         listing = meeting_filter.qs.for_timeline()
     else:
-        listing = OrderedMeetings(selection, Meeting.objects.published().for_rows(), newest=sort == "newest")
+        listing = OrderedMeetings(
+            selection, Meeting.objects.published(), newest=sort == "newest", listed=True
+        )
     page, page_notice = paginate(request, listing, count=selection.count)
     context = {
         "filter": meeting_filter,
@@ -456,8 +458,9 @@ def organisation_pair(request, slug, other, fmt: str | None = None):
 
 
 def newest_first(selection: Selection) -> OrderedMeetings:
-    """A profile's meetings in the timeline's order, read a page at a time through the facet index."""
-    return OrderedMeetings(selection, Meeting.objects.published().for_rows())
+    """A profile's meetings in the timeline's order, read a page at a time through the facet index, as
+    the rows a list shows."""
+    return OrderedMeetings(selection, Meeting.objects.published(), listed=True)
 
 
 def country_or_404(code: str) -> Country:

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from ..cache import kept
+from ..models.rows import ListedMeeting
 
 register = template.Library()
 
@@ -39,9 +40,17 @@ def _encode(query: QueryDict) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+# What quote_plus() leaves as it is: most keys and values (country codes, slugs, years).
+UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(text: str) -> str:
+    return text if UNQUOTED.fullmatch(text) else quote_plus(text)
+
+
 def _pair(key: str, value: str) -> str:
     """One ``key=value`` of a query string, encoded as QueryDict.urlencode() encodes it."""
-    return f"{quote_plus(key)}={quote_plus(value)}"
+    return f"{_quoted(key)}={_quoted(value)}"
 
 
 class Toggler:
@@ -135,6 +144,7 @@ def filters_query(meeting_filter=None, **filters) -> str:
 ROW_CODE = (
     "templatetags/timeline.py",
     "models/meetings.py",
+    "models/rows.py",
     "models/records.py",
     "models/delegations.py",
     "wording.py",
@@ -152,17 +162,19 @@ def row_release() -> str:
 
 @register.simple_tag
 def meeting_row(meeting) -> str:
-    """One meeting in a list, kept until the meeting or what it shows changes.
+    """One meeting in a list (a Meeting read with for_timeline(), or its ListedMeeting), kept until the
+    meeting or what it shows changes.
 
     A row reads the same on every list it appears in, and rendering the rows
     was the largest part of a list page computed afresh. It is kept under the
-    meeting's own stamp (Meeting.row_stamp()), not the data version: a write
+    meeting's own stamp (ListedMeeting.row_stamp()), not the data version: a write
     retires the rows it changes and leaves every other row in the cache.
     """
+    row = meeting if isinstance(meeting, ListedMeeting) else ListedMeeting.of(meeting)
     html = kept(
         "meeting-row",
-        f"{row_release()}:{meeting.row_stamp()}",
-        lambda: render_row(meeting),
+        f"{row_release()}:{row.row_stamp()}",
+        lambda: render_row(row),
         timeout=ROW_TIMEOUT,
     )
     return mark_safe(html)  # render_row() escapes every value
@@ -202,12 +214,11 @@ def record_links(records, view_name: str, label: str) -> SafeString:
     )
 
 
-def render_row(meeting) -> SafeString:
+def render_row(meeting: ListedMeeting) -> SafeString:
     """A meeting's row: its date, title, kind, place, trip, organisations, summary and topics.
 
     Put together in Python rather than by a template, because a list computed
-    afresh draws every row: ``meeting`` comes from MeetingQuerySet.for_timeline(),
-    and every value is escaped here.
+    afresh draws every row; every value is escaped here.
     """
     e = escape
     pk = meeting.pk
@@ -225,17 +236,17 @@ def render_row(meeting) -> SafeString:
     place = meeting.place_display
     if place:
         if meeting.country:
-            country_url = slug_url("events:country-detail", meeting.country.code)
+            country_url = slug_url("events:country-detail", meeting.country)
             html.append(f'<span class="place"><a href="{e(country_url)}">{e(place)}</a></span>')
         else:
             html.append(f'<span class="place">{e(place)}</span>')
     html.append("\n    ")
-    delegation = meeting.delegation if meeting.delegation_id else None
+    delegation = meeting.delegation
     if delegation is not None and delegation.is_published:
         trip = slug_url("events:delegation-detail", delegation.slug)
         html.append(f'<span class="delegation">Part of <a href="{e(trip)}">{e(delegation.title)}</a></span>')
     html.append("\n  </p>\n  ")
-    organisations = meeting.distinct_organisations
+    organisations = meeting.organisations
     if organisations:
         links = ", ".join(
             f'<a href="{e(slug_url("events:organisation-detail", organisation.slug))}" '
@@ -251,7 +262,7 @@ def render_row(meeting) -> SafeString:
         summary = Truncator(meeting.summary).words(32, truncate=" …")
         html.append(f'<p class="meeting-summary">{e(summary)}</p>')
     html.append("\n  ")
-    topics = meeting.topics.all()
+    topics = meeting.topics
     if topics:
         items = "".join(
             f'<li><a href="{e(slug_url("events:topic-detail", topic.slug))}">{e(topic.name)}</a></li>'
