@@ -20,7 +20,7 @@ exec(compile(PRODUCTION.read_text(), str(PRODUCTION), "exec"))
 STATIC_MEMOS = {
     "events.geo.world",
     "events.geo._bounds",
-    "events.geo.country_name",
+    "events.wording.country_name",
     "events.geo._plain_land",
     "events.geo._named_land",
     "events.geo.unnamed_land",

@@ -13,10 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django_countries.fields import Country
-
 from .meeting_index import Selection
 from .models import Meeting, MeetingKind, Organisation, Outcome, OutcomeStatus
+from .wording import country_name
 
 FACET_LIMIT = 10
 EXPANDED_LIMIT = 200
@@ -73,7 +72,7 @@ def country_facet(rows: list[tuple[str, int]], active: dict, limit: int, expande
     facet = Facet("country", "Country", expanded=expanded, has_more=more)
     for code, count in shown:
         facet.values.append(
-            FacetValue("country", code, Country(code).name, count, code in active.get("country", []))
+            FacetValue("country", code, country_name(code), count, code in active.get("country", []))
         )
     return facet
 

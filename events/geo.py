@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from django.contrib.staticfiles import finders
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django_countries.fields import Country
 
 from .facets import shade_of, shade_scale
+from .wording import country_name
 
 WORLD_FILE = "geo/world.json"
 # A zoomed map never shows less than this share of the world's width, so a
@@ -146,11 +146,6 @@ def _bounds() -> dict[str, tuple[float, float, float, float]]:
         if xs:
             bounds[code] = (min(xs), min(ys), max(xs), max(ys))
     return bounds
-
-
-@functools.cache
-def country_name(code: str) -> str:
-    return Country(code).name
 
 
 @functools.cache

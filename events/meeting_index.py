@@ -478,12 +478,14 @@ def both(first: Selection, second: Selection) -> Selection:
 
 class OrderedMeetings:
     """A selection's meetings in the timeline's order, read only a slice at a time: what a paginator
-    pages through. Each slice is one query for its rows (with what ``queryset`` prefetches)."""
+    pages through. Each slice is one query for its rows (with what ``queryset`` prefetches), or with
+    ``listed`` the rows a list shows (MeetingQuerySet.listed(): plain values, three queries)."""
 
-    def __init__(self, selection: Selection, queryset, newest: bool = True):
+    def __init__(self, selection: Selection, queryset, newest: bool = True, listed: bool = False):
         self.selection = selection
         self.queryset = queryset
         self.newest = newest
+        self.listed = listed
 
     def count(self) -> int:
         return self.selection.count
@@ -496,5 +498,5 @@ class OrderedMeetings:
         ids = self.selection.index.ordered_ids(self.selection.ids, start, stop, self.newest)
         if not ids:
             return []
-        rows = self.queryset.in_bulk(ids)
+        rows = self.queryset.listed(ids) if self.listed else self.queryset.in_bulk(ids)
         return [rows[meeting_id] for meeting_id in ids if meeting_id in rows]

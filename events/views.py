@@ -205,7 +205,7 @@ def timeline(request):
         listing = meeting_filter.qs.for_timeline()
     else:
         listing = OrderedMeetings(
-            selection, Meeting.objects.published().for_timeline(), newest=sort == "newest"
+            selection, Meeting.objects.published(), newest=sort == "newest", listed=True
         )
     page, page_notice = paginate(request, listing, count=selection.count)
     context = {
@@ -458,8 +458,9 @@ def organisation_pair(request, slug, other, fmt: str | None = None):
 
 
 def newest_first(selection: Selection) -> OrderedMeetings:
-    """A profile's meetings in the timeline's order, read a page at a time through the facet index."""
-    return OrderedMeetings(selection, Meeting.objects.published().for_timeline())
+    """A profile's meetings in the timeline's order, read a page at a time through the facet index, as
+    the rows a list shows."""
+    return OrderedMeetings(selection, Meeting.objects.published(), listed=True)
 
 
 def country_or_404(code: str) -> Country:
@@ -508,7 +509,8 @@ def country_detail(request, code, fmt: str | None = None):
     page, notice = paginate(request, newest_first(involving), count=involving_count)
     # Its partners are kept pair counts: no count over the joined meetings.
     partners = [(Country(code), n) for code, n in CountryPair.objects.partners_of(country.code, limit=20)]
-    delegations = Delegation.objects.published()
+    # The lists name and link each record: read nothing else of them.
+    delegations = Delegation.objects.published().only("slug", "title")
     context = {
         "country": country,
         "page": page,
@@ -518,7 +520,9 @@ def country_detail(request, code, fmt: str | None = None):
         "received": delegations.filter(destination_countries__contains=country.code).order_by(
             "-start_date", "title"
         )[:50],
-        "organisations": Organisation.objects.filter(country=country.code).order_by("name")[:100],
+        "organisations": Organisation.objects.filter(country=country.code)
+        .only("slug", "name")
+        .order_by("name")[:100],
         "partners": partners,
         "chart": stacked_year_chart(involving.index.year_kind_counts(involving.ids)),
         "place_map": place_map(

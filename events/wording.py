@@ -9,8 +9,11 @@ This module imports nothing from the project, so the models can use it.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable
+
+from django_countries.fields import Country
 
 # How each part of a date is written: by Python, and as a PostgreSQL to_char() pattern.
 DATE_PARTS: dict[str, tuple[Callable[[datetime.date], str], str]] = {
@@ -143,6 +146,12 @@ def date_sql(start: str, end: str, precision: str) -> tuple[str, list[str]]:
             whens.append(f"ELSE {sql}")
         params += wording_params
     return "(CASE " + " ".join(whens) + " END)", params
+
+
+@functools.cache
+def country_name(code: str) -> str:
+    """A country's name (django-countries'), looked up once per process: a list names hundreds."""
+    return Country(code).name
 
 
 def describe_place(city: str, country_name: str, venue: str = "") -> str:

@@ -367,3 +367,44 @@ def test_the_sort_menu_offers_each_order_and_marks_the_one_in_force(client, worl
         assert [
             option["value"] for option in soup(client.get(f"/?{params}")).select("#id_sort option[selected]")
         ] == ["newest"]
+
+
+def test_a_listed_row_reads_as_the_meeting_read_for_the_timeline_does():
+    """MeetingQuerySet.listed() reads a list's rows as plain values: each must hold what the row of the
+    same meeting read with for_timeline() holds, stamp included, so both draw and keep one row."""
+    from events.models import MeetingSubtype
+    from events.models.rows import ListedMeeting
+
+    first, second = make_organisation(acronym=""), make_organisation(name="Another body")
+    mentioned = make_organisation()
+    approved = make_topic(name="Demining")
+    proposed = make_topic(name="Proposed", approved=False, parent=approved)
+    call = MeetingSubtype.objects.get(slug="courtesy-call")
+    draft_trip = make_delegation(status=Status.DRAFT)
+    meetings = [
+        make_meeting(
+            organisations=[(second, "host"), first, (mentioned, "mentioned"), (first, "funder")],
+            topics=[approved, proposed],
+            subtype=call,
+            city="Bangkok",
+            venue="A hall",
+            delegation=make_delegation(),
+            end_date=datetime.date(2024, 8, 24),
+        ),
+        make_meeting(country="", mode="online", delegation=draft_trip, date_precision="month"),
+        make_meeting(kind="conference", summary=""),
+    ]
+    ids = [meeting.pk for meeting in meetings]
+    listed = Meeting.objects.published().listed(ids)
+    read = Meeting.objects.published().for_timeline().in_bulk(ids)
+    assert set(listed) == set(ids)
+    for pk in ids:
+        assert listed[pk] == ListedMeeting.of(read[pk])
+        assert listed[pk].row_stamp() == read[pk].row_stamp()
+        assert (listed[pk].date_display, listed[pk].kind_display, listed[pk].place_display) == (
+            read[pk].date_display,
+            read[pk].kind_display,
+            read[pk].place_display,
+        )
+    assert [o.name for o in listed[ids[0]].organisations] == ["Another body", first.name]
+    assert [topic.name for topic in listed[ids[0]].topics] == ["Demining"]

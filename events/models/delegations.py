@@ -68,6 +68,9 @@ class Delegation(DecidesCountries, Publishable, TimeStamped):
         indexes = [
             # Country pages: delegations a country sent.
             models.Index(fields=["sending_country", "status"], name="delegation_country_status"),
+            # Country pages: the newest delegations a country received, read newest first until 50
+            # match (the destinations are one text column that no index can search).
+            models.Index(fields=["status", "start_date"], name="delegation_status_start"),
         ]
 
     def __str__(self) -> str:

@@ -21,23 +21,14 @@ from django_countries.fields import Country, CountryField
 from simple_history.models import HistoricalRecords
 
 from .. import versions
-from ..wording import describe_date, describe_held, describe_place
+from ..wording import country_name, describe_date, describe_held, describe_place
 from .countries import DecidesCountries, MeetingCountry
 from .delegations import Delegation
 from .outcomes import Outcome
 from .records import Organisation, Person, Source, Topic, topic_roll_up
-from .vocabularies import OrganisationRole, PersonRole, accept_slugs
+from .rows import ListedMeeting, ListedOrganisation, ListedTopic, ListedTrip
+from .vocabularies import MeetingKind, OrganisationRole, PersonRole, accept_slugs, describe_kind
 from .workflow import CheckedText, DatePrecision, Publishable, Status, TimeStamped, end_not_before_start
-
-
-class MeetingKind(models.TextChoices):
-    BILATERAL = "bilateral", "Bilateral meeting"
-    MULTILATERAL = "multilateral", "Multilateral meeting"
-    CONFERENCE = "conference", "Conference"
-    TRAINING = "training", "Training"
-    AGREEMENT = "agreement", "Agreement signing"
-    SITE_VISIT = "site_visit", "Site visit"
-    OTHER = "other", "Other"
 
 
 class MeetingSubtypeQuerySet(models.QuerySet):
@@ -188,6 +179,52 @@ class MeetingQuerySet(models.QuerySet):
                 public_topics_prefetch(),
             )
         )
+
+    def listed(self, ids: list[int]) -> dict[int, ListedMeeting]:
+        """The rows of the meetings ``ids`` among these, by id, as a list shows them
+        (events.models.rows): three queries, for the meetings, their organisations and their topics,
+        read as plain values. The timeline and the profile pages read a page of rows afresh, and
+        making each meeting and its relations as model instances cost more than the queries did."""
+        rows: dict[int, ListedMeeting] = {}
+        fields = self.filter(pk__in=ids).values_list(*ROW_FIELDS)
+        for row in fields:
+            (pk, updated, slug, title, kind, start, end, precision, mode, country, venue, summary) = row[:12]
+            subtype_label, city_name, delegation_id, trip_slug, trip_title, trip_status = row[12:]
+            trip = ListedTrip(trip_slug, trip_title, trip_status) if delegation_id is not None else None
+            rows[pk] = ListedMeeting(
+                pk, updated, slug, title, kind, start, end, precision, mode, country, venue, summary,
+                subtype_label or "", city_name or "", trip,
+            )  # fmt: skip
+        # Each organisation taking part once, in role order (as Meeting.distinct_organisations).
+        links = (
+            MeetingOrganisation.objects.using(self.db)
+            .filter(meeting_id__in=list(rows), role__present=True)
+            .order_by("role__order", "organisation__name", "pk")
+            .values_list(
+                "meeting_id",
+                "organisation_id",
+                "organisation__slug",
+                "organisation__name",
+                "organisation__acronym",
+            )
+        )
+        seen: set[tuple[int, int]] = set()
+        for meeting_id, organisation_id, slug, name, acronym in links:
+            if (meeting_id, organisation_id) not in seen:
+                seen.add((meeting_id, organisation_id))
+                rows[meeting_id].organisations.append(
+                    ListedOrganisation(organisation_id, slug, name, acronym)
+                )
+        # The approved topics, in Topic's order (as public_topics_prefetch()).
+        tagged = (
+            Meeting.topics.through.objects.using(self.db)
+            .filter(meeting_id__in=list(rows), topic__approved=True)
+            .order_by("topic__name", "topic__pk")
+            .values_list("meeting_id", "topic__slug", "topic__name")
+        )
+        for meeting_id, slug, name in tagged:
+            rows[meeting_id].topics.append(ListedTopic(slug, name))
+        return rows
 
     def for_detail(self):
         """Everything a meeting page shows, in a fixed number of queries."""
@@ -586,6 +623,29 @@ def public_topics_prefetch() -> models.Prefetch:
     return models.Prefetch("topics", queryset=Topic.objects.public().only("name", "slug"))
 
 
+# What a list's row shows of a meeting, in ListedMeeting's order (MeetingQuerySet.listed()).
+ROW_FIELDS = (
+    "pk",
+    "updated_at",
+    "slug",
+    "title",
+    "kind",
+    "start_date",
+    "end_date",
+    "date_precision",
+    "mode",
+    "country",
+    "venue",
+    "summary",
+    "subtype__label",
+    "city__name",
+    "delegation_id",
+    "delegation__slug",
+    "delegation__title",
+    "delegation__status",
+)
+
+
 def organisation_roles_prefetch() -> models.Prefetch:
     """A meeting's organisations with their roles, in role order: pages and the API read these."""
     return models.Prefetch(
@@ -808,9 +868,8 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
     @property
     def kind_display(self) -> str:
         """The kind, and the subtype when there is one: "Bilateral meeting · Courtesy call"."""
-        kind = self.get_kind_display()
         subtype = self.subtype if self.subtype_id else None
-        return f"{kind} · {subtype.label}" if subtype is not None else kind
+        return describe_kind(self.kind, subtype.label if subtype is not None else "")
 
     @property
     def possible_dates(self) -> tuple[datetime.date | None, datetime.date]:
@@ -836,7 +895,8 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
         """Where, and whether online: "Koh Pich Centre, Phnom Penh, Cambodia", "Online"; "" when not
         known. Reads the city: select_related("city") where many meetings are shown."""
         city = self.city.name if self.city_id and self.city is not None else ""
-        country = self.country.name if self.country else ""
+        country = self.country
+        country = country_name(country.code) if country else ""
         return describe_held(describe_place(city, country, venue=self.venue), self.mode)
 
     @property
@@ -850,20 +910,9 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
         return sorted((Country(code) for code in codes), key=lambda country: country.name)
 
     def row_stamp(self) -> str:
-        """Changes whenever a list's row of this meeting would read otherwise: its own last save, and
-        what it shows of its subtype, delegation, organisations and topics (which change without
-        saving it). From the relations for_timeline() reads: no query."""
-        delegation = self.delegation if self.delegation_id else None
-        subtype = self.subtype if self.subtype_id else None
-        shown = (
-            self.pk,
-            self.updated_at.isoformat(),
-            subtype.label if subtype else "",
-            (delegation.slug, delegation.title, delegation.status) if delegation else (),
-            [(o.pk, o.slug, o.name, o.acronym) for o in self.distinct_organisations],
-            [(topic.slug, topic.name) for topic in self.topics.all()],
-        )
-        return repr(shown)
+        """Changes whenever a list's row of this meeting would read otherwise (ListedMeeting.row_stamp()).
+        From the relations for_timeline() reads: no query."""
+        return ListedMeeting.of(self).row_stamp()
 
     def _roles(self, role: str) -> list[Organisation]:
         return [link.organisation for link in self.organisation_roles.all() if link.role_id == role]

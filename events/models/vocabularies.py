@@ -6,6 +6,8 @@ release. Rows are referred to by slug: the role columns held these slugs
 before roles were data, and code that writes ``role="host"`` still works
 (see accept_slugs()), and a role equals its slug. A role whose holder was not ``present`` never
 counts as taking part (see ``taking_part()`` on the roles' querysets).
+
+The kinds of meeting, by contrast, are fixed in code (MeetingKind), with their wording.
 """
 
 from __future__ import annotations
@@ -109,3 +111,23 @@ class PersonRole(Vocabulary):
 
     class Meta(Vocabulary.Meta):
         verbose_name = "person role"
+
+
+class MeetingKind(models.TextChoices):
+    BILATERAL = "bilateral", "Bilateral meeting"
+    MULTILATERAL = "multilateral", "Multilateral meeting"
+    CONFERENCE = "conference", "Conference"
+    TRAINING = "training", "Training"
+    AGREEMENT = "agreement", "Agreement signing"
+    SITE_VISIT = "site_visit", "Site visit"
+    OTHER = "other", "Other"
+
+
+# Each kind's label by its value, as get_kind_display() gives it (which builds the mapping on every call).
+KIND_LABELS: dict[str, str] = dict(MeetingKind.choices)
+
+
+def describe_kind(kind: str, subtype_label: str = "") -> str:
+    """The kind, and the subtype when there is one: "Bilateral meeting · Courtesy call"."""
+    label = KIND_LABELS.get(kind, kind)
+    return f"{label} · {subtype_label}" if subtype_label else label

@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import html as html_module
 import re
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -9,11 +10,11 @@ from urllib.parse import quote, quote_plus
 from django import template
 from django.http import QueryDict
 from django.urls import get_script_prefix, reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from ..cache import kept
+from ..models.rows import ListedMeeting
 
 register = template.Library()
 
@@ -25,14 +26,31 @@ ROW_TIMEOUT = 24 * 3600
 SINGLE_VALUED = {"year", "date_from", "date_to", "q", "sort", "more"}
 
 
+def escape(value) -> str:
+    """conditional_escape()'s text, as a plain str: what markup put together here escapes its values
+    with. A page escapes thousands of values, and conditional_escape() wraps each call in a check for
+    lazy strings and each result in a SafeString."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html_module.escape(str(value))
+
+
 def _encode(query: QueryDict) -> str:
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
 
 
+# What quote_plus() leaves as it is: most keys and values (country codes, slugs, years).
+UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(text: str) -> str:
+    return text if UNQUOTED.fullmatch(text) else quote_plus(text)
+
+
 def _pair(key: str, value: str) -> str:
     """One ``key=value`` of a query string, encoded as QueryDict.urlencode() encodes it."""
-    return f"{quote_plus(key)}={quote_plus(value)}"
+    return f"{_quoted(key)}={_quoted(value)}"
 
 
 class Toggler:
@@ -49,9 +67,17 @@ class Toggler:
             for key, values in query.lists()
             if key != "page"
         ]
+        # The links made so far: the map and its table link each country twice.
+        self.made: dict[tuple[str, str], str] = {}
 
     def __call__(self, key: str, value) -> str:
         value = str(value)
+        link = self.made.get((key, value))
+        if link is None:
+            link = self.made[(key, value)] = self._link(key, value)
+        return link
+
+    def _link(self, key: str, value: str) -> str:
         encoded, found = [], False
         for name, values, pairs in self.parts:
             if name != key:
@@ -118,6 +144,7 @@ def filters_query(meeting_filter=None, **filters) -> str:
 ROW_CODE = (
     "templatetags/timeline.py",
     "models/meetings.py",
+    "models/rows.py",
     "models/records.py",
     "models/delegations.py",
     "wording.py",
@@ -135,17 +162,19 @@ def row_release() -> str:
 
 @register.simple_tag
 def meeting_row(meeting) -> str:
-    """One meeting in a list, kept until the meeting or what it shows changes.
+    """One meeting in a list (a Meeting read with for_timeline(), or its ListedMeeting), kept until the
+    meeting or what it shows changes.
 
     A row reads the same on every list it appears in, and rendering the rows
     was the largest part of a list page computed afresh. It is kept under the
-    meeting's own stamp (Meeting.row_stamp()), not the data version: a write
+    meeting's own stamp (ListedMeeting.row_stamp()), not the data version: a write
     retires the rows it changes and leaves every other row in the cache.
     """
+    row = meeting if isinstance(meeting, ListedMeeting) else ListedMeeting.of(meeting)
     html = kept(
         "meeting-row",
-        f"{row_release()}:{meeting.row_stamp()}",
-        lambda: render_row(meeting),
+        f"{row_release()}:{row.row_stamp()}",
+        lambda: render_row(row),
         timeout=ROW_TIMEOUT,
     )
     return mark_safe(html)  # render_row() escapes every value
@@ -172,14 +201,26 @@ def slug_url(view_name: str, slug: str) -> str:
     return f"{before}{slug}{after}"
 
 
-def render_row(meeting) -> SafeString:
+@register.simple_tag
+def record_links(records, view_name: str, label: str) -> SafeString:
+    """A list item for each record, linking its ``label`` field to its page (``view_name``, by slug):
+    what a template loop over get_absolute_url() gives, without resolving each address afresh."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<li><a href="{e(slug_url(view_name, record.slug))}">{e(getattr(record, label))}</a></li>'
+            for record in records
+        )
+    )
+
+
+def render_row(meeting: ListedMeeting) -> SafeString:
     """A meeting's row: its date, title, kind, place, trip, organisations, summary and topics.
 
     Put together in Python rather than by a template, because a list computed
-    afresh draws every row: ``meeting`` comes from MeetingQuerySet.for_timeline(),
-    and every value is escaped here.
+    afresh draws every row; every value is escaped here.
     """
-    e = conditional_escape
+    e = escape
     pk = meeting.pk
     start = meeting.start_date
     address = slug_url("events:meeting-detail", meeting.slug)
@@ -195,17 +236,17 @@ def render_row(meeting) -> SafeString:
     place = meeting.place_display
     if place:
         if meeting.country:
-            country_url = slug_url("events:country-detail", meeting.country.code)
+            country_url = slug_url("events:country-detail", meeting.country)
             html.append(f'<span class="place"><a href="{e(country_url)}">{e(place)}</a></span>')
         else:
             html.append(f'<span class="place">{e(place)}</span>')
     html.append("\n    ")
-    delegation = meeting.delegation if meeting.delegation_id else None
+    delegation = meeting.delegation
     if delegation is not None and delegation.is_published:
         trip = slug_url("events:delegation-detail", delegation.slug)
         html.append(f'<span class="delegation">Part of <a href="{e(trip)}">{e(delegation.title)}</a></span>')
     html.append("\n  </p>\n  ")
-    organisations = meeting.distinct_organisations
+    organisations = meeting.organisations
     if organisations:
         links = ", ".join(
             f'<a href="{e(slug_url("events:organisation-detail", organisation.slug))}" '
@@ -221,7 +262,7 @@ def render_row(meeting) -> SafeString:
         summary = Truncator(meeting.summary).words(32, truncate=" …")
         html.append(f'<p class="meeting-summary">{e(summary)}</p>')
     html.append("\n  ")
-    topics = meeting.topics.all()
+    topics = meeting.topics
     if topics:
         items = "".join(
             f'<li><a href="{e(slug_url("events:topic-detail", topic.slug))}">{e(topic.name)}</a></li>'
@@ -242,7 +283,7 @@ def map_country_links(context, world_map: dict) -> SafeString:
     """The map's countries with meetings (or in the filter), each a link that toggles it in the filter:
     shapes first, then the dots of countries too small to click."""
     toggle = toggler(context["request"])
-    e = conditional_escape
+    e = escape
     shapes = "".join(
         f'<a class="map-country{" is-selected" if country.selected else ""}" '
         f'href="{e(toggle("country", country.code))}" data-country="{e(country.code)}" '
@@ -266,7 +307,7 @@ def map_country_links(context, world_map: dict) -> SafeString:
 def map_table_rows(context, ranked) -> SafeString:
     """The map as a table: a row for each country with meetings, its name a link that toggles it."""
     toggle = toggler(context["request"])
-    e = conditional_escape
+    e = escape
     return SafeString(
         "".join(
             f'<tr><td><a href="{e(toggle("country", country.code))}">{e(country.name)}</a></td>'
@@ -279,7 +320,7 @@ def map_table_rows(context, ranked) -> SafeString:
 @register.simple_tag(takes_context=True)
 def facet_link(context, item) -> SafeString:
     """One facet value's link (events.facets.FacetValue), which adds it to the filter or removes it."""
-    e = conditional_escape
+    e = escape
     href = e(toggler(context["request"])(item.param, item.value))
     current = ' aria-current="true"' if item.selected else ""
     title = f' title="{e(item.full_name)}"' if item.full_name else ""
@@ -296,7 +337,7 @@ def facet_link(context, item) -> SafeString:
 def chart_bars(chart: dict) -> SafeString:
     """The bars of a chart of meetings per year (events.facets.stacked_year_chart), each year a group
     of its kinds' segments, with its count and year as the chart has room for them."""
-    e = conditional_escape
+    e = escape
     width, height, show_values = chart["bar_width"], chart["height"], chart["show_values"]
     html = []
     for bar in chart["bars"]:
@@ -346,7 +387,7 @@ def topic_grid_cells(grid: dict, topic: dict, first_row: bool, link_cells) -> Sa
     """A topic's row of cells in the topics-over-time grid (events.facets.topic_grid): each year
     shaded by its meetings, and a link to the timeline for that topic and year where the link's
     result is exactly the cell's meetings (``link_cells``, or the grid's own topic in its first row)."""
-    e = conditional_escape
+    e = escape
     linked = link_cells or (first_row and grid["first_is_focus"])
     name = e(topic["name"])
     address = e(f"{reverse('events:timeline')}?topic={quote(topic['slug'], safe='/')}") if linked else ""
