@@ -41,6 +41,8 @@ from .models import Status, Topic, taking_part_sql
 
 # How many meetings one re-read asks for at a time.
 CHUNK = 1000
+# How many meetings a meeting page ranks to choose its related meetings from (related()).
+RELATED_CANDIDATES = 100
 FACETS = ("country", "org", "topic", "kind", "subtype", "year", "month")
 
 MEETINGS_SQL = "SELECT m.id, m.kind, m.subtype_id, m.start_date FROM events_meeting m WHERE m.status = %s"
@@ -343,6 +345,25 @@ class MeetingIndex:
                     )
         return rows
 
+    def related(self, meeting_id: int, organisation_ids: list[int], limit: int) -> list[tuple[int, int]]:
+        """(id, organisations shared) of up to ``limit`` published meetings sharing most of the
+        ``organisation_ids`` (the meeting ``meeting_id``'s, taking part), then newest (start date, then
+        id). The candidates are the RELATED_CANDIDATES latest (by id), shared out evenly among the
+        organisations: a busy organisation gives only its latest, so every meeting costs alike."""
+        bitmaps = [self.facets["org"].get(pk, BitMap()) for pk in organisation_ids]
+        each = max(RELATED_CANDIDATES // len(bitmaps), 5)
+        candidates: set[int] = set()
+        for bitmap in bitmaps:
+            latest = list(bitmap[-(each + 1) :])
+            if meeting_id in latest:
+                latest.remove(meeting_id)
+            candidates.update(latest[-each:])
+        members = self.members
+        ranked = sorted(
+            ((sum(pk in bitmap for bitmap in bitmaps), members[pk][0], pk) for pk in candidates), reverse=True
+        )
+        return [(pk, shared) for shared, _, pk in ranked[:limit]]
+
     def ordered_ids(self, among: BitMap, start: int, stop: int, newest: bool = True) -> list[int]:
         """The ids of ``among`` from position ``start`` to ``stop`` in the timeline's order (newest first,
         or oldest first). Counts a month at a time, from the nearer end, and sorts only the months
@@ -498,3 +519,19 @@ class OrderedMeetings:
             return []
         rows = self.queryset.in_bulk(ids)
         return [rows[meeting_id] for meeting_id in ids if meeting_id in rows]
+
+
+def related_to(meeting, queryset, limit: int = 6) -> list:
+    """Up to ``limit`` of ``queryset``'s meetings (published) sharing most organisations taking part with
+    ``meeting`` (for_detail()'s), newest first among equals, each with ``shared``: ranked by the index
+    (MeetingIndex.related()), then one query for their rows; none when it has no organisations."""
+    organisation_ids = sorted({link.organisation_id for link in meeting.organisations_taking_part})
+    if not organisation_ids:
+        return []
+    ranked = meeting_index(queryset.db).related(meeting.pk, organisation_ids, limit)
+    shared = dict(ranked)
+    rows = queryset.in_bulk(shared)
+    related = [rows[pk] for pk, _ in ranked if pk in rows]
+    for other in related:
+        other.shared = shared[other.pk]
+    return related

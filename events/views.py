@@ -29,7 +29,15 @@ from .facets import (
 )
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, city_marks, place_map, route_map
-from .meeting_index import OrderedMeetings, Selection, all_published, both, select, select_by
+from .meeting_index import (
+    OrderedMeetings,
+    Selection,
+    all_published,
+    both,
+    related_to,
+    select,
+    select_by,
+)
 from .models import (
     CountryPair,
     Delegation,
@@ -239,7 +247,10 @@ def meeting_detail(request, slug, fmt: str | None = None):
     item = citations.for_meeting(meeting, request.build_absolute_uri(meeting.get_absolute_url()))
     if fmt:
         return citation_file(item, fmt)
-    related = Meeting.objects.published().related_to(meeting)
+    related = related_to(
+        meeting,
+        Meeting.objects.published().only("title", "slug", "start_date", "end_date", "date_precision", "kind"),
+    )
     follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
     absolute = request.build_absolute_uri
     city = meeting.city if meeting.city_id else None

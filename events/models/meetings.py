@@ -482,57 +482,6 @@ class MeetingQuerySet(models.QuerySet):
             rows = cursor.fetchall()
         return [(first, second, shared) for first, second, shared, _ in rows], (rows[0][3] if rows else 0)
 
-    def related_to(self, meeting: Meeting, limit: int = 6) -> list[Meeting]:
-        """Up to ``limit`` published meetings sharing most organisations taking part with ``meeting``,
-        newest first among equals, each with ``shared``; two queries whatever the organisations' sizes.
-
-        The candidates are the RELATED_CANDIDATES latest published meetings (by id) of the meeting's
-        organisations taking part, shared out evenly, read from the organisation's index; so an
-        organisation in thousands of meetings costs what a small one does. A small organisation
-        gives all its meetings; a busy one only its latest. They are ranked in Python.
-        """
-        organisation_ids = sorted({link.organisation_id for link in meeting.organisations_taking_part})
-        if not organisation_ids:
-            return []
-        each = max(RELATED_CANDIDATES // len(organisation_ids), 5)
-        latest = f"""
-            SELECT * FROM (
-                SELECT mo.meeting_id, m.start_date FROM events_meetingorganisation mo
-                  {taking_part_sql("mo")}
-                  JOIN events_meeting m ON m.id = mo.meeting_id AND m.status = %s
-                 WHERE mo.organisation_id = %s AND mo.meeting_id <> %s
-                 ORDER BY mo.meeting_id DESC LIMIT {int(each)}
-            ) AS latest
-        """
-        candidates = " UNION ".join([latest] * len(organisation_ids))
-        placeholders = ", ".join(["%s"] * len(organisation_ids))
-        sql = f"""
-            SELECT candidate.meeting_id, candidate.start_date, COUNT(DISTINCT mo.organisation_id)
-              FROM ({candidates}) AS candidate
-              JOIN events_meetingorganisation mo ON mo.meeting_id = candidate.meeting_id
-              {taking_part_sql("mo")}
-             WHERE mo.organisation_id IN ({placeholders})
-             GROUP BY candidate.meeting_id, candidate.start_date
-        """
-        params: list = []
-        for organisation_id in organisation_ids:
-            params += [Status.PUBLISHED.value, organisation_id, meeting.pk]
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [*params, *organisation_ids])
-            rows = cursor.fetchall()
-        # Most shared first, then newest (dates come back as ISO text on SQLite: they sort alike).
-        ranked = sorted(rows, key=lambda row: (row[2], str(row[1]), row[0]), reverse=True)[:limit]
-        shared = {meeting_id: count for meeting_id, _, count in ranked}
-        found = self.filter(pk__in=shared).only(
-            "title", "slug", "start_date", "end_date", "date_precision", "kind"
-        )
-        related = sorted(
-            found, key=lambda other: (-shared[other.pk], -other.start_date.toordinal(), -other.pk)
-        )
-        for other in related:
-            other.shared = shared[other.pk]
-        return related
-
     def organisation_nodes(self, ids) -> list[dict]:
         """Dicts of organisation_id, slug, name, acronym, kind, country and ``meetings`` among these,
         for the organisations ``ids`` only: the nodes of a partner network."""
@@ -554,8 +503,6 @@ class MeetingQuerySet(models.QuerySet):
 
 
 MAX_SEARCH_WORDS = 12
-# How many meetings a meeting page reads to choose its related meetings from (related_to()).
-RELATED_CANDIDATES = 100
 
 
 class CountryCodes(models.Aggregate):
