@@ -280,6 +280,61 @@ class MeetingIndex:
         top = heapq.nsmallest(limit, shared.items(), key=lambda item: (-item[1], item[0]))
         return [(first, second, count) for (first, second), count in top], len(shared)
 
+    def pair_counts_around(self, among: BitMap, facet: str, focus, limit: int) -> tuple[list[tuple], int]:
+        """pair_counts() of ``among`` when every one of them has the value ``focus`` (a profile's network).
+
+        The strongest pairs come from bitmaps: a pair with ``focus`` shares what the other value has
+        of ``among``, and a pair without it shares no more than the smaller of its values' pairs with
+        ``focus``, so only the values whose pair with ``focus`` is among the strongest are intersected
+        two by two. Only how many pairs there are in all is counted meeting by meeting, as a set.
+        """
+        bitmaps = self.facets[facet]
+        alone = {value: among.intersection_cardinality(bitmap) for value, bitmap in bitmaps.items()}
+        ranked = sorted(
+            ((count, value) for value, count in alone.items() if count and value != focus),
+            key=lambda item: (-item[0], item[1]),
+        )
+        found = [((focus, value) if focus < value else (value, focus), count) for count, value in ranked]
+        # The ``limit`` largest counts so far: a pair that cannot reach the smallest of them is skipped.
+        best = heapq.nlargest(limit, (count for _, count in found))
+        heapq.heapify(best)
+        floor = best[0] if len(best) == limit else 1
+        for position, (count, value) in enumerate(ranked):
+            if count < floor:
+                break
+            with_value = among & bitmaps[value]
+            for _, other in ranked[:position]:
+                shared = with_value.intersection_cardinality(bitmaps[other])
+                if shared < floor:
+                    continue
+                found.append(((value, other) if value < other else (other, value), shared))
+                if len(best) < limit:
+                    heapq.heappush(best, shared)
+                else:
+                    heapq.heappushpop(best, shared)
+                floor = best[0] if len(best) == limit else 1
+        top = heapq.nsmallest(limit, found, key=lambda item: (-item[1], item[0]))
+        return [(first, second, count) for (first, second), count in top], len(ranked) + self._pairs_without(
+            among, facet, focus
+        )
+
+    def _pairs_without(self, among: BitMap, facet: str, focus) -> int:
+        """How many pairs of values of ``facet`` other than ``focus`` any of ``among`` share.
+
+        Counted as pairs of the values' bitmap numbers (one number to each value), picked out of each
+        meeting's numbers by a set's membership test: no Python code runs per number.
+        """
+        slots = {slot for (name, _), slot in self.slot_of.items() if name == facet}
+        slots.discard(self.slot_of.get((facet, focus)))
+        keep = slots.__contains__
+        pairs: set[tuple[int, int]] = set()
+        add = pairs.update
+        for entry in map(self.members.__getitem__, among):
+            found = sorted(filter(keep, entry[1:]))
+            if len(found) > 1:
+                add(itertools.combinations(found, 2))
+        return len(pairs)
+
     def year_kind_counts(self, among: BitMap) -> list[tuple[int, str, int]]:
         """(year, kind, meetings) of ``among``, oldest first, as MeetingQuerySet.year_kind_counts()."""
         rows = []

@@ -38,7 +38,7 @@ def partner_network(
 
     ``selection``: the same meetings in the facet index (events.meeting_index.Selection), when the
     caller has them: the links and the nodes' counts are then read from it rather than by joins of
-    the meetings.
+    the meetings. With ``focus`` too, they must be the focus's meetings (its profile's network).
 
     Node size is the organisation's number of meetings among these, a link's
     width the number of meetings two organisations shared. Only the
@@ -47,6 +47,11 @@ def partner_network(
     """
     if selection is None:
         pairs, total = meetings.organisation_pairs(limit=links or NETWORK_LINKS)
+    elif focus is not None:
+        # An organisation's own meetings: the strongest links without counting every pair.
+        pairs, total = selection.index.pair_counts_around(
+            selection.ids, "org", focus.pk, links or NETWORK_LINKS
+        )
     else:
         pairs, total = selection.index.pair_counts(selection.ids, "org", links or NETWORK_LINKS)
     edges: list[tuple[int, int, int]] = []

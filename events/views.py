@@ -8,7 +8,7 @@ import difflib
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import DatabaseError
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -386,17 +386,10 @@ def organisation_detail(request, slug, fmt: str | None = None):
     selection = select_by("org", [organisation.pk])
 
     def figures() -> dict:
-        representatives = (
-            Participation.objects.taking_part()
-            .filter(organisation=organisation, meeting__status="published")
-            .values("person__slug", "person__name", "name_as_written")
-            .annotate(meetings=Count("meeting", distinct=True))
-            .order_by("-meetings", "person__name", "name_as_written")[:30]
-        )
         # Its partners are kept pair counts: no count over the joined meetings.
         return {
             "partners": OrganisationPair.objects.partners_of(organisation.pk, limit=20),
-            "representatives": list(representatives),
+            "representatives": Participation.objects.representatives_of(organisation.pk, limit=30),
             "year_kinds": selection.index.year_kind_counts(selection.ids),
             "network": partner_network(meetings, links=40, focus=organisation, selection=selection),
         }
