@@ -695,7 +695,7 @@ def network(request):
     def compute() -> tuple[int, dict]:
         if not meeting_filter.active:
             # The kept pair counts of every published meeting: no join of them all.
-            return meetings.count(), partner_network(OrganisationPair.objects.all())
+            return all_published(meetings.db).count, partner_network(OrganisationPair.objects.all())
         # Filtered: the matching meetings and their links from the facet index.
         selection = select(meeting_filter)
         return selection.count, partner_network(meetings, selection=selection)
