@@ -703,6 +703,9 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
             models.Index(fields=["country", "status"], name="meeting_country_status"),
             # kind filter and facet.
             models.Index(fields=["kind", "status"], name="meeting_kind_status"),
+            # A meeting page's published follow-ups (for_detail()): without it SQLite reads them
+            # through meeting_status_date, every published meeting.
+            models.Index(fields=["follow_up_of", "status"], name="meeting_follow_ups"),
         ]
 
     def __str__(self) -> str:
