@@ -324,8 +324,7 @@ class MeetingIndex:
         Counted as pairs of the values' bitmap numbers (one number to each value), picked out of each
         meeting's numbers by a set's membership test: no Python code runs per number.
         """
-        slots = {slot for (name, _), slot in self.slot_of.items() if name == facet}
-        slots.discard(self.slot_of.get((facet, focus)))
+        slots = {slot for (name, value), slot in self.slot_of.items() if name == facet and value != focus}
         keep = slots.__contains__
         pairs: set[tuple[int, int]] = set()
         add = pairs.update
