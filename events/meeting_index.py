@@ -41,6 +41,8 @@ from .models import Status, Topic, taking_part_sql
 
 # How many meetings one re-read asks for at a time.
 CHUNK = 1000
+# How many meetings a meeting page ranks to choose its related meetings from (related()).
+RELATED_CANDIDATES = 100
 FACETS = ("country", "org", "topic", "kind", "subtype", "year", "month")
 
 MEETINGS_SQL = "SELECT m.id, m.kind, m.subtype_id, m.start_date FROM events_meeting m WHERE m.status = %s"
@@ -278,6 +280,60 @@ class MeetingIndex:
         top = heapq.nsmallest(limit, shared.items(), key=lambda item: (-item[1], item[0]))
         return [(first, second, count) for (first, second), count in top], len(shared)
 
+    def pair_counts_around(self, among: BitMap, facet: str, focus, limit: int) -> tuple[list[tuple], int]:
+        """pair_counts() of ``among`` when every one of them has the value ``focus`` (a profile's network).
+
+        The strongest pairs come from bitmaps: a pair with ``focus`` shares what the other value has
+        of ``among``, and a pair without it shares no more than the smaller of its values' pairs with
+        ``focus``, so only the values whose pair with ``focus`` is among the strongest are intersected
+        two by two. Only how many pairs there are in all is counted meeting by meeting, as a set.
+        """
+        bitmaps = self.facets[facet]
+        alone = {value: among.intersection_cardinality(bitmap) for value, bitmap in bitmaps.items()}
+        ranked = sorted(
+            ((count, value) for value, count in alone.items() if count and value != focus),
+            key=lambda item: (-item[0], item[1]),
+        )
+        found = [((focus, value) if focus < value else (value, focus), count) for count, value in ranked]
+        # The ``limit`` largest counts so far: a pair that cannot reach the smallest of them is skipped.
+        best = heapq.nlargest(limit, (count for _, count in found))
+        heapq.heapify(best)
+        floor = best[0] if len(best) == limit else 1
+        for position, (count, value) in enumerate(ranked):
+            if count < floor:
+                break
+            with_value = among & bitmaps[value]
+            for _, other in ranked[:position]:
+                shared = with_value.intersection_cardinality(bitmaps[other])
+                if shared < floor:
+                    continue
+                found.append(((value, other) if value < other else (other, value), shared))
+                if len(best) < limit:
+                    heapq.heappush(best, shared)
+                else:
+                    heapq.heappushpop(best, shared)
+                floor = best[0] if len(best) == limit else 1
+        top = heapq.nsmallest(limit, found, key=lambda item: (-item[1], item[0]))
+        return [(first, second, count) for (first, second), count in top], len(ranked) + self._pairs_without(
+            among, facet, focus
+        )
+
+    def _pairs_without(self, among: BitMap, facet: str, focus) -> int:
+        """How many pairs of values of ``facet`` other than ``focus`` any of ``among`` share.
+
+        Counted as pairs of the values' bitmap numbers (one number to each value), picked out of each
+        meeting's numbers by a set's membership test: no Python code runs per number.
+        """
+        slots = {slot for (name, value), slot in self.slot_of.items() if name == facet and value != focus}
+        keep = slots.__contains__
+        pairs: set[tuple[int, int]] = set()
+        add = pairs.update
+        for entry in map(self.members.__getitem__, among):
+            found = sorted(filter(keep, entry[1:]))
+            if len(found) > 1:
+                add(itertools.combinations(found, 2))
+        return len(pairs)
+
     def year_kind_counts(self, among: BitMap) -> list[tuple[int, str, int]]:
         """(year, kind, meetings) of ``among``, oldest first, as MeetingQuerySet.year_kind_counts()."""
         rows = []
@@ -342,6 +398,25 @@ class MeetingIndex:
                         }
                     )
         return rows
+
+    def related(self, meeting_id: int, organisation_ids: list[int], limit: int) -> list[tuple[int, int]]:
+        """(id, organisations shared) of up to ``limit`` published meetings sharing most of the
+        ``organisation_ids`` (the meeting ``meeting_id``'s, taking part), then newest (start date, then
+        id). The candidates are the RELATED_CANDIDATES latest (by id), shared out evenly among the
+        organisations: a busy organisation gives only its latest, so every meeting costs alike."""
+        bitmaps = [self.facets["org"].get(pk, BitMap()) for pk in organisation_ids]
+        each = max(RELATED_CANDIDATES // len(bitmaps), 5)
+        candidates: set[int] = set()
+        for bitmap in bitmaps:
+            latest = list(bitmap[-(each + 1) :])
+            if meeting_id in latest:
+                latest.remove(meeting_id)
+            candidates.update(latest[-each:])
+        members = self.members
+        ranked = sorted(
+            ((sum(pk in bitmap for bitmap in bitmaps), members[pk][0], pk) for pk in candidates), reverse=True
+        )
+        return [(pk, shared) for shared, _, pk in ranked[:limit]]
 
     def ordered_ids(self, among: BitMap, start: int, stop: int, newest: bool = True) -> list[int]:
         """The ids of ``among`` from position ``start`` to ``stop`` in the timeline's order (newest first,
@@ -500,3 +575,19 @@ class OrderedMeetings:
             return []
         rows = self.queryset.listed(ids) if self.listed else self.queryset.in_bulk(ids)
         return [rows[meeting_id] for meeting_id in ids if meeting_id in rows]
+
+
+def related_to(meeting, queryset, limit: int = 6) -> list:
+    """Up to ``limit`` of ``queryset``'s meetings (published) sharing most organisations taking part with
+    ``meeting`` (for_detail()'s), newest first among equals, each with ``shared``: ranked by the index
+    (MeetingIndex.related()), then one query for their rows; none when it has no organisations."""
+    organisation_ids = sorted({link.organisation_id for link in meeting.organisations_taking_part})
+    if not organisation_ids:
+        return []
+    ranked = meeting_index(queryset.db).related(meeting.pk, organisation_ids, limit)
+    shared = dict(ranked)
+    rows = queryset.in_bulk(shared)
+    related = [rows[pk] for pk, _ in ranked if pk in rows]
+    for other in related:
+        other.shared = shared[other.pk]
+    return related

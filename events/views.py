@@ -8,7 +8,7 @@ import difflib
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import DatabaseError
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,7 +29,15 @@ from .facets import (
 )
 from .filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from .geo import choropleth, city_marks, place_map, route_map
-from .meeting_index import OrderedMeetings, Selection, all_published, both, select, select_by
+from .meeting_index import (
+    OrderedMeetings,
+    Selection,
+    all_published,
+    both,
+    related_to,
+    select,
+    select_by,
+)
 from .models import (
     CountryPair,
     Delegation,
@@ -239,7 +247,10 @@ def meeting_detail(request, slug, fmt: str | None = None):
     item = citations.for_meeting(meeting, request.build_absolute_uri(meeting.get_absolute_url()))
     if fmt:
         return citation_file(item, fmt)
-    related = Meeting.objects.published().related_to(meeting)
+    related = related_to(
+        meeting,
+        Meeting.objects.published().only("title", "slug", "start_date", "end_date", "date_precision", "kind"),
+    )
     follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
     absolute = request.build_absolute_uri
     city = meeting.city if meeting.city_id else None
@@ -375,17 +386,10 @@ def organisation_detail(request, slug, fmt: str | None = None):
     selection = select_by("org", [organisation.pk])
 
     def figures() -> dict:
-        representatives = (
-            Participation.objects.taking_part()
-            .filter(organisation=organisation, meeting__status="published")
-            .values("person__slug", "person__name", "name_as_written")
-            .annotate(meetings=Count("meeting", distinct=True))
-            .order_by("-meetings", "person__name", "name_as_written")[:30]
-        )
         # Its partners are kept pair counts: no count over the joined meetings.
         return {
             "partners": OrganisationPair.objects.partners_of(organisation.pk, limit=20),
-            "representatives": list(representatives),
+            "representatives": Participation.objects.representatives_of(organisation.pk, limit=30),
             "year_kinds": selection.index.year_kind_counts(selection.ids),
             "network": partner_network(meetings, links=40, focus=organisation, selection=selection),
         }
@@ -695,7 +699,7 @@ def network(request):
     def compute() -> tuple[int, dict]:
         if not meeting_filter.active:
             # The kept pair counts of every published meeting: no join of them all.
-            return meetings.count(), partner_network(OrganisationPair.objects.all())
+            return all_published(meetings.db).count, partner_network(OrganisationPair.objects.all())
         # Filtered: the matching meetings and their links from the facet index.
         selection = select(meeting_filter)
         return selection.count, partner_network(meetings, selection=selection)

@@ -13,11 +13,19 @@ import datetime
 import random
 
 import pytest
+from django.db.models import Count
 from django.http import QueryDict
 
 from events.facets import facets_for, facets_from_index, indexed_organisation_nodes
 from events.filters import MeetingFilter
-from events.meeting_index import MeetingIndex, OrderedMeetings, meeting_index, select, topic_rows
+from events.meeting_index import (
+    MeetingIndex,
+    OrderedMeetings,
+    meeting_index,
+    select,
+    select_by,
+    topic_rows,
+)
 from events.models import (
     Meeting,
     MeetingChange,
@@ -25,11 +33,13 @@ from events.models import (
     MeetingOrganisation,
     MeetingSubtype,
     OrganisationRole,
+    Participation,
+    Person,
     Status,
     Topic,
 )
 
-from .factories import make_meeting, make_organisation, make_topic
+from .factories import make_meeting, make_organisation, make_person, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +53,8 @@ PAGE = 7
 @pytest.fixture
 def world():
     chance = random.Random(15)
+    for name in ("Ada Lind", "Bo Chan", "Cy Ruiz"):
+        make_person(name=name)
     organisations = [
         make_organisation(name=f"Body {letter}", country=chance.choice([*COUNTRIES, ""]))
         for letter in "ABCDEFGHIJ"
@@ -68,7 +80,27 @@ def new_meeting(chance: random.Random, organisations, topics) -> Meeting:
         status=chance.choice([Status.PUBLISHED] * 4 + [Status.DRAFT]),
         organisations=[(organisation, chance.choice(ROLES)) for organisation in picked],
         topics=chance.sample(topics, chance.randint(0, 3)),
+        participants=random_participants(chance, picked),
     )
+
+
+def random_participants(chance: random.Random, organisations) -> list[dict]:
+    """People of the organisations, some not yet identified, some only mentioned, some listed twice."""
+    people = list(Person.objects.order_by("pk"))
+    found = []
+    for organisation in organisations:
+        for _ in range(chance.randint(0, 2)):
+            person = chance.choice([None, *people])
+            name = person.name if person else chance.choice(["A. Officer", "B. Officer"])
+            found.append(
+                {
+                    "name_as_written": chance.choice([name, name.upper()]),
+                    "person": person,
+                    "organisation": organisation,
+                    "role": chance.choice(["participant", "host", "mentioned"]),
+                }
+            )
+    return found + chance.sample(found, min(len(found), 1))
 
 
 def random_query(chance: random.Random, organisations, topics) -> QueryDict:
@@ -111,6 +143,11 @@ def assert_index_agrees(query: QueryDict) -> None:
     for limit in (3, 40):
         pairs = selection.index.pair_counts(selection.ids, "org", limit)
         assert pairs == meetings.organisation_pairs(limit=limit), query.urlencode()
+        if len(indexed.selected_organisations) == 1:
+            # Every meeting has the one organisation: its profile's network counts alike.
+            focus = indexed.selected_organisations[0].pk
+            around = selection.index.pair_counts_around(selection.ids, "org", focus, limit)
+            assert around == pairs, query.urlencode()
     organisations = {pk for first, second, _ in pairs[0] for pk in (first, second)}
     nodes = indexed_organisation_nodes(selection, organisations)
     plain_nodes = meetings.organisation_nodes(organisations)
@@ -190,10 +227,32 @@ def random_write(chance: random.Random, organisations, topics) -> str:
     return action
 
 
+def assert_profiles_agree(organisations) -> None:
+    """Each organisation's network (its strongest links and how many) and its representatives, as
+    the plain queries count them."""
+    for organisation in organisations:
+        selection = select_by("org", [organisation.pk])
+        meetings = Meeting.objects.published().involving_organisations([organisation])
+        for limit in (1, 3, 40):
+            around = selection.index.pair_counts_around(selection.ids, "org", organisation.pk, limit)
+            assert around == meetings.organisation_pairs(limit=limit), organisation.name
+        plain = (
+            Participation.objects.taking_part()
+            .filter(organisation=organisation, meeting__status="published")
+            .values("person__slug", "person__name", "name_as_written")
+            .annotate(meetings=Count("meeting", distinct=True))
+            .order_by("-meetings", "person__name", "name_as_written")
+        )
+        for limit in (2, 30):
+            kept = Participation.objects.representatives_of(organisation.pk, limit=limit)
+            assert kept == list(plain[:limit]), organisation.name
+
+
 def test_every_count_and_page_agrees_with_the_plain_queries_after_random_writes(world):
     chance, organisations, topics, _ = world
     for query in [QueryDict(), *(random_query(chance, organisations, topics) for _ in range(15))]:
         assert_index_agrees(query)
+    assert_profiles_agree(organisations)
     for _ in range(30):
         action = random_write(chance, organisations, topics)
         for _ in range(4):
@@ -202,6 +261,10 @@ def test_every_count_and_page_agrees_with_the_plain_queries_after_random_writes(
                 assert_index_agrees(query)
             except AssertionError as error:
                 raise AssertionError(f"after {action}: {error}") from None
+        try:
+            assert_profiles_agree(organisations)
+        except AssertionError as error:
+            raise AssertionError(f"after {action}: {error}") from None
     assert_index_agrees(QueryDict())
 
 

@@ -6,8 +6,9 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 
+from events import meeting_index
+from events.meeting_index import related_to
 from events.models import Meeting, Status
-from events.models import meetings as meeting_models
 from events.templatetags import timeline as timeline_tags
 
 from .factories import make_delegation, make_meeting, make_organisation, make_topic
@@ -34,15 +35,17 @@ def test_related_meetings_share_most_organisations_first_then_newest(client):
 
 
 def test_a_busy_organisation_gives_only_its_latest_candidates(client, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(meeting_models, "RELATED_CANDIDATES", 10)
+    monkeypatch.setattr(meeting_index, "RELATED_CANDIDATES", 10)
     busy, rare = make_organisation(), make_organisation()
     meeting = make_meeting(organisations=[busy, rare])
     make_meeting(title="Both, long ago", start_date=datetime.date(2001, 1, 1), organisations=[busy, rare])
     for number in range(20):
         make_meeting(title=f"Busy {number}", organisations=[busy])
     loaded = Meeting.objects.for_detail().get(pk=meeting.pk)
-    with django_assert_num_queries(2):  # the candidates with their shared counts, then the chosen
-        related = Meeting.objects.published().related_to(loaded)
+    related_to(loaded, Meeting.objects.published())  # the index is read whole
+    # Ranked by the index: its log (read on every call outside a page), then the chosen rows.
+    with django_assert_num_queries(2):
+        related = related_to(loaded, Meeting.objects.published())
     # The rare organisation's meetings are all candidates: the one sharing both comes first.
     assert [other.title for other in related] == ["Both, long ago", *(f"Busy {n}" for n in range(19, 14, -1))]
     assert [other.shared for other in related] == [2, 1, 1, 1, 1, 1]
@@ -51,7 +54,7 @@ def test_a_busy_organisation_gives_only_its_latest_candidates(client, monkeypatc
 def test_a_meeting_without_organisations_has_no_related_meetings_and_asks_nothing(django_assert_num_queries):
     meeting = Meeting.objects.for_detail().get(pk=make_meeting().pk)
     with django_assert_num_queries(0):
-        assert Meeting.objects.published().related_to(meeting) == []
+        assert related_to(meeting, Meeting.objects.published()) == []
 
 
 class RowRenders:

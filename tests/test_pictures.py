@@ -9,6 +9,8 @@ import datetime
 import importlib.util
 import itertools
 import json
+import math
+import random
 import re
 from pathlib import Path
 
@@ -607,3 +609,61 @@ def test_the_meeting_and_country_pages_mark_the_city(client, world_data):
     ]
     online = make_meeting(title="Call", slug="call", country="", mode="online")
     assert not soup(client.get(online.get_absolute_url())).select("figure.place-map")
+
+
+def plain_layout(order, edges, radii):
+    """The network's layout as first written, a plain double loop: the faster one must match it."""
+    count = len(order)
+    index = {pk: i for i, pk in enumerate(order)}
+    golden = math.pi * (3 - math.sqrt(5))
+    xs = [math.sqrt(i + 0.5) * math.cos(i * golden) for i in range(count)]
+    ys = [math.sqrt(i + 0.5) * math.sin(i * golden) for i in range(count)]
+    strongest = max(shared for _a, _b, shared in edges)
+    springs = [(index[a], index[b], 1 + math.log(shared) / math.log(strongest + 1)) for a, b, shared in edges]
+    temperature = math.sqrt(count)
+    for step in range(200):
+        dx = [0.0] * count
+        dy = [0.0] * count
+        for i in range(count):
+            for j in range(i + 1, count):
+                ex, ey = xs[i] - xs[j], ys[i] - ys[j]
+                force = 1 / (ex * ex + ey * ey or 1e-4)
+                dx[i] += ex * force
+                dy[i] += ey * force
+                dx[j] -= ex * force
+                dy[j] -= ey * force
+        for i, j, strength in springs:
+            ex, ey = xs[i] - xs[j], ys[i] - ys[j]
+            force = math.sqrt(ex * ex + ey * ey) * strength
+            dx[i] -= ex * force
+            dy[i] -= ey * force
+            dx[j] += ex * force
+            dy[j] += ey * force
+        limit = temperature * (1 - step / 200) + 0.01
+        for i in range(count):
+            dx[i] -= xs[i] * 0.05
+            dy[i] -= ys[i] * 0.05
+            length = math.sqrt(dx[i] * dx[i] + dy[i] * dy[i])
+            if length > limit:
+                dx[i] *= limit / length
+                dy[i] *= limit / length
+            xs[i] += dx[i]
+            ys[i] += dy[i]
+    network._fit(xs, ys)
+    network._separate(xs, ys, radii)
+    return {pk: (round(x, 1), round(y, 1)) for pk, x, y in zip(order, xs, ys, strict=True)}
+
+
+def test_the_layout_is_the_plain_double_loops_to_the_last_bit():
+    chance = random.Random(3)
+    for count in (2, 9, 30):
+        order = tuple(range(100, 100 + count))
+        edges = tuple(
+            sorted(
+                {(a, b, chance.randint(1, 50)) for a, b in zip(order, order[1:], strict=False)}
+                | {tuple(sorted(chance.sample(order, 2))) + (chance.randint(1, 50),) for _ in range(count)},
+                key=lambda edge: -edge[2],
+            )
+        )
+        radii = tuple(round(chance.uniform(5, 20), 1) for _ in order)
+        assert network._layout.__wrapped__(order, edges, radii) == plain_layout(order, edges, radii)

@@ -519,57 +519,6 @@ class MeetingQuerySet(models.QuerySet):
             rows = cursor.fetchall()
         return [(first, second, shared) for first, second, shared, _ in rows], (rows[0][3] if rows else 0)
 
-    def related_to(self, meeting: Meeting, limit: int = 6) -> list[Meeting]:
-        """Up to ``limit`` published meetings sharing most organisations taking part with ``meeting``,
-        newest first among equals, each with ``shared``; two queries whatever the organisations' sizes.
-
-        The candidates are the RELATED_CANDIDATES latest published meetings (by id) of the meeting's
-        organisations taking part, shared out evenly, read from the organisation's index; so an
-        organisation in thousands of meetings costs what a small one does. A small organisation
-        gives all its meetings; a busy one only its latest. They are ranked in Python.
-        """
-        organisation_ids = sorted({link.organisation_id for link in meeting.organisations_taking_part})
-        if not organisation_ids:
-            return []
-        each = max(RELATED_CANDIDATES // len(organisation_ids), 5)
-        latest = f"""
-            SELECT * FROM (
-                SELECT mo.meeting_id, m.start_date FROM events_meetingorganisation mo
-                  {taking_part_sql("mo")}
-                  JOIN events_meeting m ON m.id = mo.meeting_id AND m.status = %s
-                 WHERE mo.organisation_id = %s AND mo.meeting_id <> %s
-                 ORDER BY mo.meeting_id DESC LIMIT {int(each)}
-            ) AS latest
-        """
-        candidates = " UNION ".join([latest] * len(organisation_ids))
-        placeholders = ", ".join(["%s"] * len(organisation_ids))
-        sql = f"""
-            SELECT candidate.meeting_id, candidate.start_date, COUNT(DISTINCT mo.organisation_id)
-              FROM ({candidates}) AS candidate
-              JOIN events_meetingorganisation mo ON mo.meeting_id = candidate.meeting_id
-              {taking_part_sql("mo")}
-             WHERE mo.organisation_id IN ({placeholders})
-             GROUP BY candidate.meeting_id, candidate.start_date
-        """
-        params: list = []
-        for organisation_id in organisation_ids:
-            params += [Status.PUBLISHED.value, organisation_id, meeting.pk]
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [*params, *organisation_ids])
-            rows = cursor.fetchall()
-        # Most shared first, then newest (dates come back as ISO text on SQLite: they sort alike).
-        ranked = sorted(rows, key=lambda row: (row[2], str(row[1]), row[0]), reverse=True)[:limit]
-        shared = {meeting_id: count for meeting_id, _, count in ranked}
-        found = self.filter(pk__in=shared).only(
-            "title", "slug", "start_date", "end_date", "date_precision", "kind"
-        )
-        related = sorted(
-            found, key=lambda other: (-shared[other.pk], -other.start_date.toordinal(), -other.pk)
-        )
-        for other in related:
-            other.shared = shared[other.pk]
-        return related
-
     def organisation_nodes(self, ids) -> list[dict]:
         """Dicts of organisation_id, slug, name, acronym, kind, country and ``meetings`` among these,
         for the organisations ``ids`` only: the nodes of a partner network."""
@@ -591,8 +540,6 @@ class MeetingQuerySet(models.QuerySet):
 
 
 MAX_SEARCH_WORDS = 12
-# How many meetings a meeting page reads to choose its related meetings from (related_to()).
-RELATED_CANDIDATES = 100
 
 
 class CountryCodes(models.Aggregate):
@@ -816,6 +763,9 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
             models.Index(fields=["country", "status"], name="meeting_country_status"),
             # kind filter and facet.
             models.Index(fields=["kind", "status"], name="meeting_kind_status"),
+            # A meeting page's published follow-ups (for_detail()): without it SQLite reads them
+            # through meeting_status_date, every published meeting.
+            models.Index(fields=["follow_up_of", "status"], name="meeting_follow_ups"),
         ]
 
     def __str__(self) -> str:
@@ -1103,6 +1053,37 @@ class ParticipationQuerySet(models.QuerySet):
         """The participations of people who were there, not only mentioned."""
         return self.filter(role__present=True)
 
+    def representatives_of(self, organisation_id: int, limit: int) -> list[dict]:
+        """Dicts of person__slug, person__name, name_as_written and ``meetings``: the people who took part
+        for the organisation in the most published meetings, by name among equals; one query.
+
+        Counted by person id and name as written from the participation_representatives index alone,
+        and only the groups' people read for their names; published is read as "not in any other
+        state" (few meetings are), so that no published meeting is joined. The same rows as
+        taking_part() grouped by person and counted (a test compares them).
+        """
+        unpublished = [status for status in Status.values if status != Status.PUBLISHED]
+        placeholders = ", ".join(["%s"] * len(unpublished))
+        sql = f"""
+            SELECT (SELECT p.slug FROM events_person p WHERE p.id = counted.person_id),
+                   (SELECT p.name FROM events_person p WHERE p.id = counted.person_id) AS person_name,
+                   counted.name_as_written, counted.meetings
+              FROM (
+                SELECT pa.person_id, pa.name_as_written, COUNT(DISTINCT pa.meeting_id) AS meetings
+                  FROM {self.model._meta.db_table} pa
+                  JOIN events_personrole r ON r.slug = pa.role AND r.present
+                 WHERE pa.organisation_id = %s
+                   AND pa.meeting_id NOT IN (SELECT id FROM events_meeting WHERE status IN ({placeholders}))
+                 GROUP BY pa.person_id, pa.name_as_written
+              ) AS counted
+             ORDER BY counted.meetings DESC, person_name, counted.name_as_written
+             LIMIT {int(limit)}
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [organisation_id, *unpublished])
+            columns = ("person__slug", "person__name", "name_as_written", "meetings")
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
 
 class Participation(CheckedText):
     """Someone who took part in a meeting, or was named in its report, as the source named them."""
@@ -1159,6 +1140,14 @@ class Participation(CheckedText):
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(name_as_written=""), name="participation_name_not_blank"),
+        ]
+        indexes = [
+            # An organisation's representatives (ParticipationQuerySet.representatives_of()), counted
+            # from the index alone, in its order.
+            models.Index(
+                fields=["organisation", "person", "name_as_written", "meeting", "role"],
+                name="participation_representatives",
+            ),
         ]
 
     def __str__(self) -> str:
