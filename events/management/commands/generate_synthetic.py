@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import concurrent.futures
+import contextlib
 import datetime
 import itertools
 import random
@@ -34,7 +35,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django_countries import countries as all_countries
 
+from events import versions
 from events.models import (
+    CountryPair,
     DatePrecision,
     Delegation,
     Meeting,
@@ -42,6 +45,8 @@ from events.models import (
     MeetingOrganisation,
     Organisation,
     OrganisationName,
+    OrganisationPair,
+    PairedMeeting,
     Participation,
     Person,
     Position,
@@ -49,13 +54,71 @@ from events.models import (
     Status,
     Topic,
 )
-from events.versions import data_changed
+from events.models.countries import RULE_SQL
+from events.models.pairs import COUNTRIES_SQL, LOCK_KEY, ORGANISATIONS_SQL
 
 SYNTHETIC_PUBLISHER = "Synthetic data"
 FIRST_DAY = datetime.date(2000, 1, 1)
 # The last day a meeting or trip starts: every trip and meeting is over within the year.
 LAST_DAY = datetime.date(2025, 12, 20)
 BATCH = 20_000  # meetings written per round of COPY or executemany
+# The tables the generator writes many rows to: on PostgreSQL, when a run at least doubles the
+# meetings, their foreign keys and secondary indexes are dropped for the load and added again after.
+LOADED_TABLES = [
+    "events_delegation",
+    "events_delegation_sending_organisations",
+    "events_meeting",
+    "events_source",
+    "events_meeting_sources",
+    "events_meetingorganisation",
+    "events_participation",
+    "events_meeting_topics",
+    "events_meetingcountry",
+    "events_organisationpair",
+    "events_countrypair",
+]
+# Their foreign keys, checked again over all the rows at once when they are added back.
+FOREIGN_KEYS_SQL = """
+    SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid)
+      FROM pg_constraint c
+     WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])
+     ORDER BY 1, 2
+"""
+# Indexes that check no rule (not unique, backing no constraint): safe to drop and build again.
+SECONDARY_INDEXES_SQL = """
+    SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+     WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique AND NOT i.indisprimary
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+     ORDER BY 1
+"""
+# The meetings this run wrote (their ids are one range), for the rules' ``IN ({ids})``.
+NEW_MEETINGS = "SELECT id FROM events_meeting WHERE id BETWEEN %s AND %s"
+# On PostgreSQL the derived rows of all the new meetings at once, by the same rules that
+# MeetingCountry.rebuild() and PairedMeeting.recount() apply a thousand meetings at a time.
+COUNTRIES_TAKING_PART_SQL = f"""
+    INSERT INTO events_meetingcountry (meeting_id, country, reason)
+    SELECT * FROM ({RULE_SQL.format(ids=NEW_MEETINGS)}) rule
+    UNION
+    SELECT m.id, code, 'stated' FROM events_meeting m, unnest(string_to_array(m.stated_countries, ',')) code
+     WHERE m.id BETWEEN %s AND %s AND code <> ''
+    ORDER BY 1, 2, 3
+"""
+PAIRED_MEETINGS_SQL = """
+    INSERT INTO events_pairedmeeting (meeting_id, organisations, countries)
+    SELECT meeting_id, COALESCE(o.members, ''), COALESCE(c.members, '')
+      FROM (SELECT meeting_id, string_agg(organisation_id::text, ',' ORDER BY organisation_id) members
+              FROM new_organisations GROUP BY meeting_id) o
+      FULL JOIN (SELECT meeting_id, string_agg(country::text, ',' ORDER BY country COLLATE "C") members
+                   FROM new_countries GROUP BY meeting_id) c USING (meeting_id)
+     ORDER BY meeting_id
+"""
+ADD_PAIRS_SQL = """
+    INSERT INTO {table} (first, second, meetings)
+    SELECT a.{member}, b.{member}, COUNT(*) FROM {members} a
+      JOIN {members} b ON b.meeting_id = a.meeting_id AND a.{member} <= b.{member}
+     GROUP BY 1, 2 ORDER BY 1, 2
+        ON CONFLICT (first, second) DO UPDATE SET meetings = {table}.meetings + excluded.meetings
+"""
 
 # Countries affected by mines or explosive remnants of war, and how much
 # cooperation each draws (a relative weight, not a count).
@@ -224,18 +287,23 @@ class BatchWriter:
         threaded = connection.vendor == "postgresql"
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1) if threaded else None
         self.pending: concurrent.futures.Future | None = None
+        self.waited = 0.0  # seconds the making of rows stood waiting for the database
 
     def write(self, batch: Batch) -> None:
         if self.pool is None:
+            started = time.monotonic()
             batch.write()
+            self.waited += time.monotonic() - started
             return
         self.wait()
         self.pending = self.pool.submit(batch.write, connection.connection)
 
     def wait(self) -> None:
         if self.pending is not None:
+            started = time.monotonic()
             self.pending.result()  # raises what the write raised
             self.pending = None
+            self.waited += time.monotonic() - started
 
     def close(self) -> None:
         self.wait()
@@ -306,6 +374,7 @@ class Command(BaseCommand):
         self.modes = random.Random(f"modes-{options['seed']}")
         self.now = timezone.now()
         started = time.monotonic()
+        self.verbosity = options["verbosity"]
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 # Check each batch's foreign keys as it is written, alongside the making of the next,
@@ -313,8 +382,29 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             self.meeting_ids: list[int] = []
+            bulk = connection.vendor == "postgresql" and options["meetings"] >= Meeting.objects.count()
+            if bulk:
+                # Meetings deleted without a recount may have left their ids' rows: take those back
+                # first, so that the new meetings with those ids are counted from nothing.
+                PairedMeeting.objects.recount(
+                    PairedMeeting.objects.filter(meeting_id__gte=next_id(Meeting)).values_list(
+                        "meeting_id", flat=True
+                    )
+                )
+                with self.phase("foreign keys and secondary indexes dropped"):
+                    dropped = self.drop_for_load()
             self.generate(options)
-            MeetingCountry.objects.rebuild(self.meeting_ids)
+            with self.phase("countries taking part, pair counts, change log"):
+                if bulk:
+                    self.derive_in_sql(self.meeting_ids[0], self.meeting_ids[-1])
+                else:
+                    MeetingCountry.objects.rebuild(self.meeting_ids)
+            if bulk:
+                phase = self.phase("secondary indexes built and foreign keys checked again")
+                with phase, connection.cursor() as cursor:
+                    for statement in dropped:
+                        with self.phase(statement[:70], verbosity=3):
+                            cursor.execute(statement)
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(
                     no_style(),
@@ -332,14 +422,104 @@ class Command(BaseCommand):
                 ):
                     cursor.execute(statement)
             # The rows bypassed the ORM's signals: make cached counts stale by hand.
-            data_changed()
+            versions.data_changed()
+            committing = time.monotonic()
+        self.took("commit", committing)
         # Fresh statistics, so the query planner knows the tables' new sizes at once.
-        with connection.cursor() as cursor:
+        with self.phase("statistics (ANALYZE)"), connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(
             f"Generated {options['meetings']} synthetic meetings in {time.monotonic() - started:.1f} s "
             f"(seed {options['seed']})."
         )
+
+    def drop_for_load(self) -> list[str]:
+        """Drop the loaded tables' foreign keys and the indexes that check no rule; return the SQL
+        that adds them back.
+
+        On PostgreSQL the drops are part of the run's transaction, so a failed
+        run rolls them back with the rows; until the commit, readers of these
+        tables wait. Adding a foreign key checks every row in one join, and
+        building an index sorts all its entries once: both much cheaper than
+        checking or indexing each row as it comes, above all for the search
+        index (GIN). Unique indexes, check constraints and triggers stay.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(FOREIGN_KEYS_SQL, [LOADED_TABLES])
+            keys = cursor.fetchall()
+            cursor.execute(SECONDARY_INDEXES_SQL, [LOADED_TABLES])
+            indexes = cursor.fetchall()
+            for table, name, _ in keys:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+            # For the builds at the end: room to sort an index's entries in memory.
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        return [definition for _, definition in indexes] + [
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}" for table, name, definition in keys
+        ]
+
+    def derive_in_sql(self, first: int, last: int) -> None:
+        """On PostgreSQL, the rows derived from the meetings ``first`` to ``last``, a statement each.
+
+        The countries taking part, what each meeting adds to the pair counts,
+        the counts themselves and the change log: what MeetingCountry.rebuild()
+        gives these meetings, but without reading them into Python a thousand at
+        a time. Only for meetings never counted before (ids new to the database).
+        """
+        with connection.cursor() as cursor:
+
+            def run(step: str, sql: str, params: list | None = None) -> None:
+                with self.phase(step, verbosity=3):
+                    cursor.execute(sql, params)
+
+            run("room to sort and hash in memory", "SET LOCAL work_mem = '256MB'")
+            # The planner knows nothing yet of the rows just written.
+            run("statistics of the loaded tables", f"ANALYZE {', '.join(LOADED_TABLES)}")
+            run("countries taking part", COUNTRIES_TAKING_PART_SQL, [first, last] * 5)
+            run("their statistics", "ANALYZE events_meetingcountry")
+            for table, sql in (
+                ("new_organisations", ORGANISATIONS_SQL),
+                ("new_countries", COUNTRIES_SQL),
+            ):
+                run(
+                    f"the new meetings' members ({table})",
+                    f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS "
+                    f"SELECT DISTINCT * FROM ({sql.format(ids=NEW_MEETINGS)}) found",
+                    [first, last],
+                )
+            run("what each meeting adds to the pair counts", PAIRED_MEETINGS_SQL)
+            # Other writers change the counts under the same lock (events.models.pairs).
+            run("the pair counts' lock", "SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            for model, member, members in (
+                (OrganisationPair, "organisation_id", "new_organisations"),
+                (CountryPair, "country", "new_countries"),
+            ):
+                run(
+                    f"counts of {model._meta.verbose_name_plural}",
+                    ADD_PAIRS_SQL.format(table=model._meta.db_table, member=member, members=members),
+                )
+            # Gone at the commit anyway; dropped now for a run inside a longer transaction (a test's).
+            cursor.execute("DROP TABLE new_organisations, new_countries")
+            # As versions.meetings_changed() logs them: the version's row first, then the ids.
+            versions.data_changed()
+            run(
+                "the change log",
+                f"INSERT INTO {versions.CHANGES_TABLE} (meeting_id) SELECT id FROM events_meeting "
+                "WHERE id BETWEEN %s AND %s AND status = 'published' ORDER BY id",
+                [first, last],
+            )
+
+    @contextlib.contextmanager
+    def phase(self, name: str, verbosity: int = 2):
+        """Time one phase of the run: at ``verbosity`` or more, say how long it took."""
+        started = time.monotonic()
+        yield
+        self.took(name, started, verbosity)
+
+    def took(self, name: str, started: float, verbosity: int = 2) -> None:
+        if self.verbosity >= verbosity:
+            self.stdout.write(f"{'  ' * (verbosity - 1)}{name}: {time.monotonic() - started:.1f} s")
 
     def word(self, syllables: int) -> str:
         return "".join(self.random.choice(SYLLABLES) for _ in range(syllables)).capitalize()
@@ -347,9 +527,11 @@ class Command(BaseCommand):
     def generate(self, options) -> None:
         self.stamp = connection.ops.adapt_datetimefield_value(self.now)
         self.topics = self.ranked_topics()
-        self.make_organisations(options["organisations"])
-        self.make_people(options["people"])
-        self.make_meetings(options["meetings"], options["draft_share"])
+        with self.phase("organisations and people"):
+            self.make_organisations(options["organisations"])
+            self.make_people(options["people"])
+        with self.phase("meetings and their links, made and copied in"):
+            self.make_meetings(options["meetings"], options["draft_share"])
 
     def ranked_topics(self) -> list[tuple[int, str, str]]:
         """(id, slug, name) of every topic, most common first."""
@@ -497,6 +679,8 @@ class Command(BaseCommand):
         day = connection.ops.adapt_datefield_value
         topic_chooser = Chooser(self.topics, zipf(len(self.topics), TOPIC_SKEW))
         training = next((topic for topic in self.topics if topic[1] == "training"), None)
+        # Looked up once: a name's lookup goes through the translation machinery each time.
+        country_names = {code: str(name) for code, name in all_countries}
         batch, writer = Batch(), BatchWriter()
         ids = {
             "meeting": next_id(Meeting),
@@ -577,7 +761,7 @@ class Command(BaseCommand):
                 document = "\n".join(
                     dict.fromkeys(
                         [title, summary, venue]
-                        + ([all_countries.name(country)] if country else [])
+                        + ([country_names[country]] if country else [])
                         + ([f"{visitor[1]} delegation trip {trip}"] if trip else [])
                         + [topic[2] for topic in topics]
                         + [part for _, org in orgs for part in (org[2], org[1])]
@@ -653,6 +837,8 @@ class Command(BaseCommand):
                 batch = Batch()
         writer.write(batch)
         writer.close()
+        if self.verbosity >= 2:
+            self.stdout.write(f"  (of which waiting for the database to take rows: {writer.waited:.1f} s)")
 
 
 class Batch:
