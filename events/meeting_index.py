@@ -38,6 +38,7 @@ from pyroaring import BitMap
 
 from . import versions
 from .models import Status, Topic, taking_part_sql
+from .search_words import SearchWords
 
 # How many meetings one re-read asks for at a time.
 CHUNK = 1000
@@ -108,6 +109,8 @@ class MeetingIndex:
         # when it changes). Numbers rather than the bitmaps, so that these tuples hold no object the
         # garbage collector must visit: a hundred thousand of them would slow every collection.
         self.members: dict[int, tuple[int, ...]] = {}
+        # The words searched for, kept exact with the rest (events.search_words).
+        self.words = SearchWords(using)
 
     # Keeping it exact.
 
@@ -133,6 +136,7 @@ class MeetingIndex:
         self.published = BitMap()
         self.facets = {name: {} for name in FACETS}
         self.slots, self.slot_of, self.members = [], {}, {}
+        self.words.clear()
         self._read(None)
         self.last_change = last_change
         self.built = True
@@ -148,6 +152,7 @@ class MeetingIndex:
         changed = sorted({meeting_id for _, meeting_id in rows if meeting_id is not None})
         for start in range(0, len(changed), CHUNK):
             self._read(changed[start : start + CHUNK])
+            self.words.changed(changed[start : start + CHUNK])
         self.last_change = max(last, self.last_change)
 
     def _read(self, ids: list[int] | None) -> None:
@@ -497,8 +502,9 @@ class Selection:
 def select(meeting_filter) -> Selection:
     """The meetings ``meeting_filter`` (a MeetingFilter) picks, by the index: the same set as its ``qs``.
 
-    Queries: the log (when the data changed), the topics, and on a search the matching ids
-    (PostgreSQL's full-text index, or SQLite's scan), which are intersected with the rest.
+    Queries: the log (when the data changed), the topics, and on a search its words' bitmaps
+    (events.search_words: on PostgreSQL one query for the query's lexemes, and one for each word not
+    kept yet; a phrase asks the database for the matching ids), intersected with the rest.
     """
     records = meeting_filter.qs  # built, not run: this completes the filter's review of its values
     using = records.db
@@ -521,8 +527,12 @@ def select(meeting_filter) -> Selection:
     if active.get("year"):
         picks.append(index.any_of("year", [active["year"]]))
     if active.get("q"):
-        matching = records.model._default_manager.using(using).published().search(active["q"])
-        picks.append(BitMap(matching.order_by().values_list("pk", flat=True)))
+        with index.lock:
+            matching = index.words.matching(active["q"], index.published)
+        if matching is None:
+            found = records.model._default_manager.using(using).published().search(active["q"])
+            matching = BitMap(found.order_by().values_list("pk", flat=True))
+        picks.append(matching)
     if picks:
         ids = BitMap.intersection(ids, *picks)
     if active.get("date_from") or active.get("date_to"):

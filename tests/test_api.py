@@ -18,7 +18,14 @@ from events.meeting_index import meeting_index
 from events.models import City, Meeting, Position
 
 from .dataout import all_pages
-from .factories import make_meeting, make_organisation, make_person, make_source, make_topic
+from .factories import (
+    make_meeting,
+    make_organisation,
+    make_outcome,
+    make_person,
+    make_source,
+    make_topic,
+)
 from .pages import query, soup
 
 pytestmark = pytest.mark.django_db
@@ -316,13 +323,16 @@ API_LISTS = [
 @pytest.mark.parametrize("url", API_LISTS)
 def test_query_count_does_not_grow_with_rows(client, records, django_assert_num_queries, url):
     add_more_rows(records, 1)
+    # A search's words are read once per process, then kept by the facet index (events.search_words).
+    assert client.get(url, HTTP_ACCEPT="application/json").status_code == 200
+    add_more_rows(records, 1)
     # The facet index re-reads what changed since it last looked (queries that grow with the writes,
     # not the rows): brought up to date first, the list then reads only the log, once.
     meeting_index()
     with CaptureQueriesContext(connection) as few:
         assert client.get(url, HTTP_ACCEPT="application/json").status_code == 200
     # The data version and the log, then at most 13: a filtered list also reads the topics (for the
-    # roll-up) and the search's ids for the index, instead of counting in SQL.
+    # roll-up) and on PostgreSQL a search's lexemes, for the index, instead of counting in SQL.
     assert len(few) <= 15, [q["sql"] for q in few]
     add_more_rows(records, 12)
     meeting_index()
@@ -339,6 +349,33 @@ def test_the_meetings_list_runs_a_known_number_of_queries(client, records, djang
     # and status changes, sources
     with django_assert_num_queries(11):
         client.get("/api/meetings/")
+
+
+def test_each_meeting_of_a_list_page_is_what_its_own_url_gives(client, records):
+    # A list page reads its relations once for the page (prefetch_page()); a meeting's own URL reads
+    # them with Django's prefetching: the two must agree, relation by relation.
+    add_more_rows(records, 3)
+    meeting = records["meeting"]
+    source = make_source(publisher="Azertag")
+    participation = meeting.participations.get(name_as_written="V. Suleymanov")
+    participation.reports.create(
+        source=source, name_as_written="Vugar Suleymanov", title_as_stated="Chairman"
+    )
+    make_outcome(
+        meeting,
+        parties=[records["tmac"]],
+        changes=[{"status": "done", "date": datetime.date(2025, 2, 1), "meeting": records["later"]}],
+    )
+    make_outcome(meeting, changes=[{"status": "done", "date": datetime.date(2025, 3, 1), "source": source}])
+    lists = ("/api/meetings/", "/api/meetings/?sort=oldest&page_size=2&page=2", "/api/meetings/?country=TH")
+    for url in lists:
+        rows = client.get(url).json()["results"]
+        assert rows
+        for row in rows:
+            assert row == client.get(f"/api/meetings/{row['slug']}/").json(), (url, row["slug"])
+    shown = next(row for row in all_pages(client, "/api/meetings/") if row["slug"] == meeting.slug)
+    assert [len(outcome["status_changes"]) for outcome in shown["outcomes"]] == [0, 1, 1]
+    assert any(participant["as_reported"] for participant in shown["participants"])
 
 
 def test_the_schema_documents_every_filter_and_the_docs_page_serves_it(client):

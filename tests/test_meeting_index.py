@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from urllib.parse import urlencode
 
 import pytest
 from django.db.models import Count
@@ -266,6 +267,30 @@ def test_every_count_and_page_agrees_with_the_plain_queries_after_random_writes(
         except AssertionError as error:
             raise AssertionError(f"after {action}: {error}") from None
     assert_index_agrees(QueryDict())
+
+
+def test_kept_search_words_follow_every_write(world):
+    chance, organisations, topics, _ = world
+    searches = ["training", "Survey -demining", "training or clearance", "TALKS", '"training talks"', "the"]
+
+    def every_search_agrees() -> None:
+        for text in searches:
+            assert_index_agrees(QueryDict(urlencode({"q": text})))
+
+    every_search_agrees()  # the words are kept from here on
+    assert meeting_index().words.bitmaps
+    meeting = Meeting.objects.published().order_by("pk").first()
+    meeting.summary = "A survey of training needs."
+    meeting.save()
+    meeting.refresh_search_document()
+    every_search_agrees()
+    Meeting.objects.published().order_by("pk").last().delete()
+    withdrawn = Meeting.objects.published().order_by("pk")[3]
+    withdrawn.status = Status.WITHDRAWN
+    withdrawn.save()
+    new_meeting(chance, organisations, topics)
+    make_meeting(title="Clearance and survey training")
+    every_search_agrees()
 
 
 def test_a_write_is_seen_by_an_index_read_before_it(world):

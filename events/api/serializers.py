@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from functools import cached_property
+
 from django.http import QueryDict
 from django.urls import reverse
 from django_countries.fields import Country
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import preserve_builtin_query_params
+from rest_framework.reverse import reverse as api_reverse
 
+from ..geo import country_name
 from ..models import (
     City,
     Delegation,
@@ -38,6 +44,53 @@ def meetings_list_url(request, **filters) -> str:
 
 
 # --- Fields -------------------------------------------------------------------
+
+# A slug of only these characters is its own URL quoting and fits every record's route.
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+PLACEHOLDER = "slug-placeholder"
+
+
+def reverse_by_slug(viewname, args=None, kwargs=None, request=None, format=None, **extra) -> str:
+    """rest_framework's reverse() for a record's URL by its slug, with Django's URL resolver asked once
+    per route and request rather than once per link: a page of meetings draws hundreds of links. The
+    same URL; anything but one plain slug goes to reverse() itself."""
+    value = next(iter(kwargs.values())) if kwargs and len(kwargs) == 1 else None
+    if (
+        args
+        or extra
+        or format is not None
+        or request is None
+        or getattr(request, "versioning_scheme", None) is not None
+        or not isinstance(value, str)
+        or not PLAIN_SLUG.fullmatch(value)
+    ):
+        return api_reverse(viewname, args, kwargs, request, format, **extra)
+    paths = getattr(request, "_paths_by_slug", None)
+    if paths is None:
+        paths = request._paths_by_slug = {}
+    key = (viewname, *kwargs)
+    parts = paths.get(key)
+    if parts is None:
+        parts = paths[key] = reverse(viewname, kwargs={key[1]: PLACEHOLDER}).split(PLACEHOLDER)
+    if len(parts) != 2:
+        return api_reverse(viewname, args, kwargs, request, format, **extra)
+    return preserve_builtin_query_params(request.build_absolute_uri(value.join(parts)), request)
+
+
+class SlugLinkField(serializers.HyperlinkedIdentityField):
+    """The API URL of the record itself, by its slug (reverse_by_slug())."""
+
+    def __init__(self, view_name: str, **kwargs):
+        super().__init__(view_name=view_name, lookup_field="slug", **kwargs)
+        self.reverse = reverse_by_slug
+
+
+class SlugRelatedLinkField(serializers.HyperlinkedRelatedField):
+    """The API URL of a related record, by its slug (reverse_by_slug())."""
+
+    def __init__(self, view_name: str, **kwargs):
+        super().__init__(view_name=view_name, lookup_field="slug", **kwargs)
+        self.reverse = reverse_by_slug
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -69,7 +122,7 @@ class CountryField(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value: Country) -> dict | None:
-        return {"code": value.code, "name": value.name} if value else None
+        return {"code": value.code, "name": country_name(value.code)} if value else None
 
 
 @extend_schema_field({"type": "array", "items": COUNTRY_SCHEMA})
@@ -78,16 +131,14 @@ class CountryListField(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value) -> list[dict]:
-        return [{"code": country.code, "name": country.name} for country in value]
+        return [{"code": country.code, "name": country_name(country.code)} for country in value]
 
 
 # --- Serializers: references, then each record ----------------------------------
 
 
 class OrganisationRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="events:api-organisation-detail", lookup_field="slug"
-    )
+    url = SlugLinkField("events:api-organisation-detail")
 
     class Meta:
         model = Organisation
@@ -95,7 +146,7 @@ class OrganisationRefSerializer(serializers.ModelSerializer):
 
 
 class PersonRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="events:api-person-detail", lookup_field="slug")
+    url = SlugLinkField("events:api-person-detail")
 
     class Meta:
         model = Person
@@ -103,7 +154,7 @@ class PersonRefSerializer(serializers.ModelSerializer):
 
 
 class TopicRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="events:api-topic-detail", lookup_field="slug")
+    url = SlugLinkField("events:api-topic-detail")
 
     class Meta:
         model = Topic
@@ -111,7 +162,7 @@ class TopicRefSerializer(serializers.ModelSerializer):
 
 
 class MeetingRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="events:api-meeting-detail", lookup_field="slug")
+    url = SlugLinkField("events:api-meeting-detail")
     html_url = PageURLField()
 
     class Meta:
@@ -120,7 +171,7 @@ class MeetingRefSerializer(serializers.ModelSerializer):
 
 
 class DelegationRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="events:api-delegation-detail", lookup_field="slug")
+    url = SlugLinkField("events:api-delegation-detail")
 
     class Meta:
         model = Delegation
@@ -173,11 +224,8 @@ class MeetingOrganisationSerializer(RoleFields, serializers.ModelSerializer):
     slug = serializers.CharField(source="organisation.slug")
     name = serializers.CharField(source="organisation.name")
     acronym = serializers.CharField(source="organisation.acronym")
-    url: serializers.HyperlinkedRelatedField[Organisation] = serializers.HyperlinkedRelatedField(
-        source="organisation",
-        view_name="events:api-organisation-detail",
-        lookup_field="slug",
-        read_only=True,
+    url: serializers.HyperlinkedRelatedField[Organisation] = SlugRelatedLinkField(
+        "events:api-organisation-detail", source="organisation", read_only=True
     )
 
     class Meta:
@@ -280,7 +328,7 @@ class CommitmentSerializer(OutcomeSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="events:api-meeting-detail", lookup_field="slug")
+    url = SlugLinkField("events:api-meeting-detail")
     html_url = PageURLField(help_text="The meeting's page on the site.")
     country = CountryField(help_text="Where it took place; null if online or not recorded.")
     city = CitySerializer(
@@ -356,23 +404,32 @@ class MeetingSerializer(serializers.ModelSerializer):
             "editorial_note": {"help_text": "Where sources disagree or a fact is uncertain."},
         }
 
+    # One reference serializer for every row of a page: making one a row cost more than its output.
+    @cached_property
+    def delegation_ref(self) -> DelegationRefSerializer:
+        return DelegationRefSerializer(context=self.context)
+
+    @cached_property
+    def meeting_ref(self) -> MeetingRefSerializer:
+        return MeetingRefSerializer(context=self.context)
+
     @extend_schema_field(DelegationRefSerializer(allow_null=True))
     def get_delegation(self, meeting: Meeting) -> dict | None:
         delegation = meeting.delegation
         if delegation is None or delegation.status != Status.PUBLISHED:
             return None
-        return DelegationRefSerializer(delegation, context=self.context).data
+        return self.delegation_ref.to_representation(delegation)
 
     @extend_schema_field(MeetingRefSerializer(allow_null=True))
     def get_follow_up_of(self, meeting: Meeting) -> dict | None:
         earlier = meeting.follow_up_of
         if earlier is None or not earlier.is_published:
             return None
-        return MeetingRefSerializer(earlier, context=self.context).data
+        return self.meeting_ref.to_representation(earlier)
 
 
 class DelegationSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="events:api-delegation-detail", lookup_field="slug")
+    url = SlugLinkField("events:api-delegation-detail")
     html_url = PageURLField()
     sending_country = CountryField()
     destination_countries = CountryListField()
@@ -404,9 +461,7 @@ class DelegationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="events:api-organisation-detail", lookup_field="slug"
-    )
+    url = SlugLinkField("events:api-organisation-detail")
     html_url = PageURLField()
     country = CountryField(help_text="Null for international bodies.")
     parent = OrganisationRefSerializer(allow_null=True)
@@ -465,7 +520,7 @@ class PersonParticipationSerializer(RoleFields, serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="events:api-person-detail", lookup_field="slug")
+    url = SlugLinkField("events:api-person-detail")
     html_url = PageURLField()
     other_names: serializers.SlugRelatedField[PersonName] = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True
@@ -491,7 +546,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class TopicSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="events:api-topic-detail", lookup_field="slug")
+    url = SlugLinkField("events:api-topic-detail")
     html_url = PageURLField()
     parent = TopicRefSerializer(allow_null=True)
     meeting_count = serializers.IntegerField(

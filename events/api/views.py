@@ -6,7 +6,9 @@ import functools
 from typing import cast
 
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, QuerySet, sql
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.query import get_prefetcher, prefetch_related_objects
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django_countries import countries
@@ -21,7 +23,7 @@ from rest_framework.response import Response
 
 from ..cache import public_page
 from ..filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
-from ..meeting_index import select
+from ..meeting_index import OrderedMeetings, select
 from ..models import (
     Delegation,
     Meeting,
@@ -82,15 +84,87 @@ class CountedPaginator(Paginator):
         self.count = count
 
 
+class PrefetchedRows(QuerySet):
+    """A record's related rows, read with those of the rest of its page (prefetch_page()): iterable and
+    countable like Django's prefetched rows. Any further query on them is refused: it would not be
+    limited to the one record."""
+
+    def __init__(self, model, rows: list, query, using: str):
+        super().__init__(model=model, query=query, using=using)
+        self._result_cache = rows
+        self._prefetch_done = True
+
+    def _chain(self):
+        raise TypeError("These rows were prefetched for a page: query the relation itself for more.")
+
+
+def prefetch_page(instances: list, lookups) -> None:
+    """prefetch_related_objects(instances, *lookups): one query a relation for the whole page (the
+    relation's own prefetches, one level each, likewise for its rows); each record keeps its rows as
+    PrefetchedRows, without the query Django clones for every record and relation (which cost more
+    than reading the rows on a page of meetings). Lookups of more than one level go to Django."""
+    if not instances:
+        return
+    for obj in instances:
+        if not hasattr(obj, "_prefetched_objects_cache"):
+            obj._prefetched_objects_cache = {}
+    for lookup in lookups:
+        lookup = Prefetch(lookup) if isinstance(lookup, str) else lookup
+        prefetcher = None
+        if LOOKUP_SEP not in lookup.prefetch_to and not lookup.to_attr:
+            prefetcher = get_prefetcher(instances[0], lookup.prefetch_through, lookup.prefetch_to)[0]
+        if prefetcher is None:
+            prefetch_related_objects(instances, lookup)
+            continue
+        queryset = lookup.queryset
+        nested = list(queryset._prefetch_related_lookups) if queryset is not None else []
+        if queryset is not None:
+            queryset = queryset.prefetch_related(None)  # its own prefetches are done below, likewise
+        rows_of, row_key, instance_key, single, cache_name, _ = prefetcher.get_prefetch_querysets(
+            instances, None if queryset is None else [queryset]
+        )
+        if single:
+            prefetch_related_objects(instances, lookup)
+            continue
+        rows = list(rows_of)
+        prefetch_page(rows, nested)
+        grouped: dict = {}
+        for row in rows:
+            grouped.setdefault(row_key(row), []).append(row)
+        query = sql.Query(rows_of.model)  # shared: PrefetchedRows never changes it
+        for obj in instances:
+            kept = grouped.get(instance_key(obj), [])
+            obj._prefetched_objects_cache[cache_name] = PrefetchedRows(rows_of.model, kept, query, rows_of.db)
+
+
+class PageOfMeetings(OrderedMeetings):
+    """The index's page of meetings, its rows read by ``queryset`` and its relations by prefetch_page()."""
+
+    def __init__(self, selection, queryset, newest: bool):
+        self.lookups = queryset._prefetch_related_lookups
+        super().__init__(selection, queryset.prefetch_related(None), newest)
+
+    def __getitem__(self, key: slice) -> list:
+        rows = super().__getitem__(key)
+        prefetch_page(rows, self.lookups)
+        return rows
+
+
 class MeetingPagination(Pagination):
-    """The meetings' pages, their count taken from the facet index (events.meeting_index), not a
-    COUNT over the filtered query."""
+    """The meetings' pages from the facet index (events.meeting_index): the count is the size of the
+    filter's bitmap, and in the timeline's order (newest or oldest first) the page's ids are read from
+    it too, so that one query reads just the page's rows, with no COUNT and no OFFSET over the filtered
+    query. Ranked by relevance, the page is read from the filtered query."""
 
     def paginate_queryset(self, queryset, request, view=None):
         filterset = getattr(view, "filterset", None)
-        if isinstance(filterset, MeetingFilter):
-            counted = functools.partial(CountedPaginator, count=select(filterset).count)
+        if isinstance(filterset, MeetingFilter) and view is not None:
+            selection = select(filterset)
+            counted = functools.partial(CountedPaginator, count=selection.count)
             self.django_paginator_class = cast(type[Paginator], counted)
+            sort = filterset.chosen_sort
+            if sort != "relevance":
+                queryset = PageOfMeetings(selection, view.get_queryset(), newest=sort == "newest")
         return super().paginate_queryset(queryset, request, view)
 
 

@@ -968,8 +968,9 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
         self.search_document = self.build_search_document()
         Meeting.objects.filter(pk=self.pk).update(search_document=self.search_document)
         if self.is_published:
-            # update() sends no signal, and search results are kept until the data changes.
-            versions.data_changed()
+            # update() sends no signal: kept search results retire, and the facet index's kept
+            # words (events.search_words) look at the meeting again.
+            versions.meetings_changed([self.pk])
 
 
 class MeetingOrganisationQuerySet(models.QuerySet):
