@@ -24,8 +24,8 @@ STATIC_MEMOS = {
     "events.geo._plain_land",
     "events.geo._named_land",
     "events.geo.unnamed_land",
-    "events.intake.country_names",
-    "events.intake.country_pattern",
+    "events.intake.gazetteer.country_names",
+    "events.intake.gazetteer.country_pattern",
 }
 PROJECT_PACKAGES = ("events", "mineaction")
 
