@@ -10,11 +10,12 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import deletion, middleware, version_signals
+        from . import deletion, middleware, search_documents, version_signals
         from .models import countries, former_slugs
 
         version_signals.connect(self)
         deletion.connect_signals()
         former_slugs.connect()
+        search_documents.connect()
         countries.connect()
         user_logged_in.connect(middleware.start_session_clocks, dispatch_uid="events-session-clocks")

@@ -159,10 +159,7 @@ class TopicAdmin(RankedAutocomplete, ReviewedChangesAdmin, ExplainWhatBlocksDele
     def save_model(self, request, obj, form, change):
         if not change and not self.has_approve_permission(request):
             obj.approved = False
-        approved_now = change and "approved" in form.changed_data and obj.approved
         super().save_model(request, obj, form, change)
-        if approved_now and not getattr(request, "proposing", False):
-            obj.refresh_meetings()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(meeting_count=Count("meetings"))

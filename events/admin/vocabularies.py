@@ -38,13 +38,6 @@ class MeetingSubtypeAdmin(ExplainWhatBlocksDeletion, HistoryAdmin):
     prepopulated_fields = {"slug": ["label"]}
     fields = ["kind", "label", "slug", "description", "order"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "label" in form.changed_data:
-            # The label is in its meetings' search documents.
-            for meeting in obj.meetings.all():
-                meeting.refresh_search_document()
-
 
 @admin.register(City)
 class CityAdmin(RankedAutocomplete, admin.ModelAdmin):

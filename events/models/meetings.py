@@ -96,6 +96,27 @@ class MeetingQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
+    def refresh_search_documents(self, batch_size: int = 200) -> int:
+        """Rebuild these meetings' search documents, a batch at a time; returns how many.
+
+        For a record whose name is in many meetings' documents (an organisation,
+        a person, a trip, a topic): renamed, its meetings are found by the new name.
+        """
+        ids = list(self.order_by("pk").values_list("pk", flat=True))
+        using = self.db
+        for start in range(0, len(ids), batch_size):
+            batch = list(
+                Meeting.objects.using(using)
+                .filter(pk__in=ids[start : start + batch_size])
+                .select_related("city", "subtype", "delegation")
+            )
+            for meeting in batch:
+                meeting.search_document = meeting.build_search_document()
+            Meeting.objects.using(using).bulk_update(batch, ["search_document"])
+            # bulk_update() sends no signal: kept search results retire, and kept words look again.
+            versions.meetings_changed([meeting.pk for meeting in batch if meeting.is_published], using)
+        return len(ids)
+
     def likely_duplicates(
         self,
         *,

@@ -148,13 +148,7 @@ class Topic(CheckedText):
             return
         self.approved = True
         self._history_user = user
-        self.save(update_fields=["approved"])
-        self.refresh_meetings()
-
-    def refresh_meetings(self) -> None:
-        """Rebuild the search documents of the meetings tagged with it (they hold approved topics only)."""
-        for meeting in self.meetings.all():
-            meeting.refresh_search_document()
+        self.save(update_fields=["approved"])  # its meetings' documents take its name (search_documents)
 
     @property
     def keyword_list(self) -> list[str]:
