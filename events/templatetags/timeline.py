@@ -402,3 +402,76 @@ def topic_grid_cells(grid: dict, topic: dict, first_row: bool, link_cells) -> Sa
             content = f'<span title="{name}, {year}">{count}</span>'
         cells.append(f'<td class="shade-{cell["shade"]}">{content}</td>')
     return SafeString("".join(cells))
+
+
+# The partner network (events.network.partner_network) draws each link twice and each organisation
+# twice: put together here, as the template's loops gave them.
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+@register.simple_tag
+def network_edges(network: dict) -> SafeString:
+    """The network's links as SVG lines, each with its two organisations and shared meetings."""
+    e = escape
+    html = []
+    for edge in network["edges"]:
+        first, second, shared = edge["first"], edge["second"], edge["meetings"]
+        html.append(
+            f'<line class="net-edge" x1="{first["x"]}" y1="{first["y"]}" x2="{second["x"]}" '
+            f'y2="{second["y"]}" stroke-width="{edge["width"]}"><title>{e(first["label"])} and '
+            f"{e(second['label'])}: {shared} shared meeting{_plural(shared)}</title></line>"
+        )
+    return SafeString("".join(html))
+
+
+@register.simple_tag
+def network_nodes(network: dict) -> SafeString:
+    """The network's organisations as circles, each a link to its profile."""
+    e = escape
+    html = []
+    for node in network["nodes"]:
+        meetings = node["meetings"]
+        html.append(
+            f'<a class="net-node{" is-current" if node["current"] else ""}" href="{e(node["url"])}" '
+            f'data-org="{e(node["slug"])}" data-meetings="{meetings}"><title>{e(node["name"])}: '
+            f"{meetings} meeting{_plural(meetings)} ({e(node['kind_label'])})</title>"
+            f'<circle class="org-kind-{e(node["kind"])}" cx="{node["x"]}" cy="{node["y"]}" r="{node["r"]}">'
+            "</circle></a>"
+        )
+    return SafeString("".join(html))
+
+
+@register.simple_tag
+def network_labels(network: dict) -> SafeString:
+    """The names of the organisations that have room for one, where _place_labels() put them."""
+    e = escape
+    html = []
+    for node in network["nodes"]:
+        if not node["label_place"]:
+            continue
+        minor = "" if node["major"] else " net-label-minor"
+        current = " is-current" if node["current"] else ""
+        html.append(
+            f'<text class="net-label{minor}{current}" x="{node["label_x"]}" y="{node["label_y"]}" '
+            f'text-anchor="{e(node["label_anchor"])}" dominant-baseline="{e(node["label_baseline"])}">'
+            f"{e(node['label'])}</text>"
+        )
+    return SafeString("".join(html))
+
+
+@register.simple_tag
+def network_rows(network: dict) -> SafeString:
+    """The network's links as a table's rows: its two organisations, and its shared meetings."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<tr data-pair="{e(edge["first"]["slug"])} {e(edge["second"]["slug"])}">'
+            f'<td><a href="{e(edge["first"]["url"])}">{e(edge["first"]["label"])}</a></td>'
+            f'<td><a href="{e(edge["second"]["url"])}">{e(edge["second"]["label"])}</a></td>'
+            f'<td><a href="{e(edge["pair_url"])}" title="Meetings of both">{edge["meetings"]}</a></td></tr>'
+            for edge in network["edges"]
+        )
+    )
