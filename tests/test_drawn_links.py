@@ -123,9 +123,16 @@ def test_a_slug_link_is_what_reverse_gives(slug):
                 slug_url(view_name, slug)
             continue
         assert slug_url(view_name, slug) == expected
+    for first, second in ((slug, "org-2"), ("org-2", slug)):
+        try:
+            expected = reverse("events:organisation-pair", args=[first, second])
+        except NoReverseMatch:
+            continue
+        assert slug_url("events:organisation-pair", first, second) == expected
     set_script_prefix("/mirror/")
     try:
         assert slug_url("events:topic-detail", "land-release") == "/mirror/topics/land-release/"
+        assert slug_url("events:organisation-pair", "a", "b") == "/mirror/organisations/a/with/b/"
     finally:
         set_script_prefix("/")
 

@@ -185,20 +185,24 @@ PLACEHOLDER = "slug-placeholder"
 
 
 @functools.lru_cache(maxsize=32)
-def _around_slug(view_name: str, script_prefix: str) -> tuple[str, str]:
-    """What comes before and after the slug in ``view_name``'s address (a pattern with one slug)."""
-    before, _, after = reverse(view_name, args=[PLACEHOLDER]).partition(PLACEHOLDER)
-    return before, after
+def _around_slugs(view_name: str, count: int, script_prefix: str) -> tuple[str, ...]:
+    """What comes before, between and after the ``count`` slugs in ``view_name``'s address."""
+    placeholders = [f"{PLACEHOLDER}-{n}" for n in range(count)]
+    parts, rest = [], reverse(view_name, args=placeholders)
+    for placeholder in placeholders:
+        before, _, rest = rest.partition(placeholder)
+        parts.append(before)
+    return (*parts, rest)
 
 
-def slug_url(view_name: str, slug: str) -> str:
-    """reverse(view_name, args=[slug]) for a pattern whose one argument is a slug, without resolving
-    the pattern again for every link: a list's rows hold hundreds of them. A slug needs no quoting;
+def slug_url(view_name: str, *slugs: str) -> str:
+    """reverse(view_name, args=slugs) for a pattern whose arguments are slugs, without resolving the
+    pattern again for every link: a list's rows hold hundreds of them. A slug needs no quoting;
     anything else goes through reverse()."""
-    if not SLUG.fullmatch(slug):
-        return reverse(view_name, args=[slug])
-    before, after = _around_slug(view_name, get_script_prefix())
-    return f"{before}{slug}{after}"
+    if not all(SLUG.fullmatch(slug) for slug in slugs):
+        return reverse(view_name, args=list(slugs))
+    parts = _around_slugs(view_name, len(slugs), get_script_prefix())
+    return "".join(part + slug for part, slug in zip(parts, slugs, strict=False)) + parts[-1]
 
 
 @register.simple_tag
@@ -475,3 +479,34 @@ def network_rows(network: dict) -> SafeString:
             for edge in network["edges"]
         )
     )
+
+
+@register.simple_tag
+def partner_items(organisation, partners: list[dict]) -> SafeString:
+    """An organisation's partners (OrganisationPair.objects.partners_of()), each a list item linking to
+    the pair's page, with their shared meetings."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<li><a href="{e(slug_url("events:organisation-pair", organisation.slug, partner["slug"]))}">'
+            f"{e(partner['acronym'] or partner['name'])}</a> "
+            f'<span class="facet-count" title="shared meetings">{partner["meetings"]}</span></li>'
+            for partner in partners
+        )
+    )
+
+
+@register.simple_tag
+def representative_items(rows: list[dict]) -> SafeString:
+    """The people who represented an organisation (Participation.objects.representatives_of()), each a
+    list item linking to the person, or their name as written, with their meetings."""
+    e = escape
+    html = []
+    for row in rows:
+        if row["person__slug"]:
+            address = slug_url("events:person-detail", row["person__slug"])
+            name = f'<a href="{e(address)}">{e(row["person__name"])}</a>'
+        else:
+            name = f'{e(row["name_as_written"])} <span class="muted">(not yet identified)</span>'
+        html.append(f'<li>{name} <span class="facet-count">{row["meetings"]}</span></li>')
+    return SafeString("".join(html))
