@@ -353,8 +353,8 @@ class MeetingIndex:
         top = heapq.nsmallest(limit, found, key=lambda item: (-item[1], item[0]))
         # Every pair is one with ``focus`` (one for each other value) or one without it.
         answer = [(first, second, count) for (first, second), count in top], self._organisation_pairs(among)
-        # Kept only if no change was read while it was counted (sync() in another thread).
-        if whole and self.last_change == last_change:
+        # Kept only if no change was read while it was counted, nor is being read (sync() in another thread).
+        if whole and self.last_change == last_change and not self.lock.locked():
             self.around.setdefault(slot, {})[limit] = answer
         return answer
 
