@@ -171,9 +171,8 @@ class MeetingIndex:
                 self._remove(meeting_id)
             where = " AND m.id IN ({})".format(", ".join(["%s"] * len(ids)))
             params = list(ids)
-        # id -> [start date's ordinal, the numbers of the bitmaps it is in so far], and of its organisations'
+        # id -> [start date's ordinal, the numbers of the bitmaps it is in so far]
         read: dict[int, list[int]] = {}
-        organisations: dict[int, list[int]] = {}
         with connections[self.using].cursor() as cursor:
             cursor.execute(MEETINGS_SQL + where, [Status.PUBLISHED.value, *params])
             for meeting_id, kind, subtype_id, start_date in cursor:
@@ -183,7 +182,6 @@ class MeetingIndex:
                 if subtype_id is not None:
                     entry.append(self._slot("subtype", subtype_id))
                 read[meeting_id] = entry
-                organisations[meeting_id] = []
             for facet, sql, alias in (
                 ("country", COUNTRIES_SQL, "mc"),
                 ("org", ORGANISATIONS_SQL, "mo"),
@@ -191,18 +189,24 @@ class MeetingIndex:
             ):
                 clause = f" WHERE {alias}.meeting_id IN ({', '.join(['%s'] * len(params))})" if ids else ""
                 cursor.execute(sql + clause, params)
-                into = organisations if facet == "org" else read
                 for meeting_id, value in cursor:
-                    found = into.get(meeting_id)
+                    found = read.get(meeting_id)
                     if found is not None:
                         found.append(self._slot(facet, value))
         slots = self.slots
+        # A meeting's organisations are picked out by their bitmaps' numbers, with no Python code per number.
+        is_organisation = {slot for (facet, _), slot in self.slot_of.items() if facet == "org"}.__contains__
         for meeting_id, found in read.items():
-            taking_part = sorted(organisations[meeting_id])
-            for slot in itertools.chain(found[1:], taking_part):
+            taking_part = sorted(filter(is_organisation, itertools.islice(found, 1, None)))
+            member = self.members[meeting_id] = (
+                found[0],
+                len(taking_part),
+                *taking_part,
+                *itertools.filterfalse(is_organisation, itertools.islice(found, 1, None)),
+            )
+            for slot in itertools.islice(member, 2, None):
                 slots[slot].add(meeting_id)
             self.published.add(meeting_id)
-            self.members[meeting_id] = (found[0], len(taking_part), *taking_part, *found[1:])
             if ids is not None:
                 self._retire_around(taking_part)
 
