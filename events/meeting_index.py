@@ -105,10 +105,15 @@ class MeetingIndex:
         # Every bitmap of the facets, by number, and the number of each (facet, value).
         self.slots: list[BitMap] = []
         self.slot_of: dict[tuple, int] = {}
-        # id -> (start date's ordinal, then the numbers of the bitmaps it is in: what to take it out of
-        # when it changes). Numbers rather than the bitmaps, so that these tuples hold no object the
-        # garbage collector must visit: a hundred thousand of them would slow every collection.
+        # id -> (start date's ordinal, how many organisations take part, then the numbers of the bitmaps
+        # it is in, its organisations' first and in order: what to take it out of when it changes, and
+        # what its pairs of organisations are). Numbers rather than the bitmaps, so that these tuples
+        # hold no object the garbage collector must visit: a hundred thousand of them would slow every
+        # collection.
         self.members: dict[int, tuple[int, ...]] = {}
+        # An organisation's network, kept by the number of its bitmap until one of its meetings
+        # changes: {slot: {limit: pair_counts_around()}} (see there).
+        self.around: dict[int, dict[int, tuple[list[tuple], int]]] = {}
         # The words searched for, kept exact with the rest (events.search_words).
         self.words = SearchWords(using)
 
@@ -135,7 +140,7 @@ class MeetingIndex:
         self.built = False  # until it is whole again: a read that fails part-way is started over
         self.published = BitMap()
         self.facets = {name: {} for name in FACETS}
-        self.slots, self.slot_of, self.members = [], {}, {}
+        self.slots, self.slot_of, self.members, self.around = [], {}, {}, {}
         self.words.clear()
         self._read(None)
         self.last_change = last_change
@@ -189,11 +194,21 @@ class MeetingIndex:
                     if found is not None:
                         found.append(self._slot(facet, value))
         slots = self.slots
+        # A meeting's organisations are picked out by their bitmaps' numbers, with no Python code per number.
+        is_organisation = {slot for (facet, _), slot in self.slot_of.items() if facet == "org"}.__contains__
         for meeting_id, found in read.items():
-            for slot in found[1:]:
+            taking_part = sorted(filter(is_organisation, itertools.islice(found, 1, None)))
+            member = self.members[meeting_id] = (
+                found[0],
+                len(taking_part),
+                *taking_part,
+                *itertools.filterfalse(is_organisation, itertools.islice(found, 1, None)),
+            )
+            for slot in itertools.islice(member, 2, None):
                 slots[slot].add(meeting_id)
             self.published.add(meeting_id)
-            self.members[meeting_id] = tuple(found)
+            if ids is not None:
+                self._retire_around(taking_part)
 
     def _slot(self, facet: str, value) -> int:
         """The number of the bitmap of ``value`` of ``facet``, made empty when new."""
@@ -207,9 +222,16 @@ class MeetingIndex:
     def _remove(self, meeting_id: int) -> None:
         entry = self.members.pop(meeting_id, None)
         if entry is not None:
-            for slot in entry[1:]:
+            for slot in entry[2:]:
                 self.slots[slot].discard(meeting_id)
+            self._retire_around(entry[2 : 2 + entry[1]])
         self.published.discard(meeting_id)
+
+    def _retire_around(self, organisation_slots: Iterable[int]) -> None:
+        """Forget the kept networks of these organisations: one of their meetings changed."""
+        if self.around:
+            for slot in organisation_slots:
+                self.around.pop(slot, None)
 
     # Reading it.
 
@@ -278,7 +300,7 @@ class MeetingIndex:
         pairs: list[tuple] = []
         for meeting_id in among:
             values = sorted(
-                value_of[slot] for slot in self.members[meeting_id][1:] if value_of[slot] is not None
+                value_of[slot] for slot in self.members[meeting_id][2:] if value_of[slot] is not None
             )
             pairs.extend(itertools.combinations(values, 2))
         shared = Counter(pairs)
@@ -291,8 +313,22 @@ class MeetingIndex:
         The strongest pairs come from bitmaps: a pair with ``focus`` shares what the other value has
         of ``among``, and a pair without it shares no more than the smaller of its values' pairs with
         ``focus``, so only the values whose pair with ``focus`` is among the strongest are intersected
-        two by two. Only how many pairs there are in all is counted meeting by meeting, as a set.
+        two by two. Only how many pairs there are in all is counted meeting by meeting, as a set
+        (``facet`` must be "org": each meeting's organisations are kept apart in its entry).
+
+        When ``among`` is all of ``focus``'s meetings (an organisation's own network), the answer is
+        kept until one of those meetings changes (sync() forgets it), so that the busiest
+        organisation's page counts its tens of thousands of pairs once, not with every request.
         """
+        if facet != "org":
+            raise ValueError("Only the organisations' pairs are counted around one of them.")
+        slot = self.slot_of.get((facet, focus), -1)
+        whole = slot >= 0 and among == self.slots[slot]
+        last_change = self.last_change
+        if whole:
+            kept = self.around.get(slot, {}).get(limit)
+            if kept is not None:
+                return kept
         bitmaps = self.facets[facet]
         alone = {value: among.intersection_cardinality(bitmap) for value, bitmap in bitmaps.items()}
         ranked = sorted(
@@ -319,24 +355,22 @@ class MeetingIndex:
                     heapq.heappushpop(best, shared)
                 floor = best[0] if len(best) == limit else 1
         top = heapq.nsmallest(limit, found, key=lambda item: (-item[1], item[0]))
-        return [(first, second, count) for (first, second), count in top], len(ranked) + self._pairs_without(
-            among, facet, focus
-        )
+        # Every pair is one with ``focus`` (one for each other value) or one without it.
+        answer = [(first, second, count) for (first, second), count in top], self._organisation_pairs(among)
+        # Kept only if no change was read while it was counted, nor is being read (sync() in another thread).
+        if whole and self.last_change == last_change and not self.lock.locked():
+            self.around.setdefault(slot, {})[limit] = answer
+        return answer
 
-    def _pairs_without(self, among: BitMap, facet: str, focus) -> int:
-        """How many pairs of values of ``facet`` other than ``focus`` any of ``among`` share.
-
-        Counted as pairs of the values' bitmap numbers (one number to each value), picked out of each
-        meeting's numbers by a set's membership test: no Python code runs per number.
-        """
-        slots = {slot for (name, value), slot in self.slot_of.items() if name == facet and value != focus}
-        keep = slots.__contains__
+    def _organisation_pairs(self, among: BitMap) -> int:
+        """How many pairs of organisations any of ``among`` share: each meeting's organisations, kept
+        first and in order in its entry, paired by itertools in C."""
         pairs: set[tuple[int, int]] = set()
         add = pairs.update
         for entry in map(self.members.__getitem__, among):
-            found = sorted(filter(keep, entry[1:]))
-            if len(found) > 1:
-                add(itertools.combinations(found, 2))
+            taking_part = entry[1]
+            if taking_part > 1:
+                add(itertools.combinations(entry[2 : 2 + taking_part], 2))
         return len(pairs)
 
     def year_kind_counts(self, among: BitMap) -> list[tuple[int, str, int]]:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import functools
 import math
 
-from django.urls import reverse
-
 from .facets import indexed_organisation_nodes
 from .models import Organisation
+from .templatetags.timeline import slug_url
 
 # The strongest links drawn; beyond these the picture stops being legible.
 NETWORK_LINKS = 60
@@ -89,7 +88,7 @@ def partner_network(
         nodes[pk] = {
             "pk": pk,
             "slug": row["slug"],
-            "url": reverse("events:organisation-detail", args=[row["slug"]]),
+            "url": slug_url("events:organisation-detail", row["slug"]),
             "label": label,
             "name": row["name"],
             "meetings": row["meetings"],
@@ -114,7 +113,7 @@ def partner_network(
                 "second": b,
                 "meetings": shared,
                 "width": round(width, 1),
-                "pair_url": reverse("events:organisation-pair", args=[a["slug"], b["slug"]]),
+                "pair_url": slug_url("events:organisation-pair", a["slug"], b["slug"]),
             }
         )
     kinds_present = {node["kind"] for node in nodes.values()}

@@ -4,11 +4,22 @@ changing one filter and keeping the others."""
 
 import pytest
 from django.http import QueryDict
+from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from hypothesis import given
 from hypothesis import strategies as st
 
-from events.templatetags.timeline import SINGLE_VALUED, Toggler, slug_url
+from events.models import Meeting
+from events.network import partner_network
+from events.templatetags.timeline import (
+    SINGLE_VALUED,
+    Toggler,
+    network_edges,
+    network_labels,
+    network_nodes,
+    network_rows,
+    slug_url,
+)
 
 from .factories import make_delegation, make_meeting, make_organisation, make_topic
 from .hostile import HOSTILE, hostile_values
@@ -112,9 +123,16 @@ def test_a_slug_link_is_what_reverse_gives(slug):
                 slug_url(view_name, slug)
             continue
         assert slug_url(view_name, slug) == expected
+    for first, second in ((slug, "org-2"), ("org-2", slug)):
+        try:
+            expected = reverse("events:organisation-pair", args=[first, second])
+        except NoReverseMatch:
+            continue
+        assert slug_url("events:organisation-pair", first, second) == expected
     set_script_prefix("/mirror/")
     try:
         assert slug_url("events:topic-detail", "land-release") == "/mirror/topics/land-release/"
+        assert slug_url("events:organisation-pair", "a", "b") == "/mirror/organisations/a/with/b/"
     finally:
         set_script_prefix("/")
 
@@ -125,3 +143,37 @@ def test_no_template_comment_reaches_the_page(client, url):
     content = client.get(url).content
     assert b"{#" not in content
     assert b"#}" not in content
+
+
+# The network partial's loops as the template wrote them, before they were put together in Python.
+NETWORK_LOOPS = (
+    '{% for edge in network.edges %}<line class="net-edge" x1="{{ edge.first.x }}" y1="{{ edge.first.y }}" '
+    'x2="{{ edge.second.x }}" y2="{{ edge.second.y }}" stroke-width="{{ edge.width }}"><title>'
+    "{{ edge.first.label }} and {{ edge.second.label }}: {{ edge.meetings }} shared meeting"
+    "{{ edge.meetings|pluralize }}</title></line>{% endfor %}|"
+    '{% for node in network.nodes %}<a class="net-node{% if node.current %} is-current{% endif %}" '
+    'href="{{ node.url }}" data-org="{{ node.slug }}" data-meetings="{{ node.meetings }}"><title>'
+    "{{ node.name }}: {{ node.meetings }} meeting{{ node.meetings|pluralize }} ({{ node.kind_label }})"
+    '</title><circle class="org-kind-{{ node.kind }}" cx="{{ node.x }}" cy="{{ node.y }}" r="{{ node.r }}">'
+    "</circle></a>{% endfor %}|"
+    '{% for node in network.nodes %}{% if node.label_place %}<text class="net-label'
+    '{% if not node.major %} net-label-minor{% endif %}{% if node.current %} is-current{% endif %}" '
+    'x="{{ node.label_x }}" y="{{ node.label_y }}" text-anchor="{{ node.label_anchor }}" '
+    'dominant-baseline="{{ node.label_baseline }}">{{ node.label }}</text>{% endif %}{% endfor %}|'
+    '{% for edge in network.edges %}<tr data-pair="{{ edge.first.slug }} {{ edge.second.slug }}"><td>'
+    '<a href="{{ edge.first.url }}">{{ edge.first.label }}</a></td><td><a href="{{ edge.second.url }}">'
+    '{{ edge.second.label }}</a></td><td><a href="{{ edge.pair_url }}" title="Meetings of both">'
+    "{{ edge.meetings }}</a></td></tr>{% endfor %}"
+)
+
+
+def test_the_network_reads_as_its_template_loops_did():
+    typed = [make_organisation(name=f"{TYPED} {n}", acronym="<b>O</b>" if n else "") for n in range(4)]
+    for organisations in (typed[:2], typed[:3], typed[1:], typed):
+        make_meeting(organisations=organisations)
+    network = partner_network(Meeting.objects.published(), focus=typed[0])
+    assert network["edges"]
+    network["nodes"][0]["x"] += 0.1 + 0.2  # a float that str() writes in full
+    drawn = "|".join(tag(network) for tag in (network_edges, network_nodes, network_labels, network_rows))
+    assert drawn == Template(NETWORK_LOOPS).render(Context({"network": network}))
+    assert "<script>" not in drawn and "<b>" not in drawn

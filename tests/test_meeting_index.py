@@ -365,3 +365,34 @@ def test_the_topics_list_and_grid_count_as_the_plain_queries_do(world):
         index.topic_year_counts(index.published, every_topic)
         == Meeting.objects.published().topic_year_counts()
     )
+
+
+def test_an_organisations_network_is_kept_until_one_of_its_meetings_changes(world):
+    _, organisations, _, _ = world
+    focus, other, third = organisations[:3]
+
+    def network(limit: int = 40):
+        selection = select_by("org", [focus.pk])
+        return selection.index.pair_counts_around(selection.ids, "org", focus.pk, limit)
+
+    def plain(limit: int = 40):
+        return Meeting.objects.published().involving_organisations([focus]).organisation_pairs(limit=limit)
+
+    index = meeting_index()
+    slot = index.slot_of[("org", focus.pk)]
+    assert network() == plain()
+    assert set(index.around[slot]) == {40}
+    make_meeting(organisations=[other, third])  # none of its meetings
+    assert network(3) == plain(3)
+    assert set(index.around[slot]) == {3, 40}
+    make_meeting(organisations=[focus, other, third])
+    meeting_index()
+    assert slot not in index.around
+    assert network() == plain()
+    # A filtered set of its meetings is counted, never kept as its whole network.
+    selection = select_by("org", [focus.pk])
+    some = selection.ids & index.facets["kind"][KINDS[0]]
+    assert some != selection.ids
+    index.around.clear()
+    index.pair_counts_around(some, "org", focus.pk, 40)
+    assert not index.around

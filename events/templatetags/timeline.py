@@ -185,20 +185,24 @@ PLACEHOLDER = "slug-placeholder"
 
 
 @functools.lru_cache(maxsize=32)
-def _around_slug(view_name: str, script_prefix: str) -> tuple[str, str]:
-    """What comes before and after the slug in ``view_name``'s address (a pattern with one slug)."""
-    before, _, after = reverse(view_name, args=[PLACEHOLDER]).partition(PLACEHOLDER)
-    return before, after
+def _around_slugs(view_name: str, count: int, script_prefix: str) -> tuple[str, ...]:
+    """What comes before, between and after the ``count`` slugs in ``view_name``'s address."""
+    placeholders = [f"{PLACEHOLDER}-{n}" for n in range(count)]
+    parts, rest = [], reverse(view_name, args=placeholders)
+    for placeholder in placeholders:
+        before, _, rest = rest.partition(placeholder)
+        parts.append(before)
+    return (*parts, rest)
 
 
-def slug_url(view_name: str, slug: str) -> str:
-    """reverse(view_name, args=[slug]) for a pattern whose one argument is a slug, without resolving
-    the pattern again for every link: a list's rows hold hundreds of them. A slug needs no quoting;
+def slug_url(view_name: str, *slugs: str) -> str:
+    """reverse(view_name, args=slugs) for a pattern whose arguments are slugs, without resolving the
+    pattern again for every link: a list's rows hold hundreds of them. A slug needs no quoting;
     anything else goes through reverse()."""
-    if not SLUG.fullmatch(slug):
-        return reverse(view_name, args=[slug])
-    before, after = _around_slug(view_name, get_script_prefix())
-    return f"{before}{slug}{after}"
+    if not all(SLUG.fullmatch(slug) for slug in slugs):
+        return reverse(view_name, args=list(slugs))
+    parts = _around_slugs(view_name, len(slugs), get_script_prefix())
+    return "".join(part + slug for part, slug in zip(parts, slugs, strict=False)) + parts[-1]
 
 
 @register.simple_tag
@@ -402,3 +406,107 @@ def topic_grid_cells(grid: dict, topic: dict, first_row: bool, link_cells) -> Sa
             content = f'<span title="{name}, {year}">{count}</span>'
         cells.append(f'<td class="shade-{cell["shade"]}">{content}</td>')
     return SafeString("".join(cells))
+
+
+# The partner network (events.network.partner_network) draws each link twice and each organisation
+# twice: put together here, as the template's loops gave them.
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+@register.simple_tag
+def network_edges(network: dict) -> SafeString:
+    """The network's links as SVG lines, each with its two organisations and shared meetings."""
+    e = escape
+    html = []
+    for edge in network["edges"]:
+        first, second, shared = edge["first"], edge["second"], edge["meetings"]
+        html.append(
+            f'<line class="net-edge" x1="{first["x"]}" y1="{first["y"]}" x2="{second["x"]}" '
+            f'y2="{second["y"]}" stroke-width="{edge["width"]}"><title>{e(first["label"])} and '
+            f"{e(second['label'])}: {shared} shared meeting{_plural(shared)}</title></line>"
+        )
+    return SafeString("".join(html))
+
+
+@register.simple_tag
+def network_nodes(network: dict) -> SafeString:
+    """The network's organisations as circles, each a link to its profile."""
+    e = escape
+    html = []
+    for node in network["nodes"]:
+        meetings = node["meetings"]
+        html.append(
+            f'<a class="net-node{" is-current" if node["current"] else ""}" href="{e(node["url"])}" '
+            f'data-org="{e(node["slug"])}" data-meetings="{meetings}"><title>{e(node["name"])}: '
+            f"{meetings} meeting{_plural(meetings)} ({e(node['kind_label'])})</title>"
+            f'<circle class="org-kind-{e(node["kind"])}" cx="{node["x"]}" cy="{node["y"]}" r="{node["r"]}">'
+            "</circle></a>"
+        )
+    return SafeString("".join(html))
+
+
+@register.simple_tag
+def network_labels(network: dict) -> SafeString:
+    """The names of the organisations that have room for one, where _place_labels() put them."""
+    e = escape
+    html = []
+    for node in network["nodes"]:
+        if not node["label_place"]:
+            continue
+        minor = "" if node["major"] else " net-label-minor"
+        current = " is-current" if node["current"] else ""
+        html.append(
+            f'<text class="net-label{minor}{current}" x="{node["label_x"]}" y="{node["label_y"]}" '
+            f'text-anchor="{e(node["label_anchor"])}" dominant-baseline="{e(node["label_baseline"])}">'
+            f"{e(node['label'])}</text>"
+        )
+    return SafeString("".join(html))
+
+
+@register.simple_tag
+def network_rows(network: dict) -> SafeString:
+    """The network's links as a table's rows: its two organisations, and its shared meetings."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<tr data-pair="{e(edge["first"]["slug"])} {e(edge["second"]["slug"])}">'
+            f'<td><a href="{e(edge["first"]["url"])}">{e(edge["first"]["label"])}</a></td>'
+            f'<td><a href="{e(edge["second"]["url"])}">{e(edge["second"]["label"])}</a></td>'
+            f'<td><a href="{e(edge["pair_url"])}" title="Meetings of both">{edge["meetings"]}</a></td></tr>'
+            for edge in network["edges"]
+        )
+    )
+
+
+@register.simple_tag
+def partner_items(organisation, partners: list[dict]) -> SafeString:
+    """An organisation's partners (OrganisationPair.objects.partners_of()), each a list item linking to
+    the pair's page, with their shared meetings."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<li><a href="{e(slug_url("events:organisation-pair", organisation.slug, partner["slug"]))}">'
+            f"{e(partner['acronym'] or partner['name'])}</a> "
+            f'<span class="facet-count" title="shared meetings">{partner["meetings"]}</span></li>'
+            for partner in partners
+        )
+    )
+
+
+@register.simple_tag
+def representative_items(rows: list[dict]) -> SafeString:
+    """The people who represented an organisation (Participation.objects.representatives_of()), each a
+    list item linking to the person, or their name as written, with their meetings."""
+    e = escape
+    html = []
+    for row in rows:
+        if row["person__slug"]:
+            address = slug_url("events:person-detail", row["person__slug"])
+            name = f'<a href="{e(address)}">{e(row["person__name"])}</a>'
+        else:
+            name = f'{e(row["name_as_written"])} <span class="muted">(not yet identified)</span>'
+        html.append(f'<li>{name} <span class="facet-count">{row["meetings"]}</span></li>')
+    return SafeString("".join(html))
