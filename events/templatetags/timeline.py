@@ -402,3 +402,70 @@ def topic_grid_cells(grid: dict, topic: dict, first_row: bool, link_cells) -> Sa
             content = f'<span title="{name}, {year}">{count}</span>'
         cells.append(f'<td class="shade-{cell["shade"]}">{content}</td>')
     return SafeString("".join(cells))
+
+
+def _plural(count) -> str:
+    return "" if count == 1 else "s"
+
+
+@register.simple_tag
+def network_edges(network: dict) -> SafeString:
+    """The partner network's lines (events.network.partner_network), each titled with its pair."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<line class="net-edge" x1="{first["x"]}" y1="{first["y"]}" x2="{second["x"]}" '
+            f'y2="{second["y"]}" stroke-width="{edge["width"]}"><title>{e(first["label"])} and '
+            f"{e(second['label'])}: {edge['meetings']} shared meeting{_plural(edge['meetings'])}"
+            "</title></line>"
+            for edge in network["edges"]
+            for first, second in [(edge["first"], edge["second"])]
+        )
+    )
+
+
+@register.simple_tag
+def network_nodes(network: dict) -> SafeString:
+    """The partner network's circles, each linking to its organisation's profile."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<a class="net-node{" is-current" if node["current"] else ""}" href="{e(node["url"])}" '
+            f'data-org="{e(node["slug"])}" data-meetings="{node["meetings"]}"><title>{e(node["name"])}: '
+            f"{node['meetings']} meeting{_plural(node['meetings'])} ({e(node['kind_label'])})</title>"
+            f'<circle class="org-kind-{e(node["kind"])}" cx="{node["x"]}" cy="{node["y"]}" r="{node["r"]}">'
+            "</circle></a>"
+            for node in network["nodes"]
+        )
+    )
+
+
+@register.simple_tag
+def network_labels(network: dict) -> SafeString:
+    """The partner network's labels, for the nodes that were given a place for one."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<text class="net-label{"" if node.get("major") else " net-label-minor"}'
+            f'{" is-current" if node["current"] else ""}" x="{node["label_x"]}" y="{node["label_y"]}" '
+            f'text-anchor="{e(node["label_anchor"])}" dominant-baseline="{e(node["label_baseline"])}">'
+            f"{e(node['label'])}</text>"
+            for node in network["nodes"]
+            if node.get("label_place")
+        )
+    )
+
+
+@register.simple_tag
+def network_table_rows(network: dict) -> SafeString:
+    """The partner network's links as a table's rows, strongest first."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<tr data-pair="{e(first["slug"])} {e(second["slug"])}"><td><a href="{e(first["url"])}">'
+            f'{e(first["label"])}</a></td><td><a href="{e(second["url"])}">{e(second["label"])}</a></td>'
+            f'<td><a href="{e(edge["pair_url"])}" title="Meetings of both">{edge["meetings"]}</a></td></tr>'
+            for edge in network["edges"]
+            for first, second in [(edge["first"], edge["second"])]
+        )
+    )
