@@ -857,7 +857,7 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
             codes = set(filter(None, (self.country_codes or "").split(",")))
         else:
             codes = set(self.country_links.values_list("country", flat=True))
-        return sorted((Country(code) for code in codes), key=lambda country: country.name)
+        return sorted((Country(code) for code in codes), key=lambda country: country_name(country.code))
 
     def row_stamp(self) -> str:
         """Changes whenever a list's row of this meeting would read otherwise (ListedMeeting.row_stamp()).

@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 
 from ..cache import kept
 from ..models.rows import ListedMeeting
+from ..wording import country_name
 
 register = template.Library()
 
@@ -494,12 +495,12 @@ def comma_links(records, view_name: str, label: str) -> SafeString:
 
 @register.simple_tag
 def country_links(countries) -> SafeString:
-    """Each country's name linking to its page, comma-separated."""
+    """Each country's name (read once per process) linking to its page, comma-separated."""
     e = escape
     return SafeString(
         ", ".join(
-            f'<a href="{e(slug_url("events:country-detail", country.code))}">{e(country.name)}</a>'
-            for country in countries
+            f'<a href="{e(slug_url("events:country-detail", code))}">{e(country_name(code))}</a>'
+            for code in (country.code for country in countries)
         )
     )
 
