@@ -227,10 +227,8 @@ class MeetingQuerySet(models.QuerySet):
         return rows
 
     def for_detail(self):
-        """Everything a meeting page shows, in a fixed number of queries."""
-        published_follow_ups = Meeting.objects.published().only(
-            "title", "slug", "start_date", "end_date", "date_precision", "follow_up_of"
-        )
+        """Everything a meeting page shows of the meeting itself, in a fixed number of queries (its
+        follow-ups are read with its related meetings: events.meeting_index.related_and_follow_ups())."""
         return (
             self.with_countries_taking_part()
             .select_related("delegation", "follow_up_of", "subtype", "city")
@@ -240,7 +238,6 @@ class MeetingQuerySet(models.QuerySet):
                 public_topics_prefetch(),
                 models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
                 "sources",
-                models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
             )
         )
 
