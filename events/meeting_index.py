@@ -625,13 +625,35 @@ def related_to(meeting, queryset, limit: int = 6) -> list:
     """Up to ``limit`` of ``queryset``'s meetings (published) sharing most organisations taking part with
     ``meeting`` (for_detail()'s), newest first among equals, each with ``shared``: ranked by the index
     (MeetingIndex.related()), then one query for their rows; none when it has no organisations."""
+    return related_and_follow_ups(meeting, queryset, limit, follow_ups=False)[0]
+
+
+def related_and_follow_ups(
+    meeting, queryset, limit: int = 6, *, follow_ups: bool = True
+) -> tuple[list, list]:
+    """related_to()'s meetings, and ``queryset``'s follow-ups of ``meeting`` by start date (then id),
+    read in one query: a meeting page shows both."""
     organisation_ids = sorted({link.organisation_id for link in meeting.organisations_taking_part})
-    if not organisation_ids:
-        return []
-    ranked = meeting_index(queryset.db).related(meeting.pk, organisation_ids, limit)
+    ranked: list[tuple[int, int]] = []
+    if organisation_ids:
+        ranked = meeting_index(queryset.db).related(meeting.pk, organisation_ids, limit)
     shared = dict(ranked)
-    rows = queryset.in_bulk(shared)
+    if follow_ups:
+        # Two parts, each read by its own index (an OR of the two would send SQLite, which keeps no
+        # statistics, through every published meeting).
+        queryset = queryset.order_by()
+        following = queryset.filter(follow_up_of=meeting.pk)
+        chosen = queryset.filter(pk__in=list(shared)).union(following, all=True) if shared else following
+        rows = {row.pk: row for row in chosen}
+    else:
+        rows = queryset.in_bulk(shared) if shared else {}
     related = [rows[pk] for pk, _ in ranked if pk in rows]
     for other in related:
         other.shared = shared[other.pk]
-    return related
+    if not follow_ups:
+        return related, []
+    later = sorted(
+        (row for row in rows.values() if row.follow_up_of_id == meeting.pk),
+        key=lambda row: (row.start_date, row.pk),
+    )
+    return related, later

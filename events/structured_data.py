@@ -104,12 +104,8 @@ def address(country_code: str = "", city: str = "") -> dict | None:
 
 def organisation_ref(organisation, absolute: Absolute) -> dict:
     """A short Organization: enough to name and link it from another record."""
-    node = {
-        "@type": "Organization",
-        "@id": absolute(organisation.get_absolute_url()),
-        "name": organisation.name,
-        "url": absolute(organisation.get_absolute_url()),
-    }
+    url = absolute(organisation.get_absolute_url())
+    node = {"@type": "Organization", "@id": url, "name": organisation.name, "url": url}
     if organisation.acronym and organisation.acronym != organisation.name:
         node["alternateName"] = organisation.acronym
     return node

@@ -34,7 +34,7 @@ from .meeting_index import (
     Selection,
     all_published,
     both,
-    related_to,
+    related_and_follow_ups,
     select,
     select_by,
 )
@@ -247,9 +247,11 @@ def meeting_detail(request, slug, fmt: str | None = None):
     item = citations.for_meeting(meeting, request.build_absolute_uri(meeting.get_absolute_url()))
     if fmt:
         return citation_file(item, fmt)
-    related = related_to(
+    related, follow_ups = related_and_follow_ups(
         meeting,
-        Meeting.objects.published().only("title", "slug", "start_date", "end_date", "date_precision", "kind"),
+        Meeting.objects.published().only(
+            "title", "slug", "start_date", "end_date", "date_precision", "kind", "follow_up_of"
+        ),
     )
     follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
     absolute = request.build_absolute_uri
@@ -260,6 +262,7 @@ def meeting_detail(request, slug, fmt: str | None = None):
         "place_map": place_map(meeting.country.code, marks) if meeting.country else None,
         "related": related,
         "follows": follows,
+        "follow_ups": follow_ups,
         "citation": citation(request, item),
         "structured_data": ld.graph(
             ld.meeting(meeting, absolute),

@@ -21,7 +21,7 @@ from events.templatetags.timeline import (
     slug_url,
 )
 
-from .factories import make_delegation, make_meeting, make_organisation, make_topic
+from .factories import make_delegation, make_meeting, make_organisation, make_person, make_source, make_topic
 from .hostile import HOSTILE, hostile_values
 from .pages import facet_links, query, soup
 
@@ -177,3 +177,118 @@ def test_the_network_reads_as_its_template_loops_did():
     drawn = "|".join(tag(network) for tag in (network_edges, network_nodes, network_labels, network_rows))
     assert drawn == Template(NETWORK_LOOPS).render(Context({"network": network}))
     assert "<script>" not in drawn and "<b>" not in drawn
+
+
+# The meeting page's and the network's lists, as their templates' loops drew them before.
+MEETING_LOOPS = {
+    "country_links": """{% for country in meeting.countries_taking_part %}<a href="{% url 'events:country-detail' country.code %}">{{ country.name }}</a>{% if not forloop.last %}, {% endif %}{% endfor %}""",  # noqa: E501
+    "hosts": """{% for organisation in meeting.hosts %}<a href="{{ organisation.get_absolute_url }}">{{ organisation.name }}</a>{% if not forloop.last %}, {% endif %}{% endfor %}""",  # noqa: E501
+    "organisations": """{% for link in meeting.organisations_taking_part %}
+      <li><a href="{{ link.organisation.get_absolute_url }}">{{ link.organisation }}</a> <span class="muted">— {{ link.role.label|lower }}</span></li>
+      {% endfor %}""",  # noqa: E501
+    "participants": """{% for participation in meeting.participants_present %}
+        <tr>
+          <td data-label="Name as reported">{% if participation.person %}<a href="{{ participation.person.get_absolute_url }}">{{ participation.name_as_written }}</a>{% if participation.person.name != participation.name_as_written %} <span class="muted">({{ participation.person.name }})</span>{% endif %}{% else %}{{ participation.name_as_written }} <span class="muted">(not yet identified)</span>{% endif %}{% if participation.names_display %} <span class="muted">— spelt {{ participation.names_display }}</span>{% endif %}</td>
+          <td data-label="Title at the time">{{ participation.titles_display|default:"—" }}</td>
+          <td data-label="Organisation">{% if participation.organisation %}<a href="{{ participation.organisation.get_absolute_url }}">{{ participation.organisation.short_name }}</a>{% else %}—{% endif %}</td>
+          <td data-label="Role">{{ participation.role.label }}</td>
+        </tr>
+      {% endfor %}""",  # noqa: E501
+    "sources": """{% for source in meeting.sources.all %}
+      <li>
+        <a href="{{ source.url }}" rel="noopener noreferrer external">{{ source.title|default:source.url }}</a>
+        <span class="muted">— {{ source.publisher }}{% if source.republished_by %}, republished by {{ source.republished_by }}{% endif %}{% if source.author %}, by {{ source.author }}{% endif %}{% if source.published_on %}, {% if source.published_precision == "year" %}{{ source.published_on|date:"Y" }}{% elif source.published_precision == "month" %}{{ source.published_on|date:"F Y" }}{% else %}{{ source.published_on|date:"j F Y" }}{% endif %}{% endif %}{% if source.language %} ({{ source.language }}){% endif %}</span>
+      </li>
+      {% endfor %}""",  # noqa: E501
+    "topics": """{% for topic in meeting.topics.all %}<li><a href="{{ topic.get_absolute_url }}">{{ topic.name }}</a></li>{% endfor %}""",  # noqa: E501
+    "related": """{% for other in related %}<li><a href="{{ other.get_absolute_url }}">{{ other.title }}</a> <span class="muted">— {{ other.date_display }}, {{ other.shared }} shared organisation{{ other.shared|pluralize }}</span></li>{% endfor %}""",  # noqa: E501
+}
+MEETING_TAGS = {
+    "country_links": "{% country_links meeting.countries_taking_part %}",
+    "hosts": '{% comma_links meeting.hosts "events:organisation-detail" "name" %}',
+    "organisations": "{% organisation_role_items meeting.organisations_taking_part %}",
+    "participants": "{% participant_rows meeting.participants_present %}",
+    "sources": "{% source_items meeting.sources.all %}",
+    "topics": '{% record_links meeting.topics.all "events:topic-detail" "name" %}',
+    "related": "{% related_items related %}",
+}
+
+
+def render_loops(templates: dict[str, str], context: dict) -> dict[str, str]:
+    from django.template import Context, Template
+
+    return {
+        name: Template("{% load timeline %}" + text).render(Context(context))
+        for name, text in templates.items()
+    }
+
+
+def test_a_meeting_pages_lists_read_as_the_template_loops_drew_them():
+    from events.meeting_index import related_to
+    from events.models import Meeting, ParticipantReport
+
+    typed_org = make_organisation(name=TYPED, acronym="<b>ORG</b>")
+    plain_org = make_organisation(name="Plain Agency", acronym="")
+    host = make_organisation(name="Host & Co", acronym="H&C")
+    sources = [
+        make_source(title=TYPED, publisher="AzerNews", author="A <b>writer</b>", language="az"),
+        make_source(title="", publisher="Azertag", republished_by="Re & pub", published_precision="month"),
+        make_source(publisher=TYPED, published_precision="year"),
+        make_source(publisher="Undated", published_on=None),
+    ]
+    person = make_person(name="Elchin Amirbayov")
+    meeting = make_meeting(
+        title=TYPED,
+        visiting_country="AZ",
+        organisations=[(host, "host"), typed_org, plain_org, (plain_org, "mentioned")],
+        topics=[make_topic(name=TYPED), make_topic(name="Land release")],
+        sources=sources,
+        participants=[
+            {"name_as_written": "Elchin Amirbeyov", "person": person, "title_as_stated": TYPED},
+            {"name_as_written": person.name, "person": person, "organisation": typed_org},
+            {"name_as_written": TYPED, "organisation": plain_org, "role": "host"},
+            {"name_as_written": "Nobody", "title_as_stated": ""},
+        ],
+    )
+    first = meeting.participations.order_by("order").first()
+    ParticipantReport.objects.create(
+        participation=first, source=sources[0], title_as_stated="Deputy <Minister>"
+    )
+    ParticipantReport.objects.create(participation=first, source=sources[1], name_as_written="E. Amirbayov")
+    for number in range(3):
+        make_meeting(title=f"Other {number} <i>", organisations=[typed_org, host][: number + 1])
+    read = Meeting.objects.published().for_detail().get(pk=meeting.pk)
+    related = related_to(read, Meeting.objects.published().only("title", "slug", "start_date", "end_date"))
+    context = {"meeting": read, "related": related}
+    drawn, looped = render_loops(MEETING_TAGS, context), render_loops(MEETING_LOOPS, context)
+    assert drawn == looped
+    assert all(looped[name].strip() for name in looped)  # every list had something to draw
+    assert "<script>" not in "".join(drawn.values())
+
+
+NETWORK_LOOPS = {
+    "edges": """{% for edge in network.edges %}<line class="net-edge" x1="{{ edge.first.x }}" y1="{{ edge.first.y }}" x2="{{ edge.second.x }}" y2="{{ edge.second.y }}" stroke-width="{{ edge.width }}"><title>{{ edge.first.label }} and {{ edge.second.label }}: {{ edge.meetings }} shared meeting{{ edge.meetings|pluralize }}</title></line>{% endfor %}""",  # noqa: E501
+    "nodes": """{% for node in network.nodes %}<a class="net-node{% if node.current %} is-current{% endif %}" href="{{ node.url }}" data-org="{{ node.slug }}" data-meetings="{{ node.meetings }}"><title>{{ node.name }}: {{ node.meetings }} meeting{{ node.meetings|pluralize }} ({{ node.kind_label }})</title><circle class="org-kind-{{ node.kind }}" cx="{{ node.x }}" cy="{{ node.y }}" r="{{ node.r }}"></circle></a>{% endfor %}""",  # noqa: E501
+    "labels": """{% for node in network.nodes %}{% if node.label_place %}<text class="net-label{% if not node.major %} net-label-minor{% endif %}{% if node.current %} is-current{% endif %}" x="{{ node.label_x }}" y="{{ node.label_y }}" text-anchor="{{ node.label_anchor }}" dominant-baseline="{{ node.label_baseline }}">{{ node.label }}</text>{% endif %}{% endfor %}""",  # noqa: E501
+    "rows": """{% for edge in network.edges %}<tr data-pair="{{ edge.first.slug }} {{ edge.second.slug }}"><td><a href="{{ edge.first.url }}">{{ edge.first.label }}</a></td><td><a href="{{ edge.second.url }}">{{ edge.second.label }}</a></td><td><a href="{{ edge.pair_url }}" title="Meetings of both">{{ edge.meetings }}</a></td></tr>{% endfor %}""",  # noqa: E501
+}
+NETWORK_TAGS = {
+    "edges": "{% network_edges network %}",
+    "nodes": "{% network_nodes network %}",
+    "labels": "{% network_labels network %}",
+    "rows": "{% network_rows network %}",
+}
+
+
+def test_the_networks_markup_reads_as_the_template_loops_drew_it():
+    from events.models import Meeting
+    from events.network import partner_network
+
+    organisations = [make_organisation(name=f"{TYPED} {number}", acronym="") for number in range(6)]
+    organisations.append(make_organisation(name="Short", acronym="S&P"))
+    for number in range(12):
+        make_meeting(organisations=organisations[:5][number % 5 : number % 5 + 3] + organisations[6:])
+    network = partner_network(Meeting.objects.published(), focus=organisations[6])
+    assert network["edges"]
+    context = {"network": network}
+    assert render_loops(NETWORK_TAGS, context) == render_loops(NETWORK_LOOPS, context)

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from events import meeting_index
-from events.meeting_index import related_to
+from events.meeting_index import related_and_follow_ups, related_to
 from events.models import Meeting, Status
 from events.templatetags import timeline as timeline_tags
 
@@ -114,3 +114,26 @@ def test_a_write_retires_only_the_rows_it_changes(client, monkeypatch):
     first.organisation_roles.create(organisation=th)
     client.get("/")
     assert renders.take() == ["First"]
+
+
+def test_a_meetings_related_meetings_and_follow_ups_are_read_in_one_query(django_assert_num_queries):
+    x, y = make_organisation(), make_organisation()
+    meeting = make_meeting(organisations=[x, y])
+    both = make_meeting(
+        title="Both", start_date=datetime.date(2025, 3, 1), organisations=[x], follow_up_of=meeting
+    )
+    earlier = make_meeting(title="Earlier", start_date=datetime.date(2024, 9, 1), follow_up_of=meeting)
+    make_meeting(title="Draft", status=Status.DRAFT, follow_up_of=meeting)
+    related = make_meeting(title="Related", organisations=[x, y])
+    loaded = Meeting.objects.for_detail().get(pk=meeting.pk)
+    published = Meeting.objects.published()
+    related_to(loaded, published)  # the index is read whole
+    # The index's log (read on every call outside a page), then one query for both lists' rows.
+    with django_assert_num_queries(2):
+        shown, later = related_and_follow_ups(loaded, published)
+    assert [other.pk for other in shown] == [related.pk, both.pk]
+    assert [other.shared for other in shown] == [2, 1]
+    assert [other.pk for other in later] == [earlier.pk, both.pk]
+    alone = Meeting.objects.for_detail().get(pk=earlier.pk)
+    with django_assert_num_queries(1):  # no organisations: no ranking, and its follow-ups (none)
+        assert related_and_follow_ups(alone, published) == ([], [])

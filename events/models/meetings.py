@@ -248,10 +248,8 @@ class MeetingQuerySet(models.QuerySet):
         return rows
 
     def for_detail(self):
-        """Everything a meeting page shows, in a fixed number of queries."""
-        published_follow_ups = Meeting.objects.published().only(
-            "title", "slug", "start_date", "end_date", "date_precision", "follow_up_of"
-        )
+        """Everything a meeting page shows of the meeting itself, in a fixed number of queries (its
+        follow-ups are read with its related meetings: events.meeting_index.related_and_follow_ups())."""
         return (
             self.with_countries_taking_part()
             .select_related("delegation", "follow_up_of", "subtype", "city")
@@ -261,7 +259,6 @@ class MeetingQuerySet(models.QuerySet):
                 public_topics_prefetch(),
                 models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
                 "sources",
-                models.Prefetch("follow_ups", queryset=published_follow_ups.order_by("start_date", "pk")),
             )
         )
 
@@ -878,7 +875,7 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
             codes = set(filter(None, (self.country_codes or "").split(",")))
         else:
             codes = set(self.country_links.values_list("country", flat=True))
-        return sorted((Country(code) for code in codes), key=lambda country: country.name)
+        return sorted((Country(code) for code in codes), key=lambda country: country_name(country.code))
 
     def row_stamp(self) -> str:
         """Changes whenever a list's row of this meeting would read otherwise (ListedMeeting.row_stamp()).

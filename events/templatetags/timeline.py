@@ -9,12 +9,14 @@ from urllib.parse import quote, quote_plus
 
 from django import template
 from django.http import QueryDict
+from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from ..cache import kept
 from ..models.rows import ListedMeeting
+from ..wording import country_name
 
 register = template.Library()
 
@@ -510,3 +512,123 @@ def representative_items(rows: list[dict]) -> SafeString:
             name = f'{e(row["name_as_written"])} <span class="muted">(not yet identified)</span>'
         html.append(f'<li>{name} <span class="facet-count">{row["meetings"]}</span></li>')
     return SafeString("".join(html))
+
+
+# A meeting page's lists: the organisations, participants, sources and related meetings, put together
+# here as its template drew them, each address from slug_url() rather than resolved afresh.
+
+
+def _organisation_url(organisation) -> str:
+    return slug_url("events:organisation-detail", organisation.slug)
+
+
+@register.simple_tag
+def comma_links(records, view_name: str, label: str) -> SafeString:
+    """Each record's ``label`` field linking to its page (``view_name``, by slug), comma-separated."""
+    e = escape
+    return SafeString(
+        ", ".join(
+            f'<a href="{e(slug_url(view_name, record.slug))}">{e(getattr(record, label))}</a>'
+            for record in records
+        )
+    )
+
+
+@register.simple_tag
+def country_links(countries) -> SafeString:
+    """Each country's name (read once per process) linking to its page, comma-separated."""
+    e = escape
+    return SafeString(
+        ", ".join(
+            f'<a href="{e(slug_url("events:country-detail", code))}">{e(country_name(code))}</a>'
+            for code in (country.code for country in countries)
+        )
+    )
+
+
+@register.simple_tag
+def organisation_role_items(links) -> SafeString:
+    """A list item for each of a meeting's organisation roles: the organisation and its role."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'\n      <li><a href="{e(_organisation_url(link.organisation))}">{e(link.organisation)}</a> '
+            f'<span class="muted">— {e(str(link.role.label).lower())}</span></li>\n      '
+            for link in links
+        )
+    )
+
+
+@register.simple_tag
+def participant_rows(participations) -> SafeString:
+    """A table row for each participant present: the name as reported (and as each source spelt it),
+    the titles, the organisation and the role."""
+    e = escape
+    rows = []
+    for participation in participations:
+        name = e(participation.name_as_written)
+        person = participation.person
+        if person is not None:
+            cell = f'<a href="{e(slug_url("events:person-detail", person.slug))}">{name}</a>'
+            if person.name != participation.name_as_written:
+                cell += f' <span class="muted">({e(person.name)})</span>'
+        else:
+            cell = f'{name} <span class="muted">(not yet identified)</span>'
+        spelt = participation.names_display
+        if spelt:
+            cell += f' <span class="muted">— spelt {e(spelt)}</span>'
+        organisation = participation.organisation
+        affiliation = (
+            f'<a href="{e(_organisation_url(organisation))}">{e(organisation.short_name)}</a>'
+            if organisation is not None
+            else "—"
+        )
+        rows.append(
+            "\n        <tr>\n"
+            f'          <td data-label="Name as reported">{cell}</td>\n'
+            f'          <td data-label="Title at the time">{e(participation.titles_display or "—")}</td>\n'
+            f'          <td data-label="Organisation">{affiliation}</td>\n'
+            f'          <td data-label="Role">{e(participation.role.label)}</td>\n'
+            "        </tr>\n      "
+        )
+    return SafeString("".join(rows))
+
+
+@register.simple_tag
+def source_items(sources) -> SafeString:
+    """A list item for each source: its link, publisher, author, date as precise as known, language."""
+    e = escape
+    items = []
+    for source in sources:
+        details = e(source.publisher)
+        if source.republished_by:
+            details += f", republished by {e(source.republished_by)}"
+        if source.author:
+            details += f", by {e(source.author)}"
+        if source.published_on:
+            shape = {"year": "Y", "month": "F Y"}.get(source.published_precision, "j F Y")
+            details += f", {e(date_filter(source.published_on, shape))}"
+        if source.language:
+            details += f" ({e(source.language)})"
+        items.append(
+            "\n      <li>\n"
+            f'        <a href="{e(source.url)}" rel="noopener noreferrer external">'
+            f"{e(source.title or source.url)}</a>\n"
+            f'        <span class="muted">— {details}</span>\n'
+            "      </li>\n      "
+        )
+    return SafeString("".join(items))
+
+
+@register.simple_tag
+def related_items(related) -> SafeString:
+    """A list item for each related meeting (MeetingIndex.related()): its date and shared organisations."""
+    e = escape
+    return SafeString(
+        "".join(
+            f'<li><a href="{e(slug_url("events:meeting-detail", other.slug))}">{e(other.title)}</a> '
+            f'<span class="muted">— {e(other.date_display)}, {other.shared} shared '
+            f"organisation{_plural(other.shared)}</span></li>"
+            for other in related
+        )
+    )
