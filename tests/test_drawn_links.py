@@ -264,31 +264,3 @@ def test_a_meeting_pages_lists_read_as_the_template_loops_drew_them():
     assert drawn == looped
     assert all(looped[name].strip() for name in looped)  # every list had something to draw
     assert "<script>" not in "".join(drawn.values())
-
-
-NETWORK_LOOPS = {
-    "edges": """{% for edge in network.edges %}<line class="net-edge" x1="{{ edge.first.x }}" y1="{{ edge.first.y }}" x2="{{ edge.second.x }}" y2="{{ edge.second.y }}" stroke-width="{{ edge.width }}"><title>{{ edge.first.label }} and {{ edge.second.label }}: {{ edge.meetings }} shared meeting{{ edge.meetings|pluralize }}</title></line>{% endfor %}""",  # noqa: E501
-    "nodes": """{% for node in network.nodes %}<a class="net-node{% if node.current %} is-current{% endif %}" href="{{ node.url }}" data-org="{{ node.slug }}" data-meetings="{{ node.meetings }}"><title>{{ node.name }}: {{ node.meetings }} meeting{{ node.meetings|pluralize }} ({{ node.kind_label }})</title><circle class="org-kind-{{ node.kind }}" cx="{{ node.x }}" cy="{{ node.y }}" r="{{ node.r }}"></circle></a>{% endfor %}""",  # noqa: E501
-    "labels": """{% for node in network.nodes %}{% if node.label_place %}<text class="net-label{% if not node.major %} net-label-minor{% endif %}{% if node.current %} is-current{% endif %}" x="{{ node.label_x }}" y="{{ node.label_y }}" text-anchor="{{ node.label_anchor }}" dominant-baseline="{{ node.label_baseline }}">{{ node.label }}</text>{% endif %}{% endfor %}""",  # noqa: E501
-    "rows": """{% for edge in network.edges %}<tr data-pair="{{ edge.first.slug }} {{ edge.second.slug }}"><td><a href="{{ edge.first.url }}">{{ edge.first.label }}</a></td><td><a href="{{ edge.second.url }}">{{ edge.second.label }}</a></td><td><a href="{{ edge.pair_url }}" title="Meetings of both">{{ edge.meetings }}</a></td></tr>{% endfor %}""",  # noqa: E501
-}
-NETWORK_TAGS = {
-    "edges": "{% network_edges network %}",
-    "nodes": "{% network_nodes network %}",
-    "labels": "{% network_labels network %}",
-    "rows": "{% network_rows network %}",
-}
-
-
-def test_the_networks_markup_reads_as_the_template_loops_drew_it():
-    from events.models import Meeting
-    from events.network import partner_network
-
-    organisations = [make_organisation(name=f"{TYPED} {number}", acronym="") for number in range(6)]
-    organisations.append(make_organisation(name="Short", acronym="S&P"))
-    for number in range(12):
-        make_meeting(organisations=organisations[:5][number % 5 : number % 5 + 3] + organisations[6:])
-    network = partner_network(Meeting.objects.published(), focus=organisations[6])
-    assert network["edges"]
-    context = {"network": network}
-    assert render_loops(NETWORK_TAGS, context) == render_loops(NETWORK_LOOPS, context)
