@@ -200,11 +200,28 @@ NEWS_WORDS = re.compile(
 )
 
 
+PAIR = re.compile(r"\b(?:the two|both) (?:organi[sz]ations|sides|parties|agencies|bodies|partners)\b", re.I)
+LABEL = re.compile(r"^\s*(?:\S+\s+){0,7}\S+:\s*$")
+QUOTATION = re.compile(r'\s*["\u201c\u00ab]')
+QUOTED = re.compile(r'["\u201c\u00ab][^"\u201d\u00bb]*["\u201d\u00bb]')
+
+
 def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None:
     """A feature may open with a story years old ("When X stepped on a mine in 1996, ..."), or a scene
     without a date: its news starts in the first sentence after it that names an event and is not dated
     long before the report."""
     if not report.sentences:
+        return
+    # A release opening with quotations: the writer's own account of the event starts after them.
+    # (A quotation whose attribution tells of the event, "... told a seminar in X yesterday", is the lead.)
+    quoted = 0
+    while quoted < len(report.sentences) - 1 and QUOTATION.match(report.sentences[quoted].text):
+        attribution = QUOTED.sub("", report.sentences[quoted].text)
+        if NEWS_WORDS.search(attribution) or dates_in(attribution, published_on, dateline_day):
+            break
+        quoted += 1
+    if quoted and NEWS_WORDS.search(report.sentences[quoted].text):
+        report.lead_index = report.opening_quotes = quoted
         return
     first = report.sentences[0]
     dates = dates_in(first.text, published_on, dateline_day)
@@ -470,6 +487,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
 
     def named_only(sentence: Sentence, start: int, end: int) -> bool:
         """Named, not present: "the greetings of President X", "under the leadership of X"."""
+        # A short label before a block ("Answer from Minister X:", "Media contact: Y") names who writes.
+        if LABEL.match(sentence.text):
+            return True
         if ABSENT_PERSON.search(sentence.text[:start]):
             return True
         if NOT_THERE.match(sentence.text[end:]) or TO_COME.search(sentence.text[:start]):
@@ -663,6 +683,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                     i == sentence.index and not WITNESS.search(sentence.text[: n.start]) for i, n in p.spans
                 )
             }
+            # "The two organisations signed ...": the pair the report is about, when it names only two.
+            if not keys & findings.keys() and PAIR.search(sentence.text) and len(findings) == 2:
+                keys = set(findings)
             for key in keys:
                 if key in findings and findings[key].role in (
                     "",
