@@ -201,6 +201,7 @@ NEWS_WORDS = re.compile(
 
 
 PAIR = re.compile(r"\b(?:the two|both) (?:organi[sz]ations|sides|parties|agencies|bodies|partners)\b", re.I)
+FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|us)\b", re.I)
 LABEL = re.compile(r"^\s*(?:\S+\s+){0,7}\S+:\s*$")
 QUOTATION = re.compile(r'\s*["\u201c\u00ab]')
 QUOTED = re.compile(r'["\u201c\u00ab][^"\u201d\u00bb]*["\u201d\u00bb]')
@@ -371,12 +372,15 @@ SPEAKING_AFTER = re.compile(
     r"\s*(?:\([^)]*\)\s*)?[,–—]?\s*(?:who\s+)?(?:also\s+|then\s+|later\s+)?(?:was\s+|were\s+)?"
     r"(?:spoke|speaking|"
     r"addressed|delivered|presented|opened|said|says|told|noted|stressed|called|reaffirmed|underlined|"
+    r"described|explained|outlined|briefed|urged|warned|"
     r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
     r"gave a (?:speech|presentation|talk))\b",
     re.IGNORECASE,
 )
 SPEAKING_BEFORE = re.compile(
-    r"\b(?:(?:opened|addressed|presented|delivered|moderated) by|(?:remarks|speech(?:es)?|"
+    r"\b(?:(?:opened|addressed|presented|delivered|moderated) by|"
+    r"(?:keynote|opening address|speech|presentation) (?:was |were )?(?:given|delivered|made) by|"
+    r"(?:remarks|speech(?:es)?|"
     r"presentations?|statements?|addresses) (?:by|from)|speakers? (?:also )?(?:included|were)|"
     r"panel(?:lists)?\b[^.;]{0,200}\b(?:included|were))\b[^.;]{0,200}$",
     re.IGNORECASE,
@@ -392,7 +396,16 @@ def speaks(sentence: str, name: NameSpan) -> bool:
         SPEAKING_AFTER.match(sentence[end:])
         or SPEAKING_BEFORE.search(sentence[:start])
         or quotes_only(sentence, name)  # '"...," said X, Chief of ...'
+        or speaks_with_the_next(sentence[end:])
     )
+
+
+def speaks_with_the_next(tail: str) -> bool:
+    """'X, Chairman of A, and B's deputy, Y, spoke about ...': subjects joined by 'and' share the verb."""
+    if not re.match(r"\s*,?\s+and\s", tail):
+        return False
+    clause = re.split(r"[.;:]", tail, maxsplit=1)[0][:200]
+    return any(SPEAKING_AFTER.match(clause[comma.start() :]) for comma in re.finditer(",", clause))
 
 
 # A quotation's speaker: '"...," said X' or 'X said: "..."'.
@@ -713,6 +726,17 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         organisers = [f for f in findings.values() if f.role == Role.ORGANISER]
         if Role.DELEGATION in parts and Role.HOST not in parts and len(organisers) == 1:
             organisers[0].role = Role.HOST
+    # The publisher telling of its own event in the first person ("a side event we had been preparing",
+    # "our President opened ...") organised it, when no one else is said to host or organise it.
+    if publisher is not None and kind in (MeetingKind.CONFERENCE, MeetingKind.TRAINING):
+        ours_record = findings.get(("known", publisher.pk))
+        if (
+            ours_record is not None
+            and not ours_record.role
+            and not any(f.role in (Role.HOST, Role.ORGANISER) for f in findings.values())
+            and any(FIRST_PERSON_PLURAL.search(QUOTED.sub("", s.text)) for s in report.event)
+        ):
+            ours_record.role = Role.ORGANISER
     # An event held online has no premises: whoever "hosted" it organised it.
     if report.lead is not None and re.search(
         r"\bonline\b|\bvirtual(?:ly)?\b|\bwebinar\b", report.lead.text, re.I
@@ -738,6 +762,25 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             if seat and seat.code == country:
                 others[0].role = Role.HOST
                 hosts = [others[0]]
+    # A conference no one is said to host or organise: the one body seated in the country it is held in
+    # hosts it (a regional centre's meeting in its own country); the others come to it.
+    if (
+        kind == MeetingKind.CONFERENCE
+        and country
+        and not hosts
+        and not any(f.role == Role.ORGANISER for f in findings.values())
+    ):
+        seated = [
+            f
+            for f in findings.values()
+            if f.role in ("", Role.PARTICIPANT)
+            and f.organisation is not None
+            and f.organisation.country
+            and f.organisation.country.code == country
+        ]
+        if len(seated) == 1:
+            seated[0].role = Role.HOST
+            hosts = seated
     visit = kind in (MeetingKind.BILATERAL, MeetingKind.MULTILATERAL, MeetingKind.SITE_VISIT)
     for record in findings.values():
         organisation = record.organisation
