@@ -201,6 +201,7 @@ NEWS_WORDS = re.compile(
 
 
 PAIR = re.compile(r"\b(?:the two|both) (?:organi[sz]ations|sides|parties|agencies|bodies|partners)\b", re.I)
+ORGANISED = r"(?:held|organi[sz]ed|hosted|convened|co-organi[sz]ed)\b"
 FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|us)\b", re.I)
 LABEL = re.compile(r"^\s*(?:\S+\s+){0,7}\S+:\s*$")
 QUOTATION = re.compile(r'\s*["\u201c\u00ab]')
@@ -727,9 +728,24 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         if Role.DELEGATION in parts and Role.HOST not in parts and len(organisers) == 1:
             organisers[0].role = Role.HOST
     # The publisher telling of its own event in the first person ("a side event we had been preparing",
-    # "our President opened ...") organised it, when no one else is said to host or organise it.
+    # "our President opened ...") or as "the Embassy" (its name's head noun) organised it, when no one
+    # else is said to host it.
     if publisher is not None and kind in (MeetingKind.CONFERENCE, MeetingKind.TRAINING):
         ours_record = findings.get(("known", publisher.pk))
+        head_noun = publisher.name.split()[0]
+        itself = next(
+            (
+                s
+                for s in report.event
+                if re.search(rf"\b[Tt]he {re.escape(head_noun)}\b(?! of)[^.;]{{0,80}}\b{ORGANISED}", s.text)
+            ),
+            None,
+        )
+        if ours_record is None and itself is not None and head_noun[:1].isupper():
+            ours_record = findings[("known", publisher.pk)] = OrganisationFinding(
+                publisher, evidence=itself.text
+            )
+            ours_record.role = Role.ORGANISER
         if (
             ours_record is not None
             and not ours_record.role
@@ -944,7 +960,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 and f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY, Role.PARTICIPANT, Role.ORGANISER)
                 and f.organisation.kind in NATIONAL_KINDS
             ]
-        if re.search(r"\bthe (?:two )?sides\b|\bboth sides\b", sentence.text, re.I):
+        if re.search(r"\bthe (?:two )?sides\b|\bboth sides\b", sentence.text, re.I) or PAIR.search(
+            sentence.text
+        ):
             parties += main_sides
         for outcome_kind in kinds:
             if outcome_kind == Outcome.Kind.AGREEMENT and kind == MeetingKind.AGREEMENT and outcomes:
