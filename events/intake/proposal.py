@@ -398,7 +398,14 @@ def speaks(sentence: str, name: NameSpan) -> bool:
         or SPEAKING_BEFORE.search(sentence[:start])
         or quotes_only(sentence, name)  # '"...," said X, Chief of ...'
         or speaks_with_the_next(sentence[end:])
+        or speaks_after_an_aside(sentence[end:])
     )
+
+
+def speaks_after_an_aside(tail: str) -> bool:
+    """'X, Director of ANAMA, Azerbaijan's agency, spoke ...': the verb after an apposition to the body."""
+    aside = re.match(r"\s*,[^,.;]{1,60}(?=,)", tail)
+    return aside is not None and bool(SPEAKING_AFTER.match(tail[aside.end() :]))
 
 
 def speaks_with_the_next(tail: str) -> bool:
@@ -779,7 +786,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 others[0].role = Role.HOST
                 hosts = [others[0]]
     # A conference no one is said to host or organise: the one body seated in the country it is held in
-    # hosts it (a regional centre's meeting in its own country); the others come to it.
+    # that the lead names with it hosts it ("X's high-level meeting" in X's country); the others come to it.
     if (
         kind == MeetingKind.CONFERENCE
         and country
@@ -793,6 +800,8 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             and f.organisation is not None
             and f.organisation.country
             and f.organisation.country.code == country
+            and report.lead is not None
+            and f.key in {m.key for m in mentions[report.lead.index]}
         ]
         if len(seated) == 1:
             seated[0].role = Role.HOST
