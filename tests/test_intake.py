@@ -1222,3 +1222,15 @@ def test_a_body_writing_of_its_own_seminar_as_we_or_by_its_name_s_head_noun_orga
     roles = {f.label: f.role for f in result.organisations}
     assert roles.get("Embassy of Azerbaijan in Cambodia") == "organiser"
     assert roles["ANAMA"] == "participant"
+
+
+def test_a_visiting_side_from_another_country_makes_a_trip_without_the_word_delegation(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    result = propose(
+        "The Deputy Director General of the Thailand Mine Action Centre, Ann Example, travelled to Phnom "
+        "Penh on 7 December 2018 and held talks with Bo Example, Director General of the Cambodian Mine "
+        "Action Centre (CMAC).",
+        datetime.date(2018, 12, 8),
+    )
+    assert {f.label: f.role for f in result.organisations} == {"TMAC": "delegation", "CMAC": "host"}
+    assert result.trip is not None and result.trip.sending_country == "TH"

@@ -1073,6 +1073,10 @@ def propose_trip(
         ),
         "",
     )
+    # Without the word, the sides say it: a visiting side from another country than the meeting's.
+    visitors = [f for f in findings.values() if f.role == Role.DELEGATION]
+    if not delegation_sentence and visitors and sending and country and sending != country:
+        delegation_sentence = visitors[0].evidence
     if not delegation_sentence:
         return None
     heads = [p.person for p in participants if p.leads_delegation and p.person is not None]
