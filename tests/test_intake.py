@@ -1234,3 +1234,12 @@ def test_a_visiting_side_from_another_country_makes_a_trip_without_the_word_dele
     )
     assert {f.label: f.role for f in result.organisations} == {"TMAC": "delegation", "CMAC": "host"}
     assert result.trip is not None and result.trip.sending_country == "TH"
+
+
+def test_a_place_in_what_was_talked_about_is_not_where_the_talks_were(known):
+    result = propose(
+        f"A delegation of {ANAMA}, led by Vugar Suleymanov, has completed a round of meetings abroad.\n\n"
+        "The delegation held talks with officials about a fund to clear 400 hectares in Aghdam.",
+        datetime.date(2024, 9, 26),
+    )
+    assert (result.country, result.city) == ("", "")

@@ -505,6 +505,11 @@ def place_of(
         for mention in sorted(mentions.get(sentence.index, []), key=lambda m: -m.start):
             text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
         text = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)  # titles of events are not places
+        # What was talked about is not where ("talks ... about a fund to clear land in Aghdam"): after the
+        # event's own words, a place inside its subject is left out (the lead keeps all of its places).
+        subject = re.search(r"\b(?:about|concerning|regarding)\b", text)
+        if subject is not None and sentence is not report.lead:
+            text = text[: subject.start()]
         places = gazetteer.find_places(text)
         destinations = {code for _, _, code in places}
         if re.search(r"\bhere\b", text) and dateline_place:
