@@ -1148,3 +1148,98 @@ def test_partners_in_holding_an_event_those_it_is_held_for_and_its_funder(known,
     )
     result = propose(text, datetime.date(2025, 3, 5))
     assert {f.label: f.role for f in result.organisations} == roles
+
+
+QUOTES_FIRST = """"Knowledge is what we can share fastest," said Rothna Example, Executive Director of ARMAC.
+
+"This partnership lets good practice travel," said Ann Example, UNDP Resident Representative in Cambodia.
+
+PHNOM PENH - The two organisations signed a new memorandum of understanding on Friday, 4 July 2025."""
+
+
+def test_a_release_opening_with_quotations_tells_its_news_after_them_and_the_two_organisations_sign(known):
+    make_organisation(name="ASEAN Regional Mine Action Center", acronym="ARMAC", slug="armac", country="KH")
+    make_organisation(
+        name="United Nations Development Programme", acronym="UNDP", slug="undp", kind="un_agency", country=""
+    )
+    result = propose(QUOTES_FIRST, datetime.date(2025, 7, 7))
+    assert result.kind == "agreement"
+    assert {f.label: f.role for f in result.organisations} == {"ARMAC": "signatory", "UNDP": "signatory"}
+    assert {p.name for p in result.participants} == {"Rothna Example", "Ann Example"}  # they speak for it
+    assert [(o.kind, len(o.parties)) for o in result.outcomes] == [("agreement", 2)]
+
+
+ANSWER = """Question: what does Belgium give to demining, and was it discussed at the conference in Brussels?
+
+Answer from Minister Ann Example:
+
+The conference on landmines held in Brussels last week was organised by the Brussels Diplomatic Academy, \
+in a meeting room of the Cambodian Mine Action Centre (CMAC) office there.
+
+Vugar Suleymanov, Chairman of ANAMA, and ANAMA's Deputy Chairman, Sam Example, spoke about their \
+country's contamination. A Belgian contribution will go to demining in Azerbaijan, which the NGO APOPO \
+will carry out."""
+
+
+def test_who_answers_lends_a_room_or_acts_later_takes_no_part_and_joined_subjects_share_the_verb(known):
+    make_organisation(name="Brussels Diplomatic Academy", acronym="", slug="bda", country="BE")
+    make_organisation(name="APOPO", acronym="APOPO", slug="apopo", kind="ngo", country="")
+    result = propose(ANSWER, datetime.date(2024, 7, 5))
+    assert {f.label: f.role for f in result.organisations} == {
+        "Brussels Diplomatic Academy": "organiser",
+        "ANAMA": "participant",
+    }
+    assert {f.label for f in result.also_mentioned_organisations} == {"CMAC", "APOPO"}
+    assert {p.name: p.role for p in result.participants} == {
+        "Vugar Suleymanov": "speaker",
+        "Sam Example": "speaker",
+    }
+    assert "Ann Example" in {p.name for p in result.also_mentioned_people}
+
+
+def test_a_conference_no_one_hosts_is_hosted_by_the_body_seated_where_it_is_held(known):
+    result = propose(
+        "Delegates gathered in Phnom Penh on 12 December 2022 for a high-level meeting co-chaired by Ann "
+        "Example, Director General of CMAC, and Bo Example, Director General of ANAMA.",
+        datetime.date(2022, 12, 13),
+    )
+    assert result.kind == "conference"
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "host", "ANAMA": "participant"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yesterday our team was in Phnom Penh for a seminar we had prepared for months. Our Ambassador, Ann "
+        "Example, opened it. Vugar Suleymanov, Chairman of ANAMA, spoke about clearance.",
+        "The Embassy held a seminar in Phnom Penh yesterday. Vugar Suleymanov, Chairman of ANAMA, spoke "
+        "about clearance.",
+    ],
+)
+def test_a_body_writing_of_its_own_seminar_as_we_or_by_its_name_s_head_noun_organised_it(known, text):
+    make_organisation(name="Embassy of Azerbaijan in Cambodia", acronym="", slug="embassy", country="AZ")
+    result = propose(text, datetime.date(2025, 3, 5), publisher="Embassy of Azerbaijan in Cambodia")
+    roles = {f.label: f.role for f in result.organisations}
+    assert roles.get("Embassy of Azerbaijan in Cambodia") == "organiser"
+    assert roles["ANAMA"] == "participant"
+
+
+def test_a_visiting_side_from_another_country_makes_a_trip_without_the_word_delegation(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    result = propose(
+        "The Deputy Director General of the Thailand Mine Action Centre, Ann Example, travelled to Phnom "
+        "Penh on 7 December 2018 and held talks with Bo Example, Director General of the Cambodian Mine "
+        "Action Centre (CMAC).",
+        datetime.date(2018, 12, 8),
+    )
+    assert {f.label: f.role for f in result.organisations} == {"TMAC": "delegation", "CMAC": "host"}
+    assert result.trip is not None and result.trip.sending_country == "TH"
+
+
+def test_a_place_in_what_was_talked_about_is_not_where_the_talks_were(known):
+    result = propose(
+        f"A delegation of {ANAMA}, led by Vugar Suleymanov, has completed a round of meetings abroad.\n\n"
+        "The delegation held talks with officials about a fund to clear 400 hectares in Aghdam.",
+        datetime.date(2024, 9, 26),
+    )
+    assert (result.country, result.city) == ("", "")

@@ -143,6 +143,13 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
             "Vugar Suleymanov",
             "Chairman of the Board of ANAMA",
         ),
+        # A second apposition describing the body is the body's, not the title's.
+        (
+            "Nariman Qasimov, Deputy Director of the International Relations Department of ANAMA, "
+            "Azerbaijan's mine action agency, spoke about incidents.",
+            "Nariman Qasimov",
+            "Deputy Director of the International Relations Department of ANAMA",
+        ),
     ],
 )
 def test_titles_are_read_before_and_after_names(sentence, name, title):

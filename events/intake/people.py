@@ -233,10 +233,14 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
                 # "represented by A, Chairman, UNDP by B, ...": the next item of a list, its verb left out
                 or re.match(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+by\b", following)
             )
+            # "..., Deputy Director of ANAMA, Azerbaijan's mine action agency": a second apposition
+            # describing the body ("Country's ..." in lower case after it) belongs to the body.
+            describes_body = bool(re.match(r"[A-Z][\w-]*['’]s\s+[a-z]", following))
             if (
                 following[:1].isupper()
                 and not re.match(r"(?:and|who|which|said)\b", following)
                 and not another_name
+                and not describes_body
             ):
                 continue
         if piece.startswith(".") and re.search(r"\b(?:a\.i|H\.E|[A-Z])$", rest[: found.start()]):

@@ -200,11 +200,30 @@ NEWS_WORDS = re.compile(
 )
 
 
+PAIR = re.compile(r"\b(?:the two|both) (?:organi[sz]ations|sides|parties|agencies|bodies|partners)\b", re.I)
+ORGANISED = r"(?:held|organi[sz]ed|hosted|convened|co-organi[sz]ed)\b"
+FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|our|us)\b", re.I)
+LABEL = re.compile(r"^\s*(?:\S+\s+){0,7}\S+:\s*$")
+QUOTATION = re.compile(r'\s*["\u201c\u00ab]')
+QUOTED = re.compile(r'["\u201c\u00ab][^"\u201d\u00bb]*["\u201d\u00bb]')
+
+
 def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None:
     """A feature may open with a story years old ("When X stepped on a mine in 1996, ..."), or a scene
     without a date: its news starts in the first sentence after it that names an event and is not dated
     long before the report."""
     if not report.sentences:
+        return
+    # A release opening with quotations: the writer's own account of the event starts after them.
+    # (A quotation whose attribution tells of the event, "... told a seminar in X yesterday", is the lead.)
+    quoted = 0
+    while quoted < len(report.sentences) - 1 and QUOTATION.match(report.sentences[quoted].text):
+        attribution = QUOTED.sub("", report.sentences[quoted].text)
+        if NEWS_WORDS.search(attribution) or dates_in(attribution, published_on, dateline_day):
+            break
+        quoted += 1
+    if quoted and NEWS_WORDS.search(report.sentences[quoted].text):
+        report.lead_index = report.opening_quotes = quoted
         return
     first = report.sentences[0]
     dates = dates_in(first.text, published_on, dateline_day)
@@ -354,12 +373,15 @@ SPEAKING_AFTER = re.compile(
     r"\s*(?:\([^)]*\)\s*)?[,–—]?\s*(?:who\s+)?(?:also\s+|then\s+|later\s+)?(?:was\s+|were\s+)?"
     r"(?:spoke|speaking|"
     r"addressed|delivered|presented|opened|said|says|told|noted|stressed|called|reaffirmed|underlined|"
+    r"described|explained|outlined|briefed|urged|warned|"
     r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
     r"gave a (?:speech|presentation|talk))\b",
     re.IGNORECASE,
 )
 SPEAKING_BEFORE = re.compile(
-    r"\b(?:(?:opened|addressed|presented|delivered|moderated) by|(?:remarks|speech(?:es)?|"
+    r"\b(?:(?:opened|addressed|presented|delivered|moderated) by|"
+    r"(?:keynote|opening address|speech|presentation) (?:was |were )?(?:given|delivered|made) by|"
+    r"(?:remarks|speech(?:es)?|"
     r"presentations?|statements?|addresses) (?:by|from)|speakers? (?:also )?(?:included|were)|"
     r"panel(?:lists)?\b[^.;]{0,200}\b(?:included|were))\b[^.;]{0,200}$",
     re.IGNORECASE,
@@ -375,7 +397,23 @@ def speaks(sentence: str, name: NameSpan) -> bool:
         SPEAKING_AFTER.match(sentence[end:])
         or SPEAKING_BEFORE.search(sentence[:start])
         or quotes_only(sentence, name)  # '"...," said X, Chief of ...'
+        or speaks_with_the_next(sentence[end:])
+        or speaks_after_an_aside(sentence[end:])
     )
+
+
+def speaks_after_an_aside(tail: str) -> bool:
+    """'X, Director of ANAMA, Azerbaijan's agency, spoke ...': the verb after an apposition to the body."""
+    aside = re.match(r"\s*,[^,.;]{1,60}(?=,)", tail)
+    return aside is not None and bool(SPEAKING_AFTER.match(tail[aside.end() :]))
+
+
+def speaks_with_the_next(tail: str) -> bool:
+    """'X, Chairman of A, and B's deputy, Y, spoke about ...': subjects joined by 'and' share the verb."""
+    if not re.match(r"\s*,?\s+and\s", tail):
+        return False
+    clause = re.split(r"[.;:]", tail, maxsplit=1)[0][:200]
+    return any(SPEAKING_AFTER.match(clause[comma.start() :]) for comma in re.finditer(",", clause))
 
 
 # A quotation's speaker: '"...," said X' or 'X said: "..."'.
@@ -470,6 +508,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
 
     def named_only(sentence: Sentence, start: int, end: int) -> bool:
         """Named, not present: "the greetings of President X", "under the leadership of X"."""
+        # A short label before a block ("Answer from Minister X:", "Media contact: Y") names who writes.
+        if LABEL.match(sentence.text):
+            return True
         if ABSENT_PERSON.search(sentence.text[:start]):
             return True
         if NOT_THERE.match(sentence.text[end:]) or TO_COME.search(sentence.text[:start]):
@@ -663,6 +704,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                     i == sentence.index and not WITNESS.search(sentence.text[: n.start]) for i, n in p.spans
                 )
             }
+            # "The two organisations signed ...": the pair the report is about, when it names only two.
+            if not keys & findings.keys() and PAIR.search(sentence.text) and len(findings) == 2:
+                keys = set(findings)
             for key in keys:
                 if key in findings and findings[key].role in (
                     "",
@@ -690,6 +734,32 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         organisers = [f for f in findings.values() if f.role == Role.ORGANISER]
         if Role.DELEGATION in parts and Role.HOST not in parts and len(organisers) == 1:
             organisers[0].role = Role.HOST
+    # The publisher telling of its own event in the first person ("a side event we had been preparing",
+    # "our President opened ...") or as "the Embassy" (its name's head noun) organised it, when no one
+    # else is said to host it.
+    if publisher is not None and kind in (MeetingKind.CONFERENCE, MeetingKind.TRAINING):
+        ours_record = findings.get(("known", publisher.pk))
+        head_noun = publisher.name.split()[0]
+        itself = next(
+            (
+                s
+                for s in report.event
+                if re.search(rf"\b[Tt]he {re.escape(head_noun)}\b(?! of)[^.;]{{0,80}}\b{ORGANISED}", s.text)
+            ),
+            None,
+        )
+        if ours_record is None and itself is not None and head_noun[:1].isupper():
+            ours_record = findings[("known", publisher.pk)] = OrganisationFinding(
+                publisher, evidence=itself.text
+            )
+            ours_record.role = Role.ORGANISER
+        if (
+            ours_record is not None
+            and not ours_record.role
+            and not any(f.role in (Role.HOST, Role.ORGANISER) for f in findings.values())
+            and any(FIRST_PERSON_PLURAL.search(QUOTED.sub("", s.text)) for s in report.event)
+        ):
+            ours_record.role = Role.ORGANISER
     # An event held online has no premises: whoever "hosted" it organised it.
     if report.lead is not None and re.search(
         r"\bonline\b|\bvirtual(?:ly)?\b|\bwebinar\b", report.lead.text, re.I
@@ -715,6 +785,27 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             if seat and seat.code == country:
                 others[0].role = Role.HOST
                 hosts = [others[0]]
+    # A conference no one is said to host or organise: the one body seated in the country it is held in
+    # that the lead names with it hosts it ("X's high-level meeting" in X's country); the others come to it.
+    if (
+        kind == MeetingKind.CONFERENCE
+        and country
+        and not hosts
+        and not any(f.role == Role.ORGANISER for f in findings.values())
+    ):
+        seated = [
+            f
+            for f in findings.values()
+            if f.role in ("", Role.PARTICIPANT)
+            and f.organisation is not None
+            and f.organisation.country
+            and f.organisation.country.code == country
+            and report.lead is not None
+            and f.key in {m.key for m in mentions[report.lead.index]}
+        ]
+        if len(seated) == 1:
+            seated[0].role = Role.HOST
+            hosts = seated
     visit = kind in (MeetingKind.BILATERAL, MeetingKind.MULTILATERAL, MeetingKind.SITE_VISIT)
     for record in findings.values():
         organisation = record.organisation
@@ -878,7 +969,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 and f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY, Role.PARTICIPANT, Role.ORGANISER)
                 and f.organisation.kind in NATIONAL_KINDS
             ]
-        if re.search(r"\bthe (?:two )?sides\b|\bboth sides\b", sentence.text, re.I):
+        if re.search(r"\bthe (?:two )?sides\b|\bboth sides\b", sentence.text, re.I) or PAIR.search(
+            sentence.text
+        ):
             parties += main_sides
         for outcome_kind in kinds:
             if outcome_kind == Outcome.Kind.AGREEMENT and kind == MeetingKind.AGREEMENT and outcomes:
@@ -980,6 +1073,10 @@ def propose_trip(
         ),
         "",
     )
+    # Without the word, the sides say it: a visiting side from another country than the meeting's.
+    visitors = [f for f in findings.values() if f.role == Role.DELEGATION]
+    if not delegation_sentence and visitors and sending and country and sending != country:
+        delegation_sentence = visitors[0].evidence
     if not delegation_sentence:
         return None
     heads = [p.person for p in participants if p.leads_delegation and p.person is not None]

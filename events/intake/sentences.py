@@ -76,6 +76,16 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         return False
     if OBJECT_ONLY.search(before) or SPOKEN_ABOUT.search(before):
         return True
+    # "in a meeting room of the UN Human Rights Office": the owner of the room lends it, takes no part.
+    if re.search(
+        r"\b(?:in|at) (?:a|an|the) (?:[\w-]+ ){0,2}(?:room|hall|auditorium) of\s+(?:the\s+)?$", before
+    ):
+        return True
+    # "..., which the NGO APOPO will carry out": a clause about what comes later, not the event.
+    if re.search(r"\b(?:which|that)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before) and re.match(
+        r"\s+(?:will|is to|are to|is expected to|shall)\b", sentence[mention.end :]
+    ):
+        return True
     if re.search(
         r"\b(?:under|within|as part of) (?:the|a|its|their) [^.;]{0,80}?\b(?:project|programme)\b[^.;]{0,80}"
         r"\bwhich (?:is|was) (?:supported|funded|financed|sponsored) by\s+(?:the\s+)?$",
@@ -495,6 +505,11 @@ def place_of(
         for mention in sorted(mentions.get(sentence.index, []), key=lambda m: -m.start):
             text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
         text = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)  # titles of events are not places
+        # What was talked about is not where ("talks ... about a fund to clear land in Aghdam"): after the
+        # event's own words, a place inside its subject is left out (the lead keeps all of its places).
+        subject = re.search(r"\b(?:about|concerning|regarding)\b", text)
+        if subject is not None and sentence is not report.lead:
+            text = text[: subject.start()]
         places = gazetteer.find_places(text)
         destinations = {code for _, _, code in places}
         if re.search(r"\bhere\b", text) and dateline_place:

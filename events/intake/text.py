@@ -157,6 +157,8 @@ class Report:
     sentences: list[Sentence] = field(default_factory=list)
     # The sentence the news starts in: the first, unless a story opens the report (see ``propose``).
     lead_index: int = 0
+    # Quotations the report opens with before its lead: the event's people speaking, not background.
+    opening_quotes: int = 0
 
     @property
     def lead(self) -> Sentence | None:
@@ -354,7 +356,7 @@ def mark_background(report: Report, *, dated_elsewhere) -> None:
     )
     paragraph_background: dict[int, bool] = {}
     after_background = False
-    for sentence in report.sentences[: report.lead_index]:
+    for sentence in report.sentences[report.opening_quotes : report.lead_index]:
         sentence.background = True  # the story a feature opens with, before its news
     lead_paragraph = report.sentences[report.lead_index].paragraph if report.sentences else 0
     for sentence in report.after_lead:
