@@ -10,6 +10,7 @@ to what the meeting's own URL (MeetingSerializer) gives.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -68,6 +69,11 @@ MEETING_FIELDS = (
     "follow_up_of__status",
     "updated_at",
 )
+
+
+def date_text(value: datetime.date | None) -> str | None:
+    """As DateField."""
+    return None if value is None else DATE.to_representation(value)
 
 
 def country(code: str) -> dict | None:
@@ -184,7 +190,7 @@ class MeetingRows:
             follow_up_of = {
                 "slug": earlier_slug,
                 "title": earlier_title,
-                "start_date": DATE.to_representation(earlier_start),
+                "start_date": date_text(earlier_start),
                 "date_display": describe_date(earlier_start, earlier_end, earlier_precision),
                 "url": self.meeting_url(earlier_slug),
                 "html_url": self.meeting_page(earlier_slug),
@@ -197,8 +203,8 @@ class MeetingRows:
             "kind": kind,
             "subtype": subtype_slug,
             "subtype_label": subtype_label,
-            "start_date": DATE.to_representation(start),
-            "end_date": DATE.to_representation(end),
+            "start_date": date_text(start),
+            "end_date": date_text(end),
             "date_precision": precision,
             "date_display": describe_date(start, end, precision),
             "date_as_reported": as_reported,
@@ -285,7 +291,7 @@ class MeetingRows:
         if people:
             reported = (
                 ParticipantReport.objects.using(self.using)
-                .filter(participation_id__in=[values[0] for values in people])
+                .filter(participation__meeting_id__in=ids)
                 .order_by("source__publisher", "pk")
                 .values_list(
                     "participation_id",
@@ -394,7 +400,7 @@ class MeetingRows:
                     "republished_by": republished_by,
                     "author": author,
                     "language": language,
-                    "published_on": DATE.to_representation(published),
+                    "published_on": date_text(published),
                     "published_precision": precision,
                 }
             )

@@ -120,6 +120,7 @@ class MeetingPagination(Pagination):
         self.django_paginator_class = cast(type[Paginator], counted)
         rows = MeetingRows(view.get_serializer_context(), using=queryset.db)
         sort = filterset.chosen_sort
+        pages: RankedMeetings | OrderedMeetings
         if sort == "relevance":
             pages = RankedMeetings(queryset, rows, selection.count)
         else:
