@@ -139,16 +139,15 @@ class MeetingRows:
         """The published meetings among ``ids``, by id, each as MeetingSerializer gives it: seven
         queries whatever the number of rows (two more when some have outcomes, one fewer when none
         has participants)."""
+        meetings = Meeting.objects.using(self.using).published().with_countries_taking_part()
+        return self.read(meetings.filter(pk__in=ids).order_by())
+
+    def read(self, meetings) -> dict[int, dict]:
+        """The rows of ``meetings`` (a queryset read with with_countries_taking_part(), perhaps sliced),
+        by id in their order, as listed() gives them: one query for the meetings, then their
+        relations."""
         rows: dict[int, dict] = {}
-        meetings = (
-            Meeting.objects.using(self.using)
-            .published()
-            .with_countries_taking_part()
-            .filter(pk__in=ids)
-            .order_by()
-            .values_list(*MEETING_FIELDS)
-        )
-        for values in meetings:
+        for values in meetings.values_list(*MEETING_FIELDS):
             rows[values[0]] = self.meeting(values)
         if not rows:
             return rows

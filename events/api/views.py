@@ -84,11 +84,11 @@ class CountedPaginator(Paginator):
 
 
 class RankedMeetings:
-    """The filtered meetings ranked by relevance, a page at a time: the page's ids in the query's
-    order, then their rows (MeetingRows)."""
+    """The filtered meetings ranked by relevance, a page at a time: one query reads the page's
+    meetings in the query's order, then their relations (MeetingRows)."""
 
     def __init__(self, queryset, rows: MeetingRows, count: int):
-        self.ids = queryset.prefetch_related(None).values_list("pk", flat=True)
+        self.queryset = queryset.prefetch_related(None)
         self.rows = rows
         self.total = count
 
@@ -99,9 +99,7 @@ class RankedMeetings:
         return self.total
 
     def __getitem__(self, key: slice) -> list[dict]:
-        ids = list(self.ids[key])
-        rows = self.rows.listed(ids)
-        return [rows[meeting_id] for meeting_id in ids if meeting_id in rows]
+        return list(self.rows.read(self.queryset[key]).values())
 
 
 class MeetingPagination(Pagination):
