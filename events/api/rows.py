@@ -122,7 +122,7 @@ class Links:
 
 
 class MeetingRows:
-    """Reads pages of the API's meetings list (``rows(ids)``) for one request."""
+    """Reads pages of the API's meetings list for one request, by ids (listed()) or ranked (read())."""
 
     def __init__(self, context: dict, using: str = "default"):
         self.context = context
