@@ -352,7 +352,7 @@ def test_the_meetings_list_runs_a_known_number_of_queries(client, records, djang
 
 
 def test_each_meeting_of_a_list_page_is_what_its_own_url_gives(client, records):
-    # A list page reads its relations once for the page (prefetch_page()); a meeting's own URL reads
+    # A list page reads its rows as plain values (events/api/rows.py); a meeting's own URL reads
     # them with Django's prefetching: the two must agree, relation by relation.
     add_more_rows(records, 3)
     meeting = records["meeting"]
@@ -470,3 +470,28 @@ def test_any_other_api_address_is_a_json_404(client, url):
     response = client.get(url)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json" and "detail" in response.json()
+
+
+def test_a_list_row_reads_as_its_meeting_in_every_order_and_format(client, records):
+    make_meeting(
+        title="Online meeting",
+        slug="online-meeting",
+        mode="online",
+        country="",
+        visiting_country="KH",
+        stated_countries=["LA", "VN"],
+        organisations=[records["tmac"]],
+        date_precision="month",
+        date_as_reported="in May",
+        editorial_note="The reports disagree on the month.",
+    )
+    lists = (
+        ("/api/meetings/?q=meeting&sort=relevance", ""),
+        ("/api/meetings/?format=json&sort=oldest", "?format=json"),
+    )
+    for url, suffix in lists:
+        rows = client.get(url).json()["results"]
+        assert "online-meeting" in [row["slug"] for row in rows]
+        for row in rows:
+            assert row == client.get(f"/api/meetings/{row['slug']}/{suffix}").json(), (url, row["slug"])
+    assert rows[0]["url"].endswith("/?format=json")

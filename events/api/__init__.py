@@ -10,6 +10,7 @@ number over orders that end in a unique tiebreaker, so pages are stable.
 
 - ``serializers.py``: what each record looks like in JSON.
 - ``views.py``: pagination, the strict filter backend and the viewsets.
+- ``rows.py``: the meetings list's rows, read as plain values and written as the serializer writes them.
 - ``schema.py``: what the OpenAPI schema says beyond what it can infer.
 """
 

@@ -6,9 +6,7 @@ import functools
 from typing import cast
 
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, QuerySet, sql
-from django.db.models.constants import LOOKUP_SEP
-from django.db.models.query import get_prefetcher, prefetch_related_objects
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django_countries import countries
@@ -35,6 +33,7 @@ from ..models import (
     Status,
     Topic,
 )
+from .rows import MeetingRows
 from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
 from .serializers import (
     CommitmentSerializer,
@@ -84,88 +83,47 @@ class CountedPaginator(Paginator):
         self.count = count
 
 
-class PrefetchedRows(QuerySet):
-    """A record's related rows, read with those of the rest of its page (prefetch_page()): iterable and
-    countable like Django's prefetched rows. Any further query on them is refused: it would not be
-    limited to the one record."""
+class RankedMeetings:
+    """The filtered meetings ranked by relevance, a page at a time: one query reads the page's
+    meetings in the query's order, then their relations (MeetingRows)."""
 
-    def __init__(self, model, rows: list, query, using: str):
-        super().__init__(model=model, query=query, using=using)
-        self._result_cache = rows
-        self._prefetch_done = True
+    def __init__(self, queryset, rows: MeetingRows, count: int):
+        self.queryset = queryset.prefetch_related(None)
+        self.rows = rows
+        self.total = count
 
-    def _chain(self):
-        raise TypeError("These rows were prefetched for a page: query the relation itself for more.")
+    def count(self) -> int:
+        return self.total
 
+    def __len__(self) -> int:
+        return self.total
 
-def prefetch_page(instances: list, lookups) -> None:
-    """prefetch_related_objects(instances, *lookups): one query a relation for the whole page (the
-    relation's own prefetches, one level each, likewise for its rows); each record keeps its rows as
-    PrefetchedRows, without the query Django clones for every record and relation (which cost more
-    than reading the rows on a page of meetings). Lookups of more than one level go to Django."""
-    if not instances:
-        return
-    for obj in instances:
-        if not hasattr(obj, "_prefetched_objects_cache"):
-            obj._prefetched_objects_cache = {}
-    for lookup in lookups:
-        lookup = Prefetch(lookup) if isinstance(lookup, str) else lookup
-        prefetcher = None
-        if LOOKUP_SEP not in lookup.prefetch_to and not lookup.to_attr:
-            prefetcher = get_prefetcher(instances[0], lookup.prefetch_through, lookup.prefetch_to)[0]
-        if prefetcher is None:
-            prefetch_related_objects(instances, lookup)
-            continue
-        queryset = lookup.queryset
-        nested = list(queryset._prefetch_related_lookups) if queryset is not None else []
-        if queryset is not None:
-            queryset = queryset.prefetch_related(None)  # its own prefetches are done below, likewise
-        rows_of, row_key, instance_key, single, cache_name, _ = prefetcher.get_prefetch_querysets(
-            instances, None if queryset is None else [queryset]
-        )
-        if single:
-            prefetch_related_objects(instances, lookup)
-            continue
-        rows = list(rows_of)
-        prefetch_page(rows, nested)
-        grouped: dict = {}
-        for row in rows:
-            grouped.setdefault(row_key(row), []).append(row)
-        query = sql.Query(rows_of.model)  # shared: PrefetchedRows never changes it
-        for obj in instances:
-            kept = grouped.get(instance_key(obj), [])
-            obj._prefetched_objects_cache[cache_name] = PrefetchedRows(rows_of.model, kept, query, rows_of.db)
-
-
-class PageOfMeetings(OrderedMeetings):
-    """The index's page of meetings, its rows read by ``queryset`` and its relations by prefetch_page()."""
-
-    def __init__(self, selection, queryset, newest: bool):
-        self.lookups = queryset._prefetch_related_lookups
-        super().__init__(selection, queryset.prefetch_related(None), newest)
-
-    def __getitem__(self, key: slice) -> list:
-        rows = super().__getitem__(key)
-        prefetch_page(rows, self.lookups)
-        return rows
+    def __getitem__(self, key: slice) -> list[dict]:
+        return list(self.rows.read(self.queryset[key]).values())
 
 
 class MeetingPagination(Pagination):
     """The meetings' pages from the facet index (events.meeting_index): the count is the size of the
     filter's bitmap, and in the timeline's order (newest or oldest first) the page's ids are read from
-    it too, so that one query reads just the page's rows, with no COUNT and no OFFSET over the filtered
-    query. Ranked by relevance, the page is read from the filtered query."""
+    it too, with no COUNT and no OFFSET over the filtered query. Ranked by relevance, the page's ids
+    are read from the filtered query. Either way a page is a list of rows already written as
+    MeetingSerializer writes them (MeetingRows, events/api/rows.py)."""
 
     def paginate_queryset(self, queryset, request, view=None):
         filterset = getattr(view, "filterset", None)
-        if isinstance(filterset, MeetingFilter) and view is not None:
-            selection = select(filterset)
-            counted = functools.partial(CountedPaginator, count=selection.count)
-            self.django_paginator_class = cast(type[Paginator], counted)
-            sort = filterset.chosen_sort
-            if sort != "relevance":
-                queryset = PageOfMeetings(selection, view.get_queryset(), newest=sort == "newest")
-        return super().paginate_queryset(queryset, request, view)
+        if not isinstance(filterset, MeetingFilter) or view is None:
+            raise TypeError("The meetings' pages are read with the meetings' FilterSet.")
+        selection = select(filterset)
+        counted = functools.partial(CountedPaginator, count=selection.count)
+        self.django_paginator_class = cast(type[Paginator], counted)
+        rows = MeetingRows(view.get_serializer_context(), using=queryset.db)
+        sort = filterset.chosen_sort
+        pages: RankedMeetings | OrderedMeetings
+        if sort == "relevance":
+            pages = RankedMeetings(queryset, rows, selection.count)
+        else:
+            pages = OrderedMeetings(selection, rows, newest=sort == "newest", listed=True)
+        return super().paginate_queryset(pages, request, view)
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -208,6 +166,11 @@ class MeetingViewSet(ReadOnlyViewSet):
     filter_backends = [StrictFilterBackend]
     filterset_class = MeetingFilter
     pagination_class = MeetingPagination
+
+    def list(self, request, *args, **kwargs):
+        # The page's rows come written (MeetingPagination): no serializer runs over them.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(page)
 
 
 @extend_schema_view(
