@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import html as html_module
+import itertools
 import re
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -10,6 +11,7 @@ from urllib.parse import quote, quote_plus
 from django import template
 from django.http import QueryDict
 from django.urls import get_script_prefix, reverse
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -178,6 +180,31 @@ def meeting_row(meeting) -> str:
         timeout=ROW_TIMEOUT,
     )
     return mark_safe(html)  # render_row() escapes every value
+
+
+@register.simple_tag
+def meeting_rows(meetings, grouped: bool) -> SafeString:
+    """A page's meeting rows, under year and month headings when ``grouped`` (consecutive meetings of
+    one year, then of one month, share a heading): the markup the template's regroup loops gave,
+    put together here because every list page draws it."""
+    if not grouped:
+        return SafeString(f"\n    {''.join(meeting_row(meeting) for meeting in meetings)}\n  ")
+    html = ["\n    \n    "]
+    years = itertools.groupby(meetings, key=lambda meeting: meeting.start_date.year)
+    for counter, (year, in_year) in enumerate(years, start=1):
+        html.append(
+            f'\n    <section class="year-group" aria-labelledby="year-{year}-{counter}">\n'
+            f'      <h2 id="year-{year}-{counter}" class="year-heading">{year}</h2>\n      \n      '
+        )
+        for _, in_month in itertools.groupby(in_year, key=lambda meeting: meeting.start_date.month):
+            rows = list(in_month)
+            heading = escape(date_format(rows[0].start_date, "F Y"))
+            html.append(f'\n        <h3 class="month-heading">{heading}</h3>\n        ')
+            html.extend(meeting_row(meeting) for meeting in rows)
+            html.append("\n      ")
+        html.append("\n    </section>\n    ")
+    html.append("\n  ")
+    return SafeString("".join(html))
 
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
