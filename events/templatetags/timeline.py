@@ -311,11 +311,12 @@ def map_country_links(context, world_map: dict) -> SafeString:
     shapes first, then the dots of countries too small to click."""
     toggle = toggler(context["request"])
     e = escape
+    paths = world_map["escaped_shapes"]
     shapes = "".join(
         f'<a class="map-country{" is-selected" if country.selected else ""}" '
         f'href="{e(toggle("country", country.code))}" data-country="{e(country.code)}" '
         f'data-count="{country.count}"><title>{e(country.tip)}{SELECTED_TIP if country.selected else ""}'
-        f'</title><path class="shade-{country.shade}" d="{e(country.d)}"></path></a>'
+        f'</title><path class="shade-{country.shade}" d="{paths[country.code]}"></path></a>'
         for country in world_map["shapes"]
     )
     radius = world_map["dot_radius"]
@@ -328,6 +329,18 @@ def map_country_links(context, world_map: dict) -> SafeString:
         for country in world_map["dots"]
     )
     return SafeString(f"{shapes}\n    {dots}")
+
+
+@register.simple_tag
+def map_dot_shapes(world_map: dict) -> SafeString:
+    """The shapes of the countries linked by a dot, shaded in place under the links."""
+    paths = world_map["escaped_shapes"]
+    return SafeString(
+        "".join(
+            f'<path class="shade-{country.shade}" d="{paths[country.code]}"></path>'
+            for country in world_map["dot_shapes"]
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
