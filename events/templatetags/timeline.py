@@ -303,6 +303,7 @@ def render_row(meeting: ListedMeeting) -> SafeString:
 # The map, the facets and the chips draw hundreds of links a page: their markup is put together
 # here, once per link, rather than by a template loop or an include per link.
 SELECTED_TIP = " (in the filter; select to remove)"
+SELECTED_CLASS = ' class="selected"'
 
 
 @register.simple_tag(takes_context=True)
@@ -371,6 +372,33 @@ def facet_link(context, item) -> SafeString:
         f'  <span class="facet-label"{title}>{remove}{e(item.label)}{full}</span>\n'
         f'  <span class="facet-count">{item.count}</span>\n</a>\n'
     )
+
+
+@register.simple_tag(takes_context=True)
+def facet_items(context, values) -> SafeString:
+    """A facet's list items: each value's link (facet_link), and its children's behind a disclosure."""
+    html = ["\n        "]
+    for item in values:
+        selected = SELECTED_CLASS if item.selected else ""
+        html.append(f"\n        <li{selected}>\n          {facet_link(context, item)}\n          ")
+        children = item.children
+        if children:
+            opened = " open" if item.open else ""
+            links = "".join(
+                f"\n              <li{SELECTED_CLASS if child.selected else ''}>"
+                f"{facet_link(context, child)}</li>\n              "
+                for child in children
+            )
+            html.append(
+                f'\n          <details class="facet-children"{opened}>\n'
+                f'            <summary>{len(children)} more<span class="visually-hidden"> under '
+                f"{escape(item.label)}</span></summary>\n"
+                f"            <ul>\n              {links}\n            </ul>\n"
+                "          </details>\n          "
+            )
+        html.append("\n        </li>\n        ")
+    html.append("\n      ")
+    return SafeString("".join(html))
 
 
 @register.simple_tag
