@@ -400,7 +400,9 @@ def test_a_listed_row_reads_as_the_meeting_read_for_the_timeline_does():
         make_meeting(kind="conference", summary=""),
     ]
     ids = [meeting.pk for meeting in meetings]
-    listed = Meeting.objects.published().listed(ids)
+    # A draft asked for is not read, nor are its organisations and topics.
+    draft = make_meeting(status=Status.DRAFT, organisations=[first], topics=[approved])
+    listed = Meeting.objects.published().listed([*ids, draft.pk])
     read = Meeting.objects.published().for_timeline().in_bulk(ids)
     assert set(listed) == set(ids)
     for pk in ids:
