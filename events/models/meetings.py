@@ -183,13 +183,13 @@ class MeetingQuerySet(models.QuerySet):
     def listed(self, ids: list[int]) -> dict[int, ListedMeeting]:
         """The rows of the meetings ``ids`` among these, by id, as a list shows them
         (events.models.rows): three queries, for the meetings, their organisations and their topics,
-        read as plain values (on PostgreSQL sent together, in one round trip: read_together()). The
+        read as plain values (on PostgreSQL sent together in a pipeline: read_together()). The
         timeline and the profile pages read a page of rows afresh, and making each meeting and its
         relations as model instances cost more than the queries did."""
         rows: dict[int, ListedMeeting] = {}
-        fields = self.filter(pk__in=ids).values_list(*ROW_FIELDS)
+        meetings = self.filter(pk__in=ids).values_list(*ROW_FIELDS)
         # Each organisation taking part once, in role order (as Meeting.distinct_organisations).
-        links = (
+        organisations = (
             MeetingOrganisation.objects.using(self.db)
             .filter(meeting_id__in=ids, role__present=True)
             .order_by("role__order", "organisation__name", "pk")
@@ -202,13 +202,13 @@ class MeetingQuerySet(models.QuerySet):
             )
         )
         # The approved topics, in Topic's order (as public_topics_prefetch()).
-        tagged = (
+        topics = (
             Meeting.topics.through.objects.using(self.db)
             .filter(meeting_id__in=ids, topic__approved=True)
             .order_by("topic__name", "topic__pk")
             .values_list("meeting_id", "topic__slug", "topic__name")
         )
-        fields, links, tagged = read_together(self.db, fields, links, tagged)
+        fields, links, tagged = read_together(self.db, meetings, organisations, topics)
         for row in fields:
             (pk, updated, slug, title, kind, start, end, precision, mode, country, venue, summary) = row[:12]
             subtype_label, city_name, delegation_id, trip_slug, trip_title, trip_status = row[12:]
@@ -579,10 +579,10 @@ def read_together(using: str, *querysets) -> list[list[tuple]]:
     """Each of ``querysets``' rows (values_list querysets, whose SQL does not depend on one another's
     rows), as lists of tuples, converted as iterating the queryset converts them.
 
-    On PostgreSQL the queries go out together in one pipeline and cost one
-    round trip between the worker and the database rather than one each: on
-    a busy machine each round trip waits for both processes to be scheduled.
-    Elsewhere they run one after another.
+    On PostgreSQL the queries go out together in one pipeline: two round trips
+    between the worker and the database (the results, then the pipeline's end)
+    rather than one each; on a busy machine each round trip waits for both
+    processes to be scheduled. Elsewhere they run one after another.
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
