@@ -218,13 +218,14 @@ def _around_slug(view_name: str, script_prefix: str) -> tuple[str, str]:
     return before, after
 
 
-def slug_url(view_name: str, slug: str) -> str:
+def slug_url(view_name: str, slug: str, script_prefix: str | None = None) -> str:
     """reverse(view_name, args=[slug]) for a pattern whose one argument is a slug, without resolving
     the pattern again for every link: a list's rows hold hundreds of them. A slug needs no quoting;
-    anything else goes through reverse()."""
+    anything else goes through reverse(). ``script_prefix``, when the caller has read it for many
+    links, is get_script_prefix()'s."""
     if not SLUG.fullmatch(slug):
         return reverse(view_name, args=[slug])
-    before, after = _around_slug(view_name, get_script_prefix())
+    before, after = _around_slug(view_name, get_script_prefix() if script_prefix is None else script_prefix)
     return f"{before}{slug}{after}"
 
 
@@ -248,9 +249,10 @@ def render_row(meeting: ListedMeeting) -> SafeString:
     afresh draws every row; every value is escaped here.
     """
     e = escape
+    prefix = get_script_prefix()
     pk = meeting.pk
     start = meeting.start_date
-    address = slug_url("events:meeting-detail", meeting.slug)
+    address = slug_url("events:meeting-detail", meeting.slug, prefix)
     html = [
         f'\n<article class="meeting-row" aria-labelledby="meeting-{pk}">\n'
         f'  <p class="meeting-date"><time datetime="{start.isoformat() if start else ""}">'
@@ -263,20 +265,20 @@ def render_row(meeting: ListedMeeting) -> SafeString:
     place = meeting.place_display
     if place:
         if meeting.country:
-            country_url = slug_url("events:country-detail", meeting.country)
+            country_url = slug_url("events:country-detail", meeting.country, prefix)
             html.append(f'<span class="place"><a href="{e(country_url)}">{e(place)}</a></span>')
         else:
             html.append(f'<span class="place">{e(place)}</span>')
     html.append("\n    ")
     delegation = meeting.delegation
     if delegation is not None and delegation.is_published:
-        trip = slug_url("events:delegation-detail", delegation.slug)
+        trip = slug_url("events:delegation-detail", delegation.slug, prefix)
         html.append(f'<span class="delegation">Part of <a href="{e(trip)}">{e(delegation.title)}</a></span>')
     html.append("\n  </p>\n  ")
     organisations = meeting.organisations
     if organisations:
         links = ", ".join(
-            f'<a href="{e(slug_url("events:organisation-detail", organisation.slug))}" '
+            f'<a href="{e(slug_url("events:organisation-detail", organisation.slug, prefix))}" '
             f'title="{e(organisation.name)}">'
             f"{e(organisation.short_name)}</a>"
             for organisation in organisations
@@ -292,7 +294,7 @@ def render_row(meeting: ListedMeeting) -> SafeString:
     topics = meeting.topics
     if topics:
         items = "".join(
-            f'<li><a href="{e(slug_url("events:topic-detail", topic.slug))}">{e(topic.name)}</a></li>'
+            f'<li><a href="{e(slug_url("events:topic-detail", topic.slug, prefix))}">{e(topic.name)}</a></li>'
             for topic in topics
         )
         html.append(f'\n  <ul class="tags" aria-label="Topics">{items}</ul>\n  ')
