@@ -32,6 +32,8 @@ def escape(value) -> str:
     """conditional_escape()'s text, as a plain str: what markup put together here escapes its values
     with. A page escapes thousands of values, and conditional_escape() wraps each call in a check for
     lazy strings and each result in a SafeString."""
+    if type(value) is str:  # most values, and never safe markup (a SafeString is a subclass)
+        return html_module.escape(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return html_module.escape(str(value))
