@@ -24,6 +24,7 @@ STATIC_MEMOS = {
     "events.geo._plain_land",
     "events.geo._named_land",
     "events.geo.unnamed_land",
+    "events.geo.escaped_shapes",
     "events.intake.gazetteer.country_names",
     "events.intake.gazetteer.country_pattern",
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .meeting_index import Selection
+from .meeting_index import Selection, reference_rows
 from .models import Meeting, MeetingKind, Organisation, Outcome, OutcomeStatus
 from .wording import country_name
 
@@ -170,7 +170,12 @@ def indexed_country_counts(selection: Selection, limit: int | None = None) -> li
 def indexed_organisation_counts(selection: Selection, limit: int) -> list[dict]:
     """As MeetingQuerySet.organisation_counts(), from the facet index; one query, for the names."""
     top = selection.index.top_counts(selection.ids, "org", limit)
-    named = Organisation.objects.filter(pk__in=list(top)).values("id", "slug", "name", "acronym")
+
+    def read(ids) -> dict[int, dict]:
+        named = Organisation.objects.filter(pk__in=ids).values("id", "slug", "name", "acronym")
+        return {row["id"]: row for row in named}
+
+    named = reference_rows.get_each(("organisation-names", selection.index.using), list(top), read)
     rows = [
         {
             "organisation_id": row["id"],
@@ -179,7 +184,7 @@ def indexed_organisation_counts(selection: Selection, limit: int) -> list[dict]:
             "acronym": row["acronym"],
             "meetings": top[row["id"]],
         }
-        for row in named
+        for row in named.values()
     ]
     return sorted(rows, key=lambda row: (-row["meetings"], row["name"], row["organisation_id"]))[:limit]
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from .facets import shade_of, shade_scale
@@ -170,6 +170,13 @@ def _named_land(code: str, here: bool) -> SafeString:
 
 
 @functools.cache
+def escaped_shapes() -> dict[str, str]:
+    """Each country's path data as it goes into an attribute, escaped once per process: a map links
+    up to every country, and the shapes are most of its markup."""
+    return {code: escape(entry["d"]) for code, entry in world()["countries"].items()}
+
+
+@functools.cache
 def unnamed_land() -> SafeString:
     """Land that is no country (Antarctica, disputed areas), the same on every map."""
     return format_html_join(
@@ -283,6 +290,7 @@ def choropleth(counts: dict[str, int], selected=(), cities: list[MapCity] | None
         "land": SafeString("".join(_plain_land(country.code) for country in land)),
         "unnamed_land": unnamed_land(),
         "countries": linked,
+        "escaped_shapes": escaped_shapes(),
         # A country too small to click is shaded in place and linked by a dot
         # on top; every other country is its own link.
         "shapes": [country for country in linked if country.d and not country.dot],

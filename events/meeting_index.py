@@ -79,10 +79,70 @@ class TopicRow:
     approved: bool
 
 
+class VersionMemo:
+    """Rows of a few records every page reads (the topics, organisations' names), kept in this process
+    for as long as the page's data version is the one they were read at.
+
+    Any write that readers could see replaces the version, so rows kept under
+    it are exactly what a query would read; outside a page (no version) every
+    call reads afresh. Emptied with the facet index (``forget()``).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: str | None = None
+        self.values: dict = {}
+
+    def _current(self) -> dict | None:
+        """The values kept at the page's version (emptied when it changed), or None outside a page."""
+        version = versions.page_version.get()
+        if version is None or version == versions.NO_VERSION:
+            return None
+        if self.version != version:
+            self.version, self.values = version, {}
+        return self.values
+
+    def get(self, key, compute):
+        """``compute()``'s value for ``key``, read once per data version."""
+        with self.lock:
+            values = self._current()
+            if values is not None and key in values:
+                return values[key]
+        value = compute()
+        with self.lock:
+            if values is not None and values is self._current():
+                values[key] = value
+        return value
+
+    def get_each(self, key, ids, read):
+        """{id: row} for ``ids``, each kept once read; ``read(missing_ids)`` gives {id: row} for the rest
+        (an id it does not return has no row)."""
+        with self.lock:
+            values = self._current()
+            kept = values.setdefault(key, {}) if values is not None else {}
+            found = {pk: kept[pk] for pk in ids if pk in kept}
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            fresh = read(missing)
+            found.update(fresh)
+            with self.lock:
+                if values is not None and values is self._current():
+                    kept.update(fresh)
+        return found
+
+
+reference_rows = VersionMemo()
+
+
 def topic_rows(using: str = DEFAULT_DB_ALIAS) -> list[TopicRow]:
-    """Every topic, approved or not, with its parent: what the roll-up and the topic facet need; one query."""
-    rows = Topic.objects.using(using).values_list("id", "slug", "name", "parent_id", "approved")
-    return [TopicRow(*row) for row in rows]
+    """Every topic, approved or not, with its parent: what the roll-up and the topic facet need; one query,
+    or none when this process read them at the page's data version."""
+
+    def read() -> list[TopicRow]:
+        rows = Topic.objects.using(using).values_list("id", "slug", "name", "parent_id", "approved")
+        return [TopicRow(*row) for row in rows]
+
+    return reference_rows.get(("topics", using), read)
 
 
 def rolled_up(topic_ids: Iterable[int], topics: list[TopicRow]) -> set[int]:
@@ -513,6 +573,8 @@ def forget() -> None:
     """Drop this process's indexes: the next use reads them afresh (tests whose database is rolled back)."""
     with _indexes_lock:
         _indexes.clear()
+    with reference_rows.lock:
+        reference_rows.version, reference_rows.values = None, {}
 
 
 class Selection:

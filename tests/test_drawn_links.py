@@ -264,3 +264,84 @@ def test_a_meeting_pages_lists_read_as_the_template_loops_drew_them():
     assert drawn == looped
     assert all(looped[name].strip() for name in looped)  # every list had something to draw
     assert "<script>" not in "".join(drawn.values())
+
+
+# The template loops the tags replaced, kept here to hold the tags to the same markup.
+FACET_ITEMS_LOOP = """{% load timeline %}<ul>
+        {% for item in values %}
+        <li{% if item.selected %} class="selected"{% endif %}>
+          {% facet_link item %}
+          {% if item.children %}
+          <details class="facet-children"{% if item.open %} open{% endif %}>
+            <summary>{{ item.children|length }} more<span class="visually-hidden"> under {{ item.label }}</span></summary>
+            <ul>
+              {% for child in item.children %}
+              <li{% if child.selected %} class="selected"{% endif %}>{% facet_link child %}</li>
+              {% endfor %}
+            </ul>
+          </details>
+          {% endif %}
+        </li>
+        {% endfor %}
+      </ul>"""  # noqa: E501 (the template's own lines)
+
+MEETING_ROWS_LOOP = """{% load timeline %}{% if grouped %}
+    {% regroup meetings by start_date.year as years %}
+    {% for year in years %}
+    <section class="year-group" aria-labelledby="year-{{ year.grouper }}-{{ forloop.counter }}">
+      <h2 id="year-{{ year.grouper }}-{{ forloop.counter }}" class="year-heading">{{ year.grouper }}</h2>
+      {% regroup year.list by start_date.month as months %}
+      {% for month in months %}
+        <h3 class="month-heading">{{ month.list.0.start_date|date:"F Y" }}</h3>
+        {% for meeting in month.list %}{% meeting_row meeting %}{% endfor %}
+      {% endfor %}
+    </section>
+    {% endfor %}
+  {% else %}
+    {% for meeting in meetings %}{% meeting_row meeting %}{% endfor %}
+  {% endif %}"""
+
+
+def test_facet_items_read_as_the_template_loop_did(rf):
+    from django.template import Context, Template
+
+    from events.facets import FacetValue
+
+    values = [
+        FacetValue("topic", "land-release", TYPED, 12, full_name=TYPED),
+        FacetValue(
+            "topic",
+            "training",
+            "Training",
+            7,
+            selected=True,
+            children=[
+                FacetValue("topic", "eod", "EOD", 3, selected=True),
+                FacetValue("topic", "mre", "Risk <education>", 2),
+            ],
+        ),
+        FacetValue("topic", "survey", "Survey", 1, children=[FacetValue("topic", "nts", "NTS", 1)]),
+    ]
+    request = rf.get("/", {"topic": ["training", "eod"], "country": "TH"})
+    looped = Template(FACET_ITEMS_LOOP).render(Context({"request": request, "values": values}))
+    tagged = Template("{% load timeline %}<ul>{% facet_items values %}</ul>").render(
+        Context({"request": request, "values": values})
+    )
+    assert tagged == looped
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+def test_meeting_rows_read_as_the_regroup_loops_did(grouped):
+    import datetime
+
+    from django.template import Context, Template
+
+    from events.models import Meeting
+
+    for day in ["2024-03-02", "2024-03-20", "2024-01-05", "2023-12-31", "2023-12-01", "2021-06-06"]:
+        make_meeting(title=f"{TYPED} {day}", start_date=datetime.date.fromisoformat(day))
+    meetings = list(Meeting.objects.published().for_timeline().order_by("-start_date", "-pk"))
+    context = {"meetings": meetings, "grouped": grouped}
+    looped = Template(MEETING_ROWS_LOOP).render(Context(context))
+    tagged = Template("{% load timeline %}{% meeting_rows meetings grouped %}").render(Context(context))
+    assert tagged == looped

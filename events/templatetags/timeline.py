@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import html as html_module
+import itertools
 import re
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -11,6 +12,7 @@ from django import template
 from django.http import QueryDict
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, reverse
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -32,6 +34,8 @@ def escape(value) -> str:
     """conditional_escape()'s text, as a plain str: what markup put together here escapes its values
     with. A page escapes thousands of values, and conditional_escape() wraps each call in a check for
     lazy strings and each result in a SafeString."""
+    if type(value) is str:  # most values, and never safe markup (a SafeString is a subclass)
+        return html_module.escape(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return html_module.escape(str(value))
@@ -182,6 +186,31 @@ def meeting_row(meeting) -> str:
     return mark_safe(html)  # render_row() escapes every value
 
 
+@register.simple_tag
+def meeting_rows(meetings, grouped: bool) -> SafeString:
+    """A page's meeting rows, under year and month headings when ``grouped`` (consecutive meetings of
+    one year, then of one month, share a heading): the markup the template's regroup loops gave,
+    put together here because every list page draws it."""
+    if not grouped:
+        return SafeString(f"\n    {''.join(meeting_row(meeting) for meeting in meetings)}\n  ")
+    html = ["\n    \n    "]
+    years = itertools.groupby(meetings, key=lambda meeting: meeting.start_date.year)
+    for counter, (year, in_year) in enumerate(years, start=1):
+        html.append(
+            f'\n    <section class="year-group" aria-labelledby="year-{year}-{counter}">\n'
+            f'      <h2 id="year-{year}-{counter}" class="year-heading">{year}</h2>\n      \n      '
+        )
+        for _, in_month in itertools.groupby(in_year, key=lambda meeting: meeting.start_date.month):
+            rows = list(in_month)
+            heading = escape(date_format(rows[0].start_date, "F Y"))
+            html.append(f'\n        <h3 class="month-heading">{heading}</h3>\n        ')
+            html.extend(meeting_row(meeting) for meeting in rows)
+            html.append("\n      ")
+        html.append("\n    </section>\n    ")
+    html.append("\n  ")
+    return SafeString("".join(html))
+
+
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 PLACEHOLDER = "slug-placeholder"
 
@@ -197,13 +226,15 @@ def _around_slugs(view_name: str, count: int, script_prefix: str) -> tuple[str, 
     return (*parts, rest)
 
 
-def slug_url(view_name: str, *slugs: str) -> str:
+def slug_url(view_name: str, *slugs: str, script_prefix: str | None = None) -> str:
     """reverse(view_name, args=slugs) for a pattern whose arguments are slugs, without resolving the
     pattern again for every link: a list's rows hold hundreds of them. A slug needs no quoting;
-    anything else goes through reverse()."""
+    anything else goes through reverse(). ``script_prefix``, when the caller has read it for many
+    links, is get_script_prefix()'s."""
     if not all(SLUG.fullmatch(slug) for slug in slugs):
         return reverse(view_name, args=list(slugs))
-    parts = _around_slugs(view_name, len(slugs), get_script_prefix())
+    prefix = get_script_prefix() if script_prefix is None else script_prefix
+    parts = _around_slugs(view_name, len(slugs), prefix)
     return "".join(part + slug for part, slug in zip(parts, slugs, strict=False)) + parts[-1]
 
 
@@ -227,9 +258,10 @@ def render_row(meeting: ListedMeeting) -> SafeString:
     afresh draws every row; every value is escaped here.
     """
     e = escape
+    prefix = get_script_prefix()
     pk = meeting.pk
     start = meeting.start_date
-    address = slug_url("events:meeting-detail", meeting.slug)
+    address = slug_url("events:meeting-detail", meeting.slug, script_prefix=prefix)
     html = [
         f'\n<article class="meeting-row" aria-labelledby="meeting-{pk}">\n'
         f'  <p class="meeting-date"><time datetime="{start.isoformat() if start else ""}">'
@@ -242,20 +274,20 @@ def render_row(meeting: ListedMeeting) -> SafeString:
     place = meeting.place_display
     if place:
         if meeting.country:
-            country_url = slug_url("events:country-detail", meeting.country)
+            country_url = slug_url("events:country-detail", meeting.country, script_prefix=prefix)
             html.append(f'<span class="place"><a href="{e(country_url)}">{e(place)}</a></span>')
         else:
             html.append(f'<span class="place">{e(place)}</span>')
     html.append("\n    ")
     delegation = meeting.delegation
     if delegation is not None and delegation.is_published:
-        trip = slug_url("events:delegation-detail", delegation.slug)
+        trip = slug_url("events:delegation-detail", delegation.slug, script_prefix=prefix)
         html.append(f'<span class="delegation">Part of <a href="{e(trip)}">{e(delegation.title)}</a></span>')
     html.append("\n  </p>\n  ")
     organisations = meeting.organisations
     if organisations:
         links = ", ".join(
-            f'<a href="{e(slug_url("events:organisation-detail", organisation.slug))}" '
+            f'<a href="{e(slug_url("events:organisation-detail", organisation.slug, script_prefix=prefix))}" '
             f'title="{e(organisation.name)}">'
             f"{e(organisation.short_name)}</a>"
             for organisation in organisations
@@ -271,7 +303,8 @@ def render_row(meeting: ListedMeeting) -> SafeString:
     topics = meeting.topics
     if topics:
         items = "".join(
-            f'<li><a href="{e(slug_url("events:topic-detail", topic.slug))}">{e(topic.name)}</a></li>'
+            f'<li><a href="{e(slug_url("events:topic-detail", topic.slug, script_prefix=prefix))}">'
+            f"{e(topic.name)}</a></li>"
             for topic in topics
         )
         html.append(f'\n  <ul class="tags" aria-label="Topics">{items}</ul>\n  ')
@@ -282,6 +315,7 @@ def render_row(meeting: ListedMeeting) -> SafeString:
 # The map, the facets and the chips draw hundreds of links a page: their markup is put together
 # here, once per link, rather than by a template loop or an include per link.
 SELECTED_TIP = " (in the filter; select to remove)"
+SELECTED_CLASS = ' class="selected"'
 
 
 @register.simple_tag(takes_context=True)
@@ -290,11 +324,12 @@ def map_country_links(context, world_map: dict) -> SafeString:
     shapes first, then the dots of countries too small to click."""
     toggle = toggler(context["request"])
     e = escape
+    paths = world_map["escaped_shapes"]
     shapes = "".join(
         f'<a class="map-country{" is-selected" if country.selected else ""}" '
         f'href="{e(toggle("country", country.code))}" data-country="{e(country.code)}" '
         f'data-count="{country.count}"><title>{e(country.tip)}{SELECTED_TIP if country.selected else ""}'
-        f'</title><path class="shade-{country.shade}" d="{e(country.d)}"></path></a>'
+        f'</title><path class="shade-{country.shade}" d="{paths[country.code]}"></path></a>'
         for country in world_map["shapes"]
     )
     radius = world_map["dot_radius"]
@@ -307,6 +342,18 @@ def map_country_links(context, world_map: dict) -> SafeString:
         for country in world_map["dots"]
     )
     return SafeString(f"{shapes}\n    {dots}")
+
+
+@register.simple_tag
+def map_dot_shapes(world_map: dict) -> SafeString:
+    """The shapes of the countries linked by a dot, shaded in place under the links."""
+    paths = world_map["escaped_shapes"]
+    return SafeString(
+        "".join(
+            f'<path class="shade-{country.shade}" d="{paths[country.code]}"></path>'
+            for country in world_map["dot_shapes"]
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -337,6 +384,33 @@ def facet_link(context, item) -> SafeString:
         f'  <span class="facet-label"{title}>{remove}{e(item.label)}{full}</span>\n'
         f'  <span class="facet-count">{item.count}</span>\n</a>\n'
     )
+
+
+@register.simple_tag(takes_context=True)
+def facet_items(context, values) -> SafeString:
+    """A facet's list items: each value's link (facet_link), and its children's behind a disclosure."""
+    html = ["\n        "]
+    for item in values:
+        selected = SELECTED_CLASS if item.selected else ""
+        html.append(f"\n        <li{selected}>\n          {facet_link(context, item)}\n          ")
+        children = item.children
+        if children:
+            opened = " open" if item.open else ""
+            links = "".join(
+                f"\n              <li{SELECTED_CLASS if child.selected else ''}>"
+                f"{facet_link(context, child)}</li>\n              "
+                for child in children
+            )
+            html.append(
+                f'\n          <details class="facet-children"{opened}>\n'
+                f'            <summary>{len(children)} more<span class="visually-hidden"> under '
+                f"{escape(item.label)}</span></summary>\n"
+                f"            <ul>\n              {links}\n            </ul>\n"
+                "          </details>\n          "
+            )
+        html.append("\n        </li>\n        ")
+    html.append("\n      ")
+    return SafeString("".join(html))
 
 
 @register.simple_tag
