@@ -5,7 +5,8 @@ Before every request each worker also empties the in-process memos
 (``functools`` caches) of the project's modules, except those listed in
 STATIC_MEMOS, which hold only what ships with the code (the world map's
 shapes, country names): so a repeated address cannot be answered from what
-an earlier request computed. ``BENCH_MEMO_REPORT`` names a file where each
+an earlier request computed; and so does what the facet index keeps for one
+address (``forget_answers()``). ``BENCH_MEMO_REPORT`` names a file where each
 worker writes which memos it empties.
 """
 
@@ -55,3 +56,8 @@ def pre_request(worker, req):
                 file.write(f"{worker.pid}: {' '.join(sorted(worker.data_memos)) or '-'}\n")
     for memo in worker.data_memos.values():
         memo.cache_clear()
+    # What the facet index keeps for one address goes too; what every page reads (the bitmaps, the
+    # names read at this data version) stays, as it does in any worker between two writes.
+    from events.meeting_index import forget_answers
+
+    forget_answers()

@@ -577,6 +577,17 @@ def forget() -> None:
         reference_rows.version, reference_rows.values = None, {}
 
 
+def forget_answers() -> None:
+    """Empty what the indexes keep for single addresses (an organisation's network, a searched word's
+    meetings), keeping what every page reads: benchmarks of pages computed afresh."""
+    with _indexes_lock:
+        indexes = list(_indexes.values())
+    for index in indexes:
+        with index.lock:
+            index.around.clear()
+            index.words.clear()
+
+
 class Selection:
     """Some published meetings, as a bitmap of the index; the topics are read when first asked for."""
 

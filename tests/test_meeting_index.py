@@ -22,6 +22,7 @@ from events.filters import MeetingFilter
 from events.meeting_index import (
     MeetingIndex,
     OrderedMeetings,
+    forget_answers,
     meeting_index,
     select,
     select_by,
@@ -396,3 +397,15 @@ def test_an_organisations_network_is_kept_until_one_of_its_meetings_changes(worl
     index.around.clear()
     index.pair_counts_around(some, "org", focus.pk, 40)
     assert not index.around
+
+
+def test_a_benchmark_of_pages_afresh_forgets_the_answers_kept_for_one_address(world, client):
+    _, organisations, _, _ = world
+    client.get(f"/organisations/{organisations[0].slug}/")
+    client.get("/", {"q": "training"})
+    index = meeting_index()
+    assert index.around and index.words.bitmaps
+    published = index.published
+    forget_answers()
+    assert not index.around and not index.words.bitmaps
+    assert meeting_index() is index and index.published == published  # every page's bitmaps stay
