@@ -821,7 +821,13 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
             models.Index(fields=["kind", "status"], name="meeting_kind_status"),
             # A meeting page's published follow-ups (for_detail()): without it SQLite reads them
             # through meeting_status_date, every published meeting.
-            models.Index(fields=["follow_up_of", "status"], name="meeting_follow_ups"),
+            # Only meetings that follow up another: SQLite's statistics would otherwise see one value
+            # (no follow-up) in every row, and read every meeting rather than the index.
+            models.Index(
+                fields=["follow_up_of", "status"],
+                name="meeting_follow_ups",
+                condition=Q(follow_up_of__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
