@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from events.models import Meeting, OrganisationName, PersonName, ProposedChange
 
-from .factories import make_delegation, make_meeting, make_organisation, make_person
+from .factories import make_delegation, make_meeting, make_organisation, make_outcome, make_person, make_topic
 from .forms import form_values
 from .pages import meeting_titles
 from .test_proposals import decide, publishers_client  # noqa: F401 (a fixture)
@@ -110,10 +110,31 @@ def test_a_save_that_changes_no_name_reads_no_meeting():
 
 def test_every_document_equals_a_fresh_build_after_many_meetings_are_refreshed():
     organisation = make_organisation(name="Mine Action Office")
+    others = [make_organisation(name=name) for name in ("zeta Body", "Alpha Body", "Éclair Agency")]
+    OrganisationName.objects.create(organisation=others[1], name="First Body")
+    person = make_person(name="Dara Chan")
+    PersonName.objects.create(person=person, name="Chan Dara")
+    approved = make_topic(name="Land release")
+    proposed = make_topic(name="Proposed", parent=approved, approved=False)
+    trip = make_delegation(title="A trip")
     for number in range(7):
-        make_meeting(title=f"Talks {number}", organisations=[organisation])
+        meeting = make_meeting(
+            title=f"Talks {number}",
+            organisations=[organisation, *others[: number % 4]],
+            topics=[approved, proposed][: number % 3],
+            participants=[
+                {"name_as_written": "D. Chan", "person": person, "organisation": others[number % 3]},
+                {"name_as_written": "Someone else"},
+            ][: number % 3],
+            delegation=trip if number % 2 else None,
+            city="Bangkok" if number == 3 else None,
+        )
+        if number % 2:
+            make_outcome(meeting, text=f"An invitation {number}")
     organisation.name = "Demining Authority"
-    organisation.save()
+    with CaptureQueriesContext(connection) as queries:
+        organisation.save()
+    assert len(queries) < 30  # a batch of meetings in a few queries, not a few for each meeting
     for meeting in Meeting.objects.all():
         assert meeting.search_document == meeting.build_search_document()
         assert "Demining Authority" in meeting.search_document
