@@ -27,7 +27,10 @@ import datetime
 import gc
 import heapq
 import itertools
+import logging
+import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +42,8 @@ from pyroaring import BitMap
 from . import versions
 from .models import Status, Topic, taking_part_sql
 from .search_words import SearchWords
+
+logger = logging.getLogger(__name__)
 
 # How many meetings one re-read asks for at a time.
 CHUNK = 1000
@@ -556,15 +561,30 @@ def meeting_index(using: str = DEFAULT_DB_ALIAS) -> MeetingIndex:
 
 
 def read_at_start() -> None:
-    """Read this process's index of the default database now, then let the connection go (gunicorn's
-    post_fork: a worker reads it before its first request rather than during it)."""
+    """Bring this process's index of the default database up to date now, then let the connection go.
+
+    gunicorn calls it in the master before it forks (the index is read whole, once) and in each
+    worker as it starts (it catches up with what changed since), so no reader waits for it.
+    """
+    started = time.monotonic()
+    with _indexes_lock:
+        index = _indexes.get(DEFAULT_DB_ALIAS)
+    whole = index is None or not index.built
     try:
-        meeting_index()
+        index = meeting_index()
     except DatabaseError:
         return  # the database is not reachable yet: the first request reads it
     finally:
         connections[DEFAULT_DB_ALIAS].close()
-    # What is here now lives as long as the worker: the collector need never look at it again.
+    logger.info(
+        "Facet index %s in %.1f s (process %d): %d published meetings",
+        "read" if whole else "brought up to date",
+        time.monotonic() - started,
+        os.getpid(),
+        len(index.published),
+    )
+    # What is here now lives as long as the process, and the master's is shared with the workers
+    # forked from it: the collector need never look at it again (nor copy its pages by looking).
     gc.collect()
     gc.freeze()
 

@@ -102,3 +102,67 @@ def test_gunicorn_serves_the_health_check_with_production_settings(tmp_path):
     assert (status, body) == (200, {"status": "ok", "database": "ok", "cache": "ok"})
     assert "default-src 'self'" in policy
     assert '"GET /healthz HTTP/1.1" 200' in output  # the access log, on stdout
+
+
+def test_the_master_reads_the_facet_index_once_and_workers_forked_later_catch_up(tmp_path):
+    """A worker replaced at 100 000 meetings would otherwise read them all again before serving
+    (seconds; half a minute at a million), and each worker would hold a copy of its own."""
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECURE="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_CACHE_URL="dummy://",
+        DJANGO_LOG_LEVEL="INFO",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="2",
+        GUNICORN_MAX_REQUESTS="3",  # each worker is replaced after three requests
+    )
+
+    def manage(*args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, timeout=300)
+
+    def published_count() -> int:
+        url = f"http://127.0.0.1:{port}/api/meetings/?format=json"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.load(response)["count"]
+
+    manage("migrate", "--noinput", "-v0")
+    manage("load_demo_data", "-v0")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", str(CONFIG)],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                before = published_count()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        # An editor withdraws a meeting after the master read the index.
+        manage(
+            "shell",
+            "-c",
+            "from events.models import Meeting, Status; m = Meeting.objects.published().first(); "
+            "m.status = Status.DRAFT; m.save()",
+        )
+        # Twelve requests: the workers are replaced several times, each forked from the master.
+        counts = [published_count() for _ in range(12)]
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert counts == [before - 1] * 12
+    reads = [line for line in output.splitlines() if "Facet index read" in line]
+    caught_up = [line for line in output.splitlines() if "Facet index brought up to date" in line]
+    assert len(reads) == 1, output
+    assert len(caught_up) >= 4, output  # the first two workers and at least two that replaced them
