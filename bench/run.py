@@ -238,6 +238,7 @@ class Server:
     def __init__(self, env: dict, workers: int, config: str = "gunicorn.conf.py"):
         self.env, self.workers, self.config = env, workers, config
         self.peaks: dict[int, float] = {}
+        self.shares: dict[int, float] = {}
 
     def __enter__(self):
         RESULTS.mkdir(exist_ok=True)
@@ -276,10 +277,11 @@ class Server:
         return [int(pid) for pid in children]
 
     def note_memory(self) -> None:
-        """Remember each worker's peak resident memory so far."""
+        """Remember each worker's peak resident memory so far, and the largest proportional share seen."""
         for pid in self.worker_pids():
             with contextlib.suppress(FileNotFoundError, ProcessLookupError):
                 self.peaks[pid] = max(self.peaks.get(pid, 0), peak_memory_mb(pid))
+                self.shares[pid] = max(self.shares.get(pid, 0), proportional_memory_mb(pid))
 
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
@@ -290,6 +292,13 @@ class Server:
 def peak_memory_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return round(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024, 1)
+
+
+def proportional_memory_mb(pid: int) -> float:
+    """The process's share of the memory it uses now (PSS): a page shared with the master and the
+    other workers (the facet index, read before the fork) counts a third each, as it costs the machine."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    return round(int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) / 1024, 1)
 
 
 def run_wrk(url: str, duration: int, connections: int, paths: Path | None = None) -> dict:
@@ -435,7 +444,11 @@ def table(report: dict) -> str:
         lines.append(f"browse mix ({report['mix_addresses']} distinct addresses, cache on): {summary(mix)}")
     for server, peaks in report["worker_peak_mb"].items():
         if peaks:
-            lines.append(f"worker peak memory, {server}: {', '.join(f'{mb:.0f} MB' for mb in peaks)}")
+            line = f"worker peak memory, {server}: {', '.join(f'{mb:.0f} MB' for mb in peaks)}"
+            shares = report.get("worker_share_mb", {}).get(server)
+            if shares:
+                line += f" (proportional share, largest seen: {', '.join(f'{mb:.0f} MB' for mb in shares)})"
+            lines.append(line)
     export = report.get("csv_export")
     if export:
         lines.append(
@@ -512,6 +525,7 @@ def main() -> None:
         "load_at_start": [round(n, 2) for n in os.getloadavg()],
         "mix_addresses": args.mix_addresses,
         "worker_peak_mb": {},
+        "worker_share_mb": {},
     }
     kept, afresh = {}, {}
     if sections & {"kept", "mix"}:
@@ -522,12 +536,14 @@ def main() -> None:
             if "mix" in sections:
                 report["browse_mix"] = measure_mix(server, paths, args.mix_duration, args.connections)
             report["worker_peak_mb"]["cache on"] = sorted(server.peaks.values())
+            report["worker_share_mb"]["cache on"] = sorted(server.shares.values())
     if "afresh" in sections:
         memo_report = RESULTS / f"memos-{os.getpid()}.txt"
         cold = {**production, "DJANGO_CACHE_URL": "dummy://", "BENCH_MEMO_REPORT": str(memo_report)}
         with Server(cold, args.workers, config="bench/gunicorn_cold.py") as server:
             afresh = measure_afresh(server, urls, args.duration, args.connections, args.workers)
             report["worker_peak_mb"]["cache off"] = sorted(server.peaks.values())
+            report["worker_share_mb"]["cache off"] = sorted(server.shares.values())
         if memo_report.exists():
             lines = memo_report.read_text().splitlines()
             report["memos_emptied"] = sorted({name for line in lines for name in line.split()[1:]} - {"-"})
@@ -537,6 +553,7 @@ def main() -> None:
             report["csv_export"] = measure_csv(server.base)
             server.note_memory()
             report["worker_peak_mb"]["CSV export"] = sorted(server.peaks.values())
+            report["worker_share_mb"]["CSV export"] = sorted(server.shares.values())
     report["pages"] = [
         {"name": name, "url": url, "queries": queries.get(name)}
         | {"kept": kept.get(name), "afresh": afresh.get(name)}
