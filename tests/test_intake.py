@@ -89,6 +89,64 @@ def test_a_visit_report_is_drafted_with_sides_people_and_evidence(known):
     assert [o.kind for o in result.outcomes] == ["joint_training"]
 
 
+def test_a_body_named_again_as_the_centre_or_the_service_is_the_one_named_before(known):
+    make_organisation(
+        name="Geneva International Centre for Humanitarian Demining",
+        acronym="GICHD",
+        slug="gichd",
+        country="CH",
+    )
+    make_organisation(
+        name="State Emergency Service of Ukraine",
+        acronym="SESU",
+        slug="sesu",
+        country="UA",
+        kind="government",
+    )
+    text = (
+        "Specialists of the State Emergency Service of Ukraine (SESU) and the Geneva International Centre "
+        "for Humanitarian Demining (GICHD) met in Kyiv on Tuesday. The Centre was represented by Marc "
+        "Favre, its Head of Land Release. The Service's team was led by its Deputy Head, Oleksandr Kravets. "
+        "The Centre also offered to lend the Service its survey software."
+    )
+    result = propose(text, datetime.date(2025, 4, 9))
+    people = {p.name: p for p in result.participants}
+    assert people["Marc Favre"].organisation.acronym == "GICHD"
+    assert (people["Oleksandr Kravets"].organisation.acronym, people["Oleksandr Kravets"].role) == (
+        "SESU",
+        "host",
+    )
+    assert {f.label: f.role for f in result.organisations} == {"SESU": "host", "GICHD": "delegation"}
+    parties = {f.key: f.organisation.acronym for f in result.organisations}
+    assert [(o.kind, {parties[k] for k in o.parties}) for o in result.outcomes] == [
+        ("assistance_offered", {"GICHD", "SESU"})
+    ]
+
+
+def test_in_a_bulletin_the_item_telling_of_a_meeting_is_the_news(known):
+    text = (
+        "Survey. ANAMA said on Monday that 1,840 hectares had been cleared in August.\n\n"
+        "Casualty. A driver was hurt near Tartar on 2 September, the Ministry of Internal Affairs said.\n\n"
+        "Talks. ANAMA's Chairman of the Board, Vugar Suleymanov, received a CMAC delegation in Baku on "
+        "3 September.\n\nVacancy. The GICHD is hiring an adviser; applications close on 30 September."
+    )
+    result = propose(text, datetime.date(2025, 9, 5))
+    assert (result.date.start, result.kind, result.city) == (datetime.date(2025, 9, 3), "bilateral", "Baku")
+    assert {f.label for f in result.organisations} == {"ANAMA", "CMAC"}
+
+
+def test_a_visit_announced_before_it_happens_is_dated_and_peopled_as_announced(known):
+    text = (
+        "Baku, 27 October 2025 – A delegation of the Cambodian Mine Action Centre (CMAC) will visit "
+        "Azerbaijan from 3 to 6 November at the invitation of ANAMA, the agency announced on Monday. It is "
+        "due to hold talks with the Chairman of the Board of ANAMA, Vugar Suleymanov."
+    )
+    result = propose(text, datetime.date(2025, 10, 27))
+    assert (result.date.start, result.date.end) == (datetime.date(2025, 11, 3), datetime.date(2025, 11, 6))
+    assert [p.name for p in result.participants] == ["Vugar Suleymanov"]
+    assert result.also_mentioned_people == []
+
+
 CONFERENCE = """Baku, 24 May (Example Wire). The Second International Conference on Mine Action \
 Innovations took place in Baku on 22-23 May, organised by ANAMA with the financial support of the \
 United Nations Development Programme (UNDP). Cambodian Mine Action Centre Director General Heng Ratana \

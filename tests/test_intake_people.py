@@ -150,6 +150,35 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
             "Nariman Qasimov",
             "Deputy Director of the International Relations Department of ANAMA",
         ),
+        # A unit and its body after commas, in lower case ("Name, title, unit, body").
+        (
+            "The team was led by Orhan Muratli, head, Operations Support Unit, NSPA, and included others.",
+            "Orhan Muratli",
+            "head, Operations Support Unit, NSPA",
+        ),
+        # The body's own title after "its"; a place after the title's comma is not part of it.
+        (
+            "The Centre was represented by Marc Favre, its Head of Land Release.",
+            "Marc Favre",
+            "Head of Land Release",
+        ),
+        (
+            "A delegation led by Lieutenant General Nattavut Sabyeroop, Director General of TMAC, At The "
+            "CMAC Headquarters.",
+            "Nattavut Sabyeroop",
+            "Director General of TMAC",
+        ),
+        # A name in capitals after a courtesy word, and a transcript's speaker label.
+        (
+            "His Excellency HENG RATANA, Director General of CMAC, received the guests.",
+            "HENG RATANA",
+            "Director General of CMAC",
+        ),
+        (
+            "VUGAR SULEYMANOV, CHAIRMAN OF THE BOARD OF ANAMA: We asked our guests to help.",
+            "VUGAR SULEYMANOV",
+            "CHAIRMAN OF THE BOARD OF ANAMA",
+        ),
     ],
 )
 def test_titles_are_read_before_and_after_names(sentence, name, title):

@@ -152,3 +152,39 @@ def test_each_line_after_a_label_is_a_sentence_and_a_by_label_reads_as_words():
         "Where: Brussels",
         "Supported by Ministry of Foreign Affairs of Belgium",
     ]
+
+
+def test_a_caption_naming_who_stands_in_the_picture_is_read_as_a_list_after_the_text():
+    report = read_report(
+        "Talks on standards\n\n[Photo] From left: Greta Zeender, Head of Division, GICHD; Chan Dara, "
+        "Director, CMAA.\n\nPhnom Penh, 19 March 2025 – The CMAA received a GICHD delegation on 18 March.",
+        is_place=gazetteer.is_place,
+    )
+    assert report.dateline is not None and report.dateline.date_text == "19 March 2025"
+    assert [s.text for s in report.sentences] == [
+        "The CMAA received a GICHD delegation on 18 March.",
+        "Greta Zeender, Head of Division, GICHD",
+        "Chan Dara, Director, CMAA",
+    ]
+
+
+def test_a_dateline_after_an_opening_quotation_is_the_reports_not_the_events():
+    report = read_report(
+        'Belgium supports rats\n\n"Every hectare counts," said the Minister.\n\nBrussels, 4 July 2024 – The '
+        "Ministry signed on Wednesday an agreement with APOPO.",
+        is_place=gazetteer.is_place,
+    )
+    assert report.dateline is not None and report.dateline.place == "Brussels"
+    assert report.sentences[1].text == "The Ministry signed on Wednesday an agreement with APOPO."
+
+
+def test_a_paragraph_in_title_case_is_read_with_its_small_words_in_lower_case():
+    report = read_report(
+        "Phnom Penh: On The Morning Of 24 June 2025, His Excellency HENG RATANA, Director General Of The "
+        "Cambodian Mine Action Centre (CMAC), Received A Delegation Of TMAC Led By Nattavut Sabyeroop.",
+        is_place=gazetteer.is_place,
+    )
+    assert report.sentences[0].text == (
+        "On the morning of 24 June 2025, His Excellency HENG RATANA, Director General of the Cambodian Mine "
+        "Action Centre (CMAC), received a Delegation of TMAC led by Nattavut Sabyeroop."
+    )

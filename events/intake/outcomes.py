@@ -18,7 +18,7 @@ CUES = [
             r"|\b(?:memorandum|mou|agreement|declaration|document|protocols?)\b[^.]{0,120}?"
             r"\b(?:was|were|has been|have been) signed\b|\bhave signed\b|\bsigned an?\b"
             # "agreed to conduct a joint survey": agreed training is its own kind
-            r"|\bagreed (?:to|on)\b(?![^.]{0,80}\btraining)",
+            r"|\bagreed (?:to|on)\b(?![^.]{0,80}\b(?:training|course|exercise)s?\b)",
             re.IGNORECASE,
         ),
     ),
@@ -30,7 +30,7 @@ CUES = [
         Outcome.Kind.JOINT_TRAINING,
         re.compile(
             r"\b(?:ready|agreed|willing|decided|committed|plan|plans|will|would)\b[^.]{0,80}?\b(?:hold|organi[sz]e|"
-            r"conduct|provide|exchange)\b[^.]{0,60}?\btraining",
+            r"conduct|provide|exchange)\b[^.]{0,60}?\b(?:training|(?:joint|training) (?:course|exercise))",
             re.IGNORECASE,
         ),
     ),
@@ -72,7 +72,13 @@ def outcome_kinds(sentence: str) -> list[str]:
             continue
         if kind == Outcome.Kind.ASSISTANCE_OFFERED and REQUEST.search(sentence):
             continue
-        if kind == Outcome.Kind.JOINT_TRAINING and re.search(r"\bdiscuss", sentence[: match.start()], re.I):
+        # "discussed joint trainings" is a topic; "discussed X and agreed to hold joint training" a decision.
+        decided = re.match(r"(?:agreed|decided|committed)\b", match.group(0), re.I)
+        if (
+            kind == Outcome.Kind.JOINT_TRAINING
+            and not decided
+            and re.search(r"\bdiscuss", sentence[: match.start()], re.I)
+        ):
             continue
         kinds.append(kind)
     return kinds

@@ -136,6 +136,12 @@ def _is_name_word(word: str) -> bool:
     )
 
 
+def courtesy_before(text: str) -> bool:
+    """Whether the text ends with a courtesy word or rank as a word of its own ("H.E. ", not "THE ")."""
+    found = HONORIFIC.search(text)
+    return found is not None and (found.start() == 0 or not text[found.start() - 1].isalnum())
+
+
 def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
     """Runs of words that can make a name: "Vüqar Süleymanov", "Lee Jang-keun", "Shaharuddin bin Onn"."""
     runs = []
@@ -161,7 +167,29 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
                 and sentence[tokens[j].end() : tokens[j + 1].start()] == " "
                 and HONORIFIC.search(sentence[: tokens[j].start()]) is not None
             )
-            if _is_name_word(word) or initial or particle or capitals:
+            # "His Excellency HENG RATANA, Delegate ...": a whole name in capitals after a courtesy word
+            # "His Excellency HENG RATANA, Delegate ...", a transcript's "VUGAR SULEYMANOV, CHAIRMAN ...: ":
+            # a whole name in capitals after a courtesy word, or as the label a line opens with
+            shouted = (
+                len(word) >= 2
+                and word.isalpha()
+                and word.isupper()
+                and (
+                    words
+                    and all(w.group(0).rstrip(",;:").isupper() for w in words)
+                    or not words
+                    and j + 1 < len(tokens)
+                    and tokens[j + 1].group(0).rstrip(",;:").isupper()
+                    and tokens[j + 1].group(0).rstrip(",;:").isalpha()
+                    and sentence[tokens[j].end() : tokens[j + 1].start()] == " "
+                    and (
+                        courtesy_before(sentence[: tokens[j].start()])
+                        or not sentence[: tokens[j].start()].strip()
+                        and re.match(r"[A-Z' -]{4,40}[,:]", sentence[tokens[j].start() :]) is not None
+                    )
+                )
+            )
+            if _is_name_word(word) or initial or particle or capitals or shouted:
                 words.append(tokens[j])
             else:
                 break
@@ -202,7 +230,9 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
             return inner, end + bracketed.start(1), end + bracketed.end(1)
     # "Hoàng Văn Nam, then Vice Chairman of ...": the post held at the time spoken of
     match = re.match(
-        r"\s*(?:,|\s[–—])\s*(?:who is\s+|who was\s+|then\s+|the\s+|a\s+|an\s+)?(?:then\s+)?", sentence[end:]
+        r"\s*(?:,|\s[–—])\s*(?:who is\s+|who was\s+|then\s+|the\s+|a\s+|an\s+|its\s+|his\s+|her\s+|their\s+)?"
+        r"(?:then\s+)?",
+        sentence[end:],
     )
     if not match:
         return "", -1, -1
@@ -222,14 +252,18 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         return "", -1, -1
     stop = len(rest)
     for found in re.finditer(
-        r",\s*|\.(?=\s|$)|;|\s+[–—]\s*|\s+(?:who|which|said|says|stated|noted|added|told|expressed)\b", rest
+        r",\s*|\.(?=\s|$)|;|:\s|\s+[–—]\s*|\s+(?:who|which|said|says|stated|noted|added|told|expressed)\b",
+        rest,
     ):
         piece = found.group(0)
         if piece.startswith(","):
             following = rest[found.end() :]
+            next_words = re.match(r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+(?=\s*,)", following)
             another_name = bool(
-                re.match(r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+\s*,", following)
+                next_words
                 and not re.match(r"[A-Z][a-z]+ (?:and|of)\b", following)
+                # "head, Operations Support Unit, NSPA": a unit's name, not the next person's
+                and all(_is_name_word(word) for word in next_words.group(0).split())
                 # "represented by A, Chairman, UNDP by B, ...": the next item of a list, its verb left out
                 or re.match(r"(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?\s+by\b", following)
             )
@@ -239,6 +273,8 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
             if (
                 following[:1].isupper()
                 and not re.match(r"(?:and|who|which|said)\b", following)
+                # "..., At the CMAC Headquarters": where, not a part of the title
+                and not re.match(r"(?i:at|in|on|during|for|with|from|after|before|to)\s", following)
                 and not another_name
                 and not describes_body
             ):

@@ -170,6 +170,16 @@ def event_date(
     ]
     if lead_explicit:
         return lead_explicit[0], lead
+    # A meeting announced before it happens ("will visit Azerbaijan from 3 to 6 November"): the lead's
+    # day to come.
+    if FUTURE.search(lead.text):
+        coming = [
+            d
+            for d in explicit_dates(lead.text, dateline_day or published_on)
+            if d.start > published_on and d.precision == DatePrecision.DAY
+        ]
+        if coming:
+            return coming[0], lead
     for sentence in report.after_lead[:5]:
         if BACKGROUND_CUES.search(sentence.text):
             continue
@@ -183,12 +193,39 @@ def event_date(
                 continue
             return item, sentence
     if lead_relative:
+        # "in Baku this week ... The talks began this morning": a day inside the lead's week or month.
+        vague = lead_relative[0]
+        if vague.precision in (DatePrecision.WEEK, DatePrecision.MONTH):
+            following = (vague.start + datetime.timedelta(days=32)).replace(day=1)
+            last = (
+                vague.start + datetime.timedelta(days=6)
+                if vague.precision == DatePrecision.WEEK
+                else following - datetime.timedelta(days=1)
+            )
+            for sentence in report.after_lead[:3]:
+                day = next(
+                    (
+                        d
+                        for d in found[sentence.index]
+                        if d.precision == DatePrecision.DAY and vague.start <= d.start <= last
+                    ),
+                    None,
+                )
+                if day is not None and not BACKGROUND_CUES.search(sentence.text):
+                    return day, sentence
         return lead_relative[0], lead
     for sentence in report.after_lead[:3]:
         relative = [d for d in found[sentence.index] if d.relative]
         if relative:
             return relative[0], sentence
     return None
+
+
+# A verb in the future: the report announces its event.
+FUTURE = re.compile(
+    r"\b(?:will|shall|is to|are to|(?:is|are) (?:due|scheduled|set|expected) to|to be held)\s+(?:\w+\s+)?"
+    r"(?:visit|hold|meet|take place|be held|open|sign|travel|host|welcome|receive|attend)\b"
+)
 
 
 # Words that say a sentence is about an event, not a story told around it.
@@ -208,12 +245,39 @@ QUOTATION = re.compile(r'\s*["\u201c\u00ab]')
 QUOTED = re.compile(r'["\u201c\u00ab][^"\u201d\u00bb]*["\u201d\u00bb]')
 
 
+# The visiting side named by its part: "the delegation", "the guests", "the British team".
+VISITORS = re.compile(
+    r"\b[Tt]he (?:(?:visiting|foreign|[A-Z][a-z]+(?:an|ish|ese|i|ch))\s+)?(?:delegation|guests|visitors|"
+    r"team|side|mission|experts)\b(?!\s+(?:of|from)\b)"
+)
+
+
+# A bulletin item's label, a sentence of its own: "Talks.", "Casualty.", "In brief:".
+ITEM_LABEL = re.compile(r"^[A-Z][\w-]*(?: [\w-]+){0,2}[.:]$")
+
+
 def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None:
     """A feature may open with a story years old ("When X stepped on a mine in 1996, ..."), or a scene
     without a date: its news starts in the first sentence after it that names an event and is not dated
     long before the report."""
     if not report.sentences:
         return
+    # A bulletin of short items, each opening with a label ("Talks. X received Y ...", "Vacancy. ..."):
+    # the news is the item that tells of a meeting; the others are other news (see ``mark_other_items``).
+    labels = [s for s in report.sentences if ITEM_LABEL.match(s.text)]
+    if len({s.paragraph for s in labels}) >= 3:
+        item = next(
+            (
+                s
+                for s in report.sentences
+                if not ITEM_LABEL.match(s.text) and MEETING_DONE.search(s.text) and NEWS_WORDS.search(s.text)
+            ),
+            None,
+        )
+        if item is not None:
+            report.lead_index = item.index
+            report.item_paragraph = item.paragraph
+            return
     # A release opening with quotations: the writer's own account of the event starts after them.
     # (A quotation whose attribution tells of the event, "... told a seminar in X yesterday", is the lead.)
     quoted = 0
@@ -262,13 +326,22 @@ MEETING_DONE = re.compile(
 )
 
 
+# Before a place: the work it is the place of ("a grant for the detection of landmines in Azerbaijan"),
+# what was talked about rather than where the talking was.
+PLACE_OF_THE_WORK = re.compile(
+    r"\b(?:detection|clearance|clearing|demining|survey|contamination|mines|landmines|minefields|projects?|"
+    r"programmes?|operations|work|efforts)\b[^.;,]{0,40}\bin\s+(?:the\s+)?$"
+)
+
+
 def places_named(sentence: Sentence, mentions: list[Mention]) -> list[tuple[int, str, str]]:
-    """The places a sentence names, leaving out those inside bodies' names and quotations."""
+    """The places a sentence names, leaving out those inside bodies' names and quotations, and those of
+    the work talked about."""
     text = sentence.text
     for mention in mentions:
         text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
     text = re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), text)
-    return gazetteer.find_places(text)
+    return [place for place in gazetteer.find_places(text) if not PLACE_OF_THE_WORK.search(text[: place[0]])]
 
 
 def mark_told_elsewhere(report: Report, mentions: dict[int, list[Mention]]) -> None:
@@ -287,6 +360,48 @@ def mark_told_elsewhere(report: Report, mentions: dict[int, list[Mention]]) -> N
         cities = [code for _, name, code in places_named(sentence, mentions[sentence.index]) if name]
         if cities and not set(cities) & here:
             sentence.background = True
+
+
+# A body named by the head noun of its name after its first mention: "the Centre", "the Service".
+REFERENCE = re.compile(
+    r"\b[Tt]he (?P<noun>Centre|Center|Service|Agency|Authority|Ministry|Trust|Fund|Commission|Embassy|"
+    r"Academy|Directorate|Secretariat|Organi[sz]ation|Alliance|Committee|Department)\b(?!\s+(?:of|for)\b)"
+)
+
+
+def body_name(mention: Mention) -> str:
+    if mention.organisation is not None:
+        return mention.organisation.name
+    return mention.new.name if mention.new is not None else ""
+
+
+def refer_back(report: Report, mentions: dict[int, list[Mention]]) -> None:
+    """Coreference by name: "the Centre" after "the Geneva International Centre ... (GICHD)" is the GICHD,
+    the last body named before it whose name has that noun (a mention is added where it stands)."""
+    named: list[Mention] = []
+    for sentence in report.sentences:
+        own = sorted(mentions[sentence.index], key=lambda m: m.start)
+        added = []
+        for match in REFERENCE.finditer(sentence.text):
+            if any(m.start < match.end() and match.start() < m.end for m in own):
+                continue
+            noun = normalise(match.group("noun"))
+            earlier = named + [m for m in own if m.end <= match.start()]
+            referent = next((m for m in reversed(earlier) if noun in normalise(body_name(m)).split()), None)
+            # (In a sentence that names the body itself, the reference adds nothing.)
+            if referent is not None and referent.key not in {m.key for m in own}:
+                added.append(
+                    Mention(
+                        match.start(),
+                        match.end(),
+                        match.group(0),
+                        organisation=referent.organisation,
+                        new=referent.new,
+                    )
+                )
+        if added:
+            mentions[sentence.index] = sorted(own + added, key=lambda m: m.start)
+        named += own
 
 
 NEWS_OUTLET = re.compile(
@@ -324,6 +439,27 @@ def date_proposal(event: tuple[FoundDate, Sentence] | None, published_on) -> Dat
     return DateProposal(found.start, found.end, found.precision, found.as_written, sentence.text)
 
 
+def body_pointed_to(
+    participant: PersonFinding, sentences: dict[int, Sentence], mentions: dict[int, list[Mention]]
+) -> Organisation | None:
+    """The body a sentence gives someone without naming it in their title: "The Centre was represented
+    by X, its Head of ...", "the team was led by its Deputy Head, X": the body named before them."""
+    for i, n in participant.spans:
+        text = sentences[i].text
+        start = min(n.start, n.title_start) if n.title_start >= 0 else n.start
+        title_start = n.title_start if n.title_start >= 0 else n.end
+        possessive = re.search(r"\bits\s+$", text[:title_start]) or re.search(
+            r"\bits\s+(?:[\w-]+\s+){1,4}$", text[:start]
+        )
+        represented = re.search(r"\b(?:represented|led|headed)\s+by\s+$", text[:start])
+        if not (possessive or represented):
+            continue
+        before = [m for m in mentions[i] if m.end <= start and m.organisation is not None]
+        if before:
+            return before[-1].organisation
+    return None
+
+
 # Before a person's name: someone on whose behalf, or under whom, things are done, who is not there
 # ("conveyed the greetings of President X to Prime Minister Y", "on the instructions of President X").
 ABSENT_PERSON = re.compile(
@@ -350,6 +486,12 @@ NOT_THERE = re.compile(
     r"(?:attend|visit|come|travel|meet|take part|join)|"
     # "thanked President X for his support": thanked for what they do elsewhere
     r"for (?:his|her|their) (?:[\w-]+ )?(?:support|leadership|attention|contribution|commitment|efforts))\b"
+)
+# After a name: a plan ("X is expected to attend", "X will visit"), not a refusal to come.
+FUTURE_PLAN = re.compile(
+    r"\s*(?:,[^,]{1,120})?,?\s*(?:(?:is|are|was|were) (?:expected|due|scheduled|set) to|"
+    r"(?:will|would|is to|plans to|intends to)\s+(?:also\s+)?"
+    r"(?:attend|visit|come|travel|meet|take part|join))\b"
 )
 # Before a name: a meeting still to come ("The delegation will also meet Deputy Minister X on Friday").
 TO_COME = re.compile(
@@ -449,6 +591,18 @@ def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
         text = REPORTED.split(sentence.text, maxsplit=1)[0]
         found = dates_in(text, published_on, dateline_day)
         dates = [d for d in found if not d.relative]
+        # An invitation or agreement made at the event names when it is for ("invited ... to a workshop in
+        # November", in September): a month without a year, read as last year's, is then the one to come.
+        if outcome_kinds(sentence.text):
+            dates = [
+                d
+                for d in dates
+                if not (
+                    d.precision == DatePrecision.MONTH
+                    and not re.search(r"\d", d.as_written)
+                    and d.start.month > published_on.month
+                )
+            ]
         # A day still to come is a plan ("a workshop on 5 December"), not this event; but an
         # invitation or agreement made at this event may name it.
         if not outcome_kinds(sentence.text):
@@ -478,7 +632,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     dateline_day = dateline_date(report.dateline.date_text, published_on) if report.dateline else None
     find_lead(report, published_on, dateline_day)
     date = date_proposal(event_date(report, published_on, dateline_day), published_on)
-    mark_background(report, dated_elsewhere=is_dated_elsewhere(published_on, dateline_day, date))
+    # An event still to come is told in the future tense: that tense does not put a sentence or a
+    # person elsewhere.
+    to_come = date.start > published_on
+    mark_background(
+        report, dated_elsewhere=is_dated_elsewhere(published_on, dateline_day, date), to_come=to_come
+    )
+    if report.item_paragraph is not None:  # a bulletin's other items are other news
+        for sentence in report.sentences:
+            sentence.background = sentence.paragraph != report.item_paragraph
 
     # Organisations and people, sentence by sentence.
     index = OrganisationIndex(organisations)
@@ -488,6 +650,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     reader = OrganisationReader(index, ignore=ignore)
     reader.learn("\n".join(s.text for s in report.sentences))
     mentions = {s.index: reader.mentions(s.text) for s in report.sentences}
+    refer_back(report, mentions)
     mark_told_elsewhere(report, mentions)
     names: list[tuple[int, NameSpan]] = []
     for sentence in report.sentences:
@@ -513,7 +676,10 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             return True
         if ABSENT_PERSON.search(sentence.text[:start]):
             return True
-        if NOT_THERE.match(sentence.text[end:]) or TO_COME.search(sentence.text[:start]):
+        if to_come:  # a meeting still to come: only someone who says they will stay away is not there
+            if NOT_THERE.match(sentence.text[end:]) and not FUTURE_PLAN.match(sentence.text[end:]):
+                return True
+        elif NOT_THERE.match(sentence.text[end:]) or TO_COME.search(sentence.text[:start]):
             return True
         return sentence is not report.lead and bool(SPOKEN_OF.match(sentence.text[end:]))
 
@@ -614,6 +780,8 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                     new_sides[id(participant)] = chosen.key
         elif positions:
             participant.organisation = positions[0]
+        else:
+            participant.organisation = body_pointed_to(participant, sentences, mentions)
         if participant.organisation is not None:
             key: FindingKey = ("known", participant.organisation.pk)
             if key not in findings:
@@ -845,10 +1013,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             for f in findings.values()
             if f.role == Role.PARTICIPANT
             and f.organisation is not None
-            and f.organisation.kind in NATIONAL_KINDS
             and f.organisation.country
             and f.organisation.country.code != country
         ]
+        others = [f for f in findings.values() if f.role not in (Role.HOST, Role.FUNDER, Role.MENTIONED)]
+        # A national body of another country, or the one other body at the table ("a team from MAG").
+        national = [
+            f for f in foreign if f.organisation is not None and f.organisation.kind in NATIONAL_KINDS
+        ]
+        foreign = national or (foreign if others == foreign else [])
         if len(foreign) == 1 and any(f.role == Role.HOST for f in findings.values()):
             foreign[0].role = Role.DELEGATION
             if not sending and foreign[0].organisation is not None:
@@ -973,6 +1146,11 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             sentence.text
         ):
             parties += main_sides
+        # "promised by the delegation", "The British team offered ...": the sides by their part.
+        if VISITORS.search(sentence.text):
+            parties += [f.key for f in findings.values() if f.role == Role.DELEGATION]
+        if re.search(r"\b(?:the|our) hosts?\b", sentence.text, re.I):
+            parties += [f.key for f in findings.values() if f.role == Role.HOST]
         for outcome_kind in kinds:
             if outcome_kind == Outcome.Kind.AGREEMENT and kind == MeetingKind.AGREEMENT and outcomes:
                 continue

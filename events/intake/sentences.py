@@ -81,6 +81,13 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         r"\b(?:in|at) (?:a|an|the) (?:[\w-]+ ){0,2}(?:room|hall|auditorium) of\s+(?:the\s+)?$", before
     ):
         return True
+    # "APOPO will carry out the project with ANAMA": a partner in the work to come, not at the event.
+    if re.search(
+        r"\bwill\s+(?:also\s+)?(?:carry out|implement|work|cooperate|partner|run|conduct|deliver)\b"
+        r"[^.;]{0,80}\bwith\s+(?:the\s+)?$",
+        before,
+    ):
+        return True
     # "..., which the NGO APOPO will carry out": a clause about what comes later, not the event.
     if re.search(r"\b(?:which|that)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before) and re.match(
         r"\s+(?:will|is to|are to|is expected to|shall)\b", sentence[mention.end :]
@@ -192,7 +199,8 @@ ROLE_BEFORE = [  # the organisation comes before these words
     (
         Role.HOST,
         r"(?:(?:warmly|cordially|officially) )?(?:co-)?hosted|(?:(?:warmly|cordially|officially) )?"
-        r"(?:received|welcomed)|(?:has |have )?(?:recently )?met with (?:the|a) delegation|presided over",
+        r"(?:received|welcomed)|(?:has |have )?(?:recently )?met (?:(?:today|yesterday|on [A-Z][a-z]+day) )?"
+        r"with (?:the|a) delegation|presided over",
     ),
     (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
     (Role.SIGNATORY, r"(?:have |has )?(?:signed|inked)|and .{0,80} (?:signed|inked)"),

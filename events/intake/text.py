@@ -159,6 +159,8 @@ class Report:
     lead_index: int = 0
     # Quotations the report opens with before its lead: the event's people speaking, not background.
     opening_quotes: int = 0
+    # In a bulletin of several items, the paragraph of the one that tells of the event.
+    item_paragraph: int | None = None
 
     @property
     def lead(self) -> Sentence | None:
@@ -239,7 +241,15 @@ def find_dateline(paragraph: str, is_place) -> tuple[Dateline | None, str]:
     return dateline, paragraph[match.end() :]
 
 
-CAPTION = re.compile(r"^(?:photo|picture|caption)\s*:\s*(?P<text>.*)$", re.IGNORECASE | re.DOTALL)
+CAPTION = re.compile(
+    r"^(?:photo|picture|caption)(?:\s*:|\]|\))\s*(?P<text>.*)$", re.IGNORECASE | re.DOTALL
+)  # "Photo: ...", "[Photo] ..." (its bracket's opening sign is left out with the other signs)
+# A caption that names who stands in the picture ("From left: A, Title; B, Title"): they were there.
+PICTURED = re.compile(
+    r"^(?:(?:pictured\s*)?\(?(?:from\s+)?(?:left|right)(?:\s+to\s+(?:right|left))?\)?|\(?l-r\)?|pictured)"
+    r"\s*[:,]\s*(?P<items>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
 # A caption naming someone (two capitalised words) doing something (a verb in the present or past).
 TELLING = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+.*\b[a-z]+(?:s|ed)\b")
 # Signs before a paragraph's first word ("📍 Phnom Penh"), and the number of a numbered point ("1. ").
@@ -278,6 +288,38 @@ def listed_lines(paragraph: str) -> list[str]:
     ]
 
 
+# Words a translation may capitalise in every sentence ("Received A Delegation Of The ... Led By"): in a
+# paragraph written in title case they are read in lower case, as prose, so that titles and roles end
+# where they would.
+TITLE_CASE_WORDS = frozenset(
+    {
+        "a", "an", "the", "of", "at", "in", "on", "by", "to", "for", "with", "and", "or", "as", "from",
+        "into", "along", "before", "after", "during", "between", "within", "under", "over", "about",
+        "against", "this", "that", "these", "those", "its", "their", "both", "two", "sides", "side", "led",
+        "headed", "received", "receives", "welcomed", "welcomes", "discussed", "discuss", "agreed", "agree",
+        "hold", "holds", "held", "met", "meet", "meets", "visited", "visit", "visits", "signed", "sign",
+        "said", "says", "will", "would", "was", "were", "is", "are", "be", "been", "has", "have", "had",
+        "which", "who", "whose", "where", "when", "also", "further", "together", "morning", "afternoon",
+        "evening", "end", "year", "day", "month", "week", "charge", "behalf", "other", "each", "all",
+    }
+)  # fmt: skip
+
+
+def title_case_to_prose(paragraph: str) -> str:
+    """A paragraph with nearly every word capitalised ("On The Morning Of 24 June, His Excellency ...
+    Received A Delegation Of ..."): its small words in lower case. Names and acronyms stay."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", paragraph)
+    if len(words) < 12 or sum(w[:1].isupper() for w in words) < 0.85 * len(words):
+        return paragraph
+
+    def small(match: re.Match) -> str:
+        word = match.group(1)
+        opens = not paragraph[: match.start()].strip() or paragraph[: match.start()].rstrip()[-1] in ".!?:"
+        return word.lower() if word.lower() in TITLE_CASE_WORDS and not opens else word
+
+    return re.sub(r"(?<![\w'’.-])([A-Z][a-z]*)(?![\w'’.-])", small, paragraph)
+
+
 def is_headline(paragraph: str, following: int) -> bool:
     """A first line without a closing full stop, short, with more text below it."""
     return (
@@ -296,8 +338,16 @@ def read_report(text: str, *, is_place=lambda name: False) -> Report:
     paragraphs = [NUMBERED.sub("", SYMBOLS.sub("", p)) for p in paragraphs]
     # A caption that tells who did what ("PHOTO: X (left) shakes hands with Y ... on Monday") is read
     # after the text, as part of it; a caption that only labels the picture is left out.
-    captions = [CAPTION.match(p) for p in paragraphs]
-    told = [m.group("text") for m in captions if m is not None and TELLING.search(m.group("text"))]
+    captions = [CAPTION.match(p) or PICTURED.match(p) for p in paragraphs]
+    told = []
+    for caption in captions:
+        if caption is None:
+            continue
+        pictured = caption if caption.re is PICTURED else PICTURED.match(caption.group("text"))
+        if pictured is not None:  # each person in the picture on a line of their own, as a list's items
+            told += [item.strip(" .") for item in pictured.group("items").split(";") if item.strip(" .")]
+        elif TELLING.search(caption.group("text")):
+            told.append(caption.group("text"))
     paragraphs = [p for p, m in zip(paragraphs, captions, strict=True) if m is None]
     paragraphs = [p for p in paragraphs if p and not BOILERPLATE.match(p)] + told
     paragraphs = [line for p in paragraphs for line in heading_block(p, is_place)]
@@ -325,6 +375,16 @@ def read_report(text: str, *, is_place=lambda name: False) -> Report:
             paragraphs[0] = rest
             if not rest.strip():
                 paragraphs.pop(0)
+    # A dated dateline opening the second or third paragraph, after a quotation the report opens with
+    # ('"...," said the Minister.' then 'Brussels, 4 July 2024 – ...'): its date is the report's, not
+    # the event's.
+    for number in range(1, min(3, len(paragraphs))) if dateline is None else ():
+        found, rest = find_dateline(paragraphs[number], is_place)
+        if found is not None and found.date_text and rest.strip():
+            dateline = found
+            paragraphs[number] = rest
+            break
+    paragraphs = [title_case_to_prose(p) for p in paragraphs]
     report = Report(headline=headline, dateline=dateline)
     for number, paragraph in enumerate(paragraphs):
         for sentence in split_sentences(paragraph):
@@ -332,7 +392,15 @@ def read_report(text: str, *, is_place=lambda name: False) -> Report:
     return report
 
 
-def mark_background(report: Report, *, dated_elsewhere) -> None:
+# Cues of a time to come: about another event, unless the report's own is still to come.
+TO_COME_CUES = re.compile(
+    r"\b(?:(?:is|are) (?:due|scheduled|set) to|later this (?:week|month)|"
+    r"(?:is|are) to (?:visit|meet|hold|travel|attend|take part))\b",
+    re.IGNORECASE,
+)
+
+
+def mark_background(report: Report, *, dated_elsewhere, to_come: bool = False) -> None:
     """Mark the sentences that are background rather than the event being reported.
 
     A sentence is background when it says so ("earlier", "it should be noted"),
@@ -363,7 +431,8 @@ def mark_background(report: Report, *, dated_elsewhere) -> None:
         # A date inside what the sides discussed or said ("the memorandum signed in 2021") is theirs.
         # A relative clause may be about another time: "X, who met Y last year, told the guests ...".
         main = Sentence(sentence.outside_clauses, sentence.paragraph, sentence.index)
-        cue = bool(BACKGROUND_CUES.search(main.text)) or (
+        told = TO_COME_CUES.sub(" ", main.text) if to_come else main.text
+        cue = bool(BACKGROUND_CUES.search(told)) or (
             dated_elsewhere(main) and not back_to_event.search(sentence.text)
         )
         opens = sentence.paragraph not in paragraph_background
