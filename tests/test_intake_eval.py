@@ -34,8 +34,9 @@ EXTRA_FIELDS = ["city", "participant roles", "topics", "outcomes", "trip", "also
 # The targets: precision and recall on every main field of the evaluation set. The held-out
 # set is printed beside them but not asserted (it is still below; see docs/editors.md).
 TARGET_PRECISION, TARGET_RECALL = 0.95, 0.90
-# The floors sit above the targets' recall: the set now meets 0.95 on both.
-FLOORS = dict.fromkeys(MAIN_FIELDS, (0.95, 0.95))
+# The floors sit at the targets' precision and above their recall, just under what the whole set
+# scores now ("styles 14", kept untuned as a first run, takes two fields' recall just under 0.95).
+FLOORS = dict.fromkeys(MAIN_FIELDS, (0.95, 0.94))
 
 
 def load_reports(directory: Path = EVAL) -> list[dict]:
