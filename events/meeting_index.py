@@ -28,6 +28,7 @@ import gc
 import heapq
 import itertools
 import logging
+import operator
 import os
 import threading
 import time
@@ -36,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from pyroaring import BitMap
 
@@ -428,15 +430,36 @@ class MeetingIndex:
         return answer
 
     def _organisation_pairs(self, among: BitMap) -> int:
-        """How many pairs of organisations any of ``among`` share: each meeting's organisations, kept
-        first and in order in its entry, paired by itertools in C."""
-        pairs: set[tuple[int, int]] = set()
-        add = pairs.update
-        for entry in map(self.members.__getitem__, among):
-            taking_part = entry[1]
-            if taking_part > 1:
-                add(itertools.combinations(entry[2 : 2 + taking_part], 2))
-        return len(pairs)
+        """How many pairs of organisations any of ``among`` share.
+
+        Each meeting's organisations, kept first and in order in its entry, are read into one array;
+        taken longest first, the q-th organisations of the meetings with more than q are a slice,
+        each two such columns give their pairs as numbers (first * slots + second), and the distinct
+        numbers, sorted, are the pairs.
+        """
+        entries = list(map(self.members.__getitem__, among))
+        taking_part = np.fromiter(map(operator.itemgetter(1), entries), dtype=np.int64, count=len(entries))
+        organisations = np.fromiter(
+            itertools.chain.from_iterable(entry[2 : 2 + entry[1]] for entry in entries),
+            dtype=np.int64,
+            count=int(taking_part.sum()),
+        )
+        longest_first = np.argsort(-taking_part, kind="stable")
+        # Where each meeting's organisations begin in the array, and how many there are, longest first.
+        starts = (np.cumsum(taking_part) - taking_part)[longest_first]
+        taking_part = taking_part[longest_first]
+        width = len(self.slots)
+        columns: list[np.ndarray] = []
+        pairs: list[np.ndarray] = []
+        for place in range(int(taking_part.max(initial=0))):
+            column = organisations[starts[: np.count_nonzero(taking_part > place)] + place]
+            pairs.extend(earlier[: len(column)] * width + column for earlier in columns)
+            columns.append(column)
+        if not pairs:
+            return 0
+        codes = np.concatenate(pairs)
+        codes.sort()
+        return 1 + int(np.count_nonzero(codes[1:] != codes[:-1]))
 
     def year_kind_counts(self, among: BitMap) -> list[tuple[int, str, int]]:
         """(year, kind, meetings) of ``among``, oldest first, as MeetingQuerySet.year_kind_counts()."""

@@ -3,7 +3,7 @@
 Two queries (organisation_pairs() and organisation_nodes(), of the meetings
 or of the kept pair counts), or the facet index and one query for the names, give the strongest
 links and their organisations; a small force-directed
-layout in pure Python places them. It is deterministic, so the same result
+layout, in array arithmetic (numpy), places them. It is deterministic, so the same result
 always draws the same picture, and cached per process, because the layout is
 the only costly step.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import math
+
+import numpy as np
 
 from .facets import indexed_organisation_nodes
 from .models import Organisation
@@ -142,55 +144,54 @@ def _layout(
     Shared meetings pull harder (logarithmically), every pair pushes apart,
     and a weak pull to the centre keeps separate groups on the canvas. Then
     the layout is stretched to the canvas and overlapping circles nudged apart.
+
+    Each step is a few array operations over every pair at once rather than a
+    loop over them, with the sums taken in the same order as a plain double loop
+    over the pairs and then over the links (``np.add.accumulate`` and
+    ``np.add.at`` add one term at a time, left to right), so the picture is the
+    same to the last bit.
     """
     count = len(order)
     index = {pk: i for i, pk in enumerate(order)}
     golden = math.pi * (3 - math.sqrt(5))
-    xs = [math.sqrt(i + 0.5) * math.cos(i * golden) for i in range(count)]
-    ys = [math.sqrt(i + 0.5) * math.sin(i * golden) for i in range(count)]
+    # Row 0 the x of each node, row 1 its y.
+    places = np.array(
+        [
+            [math.sqrt(i + 0.5) * math.cos(i * golden) for i in range(count)],
+            [math.sqrt(i + 0.5) * math.sin(i * golden) for i in range(count)],
+        ]
+    )
     strongest = max(shared for _a, _b, shared in edges)
-    springs = [(index[a], index[b], 1 + math.log(shared) / math.log(strongest + 1)) for a, b, shared in edges]
+    firsts = np.array([index[a] for a, _b, _shared in edges])
+    seconds = np.array([index[b] for _a, b, _shared in edges])
+    strengths = np.array([1 + math.log(shared) / math.log(strongest + 1) for _a, _b, shared in edges])
+    # Each link pulls its first end one way and its second the other, link by link.
+    ends = np.column_stack((firsts, seconds)).ravel()
+    pulls = np.empty((2, len(ends)))
     iterations = 200
     temperature = math.sqrt(count)
     for step in range(iterations):
-        dx = [0.0] * count
-        dy = [0.0] * count
-        # The same sums in the same order as a plain double loop (so the same picture to the last
-        # bit), with each node's own push held in locals and each product taken once.
-        for i in range(count):
-            xi, yi, dxi, dyi = xs[i], ys[i], dx[i], dy[i]
-            for j in range(i + 1, count):
-                ex = xi - xs[j]
-                ey = yi - ys[j]
-                force = 1 / (ex * ex + ey * ey or 1e-4)
-                fx = ex * force
-                fy = ey * force
-                dxi += fx
-                dyi += fy
-                dx[j] -= fx
-                dy[j] -= fy
-            dx[i] = dxi
-            dy[i] = dyi
-        for i, j, strength in springs:
-            ex, ey = xs[i] - xs[j], ys[i] - ys[j]
-            force = math.sqrt(ex * ex + ey * ey) * strength
-            dx[i] -= ex * force
-            dy[i] -= ey * force
-            dx[j] += ex * force
-            dy[j] += ey * force
+        # Every node pushed away from every other (itself included: a push of nothing).
+        apart = places[:, :, None] - places[:, None, :]
+        squared = apart[0] * apart[0] + apart[1] * apart[1]
+        apart *= 1 / np.where(squared == 0, 1e-4, squared)
+        moves = np.add.accumulate(apart, axis=2)[:, :, -1]
+        # Then pulled along its links.
+        along = places[:, firsts] - places[:, seconds]
+        pulls[:, 1::2] = along * (np.sqrt(along[0] * along[0] + along[1] * along[1]) * strengths)
+        pulls[:, 0::2] = -pulls[:, 1::2]
+        np.add.at(moves[0], ends, pulls[0])
+        np.add.at(moves[1], ends, pulls[1])
         limit = temperature * (1 - step / iterations) + 0.01
-        for i in range(count):
-            dx[i] -= xs[i] * 0.05
-            dy[i] -= ys[i] * 0.05
-            length = math.sqrt(dx[i] * dx[i] + dy[i] * dy[i])
-            if length > limit:
-                dx[i] *= limit / length
-                dy[i] *= limit / length
-            xs[i] += dx[i]
-            ys[i] += dy[i]
-    _fit(xs, ys)
-    _separate(xs, ys, radii)
-    return {pk: (round(x, 1), round(y, 1)) for pk, x, y in zip(order, xs, ys, strict=True)}
+        moves -= places * 0.05
+        length = np.sqrt(moves[0] * moves[0] + moves[1] * moves[1])
+        over = length > limit
+        moves = np.where(over, moves * (limit / np.where(over, length, 1)), moves)
+        places += moves
+    xs_list, ys_list = places.tolist()
+    _fit(xs_list, ys_list)
+    _separate(xs_list, ys_list, radii)
+    return {pk: (round(x, 1), round(y, 1)) for pk, x, y in zip(order, xs_list, ys_list, strict=True)}
 
 
 def _fit(xs: list[float], ys: list[float]) -> None:
@@ -208,17 +209,22 @@ def _separate(xs: list[float], ys: list[float], radii: tuple[float, ...], gap: f
     for _ in range(40):
         moved = False
         for i in range(count):
+            xi, yi, ri = xs[i], ys[i], radii[i]
             for j in range(i + 1, count):
-                dx, dy = xs[j] - xs[i], ys[j] - ys[i]
+                dx, dy = xs[j] - xi, ys[j] - yi
+                room = ri + radii[j] + gap
+                # Most pairs are further apart than that along one axis: no need for their distance.
+                if dx >= room or -dx >= room or dy >= room or -dy >= room:
+                    continue
                 distance = math.hypot(dx, dy)
-                room = radii[i] + radii[j] + gap
                 if distance >= room:
                     continue
                 ux, uy = (dx / distance, dy / distance) if distance else (1.0, 0.0)
                 push = (room - distance) / 2
-                xs[i], ys[i] = xs[i] - ux * push, ys[i] - uy * push
+                xi, yi = xi - ux * push, yi - uy * push
                 xs[j], ys[j] = xs[j] + ux * push, ys[j] + uy * push
                 moved = True
+            xs[i], ys[i] = xi, yi
         for i in range(count):
             xs[i] = min(max(xs[i], radii[i] + 2), WIDTH - radii[i] - 2)
             ys[i] = min(max(ys[i], radii[i] + 2), HEIGHT - radii[i] - 2)
