@@ -19,6 +19,8 @@ asked words are let go beyond MAX_WORDS.
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from collections import OrderedDict
 
 from django.db import connections
@@ -31,6 +33,20 @@ SEARCH_VECTOR = "to_tsvector('english'::regconfig, COALESCE(search_document, '')
 # A lexeme as PostgreSQL writes a tsquery: in single quotes, a quote doubled and a backslash escaped.
 TSQUERY_TOKEN = re.compile(r"\s*(?:(?P<lexeme>'(?:[^'\\]|''|\\.)*')|(?P<operator>[&|!()]))")
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def unpacked(data: bytes | None) -> BitMap:
+    """The ids of one bytea of 4-byte big-endian integers (``string_agg(int4send(id::int4), '')``).
+
+    One value instead of a row per meeting: Python reads the 88 000 ids of a common word in a few
+    milliseconds rather than the 100 or more it takes to make a row of each.
+    """
+    ids = array("I")
+    if data:
+        ids.frombytes(data)
+        if sys.byteorder == "little":
+            ids.byteswap()
+    return BitMap(ids)
 
 
 def folded(text: str) -> str:
@@ -172,16 +188,19 @@ class SearchWords:
         with connections[self.using].cursor() as cursor:
             if self.postgres:
                 cursor.execute(
-                    f"SELECT id FROM events_meeting WHERE status = %s AND {SEARCH_VECTOR} @@ %s::tsquery",
+                    "SELECT string_agg(int4send(id::int4), ''::bytea) FROM events_meeting "
+                    f"WHERE status = %s AND {SEARCH_VECTOR} @@ %s::tsquery",
                     [Status.PUBLISHED.value, query],
                 )
+                bitmap = unpacked(cursor.fetchone()[0])
             else:
                 escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 cursor.execute(
                     "SELECT id FROM events_meeting WHERE status = %s AND search_document LIKE %s ESCAPE '\\'",
                     [Status.PUBLISHED.value, f"%{escaped}%"],
                 )
-            bitmap = self.bitmaps[word] = BitMap(meeting_id for (meeting_id,) in cursor)
+                bitmap = BitMap(meeting_id for (meeting_id,) in cursor)
+        self.bitmaps[word] = bitmap
         while len(self.bitmaps) > MAX_WORDS:
             self.bitmaps.popitem(last=False)
         return bitmap

@@ -294,6 +294,50 @@ def test_kept_search_words_follow_every_write(world):
     every_search_agrees()
 
 
+def test_searched_words_agree_with_the_search_on_tricky_and_hostile_text():
+    make_meeting(title="Trainers trained at the training centre", summary="Déminage humanitaire à Genève.")
+    make_meeting(title="Mine risk education", summary="Mines, mining and demining; a 50% share of_it.")
+    make_meeting(title="Survey without training", summary="Non-technical survey in the café.")
+    make_meeting(title="Draft training", summary="Never published.", status=Status.DRAFT)
+    searches = [
+        "trains",  # stemming: the lexeme 'train'
+        "MINING",
+        '"training centre"',  # a phrase: left to the database
+        '"centre training"',
+        "survey or mine",
+        "survey OR mine -risk",
+        "-training",
+        "training -survey",
+        "déminage",
+        "Genève",
+        "deminage",
+        "café",
+        "50%",
+        "of_it",
+        "_",
+        "%",
+        "'",
+        "''",
+        "\\",
+        "train:*",
+        "a & b | !c",
+        "(training",
+        "!!",
+        "the",
+        "Robert'); DROP TABLE events_meeting;--",
+        "\u00a0training\u3000",
+    ]
+    found = set()
+    for text in searches:
+        forget_answers()
+        query = QueryDict(urlencode({"q": text}))
+        assert_index_agrees(query)
+        found.add(select(MeetingFilter(query, queryset=Meeting.objects.published())).count)
+    assert found >= {0, 1, 2}  # the searches find some meetings, and none for some
+    for text in searches:  # and again, every word kept
+        assert_index_agrees(QueryDict(urlencode({"q": text})))
+
+
 def test_a_write_is_seen_by_an_index_read_before_it(world):
     chance, organisations, topics, meetings = world
     index = meeting_index()
