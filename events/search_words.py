@@ -23,12 +23,17 @@ import sys
 from array import array
 from collections import OrderedDict
 
-from django.db import connections
+from django.db import connections, transaction
 from pyroaring import BitMap
 
 from .models import MAX_SEARCH_WORDS, Status
 
 MAX_WORDS = 2000
+# Room for PostgreSQL's bitmap of a word's matching rows. With the default 4 MB it turns lossy beyond
+# about 65 000 pages of meetings (500 MB: fewer than a million meetings), and then every row of those
+# pages has its search document parsed again: 31 s instead of under a second for one common word.
+# A bitmap takes about 64 bytes a page it points into, so this is room for a table of 8 GB.
+WORD_WORK_MEM = "64MB"
 SEARCH_VECTOR = "to_tsvector('english'::regconfig, COALESCE(search_document, ''))"
 # A lexeme as PostgreSQL writes a tsquery: in single quotes, a quote doubled and a backslash escaped.
 TSQUERY_TOKEN = re.compile(r"\s*(?:(?P<lexeme>'(?:[^'\\]|''|\\.)*')|(?P<operator>[&|!()]))")
@@ -157,18 +162,24 @@ class SearchWords:
     def matching(self, text: str, published: BitMap) -> BitMap | None:
         """The published meetings whose search documents match ``text`` as MeetingQuerySet.search()
         matches them; None when only the database can tell. Queries: on PostgreSQL one to read the
-        query's lexemes, then one for each word not kept yet."""
+        query's lexemes (and make room for the words' bitmaps), then one for each word not kept yet."""
         if not self.postgres:
             found = published
             for word in text.split()[:MAX_SEARCH_WORDS]:
                 found = found & self._bitmap(folded(word), word)
             return found
-        with connections[self.using].cursor() as cursor:
-            cursor.execute("SELECT websearch_to_tsquery('english', %s)::text", [text])
-            tree = parse_tsquery(cursor.fetchone()[0])
-        if tree is None:
-            return None
-        return published & self._evaluate(tree, published)
+        # The words are read in one transaction whose work_mem (SET LOCAL, set in the same query as the
+        # lexemes) lets their bitmaps stay exact; it ends with the transaction.
+        with transaction.atomic(using=self.using, savepoint=False):
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(
+                    "SELECT websearch_to_tsquery('english', %s)::text, set_config('work_mem', %s, true)",
+                    [text, WORD_WORK_MEM],
+                )
+                tree = parse_tsquery(cursor.fetchone()[0])
+            if tree is None:
+                return None
+            return published & self._evaluate(tree, published)
 
     def _evaluate(self, tree, published: BitMap) -> BitMap:
         if tree[0] == "word":
