@@ -31,7 +31,7 @@ from .models import MAX_SEARCH_WORDS, Status
 MAX_WORDS = 2000
 # Room for PostgreSQL's bitmap of a word's matching rows. With the default 4 MB it turns lossy beyond
 # about 65 000 pages of meetings (500 MB: fewer than a million meetings), and then every row of those
-# pages has its search document parsed again: 31 s instead of under a second for one common word.
+# pages has its search document parsed again: 31 to 43 s instead of one or two for a common word.
 # A bitmap takes about 64 bytes a page it points into, so this is room for a table of 8 GB.
 WORD_WORK_MEM = "64MB"
 SEARCH_VECTOR = "to_tsvector('english'::regconfig, COALESCE(search_document, ''))"
