@@ -15,7 +15,7 @@ from events.api.schema import FILTER_DOCS
 from events.api.views import StrictFilterBackend
 from events.filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from events.meeting_index import meeting_index
-from events.models import City, Meeting, Position
+from events.models import City, Meeting, Position, Status
 
 from .dataout import all_pages
 from .factories import (
@@ -376,6 +376,18 @@ def test_each_meeting_of_a_list_page_is_what_its_own_url_gives(client, records):
     shown = next(row for row in all_pages(client, "/api/meetings/") if row["slug"] == meeting.slug)
     assert [len(outcome["status_changes"]) for outcome in shown["outcomes"]] == [0, 1, 1]
     assert any(participant["as_reported"] for participant in shown["participants"])
+
+
+def test_each_topic_and_country_of_a_list_counts_what_its_own_url_counts(client, records):
+    # The lists count by the facet index (as the topics' and countries' pages do); a record's own URL
+    # counts in SQL.
+    add_more_rows(records, 3)
+    make_meeting(status=Status.DRAFT, country="TH", topics=[records["training"]])
+    for name, key in (("topics", "slug"), ("countries", "code")):
+        rows = list(all_pages(client, f"/api/{name}/"))
+        assert any(row["meeting_count"] for row in rows)
+        for row in rows:
+            assert row == client.get(f"/api/{name}/{row[key]}/").json(), (name, row[key])
 
 
 def test_the_schema_documents_every_filter_and_the_docs_page_serves_it(client):
