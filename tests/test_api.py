@@ -378,6 +378,30 @@ def test_each_meeting_of_a_list_page_is_what_its_own_url_gives(client, records):
     assert any(participant["as_reported"] for participant in shown["participants"])
 
 
+def test_each_person_of_a_list_page_is_what_their_own_url_gives(client, records):
+    # The people's list reads its rows as plain values (events/api/rows.py: PersonRows); a person's
+    # own URL through PersonSerializer: the two must agree, relation by relation.
+    add_more_rows(records, 3)
+    person = make_person(name="Aaron Early", honorific="Dr")
+    person.other_names.create(name="A. Early")
+    person.other_names.create(name="Aaron E.")
+    Position.objects.create(person=person, title="Adviser")  # no organisation
+    Position.objects.create(person=person, organisation=records["tmac"], title="Director")
+    make_meeting(participants=[{"name_as_written": "A. Early", "person": person}])
+    make_meeting(status=Status.DRAFT, participants=[{"name_as_written": "Draft", "person": person}])
+    lists = ("/api/people/", "/api/people/?page_size=2&page=2", "/api/people/?q=early&format=json")
+    for url in lists:
+        rows = client.get(url).json()["results"]
+        assert rows
+        # Links keep ?format=json, on either URL.
+        suffix = "?format=json" if "format=json" in url else ""
+        for row in rows:
+            assert row == client.get(f"/api/people/{row['slug']}/{suffix}").json(), (url, row["slug"])
+    shown = next(row for row in all_pages(client, "/api/people/") if row["slug"] == person.slug)
+    assert [p["name_as_written"] for p in shown["participations"]] == ["A. Early"]  # the draft left out
+    assert [p["organisation"] is None for p in shown["positions"]].count(True) == 1
+
+
 def test_each_topic_and_country_of_a_list_counts_what_its_own_url_counts(client, records):
     # The lists count by the facet index (as the topics' and countries' pages do); a record's own URL
     # counts in SQL.

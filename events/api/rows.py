@@ -1,11 +1,12 @@
-"""The meetings list's rows read as plain values and written as MeetingSerializer writes them.
+"""The meetings' and the people's list rows read as plain values, written as their serializers write them.
 
 A page of the list is up to 200 meetings with their organisations, participants, topics and
 sources: making each as a model instance and serializing it field by field cost several times what
 its queries did. Here each relation is one query of just the values shown, and each row a dict in
 MeetingSerializer's order; links reverse their route once per page. Outcomes are rare and nested
 deeper, so the meetings that have them still go through OutcomeSerializer. A test holds every row
-to what the meeting's own URL (MeetingSerializer) gives.
+to what the meeting's own URL (MeetingSerializer) gives. The people's list (PersonRows) is read the
+same way: a page of 50 people holds every published meeting each attended.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from ..models import (
     ParticipantReport,
     Participation,
     Person,
+    PersonName,
+    Position,
     Status,
 )
 from ..wording import describe_date, describe_held, describe_place
@@ -410,6 +413,134 @@ class MeetingRows:
                     "language": language,
                     "published_on": date_text(published),
                     "published_precision": precision,
+                }
+            )
+        return grouped
+
+
+class PersonRows:
+    """Pages of the API's people list for one request, each person as PersonSerializer writes them:
+    three queries for a page's other names, positions and published participations, whatever the
+    number of rows. A test holds every row to what the person's own URL (PersonSerializer) gives."""
+
+    def __init__(self, context: dict, using: str = "default"):
+        self.using = using
+        links = Links(context["request"])
+        self.person_url = links.maker("events:api-person-detail")
+        self.person_page = links.maker("events:person-detail", page=True)
+        self.meeting_url = links.maker("events:api-meeting-detail")
+        self.meeting_page = links.maker("events:meeting-detail", page=True)
+        self.organisation_url = links.maker("events:api-organisation-detail")
+
+    def organisation_ref(self, slug: str | None, name: str, acronym: str) -> dict | None:
+        """As OrganisationRefSerializer."""
+        if slug is None:
+            return None
+        return {"slug": slug, "name": name, "acronym": acronym, "url": self.organisation_url(slug)}
+
+    def read(self, people) -> list[dict]:
+        """``people`` (Person instances, in the list's order) as PersonSerializer gives them."""
+        ids = [person.pk for person in people]
+        names: dict[int, list[str]] = defaultdict(list)
+        positions: dict[int, list[dict]] = defaultdict(list)
+        attended: dict[int, list[dict]] = defaultdict(list)
+        if ids:
+            names = self.other_names(ids)
+            positions = self.positions(ids)
+            attended = self.participations(ids)
+        return [
+            {
+                "slug": person.slug,
+                "url": self.person_url(person.slug),
+                "html_url": self.person_page(person.slug),
+                "name": person.name,
+                "honorific": person.honorific,
+                "other_names": names.get(person.pk, []),
+                "positions": positions.get(person.pk, []),
+                "participations": attended.get(person.pk, []),
+                "updated_at": DATE_TIME.to_representation(person.updated_at),
+            }
+            for person in people
+        ]
+
+    def other_names(self, ids: list[int]) -> dict[int, list[str]]:
+        """In PersonName's order."""
+        grouped: dict[int, list[str]] = defaultdict(list)
+        rows = PersonName.objects.using(self.using).filter(person_id__in=ids).values_list("person_id", "name")
+        for person_id, name in rows:
+            grouped[person_id].append(name)
+        return grouped
+
+    def positions(self, ids: list[int]) -> dict[int, list[dict]]:
+        """As PositionSerializer, in Position's order."""
+        grouped: dict[int, list[dict]] = defaultdict(list)
+        rows = (
+            Position.objects.using(self.using)
+            .filter(person_id__in=ids)
+            .values_list(
+                "person_id",
+                "title",
+                "organisation__slug",
+                "organisation__name",
+                "organisation__acronym",
+                "start_date",
+                "end_date",
+            )
+        )
+        for person_id, title, slug, name, acronym, start, end in rows:
+            grouped[person_id].append(
+                {
+                    "title": title,
+                    "organisation": self.organisation_ref(slug, name, acronym),
+                    "start_date": date_text(start),
+                    "end_date": date_text(end),
+                }
+            )
+        return grouped
+
+    def participations(self, ids: list[int]) -> dict[int, list[dict]]:
+        """As PersonParticipationSerializer: published meetings only, newest first (PersonViewSet's)."""
+        grouped: dict[int, list[dict]] = defaultdict(list)
+        rows = (
+            Participation.objects.using(self.using)
+            .filter(person_id__in=ids, meeting__status=Status.PUBLISHED)
+            .order_by("-meeting__start_date", "-meeting__pk", "pk")
+            .values_list(
+                "person_id",
+                "meeting__slug",
+                "meeting__title",
+                "meeting__start_date",
+                "meeting__end_date",
+                "meeting__date_precision",
+                "name_as_written",
+                "title_as_stated",
+                "role_id",
+                "role__label",
+                "role__present",
+                "organisation__slug",
+                "organisation__name",
+                "organisation__acronym",
+            )
+        )
+        for values in rows:
+            person_id, slug, title, start, end, precision, name, stated, role, label, present = values[:11]
+            organisation_slug, organisation_name, acronym = values[11:]
+            grouped[person_id].append(
+                {
+                    "meeting": {
+                        "slug": slug,
+                        "title": title,
+                        "start_date": date_text(start),
+                        "date_display": describe_date(start, end, precision),
+                        "url": self.meeting_url(slug),
+                        "html_url": self.meeting_page(slug),
+                    },
+                    "name_as_written": name,
+                    "title_as_stated": stated,
+                    "role": role,
+                    "role_label": label,
+                    "present": bool(present),
+                    "organisation": self.organisation_ref(organisation_slug, organisation_name, acronym),
                 }
             )
         return grouped

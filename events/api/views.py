@@ -33,7 +33,7 @@ from ..models import (
     Status,
     Topic,
 )
-from .rows import MeetingRows
+from .rows import MeetingRows, PersonRows
 from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
 from .serializers import (
     CommitmentSerializer,
@@ -247,6 +247,13 @@ class PersonViewSet(ReadOnlyViewSet):
     serializer_class = PersonSerializer
     filter_backends = [StrictFilterBackend]
     filterset_class = PersonFilter
+
+    def list(self, request, *args, **kwargs):
+        # A page's people, then their relations as plain values (PersonRows): no serializer runs.
+        people = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(people)
+        rows = PersonRows(self.get_serializer_context(), using=people.db)
+        return self.get_paginated_response(rows.read(page))
 
 
 @list_and_detail("topic", "topics, by name", TopicSerializer)
