@@ -19,6 +19,7 @@ from events.models import City, Meeting, Position, Status
 
 from .dataout import all_pages
 from .factories import (
+    make_delegation,
     make_meeting,
     make_organisation,
     make_outcome,
@@ -400,6 +401,27 @@ def test_each_person_of_a_list_page_is_what_their_own_url_gives(client, records)
     shown = next(row for row in all_pages(client, "/api/people/") if row["slug"] == person.slug)
     assert [p["name_as_written"] for p in shown["participations"]] == ["A. Early"]  # the draft left out
     assert [p["organisation"] is None for p in shown["positions"]].count(True) == 1
+
+
+def test_each_delegation_of_a_list_page_is_what_its_own_url_gives(client, records):
+    # The delegations' list reads its rows as plain values (events/api/rows.py: DelegationRows); a
+    # delegation's own URL through DelegationSerializer: the two must agree, relation by relation.
+    add_more_rows(records, 3)
+    trip = records["trip"]
+    trip.sending_organisations.add(records["tmac"], records["anama"])
+    trip.members.add(make_person(name="Zed Last"), make_person(name="Abe First"))
+    make_meeting(delegation=trip, status=Status.DRAFT, title="Draft stop")
+    make_delegation(sending_country="", destination_countries=["TH", "KH"])
+    for url in ("/api/delegations/", "/api/delegations/?page_size=1&page=2", "/api/delegations/?format=json"):
+        rows = client.get(url).json()["results"]
+        assert rows
+        # Links keep ?format=json, on either URL.
+        suffix = "?format=json" if "format=json" in url else ""
+        for row in rows:
+            assert row == client.get(f"/api/delegations/{row['slug']}/{suffix}").json(), (url, row["slug"])
+    shown = next(row for row in all_pages(client, "/api/delegations/") if row["slug"] == trip.slug)
+    assert "Draft stop" not in [meeting["title"] for meeting in shown["meetings"]]
+    assert len(shown["members"]) >= 2 and shown["sources"] and shown["sending_organisations"]
 
 
 def test_each_topic_and_country_of_a_list_counts_what_its_own_url_counts(client, records):

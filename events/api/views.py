@@ -33,7 +33,7 @@ from ..models import (
     Status,
     Topic,
 )
-from .rows import MeetingRows, PersonRows
+from .rows import DelegationRows, MeetingRows, PersonRows
 from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
 from .serializers import (
     CommitmentSerializer,
@@ -211,6 +211,13 @@ class DelegationViewSet(ReadOnlyViewSet):
         .order_by(F("start_date").desc(nulls_last=True), "title", "pk")
     )
     serializer_class = DelegationSerializer
+
+    def list(self, request, *args, **kwargs):
+        # A page's delegations, then their relations as plain values (DelegationRows): no serializer runs.
+        delegations = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(delegations) or []
+        rows = DelegationRows(self.get_serializer_context(), using=delegations.db)
+        return self.get_paginated_response(rows.read(page))
 
 
 @list_and_detail("organisation", "organisations, by name", OrganisationSerializer)
