@@ -15,10 +15,11 @@ from events.api.schema import FILTER_DOCS
 from events.api.views import StrictFilterBackend
 from events.filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
 from events.meeting_index import meeting_index
-from events.models import City, Meeting, Position
+from events.models import City, Meeting, Position, Status
 
 from .dataout import all_pages
 from .factories import (
+    make_delegation,
     make_meeting,
     make_organisation,
     make_outcome,
@@ -376,6 +377,63 @@ def test_each_meeting_of_a_list_page_is_what_its_own_url_gives(client, records):
     shown = next(row for row in all_pages(client, "/api/meetings/") if row["slug"] == meeting.slug)
     assert [len(outcome["status_changes"]) for outcome in shown["outcomes"]] == [0, 1, 1]
     assert any(participant["as_reported"] for participant in shown["participants"])
+
+
+def test_each_person_of_a_list_page_is_what_their_own_url_gives(client, records):
+    # The people's list reads its rows as plain values (events/api/rows.py: PersonRows); a person's
+    # own URL through PersonSerializer: the two must agree, relation by relation.
+    add_more_rows(records, 3)
+    person = make_person(name="Aaron Early", honorific="Dr")
+    person.other_names.create(name="A. Early")
+    person.other_names.create(name="Aaron E.")
+    Position.objects.create(person=person, title="Adviser")  # no organisation
+    Position.objects.create(person=person, organisation=records["tmac"], title="Director")
+    make_meeting(participants=[{"name_as_written": "A. Early", "person": person}])
+    make_meeting(status=Status.DRAFT, participants=[{"name_as_written": "Draft", "person": person}])
+    lists = ("/api/people/", "/api/people/?page_size=2&page=2", "/api/people/?q=early&format=json")
+    for url in lists:
+        rows = client.get(url).json()["results"]
+        assert rows
+        # Links keep ?format=json, on either URL.
+        suffix = "?format=json" if "format=json" in url else ""
+        for row in rows:
+            assert row == client.get(f"/api/people/{row['slug']}/{suffix}").json(), (url, row["slug"])
+    shown = next(row for row in all_pages(client, "/api/people/") if row["slug"] == person.slug)
+    assert [p["name_as_written"] for p in shown["participations"]] == ["A. Early"]  # the draft left out
+    assert [p["organisation"] is None for p in shown["positions"]].count(True) == 1
+
+
+def test_each_delegation_of_a_list_page_is_what_its_own_url_gives(client, records):
+    # The delegations' list reads its rows as plain values (events/api/rows.py: DelegationRows); a
+    # delegation's own URL through DelegationSerializer: the two must agree, relation by relation.
+    add_more_rows(records, 3)
+    trip = records["trip"]
+    trip.sending_organisations.add(records["tmac"], records["anama"])
+    trip.members.add(make_person(name="Zed Last"), make_person(name="Abe First"))
+    make_meeting(delegation=trip, status=Status.DRAFT, title="Draft stop")
+    make_delegation(sending_country="", destination_countries=["TH", "KH"])
+    for url in ("/api/delegations/", "/api/delegations/?page_size=1&page=2", "/api/delegations/?format=json"):
+        rows = client.get(url).json()["results"]
+        assert rows
+        # Links keep ?format=json, on either URL.
+        suffix = "?format=json" if "format=json" in url else ""
+        for row in rows:
+            assert row == client.get(f"/api/delegations/{row['slug']}/{suffix}").json(), (url, row["slug"])
+    shown = next(row for row in all_pages(client, "/api/delegations/") if row["slug"] == trip.slug)
+    assert "Draft stop" not in [meeting["title"] for meeting in shown["meetings"]]
+    assert len(shown["members"]) >= 2 and shown["sources"] and shown["sending_organisations"]
+
+
+def test_each_topic_and_country_of_a_list_counts_what_its_own_url_counts(client, records):
+    # The lists count by the facet index (as the topics' and countries' pages do); a record's own URL
+    # counts in SQL.
+    add_more_rows(records, 3)
+    make_meeting(status=Status.DRAFT, country="TH", topics=[records["training"]])
+    for name, key in (("topics", "slug"), ("countries", "code")):
+        rows = list(all_pages(client, f"/api/{name}/"))
+        assert any(row["meeting_count"] for row in rows)
+        for row in rows:
+            assert row == client.get(f"/api/{name}/{row[key]}/").json(), (name, row[key])
 
 
 def test_the_schema_documents_every_filter_and_the_docs_page_serves_it(client):

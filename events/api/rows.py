@@ -1,11 +1,13 @@
-"""The meetings list's rows read as plain values and written as MeetingSerializer writes them.
+"""The meetings' and the people's list rows read as plain values, written as their serializers write them.
 
 A page of the list is up to 200 meetings with their organisations, participants, topics and
 sources: making each as a model instance and serializing it field by field cost several times what
 its queries did. Here each relation is one query of just the values shown, and each row a dict in
 MeetingSerializer's order; links reverse their route once per page. Outcomes are rare and nested
 deeper, so the meetings that have them still go through OutcomeSerializer. A test holds every row
-to what the meeting's own URL (MeetingSerializer) gives.
+to what the meeting's own URL (MeetingSerializer) gives. The people's and delegations' lists
+(PersonRows, DelegationRows) are read the same way: a page of 50 people holds every published
+meeting each attended.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from rest_framework import serializers
 
 from ..geo import country_name
 from ..models import (
+    Delegation,
     Meeting,
     MeetingOrganisation,
     Outcome,
     ParticipantReport,
     Participation,
     Person,
+    PersonName,
+    Position,
     Status,
 )
 from ..wording import describe_date, describe_held, describe_place
@@ -372,44 +377,278 @@ class MeetingRows:
 
     def sources(self, ids: list[int]) -> dict[int, list[dict]]:
         """As SourceSerializer, in Source's order."""
+        return cited_sources(
+            Meeting.sources.through.objects.using(self.using).filter(meeting_id__in=ids), "meeting_id"
+        )
+
+
+def cited_sources(links, owner: str) -> dict[int, list[dict]]:
+    """``links`` (rows of a record's sources, through their many-to-many table) as SourceSerializer
+    writes each source, by ``owner`` (the record's id field there), in Source's order."""
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    cited = links.order_by(F("source__published_on").desc(nulls_last=True), "source__pk").values_list(
+        owner,
+        "source__url",
+        "source__title",
+        "source__publisher",
+        "source__republished_by",
+        "source__author",
+        "source__language",
+        "source__published_on",
+        "source__published_precision",
+    )
+    for owner_id, url, title, publisher, republished_by, author, language, published, precision in cited:
+        grouped[owner_id].append(
+            {
+                "url": url,
+                "title": title,
+                "publisher": publisher,
+                "republished_by": republished_by,
+                "author": author,
+                "language": language,
+                "published_on": date_text(published),
+                "published_precision": precision,
+            }
+        )
+    return grouped
+
+
+class PersonRows:
+    """Pages of the API's people list for one request, each person as PersonSerializer writes them:
+    three queries for a page's other names, positions and published participations, whatever the
+    number of rows. A test holds every row to what the person's own URL (PersonSerializer) gives."""
+
+    def __init__(self, context: dict, using: str = "default"):
+        self.using = using
+        links = Links(context["request"])
+        self.person_url = links.maker("events:api-person-detail")
+        self.person_page = links.maker("events:person-detail", page=True)
+        self.meeting_url = links.maker("events:api-meeting-detail")
+        self.meeting_page = links.maker("events:meeting-detail", page=True)
+        self.organisation_url = links.maker("events:api-organisation-detail")
+
+    def organisation_ref(self, slug: str | None, name: str, acronym: str) -> dict | None:
+        """As OrganisationRefSerializer."""
+        if slug is None:
+            return None
+        return {"slug": slug, "name": name, "acronym": acronym, "url": self.organisation_url(slug)}
+
+    def read(self, people) -> list[dict]:
+        """``people`` (Person instances, in the list's order) as PersonSerializer gives them."""
+        ids = [person.pk for person in people]
+        names: dict[int, list[str]] = defaultdict(list)
+        positions: dict[int, list[dict]] = defaultdict(list)
+        attended: dict[int, list[dict]] = defaultdict(list)
+        if ids:
+            names = self.other_names(ids)
+            positions = self.positions(ids)
+            attended = self.participations(ids)
+        return [
+            {
+                "slug": person.slug,
+                "url": self.person_url(person.slug),
+                "html_url": self.person_page(person.slug),
+                "name": person.name,
+                "honorific": person.honorific,
+                "other_names": names.get(person.pk, []),
+                "positions": positions.get(person.pk, []),
+                "participations": attended.get(person.pk, []),
+                "updated_at": DATE_TIME.to_representation(person.updated_at),
+            }
+            for person in people
+        ]
+
+    def other_names(self, ids: list[int]) -> dict[int, list[str]]:
+        """In PersonName's order."""
+        grouped: dict[int, list[str]] = defaultdict(list)
+        rows = PersonName.objects.using(self.using).filter(person_id__in=ids).values_list("person_id", "name")
+        for person_id, name in rows:
+            grouped[person_id].append(name)
+        return grouped
+
+    def positions(self, ids: list[int]) -> dict[int, list[dict]]:
+        """As PositionSerializer, in Position's order."""
         grouped: dict[int, list[dict]] = defaultdict(list)
-        cited = (
-            Meeting.sources.through.objects.using(self.using)
-            .filter(meeting_id__in=ids)
-            .order_by(F("source__published_on").desc(nulls_last=True), "source__pk")
+        rows = (
+            Position.objects.using(self.using)
+            .filter(person_id__in=ids)
             .values_list(
-                "meeting_id",
-                "source__url",
-                "source__title",
-                "source__publisher",
-                "source__republished_by",
-                "source__author",
-                "source__language",
-                "source__published_on",
-                "source__published_precision",
+                "person_id",
+                "title",
+                "organisation__slug",
+                "organisation__name",
+                "organisation__acronym",
+                "start_date",
+                "end_date",
             )
         )
-        for (
-            meeting_id,
-            url,
-            title,
-            publisher,
-            republished_by,
-            author,
-            language,
-            published,
-            precision,
-        ) in cited:
-            grouped[meeting_id].append(
+        for person_id, title, slug, name, acronym, start, end in rows:
+            grouped[person_id].append(
                 {
-                    "url": url,
                     "title": title,
-                    "publisher": publisher,
-                    "republished_by": republished_by,
-                    "author": author,
-                    "language": language,
-                    "published_on": date_text(published),
-                    "published_precision": precision,
+                    "organisation": self.organisation_ref(slug, name, acronym),
+                    "start_date": date_text(start),
+                    "end_date": date_text(end),
+                }
+            )
+        return grouped
+
+    def participations(self, ids: list[int]) -> dict[int, list[dict]]:
+        """As PersonParticipationSerializer: published meetings only, newest first (PersonViewSet's)."""
+        grouped: dict[int, list[dict]] = defaultdict(list)
+        rows = (
+            Participation.objects.using(self.using)
+            .filter(person_id__in=ids, meeting__status=Status.PUBLISHED)
+            .order_by("-meeting__start_date", "-meeting__pk", "pk")
+            .values_list(
+                "person_id",
+                "meeting__slug",
+                "meeting__title",
+                "meeting__start_date",
+                "meeting__end_date",
+                "meeting__date_precision",
+                "name_as_written",
+                "title_as_stated",
+                "role_id",
+                "role__label",
+                "role__present",
+                "organisation__slug",
+                "organisation__name",
+                "organisation__acronym",
+            )
+        )
+        for values in rows:
+            person_id, slug, title, start, end, precision, name, stated, role, label, present = values[:11]
+            organisation_slug, organisation_name, acronym = values[11:]
+            grouped[person_id].append(
+                {
+                    "meeting": {
+                        "slug": slug,
+                        "title": title,
+                        "start_date": date_text(start),
+                        "date_display": describe_date(start, end, precision),
+                        "url": self.meeting_url(slug),
+                        "html_url": self.meeting_page(slug),
+                    },
+                    "name_as_written": name,
+                    "title_as_stated": stated,
+                    "role": role,
+                    "role_label": label,
+                    "present": bool(present),
+                    "organisation": self.organisation_ref(organisation_slug, organisation_name, acronym),
+                }
+            )
+        return grouped
+
+
+class DelegationRows:
+    """Pages of the API's delegations list for one request, each as DelegationSerializer writes it: four
+    queries for a page's sending organisations, members, published meetings and sources, whatever
+    the number of rows. A test holds every row to what the delegation's own URL gives."""
+
+    def __init__(self, context: dict, using: str = "default"):
+        self.using = using
+        links = Links(context["request"])
+        self.delegation_url = links.maker("events:api-delegation-detail")
+        self.delegation_page = links.maker("events:delegation-detail", page=True)
+        self.person_url = links.maker("events:api-person-detail")
+        self.meeting_url = links.maker("events:api-meeting-detail")
+        self.meeting_page = links.maker("events:meeting-detail", page=True)
+        self.organisation_url = links.maker("events:api-organisation-detail")
+
+    def read(self, delegations) -> list[dict]:
+        """``delegations`` (Delegation instances with their head, in the list's order) as
+        DelegationSerializer gives them."""
+        ids = [delegation.pk for delegation in delegations]
+        sent: dict[int, list[dict]] = defaultdict(list)
+        members: dict[int, list[dict]] = defaultdict(list)
+        meetings: dict[int, list[dict]] = defaultdict(list)
+        sources: dict[int, list[dict]] = defaultdict(list)
+        if ids:
+            sent = self.sending_organisations(ids)
+            members = self.members(ids)
+            meetings = self.meetings(ids)
+            sources = cited_sources(
+                Delegation.sources.through.objects.using(self.using).filter(delegation_id__in=ids),
+                "delegation_id",
+            )
+        rows = []
+        for delegation in delegations:
+            head = delegation.head
+            rows.append(
+                {
+                    "slug": delegation.slug,
+                    "url": self.delegation_url(delegation.slug),
+                    "html_url": self.delegation_page(delegation.slug),
+                    "title": delegation.title,
+                    "sending_country": country(delegation.sending_country.code or ""),
+                    "sending_organisations": sent.get(delegation.pk, []),
+                    "head": None if head is None else self.person_ref(head.slug, head.name),
+                    "members": members.get(delegation.pk, []),
+                    "destination_countries": [
+                        {"code": place.code, "name": country_name(place.code)}
+                        for place in delegation.destination_countries
+                    ],
+                    "start_date": date_text(delegation.start_date),
+                    "end_date": date_text(delegation.end_date),
+                    "purpose": delegation.purpose,
+                    "meetings": meetings.get(delegation.pk, []),
+                    "sources": sources.get(delegation.pk, []),
+                    "updated_at": DATE_TIME.to_representation(delegation.updated_at),
+                }
+            )
+        return rows
+
+    def person_ref(self, slug: str, name: str) -> dict:
+        """As PersonRefSerializer."""
+        return {"slug": slug, "name": name, "url": self.person_url(slug)}
+
+    def sending_organisations(self, ids: list[int]) -> dict[int, list[dict]]:
+        """As OrganisationRefSerializer, by name (DelegationViewSet's order)."""
+        grouped: dict[int, list[dict]] = defaultdict(list)
+        rows = (
+            Delegation.sending_organisations.through.objects.using(self.using)
+            .filter(delegation_id__in=ids)
+            .order_by("organisation__name", "organisation__pk")
+            .values_list("delegation_id", "organisation__slug", "organisation__name", "organisation__acronym")
+        )
+        for delegation_id, slug, name, acronym in rows:
+            grouped[delegation_id].append(
+                {"slug": slug, "name": name, "acronym": acronym, "url": self.organisation_url(slug)}
+            )
+        return grouped
+
+    def members(self, ids: list[int]) -> dict[int, list[dict]]:
+        """As PersonRefSerializer, in Person's order."""
+        grouped: dict[int, list[dict]] = defaultdict(list)
+        rows = (
+            Delegation.members.through.objects.using(self.using)
+            .filter(delegation_id__in=ids)
+            .order_by("person__name", "person__pk")
+            .values_list("delegation_id", "person__slug", "person__name")
+        )
+        for delegation_id, slug, name in rows:
+            grouped[delegation_id].append(self.person_ref(slug, name))
+        return grouped
+
+    def meetings(self, ids: list[int]) -> dict[int, list[dict]]:
+        """As MeetingRefSerializer: published meetings only, in date order (DelegationViewSet's)."""
+        grouped: dict[int, list[dict]] = defaultdict(list)
+        rows = (
+            Meeting.objects.using(self.using)
+            .filter(delegation_id__in=ids, status=Status.PUBLISHED)
+            .order_by("start_date", "pk")
+            .values_list("delegation_id", "slug", "title", "start_date", "end_date", "date_precision")
+        )
+        for delegation_id, slug, title, start, end, precision in rows:
+            grouped[delegation_id].append(
+                {
+                    "slug": slug,
+                    "title": title,
+                    "start_date": date_text(start),
+                    "date_display": describe_date(start, end, precision),
+                    "url": self.meeting_url(slug),
+                    "html_url": self.meeting_page(slug),
                 }
             )
         return grouped

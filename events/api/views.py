@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from ..cache import public_page
 from ..filters import CommitmentFilter, MeetingFilter, OrganisationFilter, PersonFilter
-from ..meeting_index import OrderedMeetings, select
+from ..meeting_index import OrderedMeetings, all_published, select
 from ..models import (
     Delegation,
     Meeting,
@@ -33,7 +33,7 @@ from ..models import (
     Status,
     Topic,
 )
-from .rows import MeetingRows
+from .rows import DelegationRows, MeetingRows, PersonRows
 from .schema import CODE_PARAMETER, LIST_ERRORS, NOT_FOUND, list_and_detail
 from .serializers import (
     CommitmentSerializer,
@@ -212,6 +212,13 @@ class DelegationViewSet(ReadOnlyViewSet):
     )
     serializer_class = DelegationSerializer
 
+    def list(self, request, *args, **kwargs):
+        # A page's delegations, then their relations as plain values (DelegationRows): no serializer runs.
+        delegations = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(delegations) or []
+        rows = DelegationRows(self.get_serializer_context(), using=delegations.db)
+        return self.get_paginated_response(rows.read(page))
+
 
 @list_and_detail("organisation", "organisations, by name", OrganisationSerializer)
 class OrganisationViewSet(ReadOnlyViewSet):
@@ -248,11 +255,31 @@ class PersonViewSet(ReadOnlyViewSet):
     filter_backends = [StrictFilterBackend]
     filterset_class = PersonFilter
 
+    def list(self, request, *args, **kwargs):
+        # A page's people, then their relations as plain values (PersonRows): no serializer runs.
+        people = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(people)
+        rows = PersonRows(self.get_serializer_context(), using=people.db)
+        return self.get_paginated_response(rows.read(page))
+
 
 @list_and_detail("topic", "topics, by name", TopicSerializer)
 class TopicViewSet(ReadOnlyViewSet):
     queryset = Topic.objects.public().select_related("parent").with_meeting_counts().order_by("name", "pk")
     serializer_class = TopicSerializer
+
+    def list(self, request, *args, **kwargs):
+        # Each topic's meetings counted by the facet index, as on the topics' page, rather than a
+        # COUNT over the meetings' topics for every topic listed (a topic's own URL counts in SQL).
+        uncounted = Topic.objects.public().select_related("parent").order_by("name", "pk")
+        topics = self.filter_queryset(uncounted)
+        page = self.paginate_queryset(topics) or []
+        published = all_published(topics.db)
+        rows = published.index.topic_counts(published.ids, published.topics)
+        counts = {row["topic_id"]: row["meetings"] for row in rows}
+        for topic in page:
+            topic.meeting_count = counts.get(topic.pk, 0)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 @extend_schema_view(
@@ -276,7 +303,10 @@ class CountryViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[A-Za-z]{2}"
 
     def list(self, request):
-        page = self.paginate_queryset(Meeting.objects.published().country_index())
+        # Each country's meetings counted by the facet index, as on the countries' page.
+        published = all_published()
+        counts = published.index.counts(published.ids, "country")
+        page = self.paginate_queryset(Meeting.objects.published().country_index(counts=counts))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, code: str):
