@@ -1301,3 +1301,24 @@ def test_a_place_in_what_was_talked_about_is_not_where_the_talks_were(known):
         datetime.date(2024, 9, 26),
     )
     assert (result.country, result.city) == ("", "")
+
+
+def test_a_meeting_told_in_the_present_tense_is_the_news_of_the_day_it_is_told(known):
+    result = propose(
+        "Midday news\n\nThe Cambodian Mine Action Centre (CMAC) receives a delegation of the Mine Action "
+        "Agency of the Republic of Azerbaijan (ANAMA) at its headquarters. The two discuss training.",
+        datetime.date(2025, 2, 18),
+    )
+    assert (result.date.start, result.date.precision) == (datetime.date(2025, 2, 18), "day")
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "host", "ANAMA": "delegation"}
+
+
+def test_a_writer_received_by_the_host_in_the_first_person_is_of_the_visiting_side(known):
+    result = propose(
+        "Notes from Phnom Penh\n\nOn Monday the Cambodian Mine Action Centre (CMAC) received us at its "
+        "headquarters to talk about survey.",
+        datetime.date(2025, 3, 14),
+        publisher="Mine Action Agency of the Republic of Azerbaijan",
+    )
+    assert {f.label: f.role for f in result.organisations}["CMAC"] == "host"
+    assert [f.role for f in result.organisations if f.organisation == known["anama"]] == ["delegation"]
