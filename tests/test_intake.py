@@ -1311,6 +1311,18 @@ def test_a_meeting_told_in_the_present_tense_is_the_news_of_the_day_it_is_told(k
     )
     assert (result.date.start, result.date.precision) == (datetime.date(2025, 2, 18), "day")
     assert {f.label: f.role for f in result.organisations} == {"CMAC": "host", "ANAMA": "delegation"}
+    assert result.kind == "bilateral"
+
+
+def test_a_speaker_in_a_live_blog_gives_the_keynote_in_the_present_tense(known):
+    result = propose(
+        "Live: survivors' conference\n\n09:05 The regional conference on victim assistance opens today at "
+        "the Cambodian Mine Action Centre (CMAC) in Phnom Penh.\n\n10:15 Vugar Suleymanov, Chairman of the "
+        "Board of the Mine Action Agency of the Republic of Azerbaijan (ANAMA), gives the keynote on "
+        "survivors' data.",
+        datetime.date(2025, 5, 20),
+    )
+    assert {p.name: p.role for p in result.participants}["Vugar Suleymanov"] == "speaker"
 
 
 def test_a_writer_received_by_the_host_in_the_first_person_is_of_the_visiting_side(known):

@@ -532,7 +532,10 @@ SPEAKING_AFTER = re.compile(
     r"addressed|delivered|presented|opened|said|says|told|noted|stressed|called|reaffirmed|underlined|"
     r"described|explained|outlined|briefed|urged|warned|"
     r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
-    r"gave a (?:speech|presentation|talk))\b",
+    r"gave (?:a|an|the) (?:speech|presentation|talk|keynote)|"
+    # the same told in the present tense (a live blog, a radio summary)
+    r"speaks|addresses|delivers|presents|opens|tells|stresses|"
+    r"gives (?:a|an|the) (?:speech|presentation|talk|keynote|address))\b",
     re.IGNORECASE,
 )
 SPEAKING_BEFORE = re.compile(

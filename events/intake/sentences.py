@@ -445,7 +445,8 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.MULTILATERAL, listed
     meeting_words = (
         r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed|discussed|"
-        r"held discussions|(?:working )?session|hosted|played host|guests of)\b"
+        r"held discussions|(?:working )?session|hosted|played host|guests of|"
+        r"meets|receives|welcomes|visits|hosts|discuss|discusses)\b"
     )
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence
