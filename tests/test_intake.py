@@ -1334,3 +1334,15 @@ def test_a_writer_received_by_the_host_in_the_first_person_is_of_the_visiting_si
     )
     assert {f.label: f.role for f in result.organisations}["CMAC"] == "host"
     assert [f.role for f in result.organisations if f.organisation == known["anama"]] == ["delegation"]
+
+
+def test_the_addressee_of_a_hosts_letter_thanking_for_a_visit_was_the_visitor(known):
+    result = propose(
+        "Letter of thanks\n\nPhnom Penh, 20 March 2025\n\nDear Mr Vugar Suleymanov,\n\nOn behalf of the "
+        "Cambodian Mine Action Centre (CMAC), I thank you for your visit to our headquarters on 18 March "
+        "2025.\n\nYours sincerely,\n\nPrum Sophakmonkol",
+        datetime.date(2025, 3, 20),
+        publisher="Cambodian Mine Action Centre",
+    )
+    assert "Vugar Suleymanov" in [p.name for p in result.participants]
+    assert "Vugar Suleymanov" not in [p.name for p in result.also_mentioned_people]

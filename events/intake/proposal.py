@@ -224,6 +224,11 @@ def event_date(
     return None
 
 
+# A letter's salutation, and its thanks for a visit in the second person: the addressee was the visitor.
+SALUTATION = re.compile(r"^(?:Dear|To)\s+[A-Z][^,.;]{2,80},?$")
+SECOND_PERSON_VISIT = re.compile(r"\byour (?:recent |official |working )?(?:visit|delegation|stay)\b", re.I)
+
+
 # A meeting told in the present tense: the news of the day it is told.
 PRESENT_EVENT = re.compile(r"\b(?:meets|receives|welcomes|hosts|visits|signs|holds (?:talks|a meeting))\b")
 
@@ -704,6 +709,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     # Who took part: named in a sentence about the event, not inside someone else's title.
     participants: list[Participant] = []
     also_people: list[PersonFinding] = []
+    visit_letter = any(SALUTATION.match(s.text) for s in report.sentences[:3]) and any(
+        SECOND_PERSON_VISIT.search(s.text) for s in report.sentences
+    )
     for finding in found_people:
         event_spans = [
             (i, n)
@@ -712,6 +720,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             and not in_title(i, n.start)
             and not named_only(sentences[i], n.start, n.end)
         ]
+        # A letter to a visitor ("Dear General X, ... thank you for your visit"): its addressee was there.
+        if visit_letter:
+            event_spans += [(i, n) for i, n in finding.spans if SALUTATION.match(sentences[i].text)]
         # A spokesperson speaks about the event for a body; the report does not put them in the room.
         if SPOKESPERSON.search(finding.title):
             event_spans = []
