@@ -1301,3 +1301,48 @@ def test_a_place_in_what_was_talked_about_is_not_where_the_talks_were(known):
         datetime.date(2024, 9, 26),
     )
     assert (result.country, result.city) == ("", "")
+
+
+def test_a_meeting_told_in_the_present_tense_is_the_news_of_the_day_it_is_told(known):
+    result = propose(
+        "Midday news\n\nThe Cambodian Mine Action Centre (CMAC) receives a delegation of the Mine Action "
+        "Agency of the Republic of Azerbaijan (ANAMA) at its headquarters. The two discuss training.",
+        datetime.date(2025, 2, 18),
+    )
+    assert (result.date.start, result.date.precision) == (datetime.date(2025, 2, 18), "day")
+    assert {f.label: f.role for f in result.organisations} == {"CMAC": "host", "ANAMA": "delegation"}
+    assert result.kind == "bilateral"
+
+
+def test_a_speaker_in_a_live_blog_gives_the_keynote_in_the_present_tense(known):
+    result = propose(
+        "Live: survivors' conference\n\n09:05 The regional conference on victim assistance opens today at "
+        "the Cambodian Mine Action Centre (CMAC) in Phnom Penh.\n\n10:15 Vugar Suleymanov, Chairman of the "
+        "Board of the Mine Action Agency of the Republic of Azerbaijan (ANAMA), gives the keynote on "
+        "survivors' data.",
+        datetime.date(2025, 5, 20),
+    )
+    assert {p.name: p.role for p in result.participants}["Vugar Suleymanov"] == "speaker"
+
+
+def test_a_writer_received_by_the_host_in_the_first_person_is_of_the_visiting_side(known):
+    result = propose(
+        "Notes from Phnom Penh\n\nOn Monday the Cambodian Mine Action Centre (CMAC) received us at its "
+        "headquarters to talk about survey.",
+        datetime.date(2025, 3, 14),
+        publisher="Mine Action Agency of the Republic of Azerbaijan",
+    )
+    assert {f.label: f.role for f in result.organisations}["CMAC"] == "host"
+    assert [f.role for f in result.organisations if f.organisation == known["anama"]] == ["delegation"]
+
+
+def test_the_addressee_of_a_hosts_letter_thanking_for_a_visit_was_the_visitor(known):
+    result = propose(
+        "Letter of thanks\n\nPhnom Penh, 20 March 2025\n\nDear Mr Vugar Suleymanov,\n\nOn behalf of the "
+        "Cambodian Mine Action Centre (CMAC), I thank you for your visit to our headquarters on 18 March "
+        "2025.\n\nYours sincerely,\n\nPrum Sophakmonkol",
+        datetime.date(2025, 3, 20),
+        publisher="Cambodian Mine Action Centre",
+    )
+    assert "Vugar Suleymanov" in [p.name for p in result.participants]
+    assert "Vugar Suleymanov" not in [p.name for p in result.also_mentioned_people]

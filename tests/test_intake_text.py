@@ -188,3 +188,28 @@ def test_a_paragraph_in_title_case_is_read_with_its_small_words_in_lower_case():
         "On the morning of 24 June 2025, His Excellency HENG RATANA, Director General of the Cambodian Mine "
         "Action Centre (CMAC), received a Delegation of TMAC led by Nattavut Sabyeroop."
     )
+
+
+def test_a_numbered_threads_posts_are_read_without_their_numbers_signs_and_hashtags():
+    report = read_report(
+        "1/3 Today our team welcomed colleagues from ANAMA. 🧵\n\n2/3 They saw our drones.\n\n"
+        "3/3 We agreed to train together. #demining #Azerbaijan"
+    )
+    assert report.headline == ""
+    assert [s.text for s in report.sentences] == [
+        "Today our team welcomed colleagues from ANAMA.",
+        "They saw our drones.",
+        "We agreed to train together.",
+    ]
+
+
+def test_the_chair_of_minutes_reads_as_presiding_and_the_venue_label_stays():
+    report = read_report(
+        "Minutes\n\nDate: 8 April 2025\nVenue: CMAC Headquarters, Phnom Penh\n"
+        "Chair: Ann Example, Director, CMAC\n\nThe Chair welcomed the guests."
+    )
+    assert [s.text for s in report.sentences][:3] == [
+        "Date: 8 April 2025",
+        "Venue: CMAC Headquarters, Phnom Penh",
+        "Presided over by Ann Example, Director, CMAC",
+    ]

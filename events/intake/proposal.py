@@ -218,7 +218,19 @@ def event_date(
         relative = [d for d in found[sentence.index] if d.relative]
         if relative:
             return relative[0], sentence
+    # A bulletin told in the present tense ("X meets Y at ...", a radio's news): the day it is told.
+    if dateline_day is None and PRESENT_EVENT.search(QUOTED.sub("", lead.text)):
+        return FoundDate(published_on, None, DatePrecision.DAY, "", relative=True), lead
     return None
+
+
+# A letter's salutation, and its thanks for a visit in the second person: the addressee was the visitor.
+SALUTATION = re.compile(r"^(?:Dear|To)\s+[A-Z][^,.;]{2,80},?$")
+SECOND_PERSON_VISIT = re.compile(r"\byour (?:recent |official |working )?(?:visit|delegation|stay)\b", re.I)
+
+
+# A meeting told in the present tense: the news of the day it is told.
+PRESENT_EVENT = re.compile(r"\b(?:meets|receives|welcomes|hosts|visits|signs|holds (?:talks|a meeting))\b")
 
 
 # A verb in the future: the report announces its event.
@@ -232,6 +244,7 @@ FUTURE = re.compile(
 NEWS_WORDS = re.compile(
     r"\b(?:conference|meeting|workshop|seminar|forum|symposium|summit|visit(?:ed|s)?|talks|dialogue|"
     r"consultations|ceremony|course|training|session|webinar|signed|met|received|welcomed|hosted|held|"
+    r"meets|receives|welcomes|hosts|signs|"
     r"attended|took part|visitors|guests|delegation|courtesy call|call on)\b",
     re.IGNORECASE,
 )
@@ -322,7 +335,8 @@ def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None
 
 # What is done at a meeting or visit (a sentence telling of one elsewhere is about another).
 MEETING_DONE = re.compile(
-    r"\b(?:held (?:talks|a meeting|meetings|consultations)|met|visited|received|welcomed|hosted|signed)\b"
+    r"\b(?:held (?:talks|a meeting|meetings|consultations)|met|visited|received|welcomed|hosted|signed|"
+    r"(?:holds (?:talks|a meeting)|meets|visits|receives|welcomes|hosts|signs))\b"
 )
 
 
@@ -409,13 +423,19 @@ NEWS_OUTLET = re.compile(
     r"report|agency|portal|channel|broadcast\w*)\b|^[A-Z]{2,}$",
     re.IGNORECASE,
 )
-FIRST_PERSON_VISITOR = re.compile(r"\b[Oo]ur (?:delegation|visiting team)\b")
+# "Our delegation ...", the host "received us", the writer "leading APOPO's team to Siem Reap".
+FIRST_PERSON_VISITOR = re.compile(
+    r"\b[Oo]ur (?:delegation|visiting team)\b|\b(?:received|welcomed|hosted|receives|welcomes|hosts) us\b|"
+    r"\b(?:I|[Ww]e)\b[^.;]{0,40}\b(?:leading|led|travelled|visited)\b[^.;]{0,40}\b(?:team|delegation|to)\b"
+)
 SPOKESPERSON = re.compile(
     r"\bspokes(?:person|man|woman)\b|\bpress (?:secretary|officer)\b|\b(?:communications|media) officer\b",
     re.IGNORECASE,
 )
 FIRST_PERSON_HOST = re.compile(
-    r"\bwe\b[^.;]{0,40}\b(?:welcom(?:e|ed)|host(?:ed)?|receiv(?:e|ed))\b(?! by)", re.IGNORECASE
+    r"\b(?:we|our\s+(?:[\w-]+\s+){0,3}(?:team|office|centre|staff))\b[^.;]{0,40}"
+    r"\b(?:welcom(?:e|ed|es)|host(?:ed|s)?|receiv(?:e|ed|es))\b(?! by| us\b)",
+    re.IGNORECASE,
 )
 
 
@@ -517,7 +537,10 @@ SPEAKING_AFTER = re.compile(
     r"addressed|delivered|presented|opened|said|says|told|noted|stressed|called|reaffirmed|underlined|"
     r"described|explained|outlined|briefed|urged|warned|"
     r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
-    r"gave a (?:speech|presentation|talk))\b",
+    r"gave (?:a|an|the) (?:speech|presentation|talk|keynote)|"
+    # the same told in the present tense (a live blog, a radio summary)
+    r"speaks|addresses|delivers|presents|opens|tells|stresses|"
+    r"gives (?:a|an|the) (?:speech|presentation|talk|keynote|address))\b",
     re.IGNORECASE,
 )
 SPEAKING_BEFORE = re.compile(
@@ -686,6 +709,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
     # Who took part: named in a sentence about the event, not inside someone else's title.
     participants: list[Participant] = []
     also_people: list[PersonFinding] = []
+    visit_letter = any(SALUTATION.match(s.text) for s in report.sentences[:3]) and any(
+        SECOND_PERSON_VISIT.search(s.text) for s in report.sentences
+    )
     for finding in found_people:
         event_spans = [
             (i, n)
@@ -694,6 +720,9 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             and not in_title(i, n.start)
             and not named_only(sentences[i], n.start, n.end)
         ]
+        # A letter to a visitor ("Dear General X, ... thank you for your visit"): its addressee was there.
+        if visit_letter:
+            event_spans += [(i, n) for i, n in finding.spans if SALUTATION.match(sentences[i].text)]
         # A spokesperson speaks about the event for a body; the report does not put them in the room.
         if SPOKESPERSON.search(finding.title):
             event_spans = []

@@ -154,7 +154,10 @@ ROLE_AFTER = [  # the organisation follows these words
         r"(?:delegation|visitors|guests)\b[^;]{0,150}?\b(?:met|met with|held talks with)",
     ),
     # The object of an active "received"/"welcomed" is the visitor ("TMAC received Mr. Buth of ARMAC").
-    (Role.DELEGATION, r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed)(?! by)"),
+    (
+        Role.DELEGATION,
+        r"(?<!was )(?<!were )(?<!been )(?<!be )\b(?:received|welcomed|receives|welcomes)(?! by)",
+    ),
     # "we were delighted to welcome colleagues from ANAMA"
     (
         Role.DELEGATION,
@@ -199,7 +202,8 @@ ROLE_BEFORE = [  # the organisation comes before these words
     (
         Role.HOST,
         r"(?:(?:warmly|cordially|officially) )?(?:co-)?hosted|(?:(?:warmly|cordially|officially) )?"
-        r"(?:received|welcomed)|(?:has |have )?(?:recently )?met (?:(?:today|yesterday|on [A-Z][a-z]+day) )?"
+        r"(?:received|welcomed|receives|welcomes|hosts)|"
+        r"(?:has |have )?(?:recently )?met (?:(?:today|yesterday|on [A-Z][a-z]+day) )?"
         r"with (?:the|a) delegation|presided over",
     ),
     (Role.DELEGATION, r"visited|paid a (?:working |official |courtesy )?(?:visit|call)|travelled"),
@@ -441,7 +445,8 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.MULTILATERAL, listed
     meeting_words = (
         r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed|discussed|"
-        r"held discussions|(?:working )?session|hosted|played host|guests of)\b"
+        r"held discussions|(?:working )?session|hosted|played host|guests of|"
+        r"meets|receives|welcomes|visits|hosts|discuss|discusses)\b"
     )
     if re.search(meeting_words, lead, re.I):
         return MeetingKind.BILATERAL, evidence

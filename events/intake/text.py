@@ -255,6 +255,10 @@ TELLING = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+.*\b[a-z]+(?:s|ed)\b")
 # Signs before a paragraph's first word ("📍 Phnom Penh"), and the number of a numbered point ("1. ").
 SYMBOLS = re.compile(r"^[^\w\"'“‘(]+(?=\w)")
 NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=[A-Z])")
+# A post of a numbered thread ("2/4 ..."), and the signs and hashtags a post ends with ("... 🧵",
+# "#demining #Ukraine"): the post's sentences are read without them.
+THREAD_NUMBER = re.compile(r"^\d{1,2}/\d{1,2}\s+(?=\S)")
+TRAILING_SIGNS = re.compile(r"(?<=[.!?])(?:\s+#\w+|\s*[^\w\s.!?\"'”’)\]]+)+\s*$")
 
 
 def heading_block(paragraph: str, is_place) -> list[str]:
@@ -280,12 +284,24 @@ def listed_lines(paragraph: str) -> list[str]:
     labelled = lines[0].endswith(":")  # "Participants:" then one line each, whatever their form
     if len(lines) < 2 or not (labelled or all(LIST_LINE.match(line) or line.endswith(":") for line in lines)):
         return [paragraph]
-    # "Supported by: X", "Organised by: X": the label's words say X's part, as in a sentence.
+    # "Supported by: X", "Organised by: X": the label's words say X's part, as in a sentence; so do the
+    # label of minutes' chair ("Chair: X" presides). ("Venue:" stays: the place is read from it.)
     return [
-        re.sub(r"^([A-Z][a-z]+ by):\s", r"\1 ", re.sub(r"^[-•*–]\s+", "", line))
+        LABEL_AS_WORDS.sub(
+            lambda m: LABEL_WORDS.get(m.group(1).casefold(), m.group(1)) + " ",
+            re.sub(r"^[-•*–]\s+", "", line),
+        )
         for line in lines
         if not line.endswith(":")
     ]
+
+
+LABEL_AS_WORDS = re.compile(r"^([A-Z][a-z]+ by|Chair|Chairperson|Host):\s")
+LABEL_WORDS = {
+    "chair": "Presided over by",
+    "chairperson": "Presided over by",
+    "host": "Hosted by",
+}
 
 
 # Words a translation may capitalise in every sentence ("Received A Delegation Of The ... Led By"): in a
@@ -335,7 +351,10 @@ def read_report(text: str, *, is_place=lambda name: False) -> Report:
     paragraphs = [tidy(p) for p in re.split(r"\n\s*\n|\r\n\s*\r\n", text.strip())]
     if len(paragraphs) == 1:
         paragraphs = [tidy(p) for p in text.strip().splitlines()]
-    paragraphs = [NUMBERED.sub("", SYMBOLS.sub("", p)) for p in paragraphs]
+    paragraphs = [
+        TRAILING_SIGNS.sub("", THREAD_NUMBER.sub("", NUMBERED.sub("", SYMBOLS.sub("", p))))
+        for p in paragraphs
+    ]
     # A caption that tells who did what ("PHOTO: X (left) shakes hands with Y ... on Monday") is read
     # after the text, as part of it; a caption that only labels the picture is left out.
     captions = [CAPTION.match(p) or PICTURED.match(p) for p in paragraphs]
