@@ -119,13 +119,62 @@ def test_a_proposed_rename_is_found_only_once_approved(client, as_editor, publis
     assert found(client, "Authority") == ["Talks in Bangkok"]
 
 
+def meeting_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if "events_meeting" in query["sql"]]
+
+
 def test_a_save_that_changes_no_name_reads_no_meeting():
     organisation = make_organisation(name="Mine Action Office")
-    make_meeting(title="Talks in Bangkok", organisations=[organisation])
+    meeting = make_meeting(title="Talks in Bangkok", organisations=[organisation])
     organisation.website = "https://example.org"
     with CaptureQueriesContext(connection) as queries:
         organisation.save()
-    assert [query["sql"] for query in queries if "events_meeting" in query["sql"]] == []
+    assert meeting_queries(queries) == []
+
+    organisation.name = "Demining Authority"
+    with CaptureQueriesContext(connection) as queries:
+        organisation.save()
+    assert meeting_queries(queries) != []
+    meeting.refresh_from_db()
+    assert "Demining Authority" in meeting.search_document
+
+
+def test_an_other_name_saved_unchanged_reads_no_meeting():
+    organisation = make_organisation(name="Mine Action Office")
+    make_meeting(title="Talks in Bangkok", organisations=[organisation])
+    other = OrganisationName.objects.create(organisation=organisation, name="Kontor Minen")
+    with CaptureQueriesContext(connection) as queries:
+        other.save()
+    assert meeting_queries(queries) == []
+
+    other.name = "Minenbüro"
+    with CaptureQueriesContext(connection) as queries:
+        other.save()
+    assert meeting_queries(queries) != []
+
+
+def test_an_other_name_moved_to_another_record_leaves_the_old_ones_meetings(client):
+    office, authority = (
+        make_organisation(name="Mine Action Office"),
+        make_organisation(name="Demining Authority"),
+    )
+    make_meeting(title="Talks in Bangkok", organisations=[office])
+    make_meeting(title="Talks in Phnom Penh", organisations=[authority])
+    other = OrganisationName.objects.create(organisation=office, name="Kontor Minen")
+    assert found(client, "Kontor") == ["Talks in Bangkok"]
+
+    other.organisation = authority
+    other.save()
+    assert found(client, "Kontor") == ["Talks in Phnom Penh"]
+
+    chan, dara = make_person(name="Dara Chan"), make_person(name="Sok Dara")
+    make_meeting(title="Talks in Baku", participants=[{"name_as_written": "D. Chan", "person": chan}])
+    make_meeting(title="Talks in Vienna", participants=[{"name_as_written": "S. Dara", "person": dara}])
+    spelling = PersonName.objects.create(person=chan, name="Tchan Darha")
+    assert found(client, "Tchan") == ["Talks in Baku"]
+    spelling.person = dara
+    spelling.save()
+    assert found(client, "Tchan") == ["Talks in Vienna"]
 
 
 def test_every_document_equals_a_fresh_build_after_many_meetings_are_refreshed():
