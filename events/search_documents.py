@@ -43,32 +43,45 @@ def meetings_naming(label: str, pk: int, using: str) -> MeetingQuerySet:
 
 
 def remember_words(sender, instance, raw=False, update_fields=None, using=None, **kwargs) -> None:
-    fields = WORDS.get(sender._meta.label)
+    fields = _fields_with_words(sender)
     instance._words_as_stored = None
-    if fields is None or raw or instance.pk is None:
+    if raw or instance.pk is None:
         return
-    if update_fields is not None and not set(fields) & set(update_fields):
+    if update_fields is not None and not {*fields, *(name.removesuffix("_id") for name in fields)} & set(
+        update_fields
+    ):
         return
     instance._words_as_stored = (
         sender._default_manager.using(using).filter(pk=instance.pk).values_list(*fields).first()
     )
 
 
+def _fields_with_words(sender) -> tuple[str, ...]:
+    """The fields (attribute names) whose change changes meetings' documents: an other name's owner is
+    one of its own."""
+    label = sender._meta.label
+    if label in OTHER_NAMES:
+        return (f"{OTHER_NAMES[label]}_id", "name")
+    return WORDS[label]
+
+
 def follow_words(sender, instance, created=False, raw=False, using=None, **kwargs) -> None:
     label = sender._meta.label
-    if raw:
+    as_stored = getattr(instance, "_words_as_stored", None)
+    instance._words_as_stored = None
+    if raw or (as_stored is None and not created):
+        return
+    now = tuple(getattr(instance, name) for name in _fields_with_words(sender))
+    if as_stored == now:
         return
     if label in OTHER_NAMES:
-        owner = getattr(instance, f"{OTHER_NAMES[label]}_id")
         owner_label = f"events.{OTHER_NAMES[label].capitalize()}"
-        meetings_naming(owner_label, owner, using).refresh_search_documents()
-        return
-    as_stored = getattr(instance, "_words_as_stored", None)
-    if created or as_stored is None:
-        return
-    if as_stored != tuple(getattr(instance, name) for name in WORDS[label]):
+        # Moved to another record: the old owner's meetings lose the name, the new one's gain it.
+        owners = dict.fromkeys([now[0], *([as_stored[0]] if as_stored else [])])
+        for owner in owners:
+            meetings_naming(owner_label, owner, using).refresh_search_documents()
+    elif not created:
         meetings_naming(label, instance.pk, using).refresh_search_documents()
-    instance._words_as_stored = None
 
 
 def other_name_deleted(sender, instance, using=None, origin=None, **kwargs) -> None:
@@ -81,7 +94,7 @@ def other_name_deleted(sender, instance, using=None, origin=None, **kwargs) -> N
 
 
 def connect() -> None:
-    for label in WORDS:
+    for label in [*WORDS, *OTHER_NAMES]:
         pre_save.connect(remember_words, sender=label, dispatch_uid=f"events-search-words-pre-{label}")
     for label in [*WORDS, *OTHER_NAMES]:
         post_save.connect(follow_words, sender=label, dispatch_uid=f"events-search-words-post-{label}")

@@ -1,13 +1,33 @@
 """A meeting is found by the current names of the organisations, people and trip it refers to."""
 
+import random
+import threading
+import time
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.models import Meeting, OrganisationName, PersonName, ProposedChange
+from events.models import (
+    Meeting,
+    MeetingSubtype,
+    Organisation,
+    OrganisationName,
+    PersonName,
+    ProposedChange,
+    Status,
+)
 
-from .factories import make_delegation, make_meeting, make_organisation, make_outcome, make_person, make_topic
+from .factories import (
+    make_city,
+    make_delegation,
+    make_meeting,
+    make_organisation,
+    make_outcome,
+    make_person,
+    make_topic,
+)
 from .forms import form_values
 from .pages import meeting_titles
 from .test_proposals import decide, publishers_client  # noqa: F401 (a fixture)
@@ -99,13 +119,62 @@ def test_a_proposed_rename_is_found_only_once_approved(client, as_editor, publis
     assert found(client, "Authority") == ["Talks in Bangkok"]
 
 
+def meeting_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if "events_meeting" in query["sql"]]
+
+
 def test_a_save_that_changes_no_name_reads_no_meeting():
     organisation = make_organisation(name="Mine Action Office")
-    make_meeting(title="Talks in Bangkok", organisations=[organisation])
+    meeting = make_meeting(title="Talks in Bangkok", organisations=[organisation])
     organisation.website = "https://example.org"
     with CaptureQueriesContext(connection) as queries:
         organisation.save()
-    assert [query["sql"] for query in queries if "events_meeting" in query["sql"]] == []
+    assert meeting_queries(queries) == []
+
+    organisation.name = "Demining Authority"
+    with CaptureQueriesContext(connection) as queries:
+        organisation.save()
+    assert meeting_queries(queries) != []
+    meeting.refresh_from_db()
+    assert "Demining Authority" in meeting.search_document
+
+
+def test_an_other_name_saved_unchanged_reads_no_meeting():
+    organisation = make_organisation(name="Mine Action Office")
+    make_meeting(title="Talks in Bangkok", organisations=[organisation])
+    other = OrganisationName.objects.create(organisation=organisation, name="Kontor Minen")
+    with CaptureQueriesContext(connection) as queries:
+        other.save()
+    assert meeting_queries(queries) == []
+
+    other.name = "Minenbüro"
+    with CaptureQueriesContext(connection) as queries:
+        other.save()
+    assert meeting_queries(queries) != []
+
+
+def test_an_other_name_moved_to_another_record_leaves_the_old_ones_meetings(client):
+    office, authority = (
+        make_organisation(name="Mine Action Office"),
+        make_organisation(name="Demining Authority"),
+    )
+    make_meeting(title="Talks in Bangkok", organisations=[office])
+    make_meeting(title="Talks in Phnom Penh", organisations=[authority])
+    other = OrganisationName.objects.create(organisation=office, name="Kontor Minen")
+    assert found(client, "Kontor") == ["Talks in Bangkok"]
+
+    other.organisation = authority
+    other.save()
+    assert found(client, "Kontor") == ["Talks in Phnom Penh"]
+
+    chan, dara = make_person(name="Dara Chan"), make_person(name="Sok Dara")
+    make_meeting(title="Talks in Baku", participants=[{"name_as_written": "D. Chan", "person": chan}])
+    make_meeting(title="Talks in Vienna", participants=[{"name_as_written": "S. Dara", "person": dara}])
+    spelling = PersonName.objects.create(person=chan, name="Tchan Darha")
+    assert found(client, "Tchan") == ["Talks in Baku"]
+    spelling.person = dara
+    spelling.save()
+    assert found(client, "Tchan") == ["Talks in Vienna"]
 
 
 def test_every_document_equals_a_fresh_build_after_many_meetings_are_refreshed():
@@ -138,3 +207,118 @@ def test_every_document_equals_a_fresh_build_after_many_meetings_are_refreshed()
     for meeting in Meeting.objects.all():
         assert meeting.search_document == meeting.build_search_document()
         assert "Demining Authority" in meeting.search_document
+
+
+def test_documents_rebuilt_many_at_a_time_equal_each_meeting_built_alone():
+    """refresh_search_documents() reads rows, build_search_document() records: the same document."""
+    rng = random.Random(7)
+    names = ["zeta Body", "Alpha Body", "Éclair Agency", "alpha body", "Ökumene", "Mine Action Office"]
+    organisations = [make_organisation(name=name, acronym=rng.choice(["", "AB", "MAO"])) for name in names]
+    for organisation in organisations[::2]:
+        OrganisationName.objects.create(organisation=organisation, name=f"Also {organisation.name}")
+    people = [make_person(name=name) for name in ("Dara Chan", "Vugar Suleimanov", "Ana Lima")]
+    PersonName.objects.create(person=people[0], name="Chan Dara")
+    PersonName.objects.create(person=people[0], name="Ch. Dara")
+    topics = [make_topic(name=name) for name in ("Land release", "capacity building", "Éducation")]
+    topics.append(make_topic(name="Proposed", parent=topics[0], approved=False))
+    subtype = MeetingSubtype.objects.create(kind="bilateral", label="Boat trip", slug="boat-trip")
+    trips = [make_delegation(title="A trip"), None]
+    for number in range(30):
+        meeting = make_meeting(
+            title=f"Talks {number}",
+            summary=rng.choice(["", "Mine Action Office met Alpha Body.", f"Summary {number}"]),
+            venue=rng.choice(["", "Koh Pich Centre"]),
+            date_as_reported=rng.choice(["", "last week"]),
+            country=rng.choice(["TH", "KH", ""]),
+            organisations=rng.sample(organisations, rng.randint(0, 4)),
+            topics=rng.sample(topics, rng.randint(0, 3)),
+            participants=[
+                {
+                    "name_as_written": rng.choice(["D. Chan", "Someone", "Dara Chan"]),
+                    "person": rng.choice([*people, None]),
+                    "organisation": rng.choice([*organisations, None]),
+                }
+                for _ in range(rng.randint(0, 4))
+            ],
+            subtype=rng.choice([subtype, None]),
+            delegation=rng.choice(trips),
+        )
+        if number % 5 == 0 and meeting.country == "TH":
+            Meeting.objects.filter(pk=meeting.pk).update(city=make_city(f"City {number}", "TH"))
+        for _ in range(rng.randint(0, 2)):
+            make_outcome(meeting, text=rng.choice(["An invitation", "A donation", "Alpha Body"]))
+    Meeting.objects.update(search_document="")
+
+    assert Meeting.objects.all().refresh_search_documents() == 30
+    for meeting in Meeting.objects.select_related("city", "subtype", "delegation"):
+        assert meeting.search_document == meeting.build_search_document()
+
+
+def concurrently(work) -> threading.Thread:
+    """Run ``work`` in a thread with its own database connection."""
+
+    def run():
+        try:
+            work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("status", [Status.PUBLISHED, Status.DRAFT])
+def test_a_meeting_saved_while_its_organisation_is_renamed_keeps_both_changes(status):
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL")
+    organisation = make_organisation(name="Mine Action Office")
+    meeting = make_meeting(title="Talks in Bangkok", organisations=[organisation], status=status)
+    saved = threading.Event()
+
+    def save_meeting():  # as the admin does: the meeting, then its inlines, then its document
+        with transaction.atomic():
+            edited = Meeting.objects.get(pk=meeting.pk)
+            edited.title = "Talks in Phnom Penh"
+            edited.save()
+            saved.set()
+            time.sleep(1)  # meanwhile the rename reads the meeting as it was
+            edited.refresh_search_document()
+
+    thread = concurrently(save_meeting)
+    assert saved.wait(10)
+    with transaction.atomic():
+        organisation.name = "Demining Authority"
+        organisation.save()
+    thread.join()
+
+    meeting.refresh_from_db()
+    assert meeting.search_document == meeting.build_search_document()
+    assert "Talks in Phnom Penh" in meeting.search_document
+    assert "Demining Authority" in meeting.search_document
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_document_rebuilt_while_its_organisation_is_renamed_holds_the_new_name():
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL")
+    organisation = make_organisation(name="Mine Action Office")
+    meeting = make_meeting(title="Talks in Bangkok", organisations=[organisation])
+    renamed = threading.Event()
+
+    def rename():
+        with transaction.atomic():
+            renaming = Organisation.objects.get(pk=organisation.pk)
+            renaming.name = "Demining Authority"
+            renaming.save()
+            renamed.set()
+            time.sleep(1)  # meanwhile the meeting's document is rebuilt
+
+    thread = concurrently(rename)
+    assert renamed.wait(10)
+    Meeting.objects.get(pk=meeting.pk).refresh_search_document()
+    thread.join()
+
+    meeting.refresh_from_db()
+    assert "Demining Authority" in meeting.search_document

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import connections, models
+from django.db import connection, connections, models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
@@ -25,7 +25,7 @@ from ..wording import country_name, describe_date, describe_held, describe_place
 from .countries import DecidesCountries, MeetingCountry
 from .delegations import Delegation
 from .outcomes import Outcome
-from .records import Organisation, Person, Source, Topic, topic_roll_up
+from .records import Organisation, OrganisationName, Person, PersonName, Source, Topic, topic_roll_up
 from .rows import ListedMeeting, ListedOrganisation, ListedTopic, ListedTrip
 from .vocabularies import MeetingKind, OrganisationRole, PersonRole, accept_slugs, describe_kind
 from .workflow import CheckedText, DatePrecision, Publishable, Status, TimeStamped, end_not_before_start
@@ -89,30 +89,151 @@ class DuplicateCandidate:
 NEWEST_FIRST = ("-start_date", "-pk")
 
 
-def organisations_named_by(meeting_ids: list[int], using: str) -> dict[int, list[Organisation]]:
-    """The organisations each of ``meeting_ids`` names (linked, or a participant's), in name order with
-    their other names read: as build_search_document() reads them, for many meetings in three queries."""
+# How many meetings refresh_search_documents() reads, builds and writes at a time.
+DOCUMENTS_CHUNK = 2000
+
+
+def search_document(own, *, outcomes, topics, organisations, participants) -> str:
+    """A meeting's search document: every searchable word of it and its relations, each once, in this
+    order. The one recipe: Meeting.search_document_from() gives it one meeting's words read as records,
+    MeetingQuerySet.refresh_search_documents() many meetings' read as rows.
+
+    ``own``: the meeting's own words (title, summary, venue, date as reported, city's two names,
+    subtype, country's name, trip's title; None or "" where it has none); ``organisations``:
+    (name, acronym, other names) in name order; ``participants``: (name as written, the person's name
+    or None, the person's other names) in the meeting's order.
+    """
+    parts = [*own, *outcomes, *topics]
+    for name, acronym, other_names in organisations:
+        parts += [name, acronym, *other_names]
+    for name_as_written, person_name, other_names in participants:
+        parts += [name_as_written, person_name, *other_names]
+    return "\n".join(dict.fromkeys(part for part in parts if part))
+
+
+def _search_documents_of(
+    ids: list[int], using: str, *, lock: bool = False
+) -> dict[int, tuple[str, str, bool]]:
+    """{meeting id: (its document as stored, rebuilt, published?)} for ``ids``, read as rows in eight
+    queries (no record built: at 20 000 meetings that was most of a rename's time). ``lock``: the
+    meetings' rows are locked first (PostgreSQL), so no save can come between reading and writing."""
+    meetings = Meeting.objects.using(using).filter(pk__in=ids).order_by()
+    if lock:
+        meetings = meetings.select_for_update(of=("self",))
+    rows = list(
+        meetings.values_list(
+            "pk",
+            "status",
+            "search_document",
+            "title",
+            "summary",
+            "venue",
+            "date_as_reported",
+            "city__name",
+            "city__ascii_name",
+            "subtype__label",
+            "country",
+            "delegation__title",
+        )
+    )
+    outcomes: dict[int, list[str]] = {}
+    for meeting_id, text in (
+        Outcome.objects.using(using).filter(meeting__in=ids).values_list("meeting_id", "text")
+    ):
+        outcomes.setdefault(meeting_id, []).append(text)
+    topics: dict[int, list[str]] = {}
+    topic_links = (
+        Meeting.topics.through.objects.using(using)
+        .filter(meeting__in=ids, topic__in=Topic.objects.using(using).public())
+        .order_by(*(f"topic__{name}" for name in Topic._meta.ordering or ()))
+        .values_list("meeting_id", "topic__name")
+    )
+    for meeting_id, name in topic_links:
+        topics.setdefault(meeting_id, []).append(name)
+
+    participations = list(
+        Participation.objects.using(using)
+        .filter(meeting__in=ids)
+        .values_list("meeting_id", "name_as_written", "person_id", "person__name", "organisation_id")
+    )
     pairs = set(
         MeetingOrganisation.objects.using(using)
-        .filter(meeting__in=meeting_ids)
+        .filter(meeting__in=ids)
         .values_list("meeting_id", "organisation_id")
     )
-    pairs |= set(
-        Participation.objects.using(using)
-        .filter(meeting__in=meeting_ids, organisation__isnull=False)
-        .values_list("meeting_id", "organisation_id")
-    )
+    pairs |= {(row[0], row[4]) for row in participations if row[4] is not None}
     meetings_naming: dict[int, list[int]] = {}
     for meeting_id, organisation_id in sorted(pairs):
         meetings_naming.setdefault(organisation_id, []).append(meeting_id)
-    named: dict[int, list[Organisation]] = {}
+    other_names = _other_names(OrganisationName, "organisation_id", list(meetings_naming), using)
+    organisations: dict[int, list[tuple]] = {}
     # In the database's order (its collation), as each meeting's own query gives them.
-    for organisation in (
-        Organisation.objects.using(using).filter(pk__in=list(meetings_naming)).prefetch_related("other_names")
+    for organisation_id, name, acronym in (
+        Organisation.objects.using(using)
+        .filter(pk__in=list(meetings_naming))
+        .values_list("pk", "name", "acronym")
     ):
-        for meeting_id in meetings_naming[organisation.pk]:
-            named.setdefault(meeting_id, []).append(organisation)
-    return named
+        named = (name, acronym, other_names.get(organisation_id, ()))
+        for meeting_id in meetings_naming[organisation_id]:
+            organisations.setdefault(meeting_id, []).append(named)
+    people_names = _other_names(
+        PersonName, "person_id", list({row[2] for row in participations if row[2] is not None}), using
+    )
+    participants: dict[int, list[tuple]] = {}
+    for meeting_id, name_as_written, person_id, person_name, _ in participations:
+        participants.setdefault(meeting_id, []).append(
+            (name_as_written, person_name, people_names.get(person_id, ()))
+        )
+
+    documents = {}
+    for meeting_id, status, stored, *own, city, city_ascii, subtype, country, delegation in rows:
+        document = search_document(
+            [*own, city, city_ascii, subtype, country_name(country) if country else "", delegation],
+            outcomes=outcomes.get(meeting_id, ()),
+            topics=topics.get(meeting_id, ()),
+            organisations=organisations.get(meeting_id, ()),
+            participants=participants.get(meeting_id, ()),
+        )
+        documents[meeting_id] = (stored, document, status == Status.PUBLISHED)
+    return documents
+
+
+def _other_names(model, owner_field: str, owner_ids: list[int], using: str) -> dict[int, list[str]]:
+    """{owner id: its other names, in their order} for ``owner_ids``; one query."""
+    names: dict[int, list[str]] = {}
+    for owner_id, name in (
+        model.objects.using(using)
+        .filter(**{f"{owner_field}__in": owner_ids})
+        .values_list(owner_field, "name")
+    ):
+        names.setdefault(owner_id, []).append(name)
+    return names
+
+
+def _write_search_documents(documents: dict[int, tuple[str, str, bool]], using: str) -> set[int]:
+    """Write the rebuilt documents that differ from those stored; returns the ids written.
+
+    On PostgreSQL one statement, and only where the document is still the one read: a meeting saved
+    meanwhile (its row was not locked) keeps its own document and is not in the answer.
+    """
+    changed = {pk: (stored, new) for pk, (stored, new, _) in documents.items() if stored != new}
+    if not changed:
+        return set()
+    table = connections[using].ops.quote_name(Meeting._meta.db_table)
+    with connections[using].cursor() as cursor:
+        if connections[using].vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS m SET search_document = new.document "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS new (id, was, document) "
+                "WHERE m.id = new.id AND m.search_document = new.was RETURNING m.id",
+                [list(changed), *map(list, zip(*changed.values(), strict=True))],
+            )
+            return {pk for (pk,) in cursor.fetchall()}
+        cursor.executemany(
+            f"UPDATE {table} SET search_document = %s WHERE id = %s",
+            [(new, pk) for pk, (_, new) in changed.items()],
+        )
+    return set(changed)
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -122,42 +243,35 @@ class MeetingQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
 
-    def refresh_search_documents(self, batch_size: int = 200) -> int:
-        """Rebuild these meetings' search documents, a batch at a time; returns how many.
+    def refresh_search_documents(self) -> int:
+        """Rebuild these meetings' search documents, DOCUMENTS_CHUNK at a time; returns how many meetings.
 
         For a record whose name is in many meetings' documents (an organisation,
         a person, a trip, a topic): renamed, its meetings are found by the new name.
+        One transaction, and one entry in the log of changed meetings for all of
+        them (versions.meetings_changed()). A draft saved by someone else between
+        reading and writing it (a draft's save takes no version) is read again, its
+        row locked, so that its document holds both that save and the new name.
         """
-        ids = list(self.order_by("pk").values_list("pk", flat=True))
         using = self.db
-        for start in range(0, len(ids), batch_size):
-            batch = list(
-                Meeting.objects.using(using)
-                .filter(pk__in=ids[start : start + batch_size])
-                .select_related("city", "subtype", "delegation")
-                .defer("search_document")
-                .prefetch_related(
-                    models.Prefetch("topics", queryset=Topic.objects.using(using).public()),
-                    "outcomes",
-                    models.Prefetch(
-                        "participations",
-                        queryset=Participation.objects.using(using)
-                        .select_related("person")
-                        .prefetch_related("person__other_names"),
-                    ),
-                )
-            )
-            organisations_of = organisations_named_by([meeting.pk for meeting in batch], using)
-            for meeting in batch:
-                meeting.search_document = meeting.search_document_from(
-                    topics=[topic.name for topic in meeting.topics.all()],
-                    outcomes=[outcome.text for outcome in meeting.outcomes.all()],
-                    organisations=organisations_of.get(meeting.pk, []),
-                    participations=meeting.participations.all(),
-                )
-            Meeting.objects.using(using).bulk_update(batch, ["search_document"])
-            # bulk_update() sends no signal: kept search results retire, and kept words look again.
-            versions.meetings_changed([meeting.pk for meeting in batch if meeting.is_published], using)
+        published: set[int] = set()
+        with transaction.atomic(using=using):
+            # First, as every writer does: the version's row stays locked until this commits, so a
+            # published meeting's save waits, then reads the new names.
+            versions.data_changed(using)
+            ids = list(self.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), DOCUMENTS_CHUNK):
+                chunk, lock = ids[start : start + DOCUMENTS_CHUNK], False
+                while chunk:
+                    documents = _search_documents_of(chunk, using, lock=lock)
+                    written = _write_search_documents(documents, using)
+                    published |= {pk for pk in written if documents[pk][2]}
+                    chunk = [
+                        pk for pk, (was, new, _) in documents.items() if was != new and pk not in written
+                    ]
+                    lock = True
+            # Raw SQL sends no signal: kept search results retire, and kept words look again.
+            versions.meetings_changed(published, using)
         return len(ids)
 
     def likely_duplicates(
@@ -1046,36 +1160,59 @@ class Meeting(DecidesCountries, Publishable, TimeStamped):
         )
 
     def search_document_from(self, *, topics, outcomes, organisations, participations) -> str:
-        """The search document from relations read already: topic names, outcome texts, organisations
-        (in name order, their other names prefetched) and participations (their people's too)."""
-        parts: list[str] = [self.title, self.summary, self.venue, self.date_as_reported]
-        if self.city_id is not None and self.city is not None:
-            parts += [self.city.name, self.city.ascii_name]
-        if self.subtype_id is not None and self.subtype is not None:
-            parts.append(self.subtype.label)
-        if self.country:
-            parts.append(self.country.name)
-        if self.delegation is not None:
-            parts.append(self.delegation.title)
-        parts += outcomes
-        parts += topics
-        for organisation in organisations:
-            parts += [organisation.name, organisation.acronym]
-            parts += [other.name for other in organisation.other_names.all()]
-        for participation in participations:
-            parts.append(participation.name_as_written)
-            if participation.person:
-                parts.append(participation.person.name)
-                parts += [other.name for other in participation.person.other_names.all()]
-        return "\n".join(dict.fromkeys(part for part in parts if part))
+        """The search document (search_document() says what goes in) from relations read already: topic
+        names, outcome texts, organisations (in name order, their other names prefetched) and
+        participations (their people's too)."""
+        city = self.city if self.city_id is not None else None
+        subtype = self.subtype if self.subtype_id is not None else None
+        own = [
+            self.title,
+            self.summary,
+            self.venue,
+            self.date_as_reported,
+            city.name if city is not None else None,
+            city.ascii_name if city is not None else None,
+            subtype.label if subtype is not None else None,
+            self.country.name if self.country else None,
+            self.delegation.title if self.delegation is not None else None,
+        ]
+        return search_document(
+            own,
+            outcomes=outcomes,
+            topics=topics,
+            organisations=[
+                (
+                    organisation.name,
+                    organisation.acronym,
+                    [other.name for other in organisation.other_names.all()],
+                )
+                for organisation in organisations
+            ],
+            participants=[
+                (
+                    participation.name_as_written,
+                    participation.person.name if participation.person else None,
+                    [other.name for other in participation.person.other_names.all()]
+                    if participation.person
+                    else (),
+                )
+                for participation in participations
+            ],
+        )
 
     def refresh_search_document(self) -> None:
-        self.search_document = self.build_search_document()
-        Meeting.objects.filter(pk=self.pk).update(search_document=self.search_document)
-        if self.is_published:
-            # update() sends no signal: kept search results retire, and the facet index's kept
-            # words (events.search_words) look at the meeting again.
-            versions.meetings_changed([self.pk])
+        """Rebuild and write the meeting's search document; queries its relations."""
+        with transaction.atomic(savepoint=False):
+            # Before reading any name: a rename under way (refresh_search_documents()) holds the version's
+            # row until it commits, and a draft's row once it writes it; this waits, then reads the new name.
+            if self.is_published:
+                # update() sends no signal: kept search results retire, and the facet index's kept
+                # words (events.search_words) look at the meeting again.
+                versions.meetings_changed([self.pk])
+            elif connection.features.has_select_for_update:
+                list(Meeting.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+            self.search_document = self.build_search_document()
+            Meeting.objects.filter(pk=self.pk).update(search_document=self.search_document)
 
 
 class MeetingOrganisationQuerySet(models.QuerySet):
