@@ -65,8 +65,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_gunicorn_serves_the_health_check_with_production_settings(tmp_path):
-    port = free_port()
+def production_environment(tmp_path, port: int, **extra: str) -> dict[str, str]:
+    """Production settings on a SQLite file of its own, gunicorn on ``port``."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
     env.update(
         DJANGO_DEBUG="0",
@@ -74,9 +74,13 @@ def test_gunicorn_serves_the_health_check_with_production_settings(tmp_path):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="1",
+        **extra,
     )
-    server = subprocess.Popen(
+    return env
+
+
+def start_gunicorn(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", str(CONFIG)],
         cwd=BASE_DIR,
         env=env,
@@ -84,18 +88,30 @@ def test_gunicorn_serves_the_health_check_with_production_settings(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def first_answer(server: subprocess.Popen, ask, seconds: int = 60):
+    """What ``ask()`` returns once gunicorn answers (until then it raises OSError)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return ask()
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.2)
+
+
+def test_gunicorn_serves_the_health_check_with_production_settings(tmp_path):
+    port = free_port()
+    server = start_gunicorn(production_environment(tmp_path, port, GUNICORN_WORKERS="1"))
+
+    def health():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            return response.status, json.load(response), response.headers["Content-Security-Policy"]
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
-                    status, body = response.status, json.load(response)
-                    policy = response.headers["Content-Security-Policy"]
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        status, body, policy = first_answer(server, health)
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
@@ -108,15 +124,11 @@ def test_the_master_reads_the_facet_index_once_and_workers_forked_later_catch_up
     """A worker replaced at 100 000 meetings would otherwise read them all again before serving
     (seconds; half a minute at a million), and each worker would hold a copy of its own."""
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECURE="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+    env = production_environment(
+        tmp_path,
+        port,
         DJANGO_CACHE_URL="dummy://",
         DJANGO_LOG_LEVEL="INFO",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
         GUNICORN_MAX_REQUESTS="3",  # each worker is replaced after three requests
     )
@@ -131,24 +143,9 @@ def test_the_master_reads_the_facet_index_once_and_workers_forked_later_catch_up
 
     manage("migrate", "--noinput", "-v0")
     manage("load_demo_data", "-v0")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", str(CONFIG)],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = start_gunicorn(env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                before = published_count()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        before = first_answer(server, published_count)
         # An editor withdraws a meeting after the master read the index.
         manage(
             "shell",
