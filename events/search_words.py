@@ -10,7 +10,8 @@ meeting matches it when its search document holds it, ASCII letters in
 either case, as SQLite's LIKE compares them.
 
 A word's bitmap is read from the database the first time a process is asked
-for it (the full-text index on PostgreSQL, a scan on SQLite), then kept
+for it (the full-text index on PostgreSQL; on SQLite the trigram index of
+migration 0023, or a scan for a word shorter than a trigram), then kept
 exact as the facet index is: the meetings it re-reads from the change log
 are looked at again for every word kept (``changed()``). The least recently
 asked words are let go beyond MAX_WORDS.
@@ -37,6 +38,9 @@ WORD_WORK_MEM = "64MB"
 SEARCH_VECTOR = "to_tsvector('english'::regconfig, COALESCE(search_document, ''))"
 # A lexeme as PostgreSQL writes a tsquery: in single quotes, a quote doubled and a backslash escaped.
 TSQUERY_TOKEN = re.compile(r"\s*(?:(?P<lexeme>'(?:[^'\\]|''|\\.)*')|(?P<operator>[&|!()]))")
+# On SQLite, the trigram index holds each document's runs of three characters (migration 0023).
+WORD_INDEX = "events_meeting_words"
+TRIGRAM = 3
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -166,7 +170,7 @@ class SearchWords:
         if not self.postgres:
             found = published
             for word in text.split()[:MAX_SEARCH_WORDS]:
-                found = found & self._bitmap(folded(word), word)
+                found = found & self._bitmap(folded(word), word, published)
             return found
         # The words are read in one transaction whose work_mem (SET LOCAL, set in the same query as the
         # lexemes) lets their bitmaps stay exact; it ends with the transaction.
@@ -183,15 +187,20 @@ class SearchWords:
 
     def _evaluate(self, tree, published: BitMap) -> BitMap:
         if tree[0] == "word":
-            return self._bitmap(tree[1], tree[2])
+            return self._bitmap(tree[1], tree[2], published)
         if tree[0] == "not":
             return published - self._evaluate(tree[1], published)
         left, right = self._evaluate(tree[1], published), self._evaluate(tree[2], published)
         return left & right if tree[0] == "and" else left | right
 
-    def _bitmap(self, word: str, query: str) -> BitMap:
+    def _bitmap(self, word: str, query: str, published: BitMap) -> BitMap:
         """The kept bitmap of ``word``, read when new: ``query`` is its tsquery on PostgreSQL, the word
-        as asked for on SQLite."""
+        as asked for on SQLite.
+
+        On SQLite the trigram index gives the meetings whose lowered document holds the lowered word:
+        exactly those LIKE finds, read without the documents. It indexes every status, so its ids are
+        narrowed to ``published``, the facet index's (the meetings that change later are looked at
+        again by changed(), as they are on PostgreSQL)."""
         bitmap = self.bitmaps.get(word)
         if bitmap is not None:
             self.bitmaps.move_to_end(word)
@@ -204,6 +213,12 @@ class SearchWords:
                     [Status.PUBLISHED.value, query],
                 )
                 bitmap = unpacked(cursor.fetchone()[0])
+            elif len(word) >= TRIGRAM:
+                cursor.execute(
+                    f"SELECT rowid FROM {WORD_INDEX} WHERE {WORD_INDEX} MATCH %s",
+                    ['"' + word.replace('"', '""') + '"'],  # a string: every character as it is
+                )
+                bitmap = published & BitMap(meeting_id for (meeting_id,) in cursor)
             else:
                 escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 cursor.execute(

@@ -347,11 +347,11 @@ def test_searched_words_are_read_with_room_for_an_exact_bitmap(monkeypatch):
     room = []
     read = SearchWords._bitmap
 
-    def reading(self, word, query):
+    def reading(self, word, query, published):
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('work_mem')")
             room.append(cursor.fetchone()[0])
-        return read(self, word, query)
+        return read(self, word, query, published)
 
     monkeypatch.setattr(SearchWords, "_bitmap", reading)
     assert select(MeetingFilter(QueryDict("q=training"), queryset=Meeting.objects.published())).count == 1
