@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from pyroaring import BitMap
 
 from events.backups import SEEDED_BY_MIGRATIONS, backed_up_models
 from events.models import (
@@ -35,6 +36,7 @@ from events.models import (
     Status,
     Topic,
 )
+from events.search_words import SearchWords
 
 from .backup_tables import dump
 from .conftest import ensure_roles
@@ -195,6 +197,10 @@ def test_backup_then_restore_brings_back_every_record_and_relation(tmp_path):
     assert meeting.follow_up_of.title == "ANAMA meets CMAC"
     assert meeting.delegation.destination_countries == ["KH", "TH"]
     assert "Unknown officer" in meeting.search_document
+    # The search's own index (on SQLite kept by triggers) has the restored documents' words.
+    published = BitMap(Meeting.objects.published().values_list("pk", flat=True))
+    searched = BitMap(Meeting.objects.published().search("officer").values_list("pk", flat=True))
+    assert searched and SearchWords(connection.alias).matching("officer", published) == searched
 
 
 def test_a_backup_names_cities_by_their_geonames_number_and_carries_no_gazetteer(tmp_path):

@@ -5,6 +5,11 @@ An FTS5 table without content of its own: it holds lower(search_document)
 every run of three characters, so a word of three or more characters is
 found in it as LIKE '%word%' finds it, without reading every document.
 Nothing on PostgreSQL, whose full-text index is migration 0002's.
+
+Django alters a column on SQLite by copying the table into a new one, which
+leaves these triggers behind with the old table: a later migration that does
+so to events_meeting must create them again (tests/test_search_words.py
+fails until it does).
 """
 
 from django.db import migrations
