@@ -409,11 +409,13 @@ class MeetingQuerySet(models.QuerySet):
         return rows
 
     def for_detail(self):
-        """Everything a meeting page shows of the meeting itself, in a fixed number of queries (its
-        follow-ups are read with its related meetings: events.meeting_index.related_and_follow_ups())."""
+        """Everything a meeting page shows of the meeting itself, in a fixed number of queries (the
+        meeting it follows up and its follow-ups are read with its related meetings:
+        events.meeting_index.related_and_follow_ups())."""
         return (
             self.with_countries_taking_part()
-            .select_related("delegation", "follow_up_of", "subtype", "city")
+            .select_related("delegation", "subtype", "city")
+            .defer("search_document")
             .prefetch_related(
                 organisation_roles_prefetch(),
                 participations_prefetch(),
