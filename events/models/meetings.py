@@ -412,17 +412,15 @@ class MeetingQuerySet(models.QuerySet):
         """Everything a meeting page shows of the meeting itself, in a fixed number of queries (the
         meeting it follows up and its follow-ups are read with its related meetings:
         events.meeting_index.related_and_follow_ups())."""
+        return self.for_detail_record().prefetch_related(*detail_prefetches())
+
+    def for_detail_record(self):
+        """What a meeting page shows of the meeting's own row and its subtype, city and trip, with the
+        countries taking part: for_detail() without its to-many records."""
         return (
             self.with_countries_taking_part()
             .select_related("delegation", "subtype", "city")
             .defer("search_document")
-            .prefetch_related(
-                organisation_roles_prefetch(),
-                participations_prefetch(),
-                public_topics_prefetch(),
-                models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
-                "sources",
-            )
         )
 
     def get_for_detail(self, **lookup) -> Meeting:
@@ -430,14 +428,8 @@ class MeetingQuerySet(models.QuerySet):
         two round trips on PostgreSQL: the meeting and its one-to-one records, then its
         organisations, participants and how each source reported them, topics, outcomes and
         sources together in one pipeline (fetch_together()). A meeting page asks for this."""
-        meeting = self.for_detail().prefetch_related(None).get(**lookup)
-        prefetches = [
-            organisation_roles_prefetch(),
-            participations_prefetch(),
-            public_topics_prefetch(),
-            models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
-            models.Prefetch("sources", queryset=Source.objects.all()),
-        ]
+        meeting = self.for_detail_record().get(**lookup)
+        prefetches = detail_prefetches()
         querysets = [related_queryset(meeting, each.prefetch_to, each.queryset) for each in prefetches]
         reports = participant_reports().filter(participation__meeting=meeting)
         *parts, reported = fetch_together(self.db, *querysets, reports)
@@ -781,6 +773,17 @@ def taking_part_sql(alias: str) -> str:
 def public_topics_prefetch() -> models.Prefetch:
     """A meeting's approved topics: what readers see of them (a proposed topic is not yet public)."""
     return models.Prefetch("topics", queryset=Topic.objects.public().only("name", "slug"))
+
+
+def detail_prefetches() -> list[models.Prefetch]:
+    """A meeting's to-many records its page shows (for_detail(), get_for_detail())."""
+    return [
+        organisation_roles_prefetch(),
+        participations_prefetch(),
+        public_topics_prefetch(),
+        models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
+        models.Prefetch("sources", queryset=Source.objects.all()),
+    ]
 
 
 def read_together(using: str, *querysets) -> list[list[tuple]]:
