@@ -746,9 +746,10 @@ def related_to(meeting, queryset, limit: int = 6) -> list:
 
 def related_and_follow_ups(
     meeting, queryset, limit: int = 6, *, follow_ups: bool = True
-) -> tuple[list, list]:
-    """related_to()'s meetings, and ``queryset``'s follow-ups of ``meeting`` by start date (then id),
-    read in one query: a meeting page shows both."""
+) -> tuple[list, object | None, list]:
+    """related_to()'s meetings; with ``follow_ups``, also the meeting ``meeting`` follows up (None
+    unless it is among ``queryset``'s) and ``queryset``'s follow-ups of ``meeting`` by start date
+    (then id): all read in one query, for a meeting page shows them all."""
     organisation_ids = sorted({link.organisation_id for link in meeting.organisations_taking_part})
     ranked: list[tuple[int, int]] = []
     if organisation_ids:
@@ -759,7 +760,8 @@ def related_and_follow_ups(
         # statistics, through every published meeting).
         queryset = queryset.order_by()
         following = queryset.filter(follow_up_of=meeting.pk)
-        chosen = queryset.filter(pk__in=list(shared)).union(following, all=True) if shared else following
+        wanted = [*shared, *([meeting.follow_up_of_id] if meeting.follow_up_of_id else [])]
+        chosen = queryset.filter(pk__in=wanted).union(following, all=True) if wanted else following
         rows = {row.pk: row for row in chosen}
     else:
         rows = queryset.in_bulk(shared) if shared else {}
@@ -767,9 +769,9 @@ def related_and_follow_ups(
     for other in related:
         other.shared = shared[other.pk]
     if not follow_ups:
-        return related, []
+        return related, None, []
     later = sorted(
         (row for row in rows.values() if row.follow_up_of_id == meeting.pk),
         key=lambda row: (row.start_date, row.pk),
     )
-    return related, later
+    return related, rows.get(meeting.follow_up_of_id), later

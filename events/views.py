@@ -235,7 +235,7 @@ def timeline(request):
 @public_page
 def meeting_detail(request, slug, fmt: str | None = None):
     try:
-        meeting = Meeting.objects.published().for_detail().get(slug=slug)
+        meeting = Meeting.objects.published().get_for_detail(slug=slug)
     except Meeting.DoesNotExist:
         # A duplicate merged into another meeting, or a renamed one: its address moved for good.
         target = Meeting.objects.redirect_target_for_slug(slug) or FormerSlug.record_for(
@@ -247,13 +247,12 @@ def meeting_detail(request, slug, fmt: str | None = None):
     item = citations.for_meeting(meeting, request.build_absolute_uri(meeting.get_absolute_url()))
     if fmt:
         return citation_file(item, fmt)
-    related, follow_ups = related_and_follow_ups(
+    related, follows, follow_ups = related_and_follow_ups(
         meeting,
         Meeting.objects.published().only(
             "title", "slug", "start_date", "end_date", "date_precision", "kind", "follow_up_of"
         ),
     )
-    follows = meeting.follow_up_of if meeting.follow_up_of and meeting.follow_up_of.is_published else None
     absolute = request.build_absolute_uri
     city = meeting.city if meeting.city_id else None
     marks = city_marks([(city.name, city.country, city.latitude, city.longitude, 0)] if city else [])

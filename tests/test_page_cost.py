@@ -8,10 +8,18 @@ from bs4 import BeautifulSoup
 
 from events import meeting_index
 from events.meeting_index import related_and_follow_ups, related_to
-from events.models import Meeting, Status
+from events.models import Meeting, OutcomeStatus, ParticipantReport, Status
 from events.templatetags import timeline as timeline_tags
 
-from .factories import make_delegation, make_meeting, make_organisation, make_topic
+from .factories import (
+    make_delegation,
+    make_meeting,
+    make_organisation,
+    make_outcome,
+    make_person,
+    make_source,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +126,8 @@ def test_a_write_retires_only_the_rows_it_changes(client, monkeypatch):
 
 def test_a_meetings_related_meetings_and_follow_ups_are_read_in_one_query(django_assert_num_queries):
     x, y = make_organisation(), make_organisation()
-    meeting = make_meeting(organisations=[x, y])
+    first = make_meeting(title="First")
+    meeting = make_meeting(organisations=[x, y], follow_up_of=first)
     both = make_meeting(
         title="Both", start_date=datetime.date(2025, 3, 1), organisations=[x], follow_up_of=meeting
     )
@@ -130,10 +139,71 @@ def test_a_meetings_related_meetings_and_follow_ups_are_read_in_one_query(django
     related_to(loaded, published)  # the index is read whole
     # The index's log (read on every call outside a page), then one query for both lists' rows.
     with django_assert_num_queries(2):
-        shown, later = related_and_follow_ups(loaded, published)
+        shown, follows, later = related_and_follow_ups(loaded, published)
     assert [other.pk for other in shown] == [related.pk, both.pk]
     assert [other.shared for other in shown] == [2, 1]
     assert [other.pk for other in later] == [earlier.pk, both.pk]
+    assert follows.pk == first.pk
     alone = Meeting.objects.for_detail().get(pk=earlier.pk)
-    with django_assert_num_queries(1):  # no organisations: no ranking, and its follow-ups (none)
-        assert related_and_follow_ups(alone, published) == ([], [])
+    with django_assert_num_queries(1):  # no organisations: no ranking; what it follows, its follow-ups
+        shown, follows, later = related_and_follow_ups(alone, published)
+    assert (shown, follows.pk, later) == ([], meeting.pk, [])
+    first.status = Status.DRAFT
+    first.save()
+    assert related_and_follow_ups(loaded, published)[1] is None  # a draft is not shown as followed
+
+
+def parts(meeting) -> dict[str, list]:
+    """What a meeting page reads of a meeting's to-many records, as comparable values."""
+    return {
+        "organisations": [
+            (link.organisation.name, link.role.label) for link in meeting.organisation_roles.all()
+        ],
+        "participants": [
+            (each.name_as_written, each.person and each.person.name, each.role.label, each.titles_display)
+            for each in meeting.participations.all()
+        ],
+        "topics": [topic.name for topic in meeting.topics.all()],
+        "outcomes": [
+            (
+                outcome.text,
+                [party.name for party in outcome.parties.all()],
+                [
+                    (change.status, change.source and change.source.publisher)
+                    for change in outcome.status_changes.all()
+                ],
+            )
+            for outcome in meeting.outcomes.all()
+        ],
+        "sources": [source.publisher for source in meeting.sources.all()],
+    }
+
+
+def test_a_meeting_read_for_its_page_holds_every_part_and_asks_nothing_more(django_assert_num_queries):
+    ua, th = make_organisation(name="Ukrainian Demining Centre"), make_organisation(name="TMAC")
+    news, agency = make_source(publisher="AzerNews"), make_source(publisher="Azertag")
+    meeting = make_meeting(
+        organisations=[ua, (th, "host")],
+        topics=[make_topic(name="Land release"), make_topic(name="Clearance")],
+        sources=[news, agency],
+        participants=[{"name_as_written": "A. Person", "person": make_person(name="Anna Person")}, "Someone"],
+    )
+    first = meeting.participations.get(name_as_written="A. Person")
+    ParticipantReport.objects.create(participation=first, source=news, title_as_stated="Director")
+    ParticipantReport.objects.create(participation=first, source=agency, title_as_stated="Head of unit")
+    make_outcome(
+        meeting,
+        parties=[th, ua],
+        changes=[{"status": OutcomeStatus.DONE, "date": datetime.date(2025, 1, 1), "source": agency}],
+    )
+    expected = parts(Meeting.objects.for_detail().get(pk=meeting.pk))
+    assert expected["participants"][0][3] and expected["outcomes"][0][1] == [
+        "TMAC",
+        "Ukrainian Demining Centre",
+    ]
+    # The meeting, its parts together, then its outcome's parties and changes.
+    with django_assert_num_queries(9):
+        loaded = Meeting.objects.published().get_for_detail(slug=meeting.slug)
+    with django_assert_num_queries(0):
+        assert parts(loaded) == expected
+        assert all(each.meeting is loaded for each in loaded.participations.all())

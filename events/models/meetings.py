@@ -24,7 +24,7 @@ from .. import versions
 from ..wording import country_name, describe_date, describe_held, describe_place
 from .countries import DecidesCountries, MeetingCountry
 from .delegations import Delegation
-from .outcomes import Outcome
+from .outcomes import Outcome, outcome_parts_prefetch
 from .records import Organisation, OrganisationName, Person, PersonName, Source, Topic, topic_roll_up
 from .rows import ListedMeeting, ListedOrganisation, ListedTopic, ListedTrip
 from .vocabularies import MeetingKind, OrganisationRole, PersonRole, accept_slugs, describe_kind
@@ -409,19 +409,45 @@ class MeetingQuerySet(models.QuerySet):
         return rows
 
     def for_detail(self):
-        """Everything a meeting page shows of the meeting itself, in a fixed number of queries (its
-        follow-ups are read with its related meetings: events.meeting_index.related_and_follow_ups())."""
+        """Everything a meeting page shows of the meeting itself, in a fixed number of queries (the
+        meeting it follows up and its follow-ups are read with its related meetings:
+        events.meeting_index.related_and_follow_ups())."""
+        return self.for_detail_record().prefetch_related(*detail_prefetches())
+
+    def for_detail_record(self):
+        """What a meeting page shows of the meeting's own row and its subtype, city and trip, with the
+        countries taking part: for_detail() without its to-many records."""
         return (
             self.with_countries_taking_part()
-            .select_related("delegation", "follow_up_of", "subtype", "city")
-            .prefetch_related(
-                organisation_roles_prefetch(),
-                participations_prefetch(),
-                public_topics_prefetch(),
-                models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
-                "sources",
-            )
+            .select_related("delegation", "subtype", "city")
+            .defer("search_document")
         )
+
+    def get_for_detail(self, **lookup) -> Meeting:
+        """The meeting matching ``lookup`` (else Meeting.DoesNotExist) with what for_detail() reads, in
+        two round trips on PostgreSQL: the meeting and its one-to-one records, then its
+        organisations, participants and how each source reported them, topics, outcomes and
+        sources together in one pipeline (fetch_together()). A meeting page asks for this."""
+        meeting = self.for_detail_record().get(**lookup)
+        prefetches = detail_prefetches()
+        querysets = [related_queryset(meeting, each.prefetch_to, each.queryset) for each in prefetches]
+        reports = participant_reports().filter(participation__meeting=meeting)
+        *parts, reported = fetch_together(self.db, *querysets, reports)
+        for each, queryset, records in zip(prefetches, querysets, parts, strict=True):
+            keep_prefetched(meeting, each.prefetch_to, queryset, records)
+        by_participation: dict[int, list] = {}
+        for report in reported:
+            by_participation.setdefault(report.participation_id, []).append(report)
+        for participation in meeting.participations.all():
+            keep_prefetched(
+                participation,
+                "reports",
+                participation.reports.all(),
+                by_participation.get(participation.pk, []),
+            )
+        if outcomes := list(meeting.outcomes.all()):  # their parties and changes: rare, read after
+            models.prefetch_related_objects(outcomes, *outcome_parts_prefetch())
+        return meeting
 
     # Data out: the API and the Atom feed read a page of meetings at a time (the
     # CSV and iCalendar downloads stream every row in chunks instead).
@@ -749,7 +775,17 @@ def public_topics_prefetch() -> models.Prefetch:
     return models.Prefetch("topics", queryset=Topic.objects.public().only("name", "slug"))
 
 
-# What a list's row shows of a meeting, in ListedMeeting's order (MeetingQuerySet.listed()).
+def detail_prefetches() -> list[models.Prefetch]:
+    """A meeting's to-many records its page shows (for_detail(), get_for_detail())."""
+    return [
+        organisation_roles_prefetch(),
+        participations_prefetch(),
+        public_topics_prefetch(),
+        models.Prefetch("outcomes", queryset=Outcome.objects.for_meeting_page()),
+        models.Prefetch("sources", queryset=Source.objects.all()),
+    ]
+
+
 def read_together(using: str, *querysets) -> list[list[tuple]]:
     """Each of ``querysets``' rows (values_list querysets, whose SQL does not depend on one another's
     rows), as lists of tuples, converted as iterating the queryset converts them.
@@ -762,28 +798,73 @@ def read_together(using: str, *querysets) -> list[list[tuple]]:
     connection = connections[using]
     if connection.vendor != "postgresql":
         return [list(queryset) for queryset in querysets]
+    compilers = [queryset.query.get_compiler(using=using) for queryset in querysets]
+    return [
+        list(compiler.results_iter([rows], tuple_expected=True)) if rows else []
+        for compiler, rows in zip(compilers, pipelined(connection, compilers), strict=True)
+    ]
+
+
+def fetch_together(using: str, *querysets) -> list[list]:
+    """Each of ``querysets``' model instances (with their select_related() records), read in one
+    pipeline on PostgreSQL as read_together() reads rows. Their prefetch_related() lookups are
+    not followed: read those in the same call, and keep them with keep_prefetched()."""
+    chained = [queryset.prefetch_related(None) for queryset in querysets]
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return [list(queryset) for queryset in chained]
+    compilers = [queryset.query.get_compiler(using=using) for queryset in chained]
+    for queryset, compiler, rows in zip(chained, compilers, pipelined(connection, compilers), strict=True):
+        # Iterated as Django iterates any queryset (instances, their joined records, the known related
+        # objects), from the rows already read instead of a query of its own.
+        compiler.execute_sql = lambda *args, rows=rows, **kwargs: [rows] if rows else []
+        queryset.query.get_compiler = lambda *args, compiler=compiler, **kwargs: compiler
+    return [list(queryset) for queryset in chained]
+
+
+def pipelined(connection, compilers) -> list[list[tuple]]:
+    """The raw rows of each compiler's query, sent together in one pipeline (PostgreSQL); none for a
+    query that can match nothing."""
     compiled = []
-    for queryset in querysets:
-        compiler = queryset.query.get_compiler(using=using)
+    for compiler in compilers:
         try:
-            compiled.append((compiler, *compiler.as_sql()))
+            compiled.append(compiler.as_sql())
         except EmptyResultSet:
-            compiled.append((None, "", ()))
+            compiled.append(None)
     connection.ensure_connection()
     results: list[list[tuple]] = []
     with connection.connection.pipeline(), connection.cursor() as first:
         cursors = [first, *(connection.cursor() for _ in compiled[1:])]
-        for cursor, (compiler, sql, params) in zip(cursors, compiled, strict=True):
-            if compiler is not None:
-                cursor.execute(sql, params)
-        for cursor, (compiler, _sql, _params) in zip(cursors, compiled, strict=True):
-            rows = cursor.fetchall() if compiler is not None else []
-            results.append(list(compiler.results_iter([rows], tuple_expected=True)) if rows else [])
+        for cursor, query in zip(cursors, compiled, strict=True):
+            if query is not None:
+                cursor.execute(*query)
+        for cursor, query in zip(cursors, compiled, strict=True):
+            results.append(cursor.fetchall() if query is not None else [])
         for cursor in cursors[1:]:
             cursor.close()
     return results
 
 
+def related_queryset(instance, name: str, queryset):
+    """``queryset`` narrowed to the records ``instance``'s to-many relation ``name`` holds, as
+    prefetch_related() narrows a Prefetch's queryset for one instance."""
+    return getattr(instance, name)._apply_rel_filters(queryset)
+
+
+def keep_prefetched(instance, name: str, queryset, records: list) -> None:
+    """Keep ``records`` (read by ``queryset``, related_queryset()'s) as ``instance``'s prefetched
+    ``name``, as prefetch_related() would: ``instance.<name>.all()`` then asks nothing more."""
+    manager = getattr(instance, name)
+    cache_name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    if not hasattr(manager, "prefetch_cache_name"):  # the records' own link back, as Django sets it
+        for record in records:
+            manager.field.set_cached_value(record, instance)
+    queryset._result_cache = records
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[cache_name] = queryset
+
+
+# What a list's row shows of a meeting, in ListedMeeting's order (MeetingQuerySet.listed()).
 ROW_FIELDS = (
     "pk",
     "updated_at",
@@ -828,10 +909,12 @@ def participations_prefetch() -> models.Prefetch:
 
 def participant_reports_prefetch() -> models.Prefetch:
     """How each source reported a participant, by publisher (titles_display reads these)."""
-    return models.Prefetch(
-        "reports",
-        queryset=ParticipantReport.objects.select_related("source").order_by("source__publisher", "pk"),
-    )
+    return models.Prefetch("reports", queryset=participant_reports())
+
+
+def participant_reports():
+    """Participants' reports with their sources, by publisher (participant_reports_prefetch())."""
+    return ParticipantReport.objects.select_related("source").order_by("source__publisher", "pk")
 
 
 def search_vector() -> SearchVector:

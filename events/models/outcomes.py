@@ -35,15 +35,7 @@ class OutcomeQuerySet(models.QuerySet):
 
     def for_meeting_page(self):
         """An outcome as a meeting page, the API and the commitments list show it: parties and changes."""
-        return self.prefetch_related(
-            models.Prefetch("parties", queryset=Organisation.objects.order_by("name", "pk")),
-            models.Prefetch(
-                "status_changes",
-                queryset=OutcomeStatusChange.objects.select_related("source", "meeting").defer(
-                    "meeting__search_document", "meeting__summary", "meeting__editorial_note"
-                ),
-            ),
-        )
+        return self.prefetch_related(*outcome_parts_prefetch())
 
     def status_counts(self) -> list[tuple[str, int]]:
         """(status, outcomes) pairs, most first: the commitments page's status facet."""
@@ -224,3 +216,17 @@ class OutcomeStatusChange(CheckedText):
     def public_meeting(self):
         """The meeting that shows it, if readers may see it (a draft is never linked)."""
         return self.meeting if self.meeting is not None and self.meeting.is_published else None
+
+
+def outcome_parts_prefetch() -> list[models.Prefetch]:
+    """An outcome's parties, by name, and its dated changes with their sources and meetings: what a
+    meeting page, the API and the commitments list show of it."""
+    return [
+        models.Prefetch("parties", queryset=Organisation.objects.order_by("name", "pk")),
+        models.Prefetch(
+            "status_changes",
+            queryset=OutcomeStatusChange.objects.select_related("source", "meeting").defer(
+                "meeting__search_document", "meeting__summary", "meeting__editorial_note"
+            ),
+        ),
+    ]
