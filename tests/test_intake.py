@@ -611,6 +611,40 @@ def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(kno
     assert result.trip.delegation == trip
 
 
+def test_a_report_filed_from_the_host_country_places_the_meeting_in_the_dateline_city(known):
+    make_organisation(name="Mines Advisory Group", acronym="MAG", slug="mag", country="GB")
+    known["anama"].country = "AZ"
+    known["anama"].kind = "national_authority"
+    known["anama"].save()
+    text = (
+        "BAKU, Azerbaijan, 22 May 2025 - MAG Country Director Daniel K. Hughes and ANAMA Chairman of the "
+        "Board Vugar Suleymanov today signed a memorandum of understanding on risk education."
+    )
+    result = propose(text, datetime.date(2025, 5, 22))
+    assert (result.country, result.city) == ("AZ", "Baku")
+
+
+def test_a_courtesy_call_paid_by_a_visitor_is_a_meeting_of_the_visitor_trip(known):
+    trip = Delegation.objects.create(
+        title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country="AZ"
+    )
+    Meeting.objects.create(
+        title="An earlier meeting of the tour",
+        slug="earlier-meeting",
+        kind="bilateral",
+        start_date=datetime.date(2024, 3, 11),
+        delegation=trip,
+    )
+    text = (
+        "PHNOM PENH, 14/03/2024 - The Director General of the Cambodian Mine Action Centre (CMAC), Heng "
+        "Ratana, on 12/03/2024 received Vugar Suleymanov, Chairman of the Board of ANAMA, who was paying a "
+        "courtesy call on the Centre."
+    )
+    result = propose(text, datetime.date(2024, 3, 14))
+    assert (result.date.start, result.date.precision) == (datetime.date(2024, 3, 12), "day")
+    assert result.trip is not None and result.trip.delegation == trip
+
+
 def test_the_first_one_received_leads_and_a_trip_led_by_another_is_linked_through_its_member(known):
     envoy = make_person(name="Elchin Amirbayov", slug="elchin-amirbayov")
     make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")

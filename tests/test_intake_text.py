@@ -47,6 +47,7 @@ def test_abbreviations_and_initials_do_not_end_a_sentence():
         ("Siem Reap, 12 December 2022 - ARMAC hosted", "Siem Reap", "12 December 2022", ""),
         ("AGHDAM, Azerbaijan. The conference opened", "AGHDAM", "", ""),
         ("Phnom Penh, August 29, 2024 AKP -- CMAC welcomed", "Phnom Penh", "August 29, 2024", "AKP"),
+        ("PHNOM PENH, 14/03/2024 — CMAA met", "PHNOM PENH", "14/03/2024", ""),
     ],
 )
 def test_the_dateline_is_read_and_left_out_of_the_lead(opening, place, date, agency):

@@ -1272,7 +1272,7 @@ def propose_trip(
             for s in report.event
             if re.search(
                 r"\bdelegation\b|\b(?:mission|team) (?:of|from)\b|"
-                r"\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?visit to\b",
+                r"\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?(?:visit to|call on)\b",
                 s.text,
                 re.I,
             )

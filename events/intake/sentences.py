@@ -568,12 +568,15 @@ def place_of(
                 if not named and dateline_place and dateline_place[1] == venue.country.code:
                     named = [dateline_place[0]]  # "Baku, 13 September ... received at ANAMA"
                 return venue.country.code, named[0] if named else "", report.lead.text
+    # A report filed from the host's country tells of a meeting in the city it was filed from.
+    dateline_city, dateline_country = (dateline_place[0], dateline_place[1]) if dateline_place else ("", "")
     for host in hosts:
         organisation = host.organisation
         if organisation is not None and organisation.country and organisation.kind in NATIONAL_KINDS:
-            return organisation.country.code, "", host.evidence
+            code = organisation.country.code
+            return code, dateline_city if code == dateline_country else "", host.evidence
     if dateline_place:
-        return dateline_place[1], "", f"Dateline: {dateline_place[2]}"
+        return dateline_country, dateline_city, f"Dateline: {dateline_place[2]}"
     return "", "", ""
 
 
