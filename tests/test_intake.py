@@ -267,6 +267,14 @@ def test_a_witness_of_a_signing_is_no_signatory_and_the_projects_funder_is_the_f
             "demonstration of mine detection dogs.",
             "site_visit",
         ),
+        ("CMAC and ANAMA held a roundtable on survey data with three ministries.", "multilateral"),
+        ("CMAC hosted a study visit by a delegation of ANAMA to its headquarters.", "site_visit"),
+        ("The Minister paid a courtesy call on the Director General of CMAC.", "bilateral"),
+        (
+            "CMAC received a delegation of ANAMA, which is in Cambodia for a regional conference, and "
+            "presented its work.",
+            "bilateral",
+        ),
     ],
 )
 def test_the_kind_is_the_event_reported_not_a_word_in_passing(known, text, kind):

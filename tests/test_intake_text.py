@@ -89,6 +89,20 @@ def test_after_a_background_paragraph_only_a_paragraph_about_the_event_is_the_ev
     assert [s.background for s in report.sentences] == [False, True, True, False]
 
 
+def test_someone_who_accompanied_the_event_people_after_a_background_paragraph_is_the_event():
+    report = read_report(
+        "ANAMA signed an agreement with GICHD on Thursday.\n\nANAMA was established in 1998.\n\n"
+        "Ann Example, Deputy Director, accompanied the Chairman."
+    )
+    mark_background(report, dated_elsewhere=lambda sentence: False)
+    assert [s.background for s in report.sentences] == [False, True, False]
+
+
+def test_a_masthead_above_the_headline_is_neither_headline_nor_lead():
+    report = read_report("UNDP Azerbaijan | Press summary\n\nRoundtable on data\n\nUNDP held a roundtable.")
+    assert (report.headline, report.lead.text) == ("Roundtable on data", "UNDP held a roundtable.")
+
+
 def test_a_headline_is_not_the_lead():
     report = read_report("ANAMA meets TMAC\n\nANAMA met TMAC on Tuesday.\n\nThey talked.")
     assert (report.headline, report.lead.text) == ("ANAMA meets TMAC", "ANAMA met TMAC on Tuesday.")

@@ -10,7 +10,7 @@ from ..models import MeetingKind, MeetingOrganisation, Organisation, Topic
 from . import gazetteer
 from .organisations import Mention, OrganisationFinding
 from .people import HONORIFIC
-from .text import Report, normalise
+from .text import RELATIVE_CLAUSE, Report, normalise
 
 Role = MeetingOrganisation.Role
 # Bodies of a state: the side of the country they belong to.
@@ -347,6 +347,11 @@ ONLINE = re.compile(
 )
 
 
+# A relative clause giving why visitors are in the country: "..., which is in Croatia for a symposium,".
+TRIP_PURPOSE = re.compile(
+    r"\b(?:(?:is|are|was|were) in \w+(?: \w+)? for|to attend|attending|taking part in)\b"
+)
+
 # "On the sidelines of the conference, ...": the event the reported one was held within.
 FRAMING = re.compile(
     r"\b(?:on the (?:margins|sidelines|side-lines|fringes)|(?:within|in) the framework|on the occasion) of\b"
@@ -379,6 +384,8 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     # A meeting held by video is a meeting, not a conference; so is one held on a conference's margins.
     lead = ONLINE.sub("online meeting", lead)
     lead = re.sub(FRAMING, "", lead)
+    # ", who are in Croatia for a symposium,": why the visitors came, not what this event is.
+    lead = RELATIVE_CLAUSE.sub(lambda m: " " if TRIP_PURPOSE.search(m.group(0)) else m.group(0), lead)
     head = f"{report.headline} {lead}"
     if re.search(r"\bsign(?:ed|ing|s)?\b|\binked\b", lead, re.I) and re.search(
         r"\b(?:memorandum|mou|agreement|declaration|protocol|project document|document|"
@@ -414,6 +421,11 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     named = next((s for s in report.event[1:3] if NAMED_CONFERENCE.match(s.text)), None)
     if named is not None:
         return MeetingKind.CONFERENCE, named.text
+    # A round table is a meeting of several bodies; a study visit or tour goes to see the work.
+    if re.search(r"\bround[- ]?tables?\b", head, re.I):
+        return MeetingKind.MULTILATERAL, evidence
+    if re.search(r"\bstudy (?:visit|tour|trip)\b", head, re.I):
+        return MeetingKind.SITE_VISIT, evidence
     # The place visited is in the lead; a headline may sum up several events of a visit.
     if re.search(r"\b(?:visit|welcom|tour)", head, re.I) and re.search(
         r"\b(?:training cent(?:re|er)|sites?|field|minefields?|operations|demining areas?)\b", lead, re.I
@@ -445,7 +457,7 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.MULTILATERAL, listed
     meeting_words = (
         r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed|discussed|"
-        r"held discussions|(?:working )?session|hosted|played host|guests of|"
+        r"held discussions|(?:working )?session|hosted|played host|guests of|courtesy call|call(?:ed|s)? on|"
         r"meets|receives|welcomes|visits|hosts|discuss|discusses)\b"
     )
     if re.search(meeting_words, lead, re.I):

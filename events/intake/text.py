@@ -336,6 +336,9 @@ def title_case_to_prose(paragraph: str) -> str:
     return re.sub(r"(?<![\w'’.-])([A-Z][a-z]*)(?![\w'’.-])", small, paragraph)
 
 
+MASTHEAD = re.compile(r"\s\|\s")
+
+
 def is_headline(paragraph: str, following: int) -> bool:
     """A first line without a closing full stop, short, with more text below it."""
     return (
@@ -373,6 +376,14 @@ def read_report(text: str, *, is_place=lambda name: False) -> Report:
     paragraphs = [line for p in paragraphs for line in listed_lines(p)]
     headline = ""
     dateline = None
+    # A masthead or section label above the headline ("UNDP Azerbaijan | Press summary") is no headline.
+    if (
+        len(paragraphs) > 2
+        and MASTHEAD.search(paragraphs[0])
+        and is_headline(paragraphs[0], len(paragraphs) - 1)
+        and is_headline(paragraphs[1], len(paragraphs) - 2)
+    ):
+        paragraphs.pop(0)
     if paragraphs:
         found, rest = find_dateline(paragraphs[0], is_place)
         if found is not None and not rest.strip():  # "BAKU, Azerbaijan, Dec. 16" on a line of its own
@@ -438,7 +449,10 @@ def mark_background(report: Report, *, dated_elsewhere, to_come: bool = False) -
         r"\b(?:the|both|two) (?:sides|parties|delegations?|guests|visitors|participants|directors|"
         r"ministers)\b|\bthe [\w-]+ (?:team|mission|delegation)\b|"
         r"\b(?:the|this|that) (?:visit|meeting|talks|conference|event|seminar|workshop|ceremony|summit|"
-        r"signing|symposium|forum|consultations?|session|course|training)\b",
+        r"signing|symposium|forum|consultations?|session|course|training|round[- ]?table|study visit|"
+        r"courtesy call)\b|"
+        # someone who came with the event's people: "X accompanied the Chairman", "Y also attended"
+        r"\b(?:accompanied|was accompanied by|also (?:attended|took part|joined|present))\b",
         re.IGNORECASE,
     )
     paragraph_background: dict[int, bool] = {}
