@@ -281,6 +281,17 @@ def test_the_kind_is_the_event_reported_not_a_word_in_passing(known, text, kind)
     assert propose(f"PHNOM PENH, March 14 - {text}", datetime.date(2024, 3, 14)).kind == kind
 
 
+def test_a_meeting_told_inside_a_story_about_something_else_is_the_news(known):
+    text = (
+        "Clearance news, March 2024\n\nThe survey project of the Cambodian Mine Action Centre (CMAC) has "
+        "returned 300 hectares to farmers. Families now grow rice there.\n\nOn 12 March, CMAC's Director "
+        "General Heng Ratana received a delegation of ANAMA in Phnom Penh.\n\nThe project ends in June."
+    )
+    result = propose(text, datetime.date(2024, 3, 14))
+    assert result.report.lead.text.startswith("On 12 March")
+    assert (result.kind, result.country, result.date.start) == ("bilateral", "KH", datetime.date(2024, 3, 12))
+
+
 def test_an_online_meeting_has_no_place(known):
     result = propose(
         "PHNOM PENH, March 14 - CMAC and ANAMA held an online consultation on Tuesday.",

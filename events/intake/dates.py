@@ -251,15 +251,40 @@ def relative_dates(
     return found
 
 
+# "A three-day workshop ... opened on 12 March": an event's length beside its first day. (A visit's or
+# a trip's length is not its meetings'.)
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+LASTING = re.compile(
+    r"\b(two|three|four|five|six|seven|[2-7])[- ]day\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:workshop|course|training|conference|seminar|forum|symposium|exercise|meeting|session)s?\b",
+    re.IGNORECASE,
+)
+
+
+def days_long(text: str) -> int | None:
+    """How many days the event a sentence names lasts, when it says so ("a three-day workshop")."""
+    match = LASTING.search(text)
+    if match is None:
+        return None
+    number = match.group(1).casefold()
+    return int(number) if number.isdigit() else NUMBERS[number]
+
+
 def dates_in(
     text: str, published_on: datetime.date, dateline_day: datetime.date | None = None
 ) -> list[FoundDate]:
-    """The dates a sentence states, explicit ones first; durations ("since 2020") and plans are left out."""
+    """The dates a sentence states, explicit ones first; durations ("since 2020") and plans are left out.
+
+    A single day beside the event's length ("a three-day workshop ... on 12 March") is its first day.
+    """
     anchor = dateline_day or published_on
     result = []
+    length = days_long(text)
     for item in explicit_dates(text, anchor):
         if SINCE.search(text[: item.position]) or item.start > published_on:
             continue
+        if length and item.end is None and item.precision == DatePrecision.DAY:
+            item.end = item.start + datetime.timedelta(days=length - 1)
         result.append(item)
     result += [
         item for item in relative_dates(text, published_on, dateline_day) if item.start <= published_on

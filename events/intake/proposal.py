@@ -305,7 +305,28 @@ def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None
     first = report.sentences[0]
     dates = dates_in(first.text, published_on, dateline_day)
     old = datetime.timedelta(days=365)
-    # (A sentence introducing a body by its acronym, "... (ARMAC)", is news, not scenery.)
+    # A story about something else that tells of a meeting further on ("The programme has reached ...
+    # On 8 July, X received Y"): the news starts in the first sentence that dates a meeting of the last
+    # weeks. (Without one, a sentence introducing a body by its acronym, "... (ARMAC)", is the news.)
+    if not NEWS_WORDS.search(first.text) and not dates:
+        dated_meeting = next(
+            (
+                s
+                for s in report.sentences[1:8]
+                if MEETING_DONE.search(s.text)
+                and not BACKGROUND_CUES.search(s.text)
+                and any(
+                    not d.relative
+                    and d.precision == DatePrecision.DAY
+                    and published_on - d.start <= datetime.timedelta(days=31)
+                    for d in dates_in(s.text, published_on, dateline_day)
+                )
+            ),
+            None,
+        )
+        if dated_meeting is not None:
+            report.lead_index = dated_meeting.index
+            return
     if not NEWS_WORDS.search(first.text) and not dates and not re.search(r"\([A-Z]{2,}\)", first.text):
         # A scene set first ("Residents of X are used to the sight of deminers ..."): the news starts in
         # the first sentence of the opening paragraphs that tells of an event.
