@@ -292,6 +292,41 @@ def test_a_meeting_told_inside_a_story_about_something_else_is_the_news(known):
     assert (result.kind, result.country, result.date.start) == ("bilateral", "KH", datetime.date(2024, 3, 12))
 
 
+def test_a_guest_at_a_signing_signs_nothing_and_bodies_opening_a_workshop_organise_it(known):
+    make_organisation(name="Mines Advisory Group", acronym="MAG", slug="mag", country="GB")
+    make_organisation(name="United Nations Development Programme", acronym="UNDP", slug="undp")
+    signing = propose(
+        "BAKU, 22 May 2025 - MAG and ANAMA today signed a memorandum of understanding on risk education.\n\n"
+        "The signing ceremony was attended by UNDP Resident Representative Ann Example.",
+        datetime.date(2025, 5, 22),
+    )
+    assert {f.label: f.role for f in signing.organisations} == {
+        "MAG": "signatory",
+        "ANAMA": "signatory",
+        "UNDP": "participant",
+    }
+    workshop = propose(
+        "SIEM REAP, 14 March 2024 - CMAC and ANAMA opened a three-day regional workshop on survey on 12 "
+        "March.\n\nIt is funded by ANAMA.",
+        datetime.date(2024, 3, 14),
+    )
+    assert {f.label: f.role for f in workshop.organisations} == {"CMAC": "organiser", "ANAMA": "organiser"}
+    assert (workshop.date.start, workshop.date.end) == (
+        datetime.date(2024, 3, 12),
+        datetime.date(2024, 3, 14),
+    )
+
+
+def test_who_accompanies_the_visitors_is_of_the_delegation(known):
+    result = propose(
+        "PHNOM PENH, 14 March 2024 - A delegation of ANAMA visited CMAC on 12 March.\n\nThe delegation was "
+        "accompanied by Ann Example, First Secretary of the Embassy of Azerbaijan in Cambodia.",
+        datetime.date(2024, 3, 14),
+    )
+    roles = {f.label: f.role for f in result.organisations}
+    assert roles["Embassy of Azerbaijan in Cambodia"] == "delegation"
+
+
 def test_an_online_meeting_has_no_place(known):
     result = propose(
         "PHNOM PENH, March 14 - CMAC and ANAMA held an online consultation on Tuesday.",

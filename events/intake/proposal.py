@@ -617,7 +617,7 @@ def quotes_only(sentence: str, name: NameSpan) -> bool:
 
 
 # Before a name: someone who watched the signing, not a party to it.
-WITNESS = re.compile(r"\b(?:in the presence of|witnessed by)\b[^;]{0,120}$")
+WITNESS = re.compile(r"\b(?:in the presence of|witnessed by|attended by)\b[^;]{0,120}$")
 
 
 def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):

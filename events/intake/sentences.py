@@ -176,7 +176,8 @@ ROLE_AFTER = [  # the organisation follows these words
         r"(?: representatives of)?|"
         # "delegation led by", "The visitors were led by X, Chairman of ANAMA, and Y of ARMAC"
         r"\b(?:delegation|visitors|guests|visiting (?:team|group))\s+(?:was |were )?(?:led|headed) by|"
-        r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by",
+        r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by|"
+        r"\b(?:delegation|visitors|guests)\s+(?:was|were)\s+(?:also\s+)?accompanied by",
     ),
     (
         Role.ORGANISER,
@@ -197,6 +198,7 @@ ROLE_BEFORE = [  # the organisation comes before these words
     (
         Role.ORGANISER,
         r"(?:jointly |also )?(?:co-)?organi[sz]ed|helped (?:to )?organi[sz]e|held (?:a|an|the|its)\b|"
+        r"opened (?:a|an) (?:[\w-]+ ){0,3}(?:workshop|course|training|seminar|forum|symposium|conference)|"
         r"convened|(?:is|was|were|are) organi[sz]ed",
     ),
     (
