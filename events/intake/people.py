@@ -214,6 +214,15 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
     return runs
 
 
+LOWER_POST = re.compile(r"(?:[a-z]+ ){1,3}([a-z]+) (?:at|of|with|for|in) (?:the )?[A-Z]")
+
+
+def lower_post_at(text: str) -> bool:
+    """Whether the text opens with a post written in lower case and the body it is held at."""
+    match = LOWER_POST.match(text)
+    return match is not None and match.group(1) in TITLE_WORDS
+
+
 def title_after(sentence: str, end: int) -> tuple[str, int, int]:
     """The title after "Name, ": up to the clause's end, across commas inside it
     ("Head of the Arms Control, Disarmament and Non-Proliferation Section of NATO")."""
@@ -248,6 +257,8 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         and re.match(r"[a-z]+ ([a-z]+)", rest).group(1) in TITLE_WORDS  # type: ignore[union-attr]
         or re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)(?=[.,;]|$)", rest)  # "Sok Pisey, project officer."
         and re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)", rest).group(1) in TITLE_WORDS  # type: ignore[union-attr]
+        # "X, information management adviser at the GICHD": a post in lower case, then its body
+        or lower_post_at(rest)
     ):
         return "", -1, -1
     stop = len(rest)
