@@ -327,6 +327,25 @@ def test_who_accompanies_the_visitors_is_of_the_delegation(known):
     assert roles["Embassy of Azerbaijan in Cambodia"] == "delegation"
 
 
+def test_the_side_whose_team_is_visiting_or_who_arrived_is_the_visitor(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    known["anama"].country = "AZ"
+    known["anama"].save()
+    team = propose(
+        "The Director General of TMAC, Ann Example, on Wednesday held talks with a visiting ANAMA team "
+        "led by Vugar Suleymanov in Bangkok.",
+        datetime.date(2025, 3, 14),
+    )
+    assert {f.label: f.role for f in team.organisations} == {"TMAC": "host", "ANAMA": "delegation"}
+    arrived = propose(
+        "Vugar Suleymanov, Chairman of the Board of ANAMA, who arrived in Thailand on Monday, held talks "
+        "with TMAC Director General Ann Example on Wednesday.",
+        datetime.date(2025, 3, 14),
+    )
+    assert (arrived.country, arrived.date.start) == ("TH", datetime.date(2025, 3, 12))
+    assert {f.label: f.role for f in arrived.organisations} == {"TMAC": "host", "ANAMA": "delegation"}
+
+
 def test_an_online_meeting_has_no_place(known):
     result = propose(
         "PHNOM PENH, March 14 - CMAC and ANAMA held an online consultation on Tuesday.",

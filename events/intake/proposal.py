@@ -159,6 +159,10 @@ def event_date(
     lead = report.lead
     if lead is None:
         return None
+    # "X, who arrived in Thailand on Monday, held talks on Wednesday": a relative clause's day is another.
+    outside = dates_in(lead.outside_clauses, published_on, dateline_day)
+    if outside:
+        found[lead.index] = outside
     lead_relative = [d for d in found[lead.index] if d.relative]
     # "Within the framework of the conference held on 16-18 November, X met Y on Thursday": the
     # conference's days are not the meeting's, when the lead dates the meeting too.

@@ -293,6 +293,13 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
         if COURSE.search(sentence) and TRAINED_PEOPLE.search(before):
             roles.setdefault(mention.key, Role.TRAINEES)
             continue
+        # "held talks with a visiting ANAMA team": the body whose team came is the visitor.
+        if re.search(r"\bvisiting\s+(?:the\s+)?$", before) and re.match(
+            r"\s*(?:['’]s\s+)?(?:team|delegation|mission|experts|side|officials|group)\b",
+            sentence[mention.end :],
+        ):
+            roles.setdefault(mention.key, Role.DELEGATION)
+            continue
         nearest = None
         for clause in clauses:
             nearest = role_after(clause)
@@ -549,7 +556,8 @@ def place_of(
         if cities:
             return cities[0][1], cities[0][0], sentence.text
         going = re.search(
-            r"\b(?:visit|trip|travel(?:led)?|held|took place|signed)\s+(?:[a-z]+\s+){0,3}?(?:to|in)\s+"
+            r"\b(?:visit|trip|travel(?:led)?|arrived|held|took place|signed)\s+"
+            r"(?:[a-z]+\s+){0,3}?(?:to|in)\s+"
             r"(?:the\s+)?"
             r"(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)",
             text,
