@@ -16,7 +16,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from events import intake
-from events.models import DatePrecision, Delegation, Meeting, Source, Status
+from events.models import DatePrecision, Delegation, Meeting, Organisation, Source, Status
 
 from .factories import make_organisation, make_person, make_source
 from .forms import form_values
@@ -344,6 +344,22 @@ def test_the_side_whose_team_is_visiting_or_who_arrived_is_the_visitor(known):
     )
     assert (arrived.country, arrived.date.start) == ("TH", datetime.date(2025, 3, 12))
     assert {f.label: f.role for f in arrived.organisations} == {"TMAC": "host", "ANAMA": "delegation"}
+
+
+def test_what_we_or_the_participants_agreed_is_agreed_by_the_event_sides(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    result = propose(
+        "On 12 March 2025 TMAC received a delegation of ANAMA in Bangkok.\n\n"
+        "We agreed to exchange instructors for training courses next year.",
+        datetime.date(2025, 3, 14),
+        publisher="Thailand Mine Action Centre",
+    )
+    training = [o for o in result.outcomes if o.kind == "joint_training"]
+    assert len(training) == 1
+    assert {result_key[1] for result_key in training[0].parties} == {
+        known["anama"].pk,
+        Organisation.objects.get(slug="tmac").pk,
+    }
 
 
 def test_an_online_meeting_has_no_place(known):

@@ -269,6 +269,10 @@ VISITORS = re.compile(
 )
 
 
+# An agreement whose subject names no body: "We agreed to ...", "Participants agreed ...".
+AGREED_TOGETHER = re.compile(r"^(?:We|They|(?:The |All )?[Pp]articipants)\b[^.]{0,40}\bagreed\b")
+
+
 # A bulletin item's label, a sentence of its own: "Talks.", "Casualty.", "In brief:".
 ITEM_LABEL = re.compile(r"^[A-Z][\w-]*(?: [\w-]+){0,2}[.:]$")
 
@@ -1200,6 +1204,10 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             sentence.text
         ):
             parties += main_sides
+        # "We agreed to ...", "Participants agreed ...": an agreement of the event's sides (its organisers
+        # at a meeting without sides), when the sentence names no one body.
+        if AGREED_TOGETHER.search(sentence.text):
+            parties += main_sides or [f.key for f in findings.values() if f.role == Role.ORGANISER]
         # "promised by the delegation", "The British team offered ...": the sides by their part.
         if VISITORS.search(sentence.text):
             parties += [f.key for f in findings.values() if f.role == Role.DELEGATION]
