@@ -362,6 +362,24 @@ def test_what_we_or_the_participants_agreed_is_agreed_by_the_event_sides(known):
     }
 
 
+def test_a_signing_abroad_on_a_working_visit_is_a_trip_of_the_side_from_another_country(known):
+    make_organisation(
+        name="Geneva International Centre for Humanitarian Demining",
+        acronym="GICHD",
+        slug="gichd",
+        country="CH",
+    )
+    known["anama"].country = "AZ"
+    known["anama"].kind = "national_authority"
+    known["anama"].save()
+    result = propose(
+        "GENEVA, 3 October 2025 - ANAMA and GICHD signed an agreement on Thursday in Geneva.\n\nIt was "
+        "signed by Vugar Suleymanov, who is on a working visit to Switzerland, and by Ann Example of GICHD.",
+        datetime.date(2025, 10, 3),
+    )
+    assert result.trip is not None and (result.trip.delegation, result.trip.sending_country) == (None, "AZ")
+
+
 def test_an_online_meeting_has_no_place(known):
     result = propose(
         "PHNOM PENH, March 14 - CMAC and ANAMA held an online consultation on Tuesday.",

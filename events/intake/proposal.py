@@ -1321,6 +1321,20 @@ def propose_trip(
         return None
     heads = [p.person for p in participants if p.leads_delegation and p.person is not None]
     head = heads[0] if heads else None
+    if not sending and head is None and country:
+        # "signed by X of ANAMA, who is on a working visit to Switzerland": the one national side from
+        # another country than the meeting's travelled.
+        abroad = {
+            f.organisation.country.code
+            for f in findings.values()
+            if f.organisation is not None
+            and f.organisation.country
+            and f.organisation.kind in NATIONAL_KINDS
+            and f.organisation.country.code != country
+            and f.role != Role.MENTIONED
+        }
+        if len(abroad) == 1:
+            sending = abroad.pop()
     if sending and sending == country:
         return None
     if not sending and head is None:
