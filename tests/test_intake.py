@@ -380,6 +380,26 @@ def test_a_signing_abroad_on_a_working_visit_is_a_trip_of_the_side_from_another_
     assert result.trip is not None and (result.trip.delegation, result.trip.sending_country) == (None, "AZ")
 
 
+@pytest.mark.parametrize(
+    "background",
+    [
+        "The agencies' cooperation dates back to 2019, when Prum Sophakmonkol signed a memorandum with CMAC.",
+        "Last November, Prum Sophakmonkol took part in a conference in Baku.",
+        "It was the second visit of an ANAMA delegation to Cambodia; the first was led by Prum Sophakmonkol.",
+        "Prum Sophakmonkol headed the previous round of talks with CMAC.",
+        "The two agencies have cooperated since Prum Sophakmonkol visited Phnom Penh.",
+    ],
+)
+def test_people_of_an_earlier_event_told_without_its_date_are_only_mentioned(known, background):
+    text = (
+        "PHNOM PENH, 14 March 2025 - Heng Ratana, Director General of CMAC, received a delegation of ANAMA "
+        f"led by Vugar Suleymanov on Wednesday.\n\nThey discussed border clearance.\n\n{background}"
+    )
+    result = propose(text, datetime.date(2025, 3, 14))
+    assert known["prum"] not in {p.person for p in result.participants}
+    assert known["prum"] in {p.person for p in result.also_mentioned_people}
+
+
 def test_an_online_meeting_has_no_place(known):
     result = propose(
         "PHNOM PENH, March 14 - CMAC and ANAMA held an online consultation on Tuesday.",

@@ -45,6 +45,8 @@ def test_dates_in_the_usual_orders_and_in_words_keep_both_ends(text, start, end)
         ("They met last month.", "2025-06-01", DatePrecision.MONTH),
         ("They met in May.", "2025-05-01", DatePrecision.MONTH),
         ("They met in April 2024.", "2024-04-01", DatePrecision.MONTH),
+        ("Last November, they met in Baku.", "2024-11-01", DatePrecision.MONTH),
+        ("They met last July.", "2024-07-01", DatePrecision.MONTH),
     ],
 )
 def test_relative_words_resolve_against_the_report_with_the_right_precision(text, start, precision):

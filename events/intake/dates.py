@@ -127,7 +127,7 @@ PATTERNS = [
     (re.compile(rf"\b(?:the\s+)?{ORDINAL}\s+(?:day\s+)?of\s+({MONTH})(?:,?\s+{YEAR})?\b", re.I), "w1 m1 y"),
 ]
 MONTH_YEAR = re.compile(rf"\b(?:in|during|since|of|throughout|early|late|mid-?)\s+({MONTH})\s+{YEAR}\b", re.I)
-MONTH_ALONE = re.compile(rf"\b(?:in|during|since|early|late|mid-?)\s+({MONTH})(?!\s*\d)\b", re.I)
+MONTH_ALONE = re.compile(rf"\b(?:in|during|since|early|late|mid-?|last)\s+({MONTH})(?!\s*\d)\b", re.I)
 YEAR_ALONE = re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d{2})\b(?!\s*[-–])", re.I)
 SINCE = re.compile(r"\b(?:since|until|till|by|before|after)\s+(?:the\s+)?$", re.I)
 RELATIVE = re.compile(
@@ -186,6 +186,8 @@ def explicit_dates(text: str, anchor: datetime.date) -> list[FoundDate]:
     for match in MONTH_ALONE.finditer(text):
         month = _month(match.group(1))
         year = anchor.year if month <= anchor.month else anchor.year - 1
+        if match.group(0).casefold().startswith("last") and month == anchor.month:
+            year = anchor.year - 1  # "last March", said in March: a year ago
         if not match.group(0).casefold().startswith("since"):
             add(match.span(), _date(year, month, 1), None, DatePrecision.MONTH)
     for match in YEAR_ALONE.finditer(text):
