@@ -388,6 +388,11 @@ def test_a_signing_abroad_on_a_working_visit_is_a_trip_of_the_side_from_another_
         "It was the second visit of an ANAMA delegation to Cambodia; the first was led by Prum Sophakmonkol.",
         "Prum Sophakmonkol headed the previous round of talks with CMAC.",
         "The two agencies have cooperated since Prum Sophakmonkol visited Phnom Penh.",
+        "The visit comes three years after talks between Prum Sophakmonkol and ANAMA in Geneva.",
+        "Prum Sophakmonkol and the Chairman last met in Geneva.",
+        "Ties were built during a 2021 visit by Prum Sophakmonkol.",
+        "Prum Sophakmonkol, then Deputy Director General, signed the first memorandum.",
+        "The centres signed their first memorandum when Prum Sophakmonkol led CMAC.",
     ],
 )
 def test_people_of_an_earlier_event_told_without_its_date_are_only_mentioned(known, background):

@@ -97,15 +97,19 @@ BACKGROUND_CUES = re.compile(
     r"first (?:met|visited|signed)|(?:previous|last|earlier) (?:meeting|visit|talks|session|round)|"
     # how far back it goes: "dates back to 2019, when ...", "since X visited Bangkok", "the first was led by"
     r"(?:dates?|dating|goes|going|traces?) back|since (?:[A-Z][\w'’-]+ ){1,4}(?:visited|signed|met|led|came)|"
-    r"the first (?:one )?(?:was|took place|had been)|"
+    r"the first (?:one )?(?:was|took place|had been)|last (?:met|visited|signed|held)|"
+    r"when (?:[A-Z][\w'’-]+ ){1,4}(?:led|headed|ran|chaired)|"
+    # "during a 2021 visit by X": a year before the event's noun
+    r"(?:a|an|the|its|their|his|her) (?:19|20)\d{2} (?:visit|meeting|agreement|memorandum|conference|trip|"
+    r"talks|mission)|"
     r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part)|"
     # a post held before: "X, then Vice Chairman of ...", "its founding director", "his term"
     r"founding (?:[\w-]+ )?(?:director|chairman|chair|head|president)|(?:his|her|their) term|"
     # another event told alongside: "Meanwhile, in Bangkok, X met Y"
     r"meanwhile|separately|in a separate (?:meeting|event|development)|"
     # what this meeting comes after: "The meeting follows the visit of President X"
-    r"follows (?:the|a|an|last)|comes (?:after|on the heels of)|"
-    r"(?<=,) then (?=(?:the |a )?[\w'’-]+))\b",
+    r"follows (?:the|a|an|last)|comes (?:[\w-]+ ){0,3}(?:after|on the heels of)|"
+    r"(?<=, )then (?=(?:the |a )?[\w'’-]+))\b",
     re.IGNORECASE,
 )
 # A clause that refers to another meeting inside a sentence about this one.
