@@ -239,7 +239,8 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
             return inner, end + bracketed.start(1), end + bracketed.end(1)
     # "Hoàng Văn Nam, then Vice Chairman of ...": the post held at the time spoken of
     match = re.match(
-        r"\s*(?:,|\s[–—])\s*(?:who is\s+|who was\s+|then\s+|the\s+|a\s+|an\s+|its\s+|his\s+|her\s+|their\s+)?"
+        r"\s*(?:,|\s[–—]|\s-\s)\s*"
+        r"(?:who is\s+|who was\s+|then\s+|the\s+|a\s+|an\s+|its\s+|his\s+|her\s+|their\s+)?"
         r"(?:then\s+)?",
         sentence[end:],
     )
@@ -263,7 +264,7 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         return "", -1, -1
     stop = len(rest)
     for found in re.finditer(
-        r",\s*|\.(?=\s|$)|;|:\s|\s+[–—]\s*|\s+(?:who|which|said|says|stated|noted|added|told|expressed)\b",
+        r",\s*|\.(?=\s|$)|;|:\s|\s+[–—]\s*|\s+-\s+|\s+(?:who|which|said|says|stated|noted|added|told|expressed)\b",
         rest,
     ):
         piece = found.group(0)
