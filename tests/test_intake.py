@@ -405,6 +405,25 @@ def test_people_of_an_earlier_event_told_without_its_date_are_only_mentioned(kno
     assert known["prum"] in {p.person for p in result.also_mentioned_people}
 
 
+def test_the_subject_after_a_hosting_phrase_hosts_and_a_visit_to_the_dateline_country_is_in_its_city(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    hosting = propose(
+        "Hosting the delegation of TMAC on Wednesday, Heng Ratana, Director General of CMAC, said the border "
+        "would be cleared by 2030.",
+        datetime.date(2025, 3, 14),
+    )
+    assert hosting.kind == "bilateral"
+    assert {f.label: f.role for f in hosting.organisations} == {"TMAC": "delegation", "CMAC": "host"}
+    known["anama"].country = "AZ"
+    known["anama"].save()
+    visit = propose(
+        "BAKU, 14 March 2025 - A delegation led by Heng Ratana, Director General of CMAC, is on a working "
+        "visit to Azerbaijan. On Wednesday it held talks at ANAMA.",
+        datetime.date(2025, 3, 14),
+    )
+    assert (visit.country, visit.city) == ("AZ", "Baku")
+
+
 def test_an_online_meeting_has_no_place(known):
     result = propose(
         "PHNOM PENH, March 14 - CMAC and ANAMA held an online consultation on Tuesday.",

@@ -246,6 +246,8 @@ TEACHING = re.compile(
 
 
 VISITING = re.compile(r"\b(?:visit(?:ed|s|ing)?|arrived|paid a|travelled|received|welcomed)\b", re.I)
+# A participial phrase opening the sentence: "Hosting the delegation of TMAC on Wednesday, "
+HOSTING_PHRASE = re.compile(r"^(?:Hosting|Receiving|Welcoming)\b[^,;]*,\s*")
 ABBREVIATION_STOP = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.E|Lt|Gen|Col|Capt|Maj|No|St)\.")
 
 
@@ -293,6 +295,15 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
         if COURSE.search(sentence) and TRAINED_PEOPLE.search(before):
             roles.setdefault(mention.key, Role.TRAINEES)
             continue
+        # "Hosting the delegation of TMAC, Heng Ratana of CMAC said ...": the subject after the phrase hosts.
+        opening = HOSTING_PHRASE.match(sentence)
+        if opening is not None and mention.start >= opening.end():
+            subject = sentence[opening.end() : mention.start]
+            if not re.search(
+                r"\b(?:said|says|told|met|received|welcomed|discussed|signed|added|noted)\b", subject
+            ):
+                roles.setdefault(mention.key, Role.HOST)
+                continue
         # "held talks with a visiting ANAMA team": the body whose team came is the visitor.
         if re.search(r"\bvisiting\s+(?:the\s+)?$", before) and re.match(
             r"\s*(?:['’]s\s+)?(?:team|delegation|mission|experts|side|officials|group)\b",
@@ -467,6 +478,7 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     meeting_words = (
         r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed|discussed|"
         r"held discussions|(?:working )?session|hosted|played host|guests of|courtesy call|call(?:ed|s)? on|"
+        r"hosting|receiving|welcoming|"
         r"meets|receives|welcomes|visits|hosts|discuss|discusses)\b"
     )
     if re.search(meeting_words, lead, re.I):
@@ -517,6 +529,8 @@ def place_of(
     )
     lead = [report.lead] if report.lead is not None else []
     candidates = lead + [s for s in report.event[1:4] if event_verbs.search(s.text)]
+    # A report filed from the meeting's country tells of a meeting in the city it was filed from.
+    dateline_city, dateline_country = (dateline_place[0], dateline_place[1]) if dateline_place else ("", "")
     if report.lead is not None and ONLINE.search(report.lead.text):
         return "", "", report.lead.text  # held online: no place
     # "Venue: NSPA, Capellen, Luxembourg", "Where: ..., Brussels": a labelled line names the place, the
@@ -576,7 +590,7 @@ def place_of(
                 named = [name for _, name, c in gazetteer.find_places(other.text) if name and c == code]
                 if named:
                     return code, named[0], sentence.text
-            return code, "", sentence.text
+            return code, dateline_city if code == dateline_country else "", sentence.text
     # "took part in a conference at the Brussels Diplomatic Academy": the venue is a body with a seat.
     if report.lead is not None:
         for mention in mentions.get(report.lead.index, []):
@@ -590,8 +604,6 @@ def place_of(
                 if not named and dateline_place and dateline_place[1] == venue.country.code:
                     named = [dateline_place[0]]  # "Baku, 13 September ... received at ANAMA"
                 return venue.country.code, named[0] if named else "", report.lead.text
-    # A report filed from the host's country tells of a meeting in the city it was filed from.
-    dateline_city, dateline_country = (dateline_place[0], dateline_place[1]) if dateline_place else ("", "")
     for host in hosts:
         organisation = host.organisation
         if organisation is not None and organisation.country and organisation.kind in NATIONAL_KINDS:
