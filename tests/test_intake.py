@@ -16,7 +16,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from events import intake
-from events.models import DatePrecision, Delegation, Meeting, Source, Status
+from events.models import DatePrecision, Delegation, Meeting, Organisation, Source, Status
 
 from .factories import make_organisation, make_person, make_source
 from .forms import form_values
@@ -267,10 +267,161 @@ def test_a_witness_of_a_signing_is_no_signatory_and_the_projects_funder_is_the_f
             "demonstration of mine detection dogs.",
             "site_visit",
         ),
+        ("CMAC and ANAMA held a roundtable on survey data with three ministries.", "multilateral"),
+        ("CMAC hosted a study visit by a delegation of ANAMA to its headquarters.", "site_visit"),
+        ("The Minister paid a courtesy call on the Director General of CMAC.", "bilateral"),
+        (
+            "CMAC received a delegation of ANAMA, which is in Cambodia for a regional conference, and "
+            "presented its work.",
+            "bilateral",
+        ),
     ],
 )
 def test_the_kind_is_the_event_reported_not_a_word_in_passing(known, text, kind):
     assert propose(f"PHNOM PENH, March 14 - {text}", datetime.date(2024, 3, 14)).kind == kind
+
+
+def test_a_meeting_told_inside_a_story_about_something_else_is_the_news(known):
+    text = (
+        "Clearance news, March 2024\n\nThe survey project of the Cambodian Mine Action Centre (CMAC) has "
+        "returned 300 hectares to farmers. Families now grow rice there.\n\nOn 12 March, CMAC's Director "
+        "General Heng Ratana received a delegation of ANAMA in Phnom Penh.\n\nThe project ends in June."
+    )
+    result = propose(text, datetime.date(2024, 3, 14))
+    assert result.report.lead.text.startswith("On 12 March")
+    assert (result.kind, result.country, result.date.start) == ("bilateral", "KH", datetime.date(2024, 3, 12))
+
+
+def test_a_guest_at_a_signing_signs_nothing_and_bodies_opening_a_workshop_organise_it(known):
+    make_organisation(name="Mines Advisory Group", acronym="MAG", slug="mag", country="GB")
+    make_organisation(name="United Nations Development Programme", acronym="UNDP", slug="undp")
+    signing = propose(
+        "BAKU, 22 May 2025 - MAG and ANAMA today signed a memorandum of understanding on risk education.\n\n"
+        "The signing ceremony was attended by UNDP Resident Representative Ann Example.",
+        datetime.date(2025, 5, 22),
+    )
+    assert {f.label: f.role for f in signing.organisations} == {
+        "MAG": "signatory",
+        "ANAMA": "signatory",
+        "UNDP": "participant",
+    }
+    workshop = propose(
+        "SIEM REAP, 14 March 2024 - CMAC and ANAMA opened a three-day regional workshop on survey on 12 "
+        "March.\n\nIt is funded by ANAMA.",
+        datetime.date(2024, 3, 14),
+    )
+    assert {f.label: f.role for f in workshop.organisations} == {"CMAC": "organiser", "ANAMA": "organiser"}
+    assert (workshop.date.start, workshop.date.end) == (
+        datetime.date(2024, 3, 12),
+        datetime.date(2024, 3, 14),
+    )
+
+
+def test_who_accompanies_the_visitors_is_of_the_delegation(known):
+    result = propose(
+        "PHNOM PENH, 14 March 2024 - A delegation of ANAMA visited CMAC on 12 March.\n\nThe delegation was "
+        "accompanied by Ann Example, First Secretary of the Embassy of Azerbaijan in Cambodia.",
+        datetime.date(2024, 3, 14),
+    )
+    roles = {f.label: f.role for f in result.organisations}
+    assert roles["Embassy of Azerbaijan in Cambodia"] == "delegation"
+
+
+def test_the_side_whose_team_is_visiting_or_who_arrived_is_the_visitor(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    known["anama"].country = "AZ"
+    known["anama"].save()
+    team = propose(
+        "The Director General of TMAC, Ann Example, on Wednesday held talks with a visiting ANAMA team "
+        "led by Vugar Suleymanov in Bangkok.",
+        datetime.date(2025, 3, 14),
+    )
+    assert {f.label: f.role for f in team.organisations} == {"TMAC": "host", "ANAMA": "delegation"}
+    arrived = propose(
+        "Vugar Suleymanov, Chairman of the Board of ANAMA, who arrived in Thailand on Monday, held talks "
+        "with TMAC Director General Ann Example on Wednesday.",
+        datetime.date(2025, 3, 14),
+    )
+    assert (arrived.country, arrived.date.start) == ("TH", datetime.date(2025, 3, 12))
+    assert {f.label: f.role for f in arrived.organisations} == {"TMAC": "host", "ANAMA": "delegation"}
+
+
+def test_what_we_or_the_participants_agreed_is_agreed_by_the_event_sides(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    result = propose(
+        "On 12 March 2025 TMAC received a delegation of ANAMA in Bangkok.\n\n"
+        "We agreed to exchange instructors for training courses next year.",
+        datetime.date(2025, 3, 14),
+        publisher="Thailand Mine Action Centre",
+    )
+    training = [o for o in result.outcomes if o.kind == "joint_training"]
+    assert len(training) == 1
+    assert {result_key[1] for result_key in training[0].parties} == {
+        known["anama"].pk,
+        Organisation.objects.get(slug="tmac").pk,
+    }
+
+
+def test_a_signing_abroad_on_a_working_visit_is_a_trip_of_the_side_from_another_country(known):
+    make_organisation(
+        name="Geneva International Centre for Humanitarian Demining",
+        acronym="GICHD",
+        slug="gichd",
+        country="CH",
+    )
+    known["anama"].country = "AZ"
+    known["anama"].kind = "national_authority"
+    known["anama"].save()
+    result = propose(
+        "GENEVA, 3 October 2025 - ANAMA and GICHD signed an agreement on Thursday in Geneva.\n\nIt was "
+        "signed by Vugar Suleymanov, who is on a working visit to Switzerland, and by Ann Example of GICHD.",
+        datetime.date(2025, 10, 3),
+    )
+    assert result.trip is not None and (result.trip.delegation, result.trip.sending_country) == (None, "AZ")
+
+
+@pytest.mark.parametrize(
+    "background",
+    [
+        "The agencies' cooperation dates back to 2019, when Prum Sophakmonkol signed a memorandum with CMAC.",
+        "Last November, Prum Sophakmonkol took part in a conference in Baku.",
+        "It was the second visit of an ANAMA delegation to Cambodia; the first was led by Prum Sophakmonkol.",
+        "Prum Sophakmonkol headed the previous round of talks with CMAC.",
+        "The two agencies have cooperated since Prum Sophakmonkol visited Phnom Penh.",
+        "The visit comes three years after talks between Prum Sophakmonkol and ANAMA in Geneva.",
+        "Prum Sophakmonkol and the Chairman last met in Geneva.",
+        "Ties were built during a 2021 visit by Prum Sophakmonkol.",
+        "Prum Sophakmonkol, then Deputy Director General, signed the first memorandum.",
+        "The centres signed their first memorandum when Prum Sophakmonkol led CMAC.",
+    ],
+)
+def test_people_of_an_earlier_event_told_without_its_date_are_only_mentioned(known, background):
+    text = (
+        "PHNOM PENH, 14 March 2025 - Heng Ratana, Director General of CMAC, received a delegation of ANAMA "
+        f"led by Vugar Suleymanov on Wednesday.\n\nThey discussed border clearance.\n\n{background}"
+    )
+    result = propose(text, datetime.date(2025, 3, 14))
+    assert known["prum"] not in {p.person for p in result.participants}
+    assert known["prum"] in {p.person for p in result.also_mentioned_people}
+
+
+def test_the_subject_after_a_hosting_phrase_hosts_and_a_visit_to_the_dateline_country_is_in_its_city(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    hosting = propose(
+        "Hosting the delegation of TMAC on Wednesday, Heng Ratana, Director General of CMAC, said the border "
+        "would be cleared by 2030.",
+        datetime.date(2025, 3, 14),
+    )
+    assert hosting.kind == "bilateral"
+    assert {f.label: f.role for f in hosting.organisations} == {"TMAC": "delegation", "CMAC": "host"}
+    known["anama"].country = "AZ"
+    known["anama"].save()
+    visit = propose(
+        "BAKU, 14 March 2025 - A delegation led by Heng Ratana, Director General of CMAC, is on a working "
+        "visit to Azerbaijan. On Wednesday it held talks at ANAMA.",
+        datetime.date(2025, 3, 14),
+    )
+    assert (visit.country, visit.city) == ("AZ", "Baku")
 
 
 def test_an_online_meeting_has_no_place(known):
@@ -609,6 +760,40 @@ def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(kno
     )
     result = propose(VISIT, datetime.date(2024, 3, 14))
     assert result.trip.delegation == trip
+
+
+def test_a_report_filed_from_the_host_country_places_the_meeting_in_the_dateline_city(known):
+    make_organisation(name="Mines Advisory Group", acronym="MAG", slug="mag", country="GB")
+    known["anama"].country = "AZ"
+    known["anama"].kind = "national_authority"
+    known["anama"].save()
+    text = (
+        "BAKU, Azerbaijan, 22 May 2025 - MAG Country Director Daniel K. Hughes and ANAMA Chairman of the "
+        "Board Vugar Suleymanov today signed a memorandum of understanding on risk education."
+    )
+    result = propose(text, datetime.date(2025, 5, 22))
+    assert (result.country, result.city) == ("AZ", "Baku")
+
+
+def test_a_courtesy_call_paid_by_a_visitor_is_a_meeting_of_the_visitor_trip(known):
+    trip = Delegation.objects.create(
+        title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country="AZ"
+    )
+    Meeting.objects.create(
+        title="An earlier meeting of the tour",
+        slug="earlier-meeting",
+        kind="bilateral",
+        start_date=datetime.date(2024, 3, 11),
+        delegation=trip,
+    )
+    text = (
+        "PHNOM PENH, 14/03/2024 - The Director General of the Cambodian Mine Action Centre (CMAC), Heng "
+        "Ratana, on 12/03/2024 received Vugar Suleymanov, Chairman of the Board of ANAMA, who was paying a "
+        "courtesy call on the Centre."
+    )
+    result = propose(text, datetime.date(2024, 3, 14))
+    assert (result.date.start, result.date.precision) == (datetime.date(2024, 3, 12), "day")
+    assert result.trip is not None and result.trip.delegation == trip
 
 
 def test_the_first_one_received_leads_and_a_trip_led_by_another_is_linked_through_its_member(known):

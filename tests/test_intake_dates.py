@@ -23,6 +23,8 @@ PUBLISHED = datetime.date(2025, 7, 10)  # a Thursday
         ("The course ran on June 30-July 2, 2025.", "2025-06-30", "2025-07-02"),
         ("The course ran from Nov. 25 to 29, 2024.", "2024-11-25", "2024-11-29"),
         ("Brussels | 28.06.2025–30.06.2025", "2025-06-28", "2025-06-30"),
+        ("They opened a three-day regional workshop on 12th of March.", "2025-03-12", "2025-03-14"),
+        ("A delegation on a three-day visit met TMAC on 12 March.", "2025-03-12", None),
     ],
 )
 def test_dates_in_the_usual_orders_and_in_words_keep_both_ends(text, start, end):
@@ -43,6 +45,8 @@ def test_dates_in_the_usual_orders_and_in_words_keep_both_ends(text, start, end)
         ("They met last month.", "2025-06-01", DatePrecision.MONTH),
         ("They met in May.", "2025-05-01", DatePrecision.MONTH),
         ("They met in April 2024.", "2024-04-01", DatePrecision.MONTH),
+        ("Last November, they met in Baku.", "2024-11-01", DatePrecision.MONTH),
+        ("They met last July.", "2024-07-01", DatePrecision.MONTH),
     ],
 )
 def test_relative_words_resolve_against_the_report_with_the_right_precision(text, start, precision):

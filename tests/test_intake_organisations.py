@@ -70,6 +70,11 @@ def test_names_acronyms_other_names_and_close_spellings_are_known():
         ),
         # The start of a known body's name is too vague to be a new one.
         ("The Ministry of Foreign Affairs sent a note.", []),
+        # An embassy's name ends with the country it is posted to.
+        (
+            "Ann Example, First Secretary of the Embassy of Switzerland in Cambodia, joined them.",
+            [("Embassy of Switzerland in Cambodia", "Embassy of Switzerland in Cambodia")],
+        ),
     ],
 )
 def test_bodies_named_without_an_acronym_are_new_organisations(sentence, found):

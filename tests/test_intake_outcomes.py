@@ -21,6 +21,7 @@ from events.intake.outcomes import outcome_kinds
         ("Both sides agreed to organise joint training courses for deminers.", ["joint_training"]),
         ("The GICHD offered to hold a course for ANAMA's database officers.", ["assistance_offered"]),
         ("HALO expressed its readiness to send an assessment mission.", ["assistance_offered"]),
+        ("ARMAC and GICHD agreed to hold a follow-up course in Vientiane.", ["joint_training"]),
     ],
 )
 def test_outcomes_are_read_from_what_the_sentence_states(sentence, kinds):

@@ -179,6 +179,18 @@ def test_person_names_match_across_scripts_and_transliterations(written, known, 
             "VUGAR SULEYMANOV",
             "CHAIRMAN OF THE BOARD OF ANAMA",
         ),
+        # A title between spaced hyphens, as a dash typed on a keyboard.
+        (
+            "Vugar Suleymanov - Chairman of the Board of ANAMA - received them.",
+            "Vugar Suleymanov",
+            "Chairman of the Board of ANAMA",
+        ),
+        # A post in lower case after a name with a middle initial, then the body it is held at.
+        (
+            "Lukas B. Meier, information management adviser at the GICHD, leads the sessions.",
+            "Lukas B. Meier",
+            "information management adviser at the GICHD",
+        ),
     ],
 )
 def test_titles_are_read_before_and_after_names(sentence, name, title):

@@ -47,6 +47,7 @@ def test_abbreviations_and_initials_do_not_end_a_sentence():
         ("Siem Reap, 12 December 2022 - ARMAC hosted", "Siem Reap", "12 December 2022", ""),
         ("AGHDAM, Azerbaijan. The conference opened", "AGHDAM", "", ""),
         ("Phnom Penh, August 29, 2024 AKP -- CMAC welcomed", "Phnom Penh", "August 29, 2024", "AKP"),
+        ("PHNOM PENH, 14/03/2024 — CMAA met", "PHNOM PENH", "14/03/2024", ""),
     ],
 )
 def test_the_dateline_is_read_and_left_out_of_the_lead(opening, place, date, agency):
@@ -86,6 +87,20 @@ def test_after_a_background_paragraph_only_a_paragraph_about_the_event_is_the_ev
     )
     mark_background(report, dated_elsewhere=lambda sentence: False)
     assert [s.background for s in report.sentences] == [False, True, True, False]
+
+
+def test_someone_who_accompanied_the_event_people_after_a_background_paragraph_is_the_event():
+    report = read_report(
+        "ANAMA signed an agreement with GICHD on Thursday.\n\nANAMA was established in 1998.\n\n"
+        "Ann Example, Deputy Director, accompanied the Chairman."
+    )
+    mark_background(report, dated_elsewhere=lambda sentence: False)
+    assert [s.background for s in report.sentences] == [False, True, False]
+
+
+def test_a_masthead_above_the_headline_is_neither_headline_nor_lead():
+    report = read_report("UNDP Azerbaijan | Press summary\n\nRoundtable on data\n\nUNDP held a roundtable.")
+    assert (report.headline, report.lead.text) == ("Roundtable on data", "UNDP held a roundtable.")
 
 
 def test_a_headline_is_not_the_lead():

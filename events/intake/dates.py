@@ -127,7 +127,7 @@ PATTERNS = [
     (re.compile(rf"\b(?:the\s+)?{ORDINAL}\s+(?:day\s+)?of\s+({MONTH})(?:,?\s+{YEAR})?\b", re.I), "w1 m1 y"),
 ]
 MONTH_YEAR = re.compile(rf"\b(?:in|during|since|of|throughout|early|late|mid-?)\s+({MONTH})\s+{YEAR}\b", re.I)
-MONTH_ALONE = re.compile(rf"\b(?:in|during|since|early|late|mid-?)\s+({MONTH})(?!\s*\d)\b", re.I)
+MONTH_ALONE = re.compile(rf"\b(?:in|during|since|early|late|mid-?|last)\s+({MONTH})(?!\s*\d)\b", re.I)
 YEAR_ALONE = re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d{2})\b(?!\s*[-–])", re.I)
 SINCE = re.compile(r"\b(?:since|until|till|by|before|after)\s+(?:the\s+)?$", re.I)
 RELATIVE = re.compile(
@@ -186,6 +186,8 @@ def explicit_dates(text: str, anchor: datetime.date) -> list[FoundDate]:
     for match in MONTH_ALONE.finditer(text):
         month = _month(match.group(1))
         year = anchor.year if month <= anchor.month else anchor.year - 1
+        if match.group(0).casefold().startswith("last") and month == anchor.month:
+            year = anchor.year - 1  # "last March", said in March: a year ago
         if not match.group(0).casefold().startswith("since"):
             add(match.span(), _date(year, month, 1), None, DatePrecision.MONTH)
     for match in YEAR_ALONE.finditer(text):
@@ -251,15 +253,40 @@ def relative_dates(
     return found
 
 
+# "A three-day workshop ... opened on 12 March": an event's length beside its first day. (A visit's or
+# a trip's length is not its meetings'.)
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+LASTING = re.compile(
+    r"\b(two|three|four|five|six|seven|[2-7])[- ]day\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:workshop|course|training|conference|seminar|forum|symposium|exercise|meeting|session)s?\b",
+    re.IGNORECASE,
+)
+
+
+def days_long(text: str) -> int | None:
+    """How many days the event a sentence names lasts, when it says so ("a three-day workshop")."""
+    match = LASTING.search(text)
+    if match is None:
+        return None
+    number = match.group(1).casefold()
+    return int(number) if number.isdigit() else NUMBERS[number]
+
+
 def dates_in(
     text: str, published_on: datetime.date, dateline_day: datetime.date | None = None
 ) -> list[FoundDate]:
-    """The dates a sentence states, explicit ones first; durations ("since 2020") and plans are left out."""
+    """The dates a sentence states, explicit ones first; durations ("since 2020") and plans are left out.
+
+    A single day beside the event's length ("a three-day workshop ... on 12 March") is its first day.
+    """
     anchor = dateline_day or published_on
     result = []
+    length = days_long(text)
     for item in explicit_dates(text, anchor):
         if SINCE.search(text[: item.position]) or item.start > published_on:
             continue
+        if length and item.end is None and item.precision == DatePrecision.DAY:
+            item.end = item.start + datetime.timedelta(days=length - 1)
         result.append(item)
     result += [
         item for item in relative_dates(text, published_on, dateline_day) if item.start <= published_on

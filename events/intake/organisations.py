@@ -308,6 +308,10 @@ class OrganisationReader:
                 if country is None or not gazetteer.country_code(country.group(0)):
                     continue
                 stop = match.end() + country.end()
+                # "the Embassy of Switzerland in Cambodia": the country it is accredited to is in its name.
+                posted = re.match(r"\s+in\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", text[stop:])
+                if posted is not None and gazetteer.country_code(posted.group(1)):
+                    stop += posted.end()
                 spans.append((match.start(), stop, text[match.start() : stop]))
                 continue
             if not name or name.endswith("and"):

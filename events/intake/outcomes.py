@@ -30,7 +30,7 @@ CUES = [
         Outcome.Kind.JOINT_TRAINING,
         re.compile(
             r"\b(?:ready|agreed|willing|decided|committed|plan|plans|will|would)\b[^.]{0,80}?\b(?:hold|organi[sz]e|"
-            r"conduct|provide|exchange)\b[^.]{0,60}?\b(?:training|(?:joint|training) (?:course|exercise))",
+            r"conduct|provide|exchange)\b[^.]{0,60}?\b(?:training|(?:[\w-]+ )?(?:course|exercise)s?\b)",
             re.IGNORECASE,
         ),
     ),

@@ -214,6 +214,15 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
     return runs
 
 
+LOWER_POST = re.compile(r"(?:[a-z]+ ){1,3}([a-z]+) (?:at|of|with|for|in) (?:the )?[A-Z]")
+
+
+def lower_post_at(text: str) -> bool:
+    """Whether the text opens with a post written in lower case and the body it is held at."""
+    match = LOWER_POST.match(text)
+    return match is not None and match.group(1) in TITLE_WORDS
+
+
 def title_after(sentence: str, end: int) -> tuple[str, int, int]:
     """The title after "Name, ": up to the clause's end, across commas inside it
     ("Head of the Arms Control, Disarmament and Non-Proliferation Section of NATO")."""
@@ -230,7 +239,8 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
             return inner, end + bracketed.start(1), end + bracketed.end(1)
     # "Hoàng Văn Nam, then Vice Chairman of ...": the post held at the time spoken of
     match = re.match(
-        r"\s*(?:,|\s[–—])\s*(?:who is\s+|who was\s+|then\s+|the\s+|a\s+|an\s+|its\s+|his\s+|her\s+|their\s+)?"
+        r"\s*(?:,|\s[–—]|\s-\s)\s*"
+        r"(?:who is\s+|who was\s+|then\s+|the\s+|a\s+|an\s+|its\s+|his\s+|her\s+|their\s+)?"
         r"(?:then\s+)?",
         sentence[end:],
     )
@@ -248,11 +258,13 @@ def title_after(sentence: str, end: int) -> tuple[str, int, int]:
         and re.match(r"[a-z]+ ([a-z]+)", rest).group(1) in TITLE_WORDS  # type: ignore[union-attr]
         or re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)(?=[.,;]|$)", rest)  # "Sok Pisey, project officer."
         and re.match(r"[a-z]+(?: [a-z]+)? ([a-z]+)", rest).group(1) in TITLE_WORDS  # type: ignore[union-attr]
+        # "X, information management adviser at the GICHD": a post in lower case, then its body
+        or lower_post_at(rest)
     ):
         return "", -1, -1
     stop = len(rest)
     for found in re.finditer(
-        r",\s*|\.(?=\s|$)|;|:\s|\s+[–—]\s*|\s+(?:who|which|said|says|stated|noted|added|told|expressed)\b",
+        r",\s*|\.(?=\s|$)|;|:\s|\s+[–—]\s*|\s+-\s+|\s+(?:who|which|said|says|stated|noted|added|told|expressed)\b",
         rest,
     ):
         piece = found.group(0)

@@ -159,6 +159,10 @@ def event_date(
     lead = report.lead
     if lead is None:
         return None
+    # "X, who arrived in Thailand on Monday, held talks on Wednesday": a relative clause's day is another.
+    outside = dates_in(lead.outside_clauses, published_on, dateline_day)
+    if outside:
+        found[lead.index] = outside
     lead_relative = [d for d in found[lead.index] if d.relative]
     # "Within the framework of the conference held on 16-18 November, X met Y on Thursday": the
     # conference's days are not the meeting's, when the lead dates the meeting too.
@@ -265,6 +269,10 @@ VISITORS = re.compile(
 )
 
 
+# An agreement whose subject names no body: "We agreed to ...", "Participants agreed ...".
+AGREED_TOGETHER = re.compile(r"^(?:We|They|(?:The |All )?[Pp]articipants)\b[^.]{0,40}\bagreed\b")
+
+
 # A bulletin item's label, a sentence of its own: "Talks.", "Casualty.", "In brief:".
 ITEM_LABEL = re.compile(r"^[A-Z][\w-]*(?: [\w-]+){0,2}[.:]$")
 
@@ -305,7 +313,28 @@ def find_lead(report: Report, published_on: datetime.date, dateline_day) -> None
     first = report.sentences[0]
     dates = dates_in(first.text, published_on, dateline_day)
     old = datetime.timedelta(days=365)
-    # (A sentence introducing a body by its acronym, "... (ARMAC)", is news, not scenery.)
+    # A story about something else that tells of a meeting further on ("The programme has reached ...
+    # On 8 July, X received Y"): the news starts in the first sentence that dates a meeting of the last
+    # weeks. (Without one, a sentence introducing a body by its acronym, "... (ARMAC)", is the news.)
+    if not NEWS_WORDS.search(first.text) and not dates:
+        dated_meeting = next(
+            (
+                s
+                for s in report.sentences[1:8]
+                if MEETING_DONE.search(s.text)
+                and not BACKGROUND_CUES.search(s.text)
+                and any(
+                    not d.relative
+                    and d.precision == DatePrecision.DAY
+                    and published_on - d.start <= datetime.timedelta(days=31)
+                    for d in dates_in(s.text, published_on, dateline_day)
+                )
+            ),
+            None,
+        )
+        if dated_meeting is not None:
+            report.lead_index = dated_meeting.index
+            return
     if not NEWS_WORDS.search(first.text) and not dates and not re.search(r"\([A-Z]{2,}\)", first.text):
         # A scene set first ("Residents of X are used to the sight of deminers ..."): the news starts in
         # the first sentence of the opening paragraphs that tells of an event.
@@ -596,7 +625,7 @@ def quotes_only(sentence: str, name: NameSpan) -> bool:
 
 
 # Before a name: someone who watched the signing, not a party to it.
-WITNESS = re.compile(r"\b(?:in the presence of|witnessed by)\b[^;]{0,120}$")
+WITNESS = re.compile(r"\b(?:in the presence of|witnessed by|attended by)\b[^;]{0,120}$")
 
 
 def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
@@ -1175,6 +1204,10 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             sentence.text
         ):
             parties += main_sides
+        # "We agreed to ...", "Participants agreed ...": an agreement of the event's sides (its organisers
+        # at a meeting without sides), when the sentence names no one body.
+        if AGREED_TOGETHER.search(sentence.text):
+            parties += main_sides or [f.key for f in findings.values() if f.role == Role.ORGANISER]
         # "promised by the delegation", "The British team offered ...": the sides by their part.
         if VISITORS.search(sentence.text):
             parties += [f.key for f in findings.values() if f.role == Role.DELEGATION]
@@ -1272,7 +1305,7 @@ def propose_trip(
             for s in report.event
             if re.search(
                 r"\bdelegation\b|\b(?:mission|team) (?:of|from)\b|"
-                r"\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?visit to\b",
+                r"\b(?:on|paid|paying|pays) an? (?:[\w-]+ )?(?:visit to|call on)\b",
                 s.text,
                 re.I,
             )
@@ -1288,6 +1321,20 @@ def propose_trip(
         return None
     heads = [p.person for p in participants if p.leads_delegation and p.person is not None]
     head = heads[0] if heads else None
+    if not sending and head is None and country:
+        # "signed by X of ANAMA, who is on a working visit to Switzerland": the one national side from
+        # another country than the meeting's travelled.
+        abroad = {
+            f.organisation.country.code
+            for f in findings.values()
+            if f.organisation is not None
+            and f.organisation.country
+            and f.organisation.kind in NATIONAL_KINDS
+            and f.organisation.country.code != country
+            and f.role != Role.MENTIONED
+        }
+        if len(abroad) == 1:
+            sending = abroad.pop()
     if sending and sending == country:
         return None
     if not sending and head is None:

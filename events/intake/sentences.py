@@ -10,7 +10,7 @@ from ..models import MeetingKind, MeetingOrganisation, Organisation, Topic
 from . import gazetteer
 from .organisations import Mention, OrganisationFinding
 from .people import HONORIFIC
-from .text import Report, normalise
+from .text import RELATIVE_CLAUSE, Report, normalise
 
 Role = MeetingOrganisation.Role
 # Bodies of a state: the side of the country they belong to.
@@ -176,7 +176,8 @@ ROLE_AFTER = [  # the organisation follows these words
         r"(?: representatives of)?|"
         # "delegation led by", "The visitors were led by X, Chairman of ANAMA, and Y of ARMAC"
         r"\b(?:delegation|visitors|guests|visiting (?:team|group))\s+(?:was |were )?(?:led|headed) by|"
-        r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by",
+        r"(?:delegation\s+|^which\s+)(?:also\s+)?(?:included|includes|comprised)|^(?:and\s+)?accompanied by|"
+        r"\b(?:delegation|visitors|guests)\s+(?:was|were)\s+(?:also\s+)?accompanied by",
     ),
     (
         Role.ORGANISER,
@@ -197,6 +198,7 @@ ROLE_BEFORE = [  # the organisation comes before these words
     (
         Role.ORGANISER,
         r"(?:jointly |also )?(?:co-)?organi[sz]ed|helped (?:to )?organi[sz]e|held (?:a|an|the|its)\b|"
+        r"opened (?:a|an) (?:[\w-]+ ){0,3}(?:workshop|course|training|seminar|forum|symposium|conference)|"
         r"convened|(?:is|was|were|are) organi[sz]ed",
     ),
     (
@@ -244,6 +246,8 @@ TEACHING = re.compile(
 
 
 VISITING = re.compile(r"\b(?:visit(?:ed|s|ing)?|arrived|paid a|travelled|received|welcomed)\b", re.I)
+# A participial phrase opening the sentence: "Hosting the delegation of TMAC on Wednesday, "
+HOSTING_PHRASE = re.compile(r"^(?:Hosting|Receiving|Welcoming)\b[^,;]*,\s*")
 ABBREVIATION_STOP = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.E|Lt|Gen|Col|Capt|Maj|No|St)\.")
 
 
@@ -290,6 +294,22 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
         # "... a course for forty pyrotechnicians of SESU": the words just before the name say it first.
         if COURSE.search(sentence) and TRAINED_PEOPLE.search(before):
             roles.setdefault(mention.key, Role.TRAINEES)
+            continue
+        # "Hosting the delegation of TMAC, Heng Ratana of CMAC said ...": the subject after the phrase hosts.
+        opening = HOSTING_PHRASE.match(sentence)
+        if opening is not None and mention.start >= opening.end():
+            subject = sentence[opening.end() : mention.start]
+            if not re.search(
+                r"\b(?:said|says|told|met|received|welcomed|discussed|signed|added|noted)\b", subject
+            ):
+                roles.setdefault(mention.key, Role.HOST)
+                continue
+        # "held talks with a visiting ANAMA team": the body whose team came is the visitor.
+        if re.search(r"\bvisiting\s+(?:the\s+)?$", before) and re.match(
+            r"\s*(?:['’]s\s+)?(?:team|delegation|mission|experts|side|officials|group)\b",
+            sentence[mention.end :],
+        ):
+            roles.setdefault(mention.key, Role.DELEGATION)
             continue
         nearest = None
         for clause in clauses:
@@ -347,6 +367,11 @@ ONLINE = re.compile(
 )
 
 
+# A relative clause giving why visitors are in the country: "..., which is in Croatia for a symposium,".
+TRIP_PURPOSE = re.compile(
+    r"\b(?:(?:is|are|was|were) in \w+(?: \w+)? for|to attend|attending|taking part in)\b"
+)
+
 # "On the sidelines of the conference, ...": the event the reported one was held within.
 FRAMING = re.compile(
     r"\b(?:on the (?:margins|sidelines|side-lines|fringes)|(?:within|in) the framework|on the occasion) of\b"
@@ -379,6 +404,8 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     # A meeting held by video is a meeting, not a conference; so is one held on a conference's margins.
     lead = ONLINE.sub("online meeting", lead)
     lead = re.sub(FRAMING, "", lead)
+    # ", who are in Croatia for a symposium,": why the visitors came, not what this event is.
+    lead = RELATIVE_CLAUSE.sub(lambda m: " " if TRIP_PURPOSE.search(m.group(0)) else m.group(0), lead)
     head = f"{report.headline} {lead}"
     if re.search(r"\bsign(?:ed|ing|s)?\b|\binked\b", lead, re.I) and re.search(
         r"\b(?:memorandum|mou|agreement|declaration|protocol|project document|document|"
@@ -414,6 +441,11 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     named = next((s for s in report.event[1:3] if NAMED_CONFERENCE.match(s.text)), None)
     if named is not None:
         return MeetingKind.CONFERENCE, named.text
+    # A round table is a meeting of several bodies; a study visit or tour goes to see the work.
+    if re.search(r"\bround[- ]?tables?\b", head, re.I):
+        return MeetingKind.MULTILATERAL, evidence
+    if re.search(r"\bstudy (?:visit|tour|trip)\b", head, re.I):
+        return MeetingKind.SITE_VISIT, evidence
     # The place visited is in the lead; a headline may sum up several events of a visit.
     if re.search(r"\b(?:visit|welcom|tour)", head, re.I) and re.search(
         r"\b(?:training cent(?:re|er)|sites?|field|minefields?|operations|demining areas?)\b", lead, re.I
@@ -445,7 +477,8 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.MULTILATERAL, listed
     meeting_words = (
         r"\b(?:met|meet|meeting|talks|visit|visited|consultations?|received|welcomed|discussed|"
-        r"held discussions|(?:working )?session|hosted|played host|guests of|"
+        r"held discussions|(?:working )?session|hosted|played host|guests of|courtesy call|call(?:ed|s)? on|"
+        r"hosting|receiving|welcoming|"
         r"meets|receives|welcomes|visits|hosts|discuss|discusses)\b"
     )
     if re.search(meeting_words, lead, re.I):
@@ -496,6 +529,8 @@ def place_of(
     )
     lead = [report.lead] if report.lead is not None else []
     candidates = lead + [s for s in report.event[1:4] if event_verbs.search(s.text)]
+    # A report filed from the meeting's country tells of a meeting in the city it was filed from.
+    dateline_city, dateline_country = (dateline_place[0], dateline_place[1]) if dateline_place else ("", "")
     if report.lead is not None and ONLINE.search(report.lead.text):
         return "", "", report.lead.text  # held online: no place
     # "Venue: NSPA, Capellen, Luxembourg", "Where: ..., Brussels": a labelled line names the place, the
@@ -535,7 +570,8 @@ def place_of(
         if cities:
             return cities[0][1], cities[0][0], sentence.text
         going = re.search(
-            r"\b(?:visit|trip|travel(?:led)?|held|took place|signed)\s+(?:[a-z]+\s+){0,3}?(?:to|in)\s+"
+            r"\b(?:visit|trip|travel(?:led)?|arrived|held|took place|signed)\s+"
+            r"(?:[a-z]+\s+){0,3}?(?:to|in)\s+"
             r"(?:the\s+)?"
             r"(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)",
             text,
@@ -554,7 +590,7 @@ def place_of(
                 named = [name for _, name, c in gazetteer.find_places(other.text) if name and c == code]
                 if named:
                     return code, named[0], sentence.text
-            return code, "", sentence.text
+            return code, dateline_city if code == dateline_country else "", sentence.text
     # "took part in a conference at the Brussels Diplomatic Academy": the venue is a body with a seat.
     if report.lead is not None:
         for mention in mentions.get(report.lead.index, []):
@@ -571,9 +607,10 @@ def place_of(
     for host in hosts:
         organisation = host.organisation
         if organisation is not None and organisation.country and organisation.kind in NATIONAL_KINDS:
-            return organisation.country.code, "", host.evidence
+            code = organisation.country.code
+            return code, dateline_city if code == dateline_country else "", host.evidence
     if dateline_place:
-        return dateline_place[1], "", f"Dateline: {dateline_place[2]}"
+        return dateline_country, dateline_city, f"Dateline: {dateline_place[2]}"
     return "", "", ""
 
 

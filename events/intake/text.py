@@ -94,15 +94,22 @@ BACKGROUND_CUES = re.compile(
     r"(?:has|have) (?:repeatedly|long|often|always|consistently)|"
     r"(?:is|are) (?:due|scheduled|set) to|later this (?:week|month)|succeeded|predecessor|"
     r"(?:is|are) to (?:visit|meet|hold|travel|attend|take part)|the (?:next|following) day|"
-    r"first (?:met|visited|signed)|(?:previous|last|earlier) (?:meeting|visit|talks|session)|"
+    r"first (?:met|visited|signed)|(?:previous|last|earlier) (?:meeting|visit|talks|session|round)|"
+    # how far back it goes: "dates back to 2019, when ...", "since X visited Bangkok", "the first was led by"
+    r"(?:dates?|dating|goes|going|traces?) back|since (?:[A-Z][\w'’-]+ ){1,4}(?:visited|signed|met|led|came)|"
+    r"the first (?:one )?(?:was|took place|had been)|last (?:met|visited|signed|held)|"
+    r"when (?:[A-Z][\w'’-]+ ){1,4}(?:led|headed|ran|chaired)|"
+    # "during a 2021 visit by X": a year before the event's noun
+    r"(?:a|an|the|its|their|his|her) (?:19|20)\d{2} (?:visit|meeting|agreement|memorandum|conference|trip|"
+    r"talks|mission)|"
     r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part)|"
     # a post held before: "X, then Vice Chairman of ...", "its founding director", "his term"
     r"founding (?:[\w-]+ )?(?:director|chairman|chair|head|president)|(?:his|her|their) term|"
     # another event told alongside: "Meanwhile, in Bangkok, X met Y"
     r"meanwhile|separately|in a separate (?:meeting|event|development)|"
     # what this meeting comes after: "The meeting follows the visit of President X"
-    r"follows (?:the|a|an|last)|comes (?:after|on the heels of)|"
-    r"(?<=,) then (?=(?:the |a )?[\w'’-]+))\b",
+    r"follows (?:the|a|an|last)|comes (?:[\w-]+ ){0,3}(?:after|on the heels of)|"
+    r"(?<=, )then (?=(?:the |a )?[\w'’-]+))\b",
     re.IGNORECASE,
 )
 # A clause that refers to another meeting inside a sentence about this one.
@@ -191,7 +198,7 @@ BOILERPLATE = re.compile(
 )
 DATELINE_DATE = (
     r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?|"
-    r"\d{1,2}\.\d{1,2}\.\d{4})"
+    r"\d{1,2}[./]\d{1,2}[./]\d{4})"  # day first, "12.03.2024" or "12/03/2024"
 )
 DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-Þ][\w'.-]*(?:[ -][A-ZÀ-Þ][\w'.-]*){0,2})"
@@ -336,6 +343,9 @@ def title_case_to_prose(paragraph: str) -> str:
     return re.sub(r"(?<![\w'’.-])([A-Z][a-z]*)(?![\w'’.-])", small, paragraph)
 
 
+MASTHEAD = re.compile(r"\s\|\s")
+
+
 def is_headline(paragraph: str, following: int) -> bool:
     """A first line without a closing full stop, short, with more text below it."""
     return (
@@ -373,6 +383,14 @@ def read_report(text: str, *, is_place=lambda name: False) -> Report:
     paragraphs = [line for p in paragraphs for line in listed_lines(p)]
     headline = ""
     dateline = None
+    # A masthead or section label above the headline ("UNDP Azerbaijan | Press summary") is no headline.
+    if (
+        len(paragraphs) > 2
+        and MASTHEAD.search(paragraphs[0])
+        and is_headline(paragraphs[0], len(paragraphs) - 1)
+        and is_headline(paragraphs[1], len(paragraphs) - 2)
+    ):
+        paragraphs.pop(0)
     if paragraphs:
         found, rest = find_dateline(paragraphs[0], is_place)
         if found is not None and not rest.strip():  # "BAKU, Azerbaijan, Dec. 16" on a line of its own
@@ -438,7 +456,10 @@ def mark_background(report: Report, *, dated_elsewhere, to_come: bool = False) -
         r"\b(?:the|both|two) (?:sides|parties|delegations?|guests|visitors|participants|directors|"
         r"ministers)\b|\bthe [\w-]+ (?:team|mission|delegation)\b|"
         r"\b(?:the|this|that) (?:visit|meeting|talks|conference|event|seminar|workshop|ceremony|summit|"
-        r"signing|symposium|forum|consultations?|session|course|training)\b",
+        r"signing|symposium|forum|consultations?|session|course|training|round[- ]?table|study visit|"
+        r"courtesy call)\b|"
+        # someone who came with the event's people: "X accompanied the Chairman", "Y also attended"
+        r"\b(?:accompanied|was accompanied by|also (?:attended|took part|joined|present))\b",
         re.IGNORECASE,
     )
     paragraph_background: dict[int, bool] = {}
