@@ -28,7 +28,6 @@ import gc
 import heapq
 import itertools
 import logging
-import operator
 import os
 import threading
 import time
@@ -158,6 +157,86 @@ def rolled_up(topic_ids: Iterable[int], topics: list[TopicRow]) -> set[int]:
     return chosen | {row.id for row in topics if row.parent_id in chosen and row.approved}
 
 
+class OrganisationsByMeeting:
+    """Each published meeting's organisations taking part (the numbers of their bitmaps, in order), as
+    arrays indexed by meeting id: what counting the pairs of many meetings reads without Python code
+    per meeting.
+
+    A meeting re-read gets its numbers written after the rest (``put()``), and its old ones are left
+    behind until they outnumber the live ones, when the rest is packed.
+    """
+
+    def __init__(self) -> None:
+        self.start = np.zeros(0, dtype=np.int64)  # where a meeting's numbers begin in ``slots``
+        self.count = np.zeros(0, dtype=np.int32)  # how many there are (0: none, or not published)
+        self.slots = np.zeros(0, dtype=np.int32)
+        self.used = 0
+
+    def put(self, rows: list[tuple[int, list[int]]]) -> None:
+        """Write the organisations of these meetings: (meeting id, numbers of their bitmaps)."""
+        if not rows:
+            return
+        ids = np.fromiter((meeting_id for meeting_id, _ in rows), dtype=np.int64, count=len(rows))
+        counts = np.fromiter((len(numbers) for _, numbers in rows), dtype=np.int32, count=len(rows))
+        numbers = np.fromiter(
+            itertools.chain.from_iterable(numbers for _, numbers in rows),
+            dtype=np.int32,
+            count=int(counts.sum()),
+        )
+        if int(ids.max()) >= len(self.start):
+            size = max(int(ids.max()) + 1, 2 * len(self.start))
+            self.start = np.concatenate((self.start, np.zeros(size - len(self.start), dtype=np.int64)))
+            self.count = np.concatenate((self.count, np.zeros(size - len(self.count), dtype=np.int32)))
+        if self.used + len(numbers) > len(self.slots):
+            if self.used > 2 * int(self.count.sum()):
+                self._pack()
+            size = max(self.used + len(numbers), 2 * len(self.slots))
+            self.slots = np.concatenate((self.slots[: self.used], np.zeros(size - self.used, dtype=np.int32)))
+        self.slots[self.used : self.used + len(numbers)] = numbers
+        self.start[ids] = self.used + np.cumsum(counts, dtype=np.int64) - counts
+        self.count[ids] = counts
+        self.used += len(numbers)
+
+    def drop(self, meeting_id: int) -> None:
+        if meeting_id < len(self.count):
+            self.count[meeting_id] = 0
+
+    def _pack(self) -> None:
+        """Keep only the live meetings' numbers, in meeting order."""
+        ids = np.flatnonzero(self.count)
+        counts = self.count[ids].astype(np.int64)
+        firsts = np.cumsum(counts) - counts
+        within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(firsts, counts)
+        self.slots = self.slots[np.repeat(self.start[ids], counts) + within]
+        self.start[ids] = firsts
+        self.used = len(self.slots)
+
+    def pairs(self, among: BitMap, width: int) -> int:
+        """How many distinct pairs of organisations the meetings ``among`` share (``width``: more than
+        any bitmap's number).
+
+        Taken longest first, the q-th organisations of the meetings with more than q are one gather;
+        each two such columns give their pairs as numbers (first * width + second, first < second as
+        each meeting's are in order), and the distinct numbers, sorted, are the pairs.
+        """
+        ids = np.frombuffer(among.to_array(), dtype=np.uint32)
+        taking_part = self.count[ids]
+        longest_first = np.argsort(-taking_part, kind="stable")
+        starts = self.start[ids][longest_first]
+        taking_part = taking_part[longest_first]
+        columns: list[np.ndarray] = []
+        pairs: list[np.ndarray] = []
+        for place in range(int(taking_part.max(initial=0))):
+            column = self.slots[starts[: np.count_nonzero(taking_part > place)] + place].astype(np.int64)
+            pairs.extend(earlier[: len(column)] * width + column for earlier in columns)
+            columns.append(column)
+        if not pairs:
+            return 0
+        codes = np.concatenate(pairs)
+        codes.sort()
+        return 1 + int(np.count_nonzero(codes[1:] != codes[:-1]))
+
+
 class MeetingIndex:
     """The bitmaps of one database's published meetings, kept up to date by sync()."""
 
@@ -181,6 +260,7 @@ class MeetingIndex:
         # An organisation's network, kept by the number of its bitmap until one of its meetings
         # changes: {slot: {limit: pair_counts_around()}} (see there).
         self.around: dict[int, dict[int, tuple[list[tuple], int]]] = {}
+        self.organisations = OrganisationsByMeeting()
         # The words searched for, kept exact with the rest (events.search_words).
         self.words = SearchWords(using)
 
@@ -208,6 +288,7 @@ class MeetingIndex:
         self.published = BitMap()
         self.facets = {name: {} for name in FACETS}
         self.slots, self.slot_of, self.members, self.around = [], {}, {}, {}
+        self.organisations = OrganisationsByMeeting()
         self.words.clear()
         self._read(None)
         self.last_change = last_change
@@ -263,8 +344,10 @@ class MeetingIndex:
         slots = self.slots
         # A meeting's organisations are picked out by their bitmaps' numbers, with no Python code per number.
         is_organisation = {slot for (facet, _), slot in self.slot_of.items() if facet == "org"}.__contains__
+        organisations: list[tuple[int, list[int]]] = []
         for meeting_id, found in read.items():
             taking_part = sorted(filter(is_organisation, itertools.islice(found, 1, None)))
+            organisations.append((meeting_id, taking_part))
             member = self.members[meeting_id] = (
                 found[0],
                 len(taking_part),
@@ -276,6 +359,7 @@ class MeetingIndex:
             self.published.add(meeting_id)
             if ids is not None:
                 self._retire_around(taking_part)
+        self.organisations.put(organisations)
 
     def _slot(self, facet: str, value) -> int:
         """The number of the bitmap of ``value`` of ``facet``, made empty when new."""
@@ -292,6 +376,7 @@ class MeetingIndex:
             for slot in entry[2:]:
                 self.slots[slot].discard(meeting_id)
             self._retire_around(entry[2 : 2 + entry[1]])
+        self.organisations.drop(meeting_id)
         self.published.discard(meeting_id)
 
     def _retire_around(self, organisation_slots: Iterable[int]) -> None:
@@ -430,36 +515,8 @@ class MeetingIndex:
         return answer
 
     def _organisation_pairs(self, among: BitMap) -> int:
-        """How many pairs of organisations any of ``among`` share.
-
-        Each meeting's organisations, kept first and in order in its entry, are read into one array;
-        taken longest first, the q-th organisations of the meetings with more than q are a slice,
-        each two such columns give their pairs as numbers (first * slots + second), and the distinct
-        numbers, sorted, are the pairs.
-        """
-        entries = list(map(self.members.__getitem__, among))
-        taking_part = np.fromiter(map(operator.itemgetter(1), entries), dtype=np.int64, count=len(entries))
-        organisations = np.fromiter(
-            itertools.chain.from_iterable(entry[2 : 2 + entry[1]] for entry in entries),
-            dtype=np.int64,
-            count=int(taking_part.sum()),
-        )
-        longest_first = np.argsort(-taking_part, kind="stable")
-        # Where each meeting's organisations begin in the array, and how many there are, longest first.
-        starts = (np.cumsum(taking_part) - taking_part)[longest_first]
-        taking_part = taking_part[longest_first]
-        width = len(self.slots)
-        columns: list[np.ndarray] = []
-        pairs: list[np.ndarray] = []
-        for place in range(int(taking_part.max(initial=0))):
-            column = organisations[starts[: np.count_nonzero(taking_part > place)] + place]
-            pairs.extend(earlier[: len(column)] * width + column for earlier in columns)
-            columns.append(column)
-        if not pairs:
-            return 0
-        codes = np.concatenate(pairs)
-        codes.sort()
-        return 1 + int(np.count_nonzero(codes[1:] != codes[:-1]))
+        """How many pairs of organisations any of ``among`` share (OrganisationsByMeeting.pairs())."""
+        return self.organisations.pairs(among, len(self.slots))
 
     def year_kind_counts(self, among: BitMap) -> list[tuple[int, str, int]]:
         """(year, kind, meetings) of ``among``, oldest first, as MeetingQuerySet.year_kind_counts()."""
