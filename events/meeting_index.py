@@ -482,14 +482,19 @@ class MeetingIndex:
             if kept is not None:
                 return kept
         bitmaps = self.facets[facet]
-        alone = {value: among.intersection_cardinality(bitmap) for value, bitmap in bitmaps.items()}
-        ranked = sorted(
-            ((count, value) for value, count in alone.items() if count and value != focus),
-            key=lambda item: (-item[0], item[1]),
+        # (-count, value) of every other value, most shared first.
+        ordered = sorted(
+            (-count, value)
+            for value, count in zip(
+                bitmaps, map(among.intersection_cardinality, bitmaps.values()), strict=True
+            )
+            if count and value != focus
         )
+        ranked = [(-negative, value) for negative, value in ordered]
         found = [((focus, value) if focus < value else (value, focus), count) for count, value in ranked]
-        # The ``limit`` largest counts so far: a pair that cannot reach the smallest of them is skipped.
-        best = heapq.nlargest(limit, (count for _, count in found))
+        # The ``limit`` largest counts so far (ranked's first): a pair that cannot reach the smallest
+        # of them is skipped.
+        best = [count for count, _ in ranked[:limit]]
         heapq.heapify(best)
         floor = best[0] if len(best) == limit else 1
         for position, (count, value) in enumerate(ranked):
@@ -506,7 +511,10 @@ class MeetingIndex:
                 else:
                     heapq.heappushpop(best, shared)
                 floor = best[0] if len(best) == limit else 1
-        top = heapq.nsmallest(limit, found, key=lambda item: (-item[1], item[0]))
+        # Only a pair as strong as the ``limit``-th strongest can be among them.
+        top = heapq.nsmallest(
+            limit, (item for item in found if item[1] >= floor), key=lambda item: (-item[1], item[0])
+        )
         # Every pair is one with ``focus`` (one for each other value) or one without it.
         answer = [(first, second, count) for (first, second), count in top], self._organisation_pairs(among)
         # Kept only if no change was read while it was counted, nor is being read (sync() in another thread).
