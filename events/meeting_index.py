@@ -31,7 +31,6 @@ import logging
 import os
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -213,11 +212,16 @@ class OrganisationsByMeeting:
 
     def pairs(self, among: BitMap, width: int) -> int:
         """How many distinct pairs of organisations the meetings ``among`` share (``width``: more than
-        any bitmap's number).
+        any bitmap's number)."""
+        return len(self.shared(among, width)[0])
+
+    def shared(self, among: BitMap, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair of organisations the meetings ``among`` share, as a number (first * width + second,
+        by their bitmaps' numbers, first < second), in order, and how many of them share it.
 
         Taken longest first, the q-th organisations of the meetings with more than q are one gather;
-        each two such columns give their pairs as numbers (first * width + second, first < second as
-        each meeting's are in order), and the distinct numbers, sorted, are the pairs.
+        each two such columns give their pairs as numbers (in order, as each meeting's are), and the
+        numbers sorted give each pair and, by where it changes, its count.
         """
         ids = np.frombuffer(among.to_array(), dtype=np.uint32)
         taking_part = self.count[ids]
@@ -231,10 +235,11 @@ class OrganisationsByMeeting:
             pairs.extend(earlier[: len(column)] * width + column for earlier in columns)
             columns.append(column)
         if not pairs:
-            return 0
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         codes = np.concatenate(pairs)
         codes.sort()
-        return 1 + int(np.count_nonzero(codes[1:] != codes[:-1]))
+        firsts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+        return codes[firsts], np.diff(np.append(firsts, len(codes)))
 
 
 class MeetingIndex:
@@ -444,20 +449,31 @@ class MeetingIndex:
     def pair_counts(self, among: BitMap, facet: str, limit: int) -> tuple[list[tuple], int]:
         """The ``limit`` pairs of values of ``facet`` that the most of ``among`` share, and how many pairs
         share any, as MeetingQuerySet.organisation_pairs() gives them: ([(first, second, shared)], pairs)
-        with first < second, most shared first, then by first and second."""
-        value_of: list = [None] * len(self.slots)
+        with first < second, most shared first, then by first and second.
+
+        Counted in arrays (OrganisationsByMeeting.shared()), so ``facet`` must be "org"; only the pairs
+        as strong as the ``limit``-th strongest are put in order.
+        """
+        if facet != "org":
+            raise ValueError("Only the organisations' pairs are counted from the index.")
+        width = len(self.slots)
+        codes, shared = self.organisations.shared(among, width)
+        total = len(codes)
+        if not total:
+            return [], 0
+        value_of = np.zeros(width, dtype=np.int64)
         for (name, value), slot in self.slot_of.items():
             if name == facet:
                 value_of[slot] = value
-        pairs: list[tuple] = []
-        for meeting_id in among:
-            values = sorted(
-                value_of[slot] for slot in self.members[meeting_id][2:] if value_of[slot] is not None
-            )
-            pairs.extend(itertools.combinations(values, 2))
-        shared = Counter(pairs)
-        top = heapq.nsmallest(limit, shared.items(), key=lambda item: (-item[1], item[0]))
-        return [(first, second, count) for (first, second), count in top], len(shared)
+        if total > limit:
+            floor = np.partition(shared, total - limit)[total - limit]
+            strong = np.flatnonzero(shared >= floor)
+            codes, shared = codes[strong], shared[strong]
+        values = value_of[codes // width], value_of[codes % width]
+        firsts, seconds = np.minimum(*values), np.maximum(*values)
+        top = np.lexsort((seconds, firsts, -shared))[:limit]
+        found = zip(firsts[top].tolist(), seconds[top].tolist(), shared[top].tolist(), strict=True)
+        return list(found), total
 
     def pair_counts_around(self, among: BitMap, facet: str, focus, limit: int) -> tuple[list[tuple], int]:
         """pair_counts() of ``among`` when every one of them has the value ``focus`` (a profile's network).

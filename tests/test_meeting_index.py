@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import random
+from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
@@ -484,6 +485,12 @@ def test_pairs_are_counted_once_however_often_their_meetings_were_rewritten():
     plain = {pair for pk in among for pair in itertools.combinations(latest.get(pk, []), 2)}
     assert kept.pairs(among, 9) == len(plain)
     assert kept.pairs(BitMap(), 9) == 0
+    # Each pair's number (first * 9 + second) and how many of the meetings share it.
+    shared = Counter(pair for pk in among for pair in itertools.combinations(latest.get(pk, []), 2))
+    codes, counts = kept.shared(among, 9)
+    assert dict(zip(codes.tolist(), counts.tolist(), strict=True)) == {
+        first * 9 + second: count for (first, second), count in shared.items()
+    }
 
 
 def test_a_benchmark_of_pages_afresh_forgets_the_answers_kept_for_one_address(world, client):
