@@ -210,36 +210,51 @@ class OrganisationsByMeeting:
         self.start[ids] = firsts
         self.used = len(self.slots)
 
-    def pairs(self, among: BitMap, width: int) -> int:
-        """How many distinct pairs of organisations the meetings ``among`` share (``width``: more than
-        any bitmap's number)."""
-        return len(self.shared(among, width)[0])
-
-    def shared(self, among: BitMap, width: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each pair of organisations the meetings ``among`` share, as a number (first * width + second,
-        by their bitmaps' numbers, first < second), in order, and how many of them share it.
-
-        Taken longest first, the q-th organisations of the meetings with more than q are one gather;
-        each two such columns give their pairs as numbers (in order, as each meeting's are), and the
-        numbers sorted give each pair and, by where it changes, its count.
-        """
+    def columns(self, among: BitMap) -> list[np.ndarray]:
+        """The organisations of the meetings ``among`` (their bitmaps' numbers) as columns: taken longest
+        first, the q-th column holds the q-th organisation of each meeting with more than q, one gather
+        each, so every column is a prefix of the one before it."""
         ids = np.frombuffer(among.to_array(), dtype=np.uint32)
         taking_part = self.count[ids]
         longest_first = np.argsort(-taking_part, kind="stable")
         starts = self.start[ids][longest_first]
         taking_part = taking_part[longest_first]
-        columns: list[np.ndarray] = []
-        pairs: list[np.ndarray] = []
-        for place in range(int(taking_part.max(initial=0))):
-            column = self.slots[starts[: np.count_nonzero(taking_part > place)] + place].astype(np.int64)
-            pairs.extend(earlier[: len(column)] * width + column for earlier in columns)
-            columns.append(column)
-        if not pairs:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        codes = np.concatenate(pairs)
+        return [
+            self.slots[starts[: np.count_nonzero(taking_part > place)] + place].astype(np.int64)
+            for place in range(int(taking_part.max(initial=0)))
+        ]
+
+    @staticmethod
+    def pair_codes(columns: list[np.ndarray], width: int) -> np.ndarray:
+        """Every pair of organisations of each meeting of ``columns`` as a number, first * width + second
+        (``width``: more than any bitmap's number; first < second, as each meeting's are in order),
+        sorted."""
+        pairs = [
+            earlier[: len(column)] * width + column
+            for place, column in enumerate(columns)
+            for earlier in columns[:place]
+        ]
+        codes = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
         codes.sort()
+        return codes
+
+    def pairs(self, among: BitMap, width: int) -> int:
+        """How many distinct pairs of organisations the meetings ``among`` share."""
+        return distinct_pairs(self.pair_codes(self.columns(among), width))
+
+    def shared(self, among: BitMap, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair of organisations the meetings ``among`` share, as its number (pair_codes()), in
+        order, and how many of them share it: where the sorted numbers change."""
+        codes = self.pair_codes(self.columns(among), width)
+        if not len(codes):
+            return codes, codes
         firsts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
         return codes[firsts], np.diff(np.append(firsts, len(codes)))
+
+
+def distinct_pairs(codes: np.ndarray) -> int:
+    """How many distinct numbers the sorted ``codes`` hold."""
+    return int(np.count_nonzero(codes[1:] != codes[:-1])) + 1 if len(codes) else 0
 
 
 class MeetingIndex:
@@ -498,13 +513,17 @@ class MeetingIndex:
             if kept is not None:
                 return kept
         bitmaps = self.facets[facet]
+        # How many of ``among`` each organisation takes part in, by its bitmap's number, counted from the
+        # same columns as the pairs.
+        columns = self.organisations.columns(among)
+        taking_part = np.bincount(
+            np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64), minlength=len(self.slots)
+        ).tolist()
         # (-count, value) of every other value, most shared first.
         ordered = sorted(
-            (-count, value)
-            for value, count in zip(
-                bitmaps, map(among.intersection_cardinality, bitmaps.values()), strict=True
-            )
-            if count and value != focus
+            (-taking_part[slot], value)
+            for (name, value), slot in self.slot_of.items()
+            if name == facet and value != focus and taking_part[slot]
         )
         ranked = [(-negative, value) for negative, value in ordered]
         found = [((focus, value) if focus < value else (value, focus), count) for count, value in ranked]
@@ -532,15 +551,14 @@ class MeetingIndex:
             limit, (item for item in found if item[1] >= floor), key=lambda item: (-item[1], item[0])
         )
         # Every pair is one with ``focus`` (one for each other value) or one without it.
-        answer = [(first, second, count) for (first, second), count in top], self._organisation_pairs(among)
+        answer = (
+            [(first, second, count) for (first, second), count in top],
+            distinct_pairs(self.organisations.pair_codes(columns, len(self.slots))),
+        )
         # Kept only if no change was read while it was counted, nor is being read (sync() in another thread).
         if whole and self.last_change == last_change and not self.lock.locked():
             self.around.setdefault(slot, {})[limit] = answer
         return answer
-
-    def _organisation_pairs(self, among: BitMap) -> int:
-        """How many pairs of organisations any of ``among`` share (OrganisationsByMeeting.pairs())."""
-        return self.organisations.pairs(among, len(self.slots))
 
     def year_kind_counts(self, among: BitMap) -> list[tuple[int, str, int]]:
         """(year, kind, meetings) of ``among``, oldest first, as MeetingQuerySet.year_kind_counts()."""
