@@ -493,11 +493,12 @@ class MeetingIndex:
     def pair_counts_around(self, among: BitMap, facet: str, focus, limit: int) -> tuple[list[tuple], int]:
         """pair_counts() of ``among`` when every one of them has the value ``focus`` (a profile's network).
 
-        The strongest pairs come from bitmaps: a pair with ``focus`` shares what the other value has
-        of ``among``, and a pair without it shares no more than the smaller of its values' pairs with
-        ``focus``, so only the values whose pair with ``focus`` is among the strongest are intersected
-        two by two. Only how many pairs there are in all is counted meeting by meeting, as a set
-        (``facet`` must be "org": each meeting's organisations are kept apart in its entry).
+        A pair with ``focus`` shares what the other value has of ``among``, counted for every value at
+        once from the meetings' organisations (OrganisationsByMeeting.columns()), and a pair without it
+        shares no more than the smaller of its values' pairs with ``focus``, so only the values whose
+        pair with ``focus`` is among the strongest have their bitmaps intersected two by two. How many
+        pairs there are in all comes from the same columns (``facet`` must be "org": only the
+        organisations are kept in arrays).
 
         When ``among`` is all of ``focus``'s meetings (an organisation's own network), the answer is
         kept until one of those meetings changes (sync() forgets it), so that the busiest
