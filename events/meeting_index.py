@@ -28,11 +28,9 @@ import gc
 import heapq
 import itertools
 import logging
-import operator
 import os
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -158,6 +156,107 @@ def rolled_up(topic_ids: Iterable[int], topics: list[TopicRow]) -> set[int]:
     return chosen | {row.id for row in topics if row.parent_id in chosen and row.approved}
 
 
+class OrganisationsByMeeting:
+    """Each published meeting's organisations taking part (the numbers of their bitmaps, in order), as
+    arrays indexed by meeting id: what counting the pairs of many meetings reads without Python code
+    per meeting.
+
+    A meeting re-read gets its numbers written after the rest (``put()``), and its old ones are left
+    behind until they outnumber the live ones, when the rest is packed.
+    """
+
+    def __init__(self) -> None:
+        self.start = np.zeros(0, dtype=np.int64)  # where a meeting's numbers begin in ``slots``
+        self.count = np.zeros(0, dtype=np.int32)  # how many there are (0: none, or not published)
+        self.slots = np.zeros(0, dtype=np.int32)
+        self.used = 0
+
+    def put(self, rows: list[tuple[int, list[int]]]) -> None:
+        """Write the organisations of these meetings: (meeting id, numbers of their bitmaps)."""
+        if not rows:
+            return
+        ids = np.fromiter((meeting_id for meeting_id, _ in rows), dtype=np.int64, count=len(rows))
+        counts = np.fromiter((len(numbers) for _, numbers in rows), dtype=np.int32, count=len(rows))
+        numbers = np.fromiter(
+            itertools.chain.from_iterable(numbers for _, numbers in rows),
+            dtype=np.int32,
+            count=int(counts.sum()),
+        )
+        if int(ids.max()) >= len(self.start):
+            size = max(int(ids.max()) + 1, 2 * len(self.start))
+            self.start = np.concatenate((self.start, np.zeros(size - len(self.start), dtype=np.int64)))
+            self.count = np.concatenate((self.count, np.zeros(size - len(self.count), dtype=np.int32)))
+        if self.used + len(numbers) > len(self.slots):
+            if self.used > 2 * int(self.count.sum()):
+                self._pack()
+            size = max(self.used + len(numbers), 2 * len(self.slots))
+            self.slots = np.concatenate((self.slots[: self.used], np.zeros(size - self.used, dtype=np.int32)))
+        self.slots[self.used : self.used + len(numbers)] = numbers
+        self.start[ids] = self.used + np.cumsum(counts, dtype=np.int64) - counts
+        self.count[ids] = counts
+        self.used += len(numbers)
+
+    def drop(self, meeting_id: int) -> None:
+        if meeting_id < len(self.count):
+            self.count[meeting_id] = 0
+
+    def _pack(self) -> None:
+        """Keep only the live meetings' numbers, in meeting order."""
+        ids = np.flatnonzero(self.count)
+        counts = self.count[ids].astype(np.int64)
+        firsts = np.cumsum(counts) - counts
+        within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(firsts, counts)
+        self.slots = self.slots[np.repeat(self.start[ids], counts) + within]
+        self.start[ids] = firsts
+        self.used = len(self.slots)
+
+    def columns(self, among: BitMap) -> list[np.ndarray]:
+        """The organisations of the meetings ``among`` (their bitmaps' numbers) as columns: taken longest
+        first, the q-th column holds the q-th organisation of each meeting with more than q, one gather
+        each, so every column is a prefix of the one before it."""
+        ids = np.frombuffer(among.to_array(), dtype=np.uint32)
+        taking_part = self.count[ids]
+        longest_first = np.argsort(-taking_part, kind="stable")
+        starts = self.start[ids][longest_first]
+        taking_part = taking_part[longest_first]
+        return [
+            self.slots[starts[: np.count_nonzero(taking_part > place)] + place].astype(np.int64)
+            for place in range(int(taking_part.max(initial=0)))
+        ]
+
+    @staticmethod
+    def pair_codes(columns: list[np.ndarray], width: int) -> np.ndarray:
+        """Every pair of organisations of each meeting of ``columns`` as a number, first * width + second
+        (``width``: more than any bitmap's number; first < second, as each meeting's are in order),
+        sorted."""
+        pairs = [
+            earlier[: len(column)] * width + column
+            for place, column in enumerate(columns)
+            for earlier in columns[:place]
+        ]
+        codes = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
+        codes.sort()
+        return codes
+
+    def pairs(self, among: BitMap, width: int) -> int:
+        """How many distinct pairs of organisations the meetings ``among`` share."""
+        return distinct_pairs(self.pair_codes(self.columns(among), width))
+
+    def shared(self, among: BitMap, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair of organisations the meetings ``among`` share, as its number (pair_codes()), in
+        order, and how many of them share it: where the sorted numbers change."""
+        codes = self.pair_codes(self.columns(among), width)
+        if not len(codes):
+            return codes, codes
+        firsts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+        return codes[firsts], np.diff(np.append(firsts, len(codes)))
+
+
+def distinct_pairs(codes: np.ndarray) -> int:
+    """How many distinct numbers the sorted ``codes`` hold."""
+    return int(np.count_nonzero(codes[1:] != codes[:-1])) + 1 if len(codes) else 0
+
+
 class MeetingIndex:
     """The bitmaps of one database's published meetings, kept up to date by sync()."""
 
@@ -181,6 +280,7 @@ class MeetingIndex:
         # An organisation's network, kept by the number of its bitmap until one of its meetings
         # changes: {slot: {limit: pair_counts_around()}} (see there).
         self.around: dict[int, dict[int, tuple[list[tuple], int]]] = {}
+        self.organisations = OrganisationsByMeeting()
         # The words searched for, kept exact with the rest (events.search_words).
         self.words = SearchWords(using)
 
@@ -208,6 +308,7 @@ class MeetingIndex:
         self.published = BitMap()
         self.facets = {name: {} for name in FACETS}
         self.slots, self.slot_of, self.members, self.around = [], {}, {}, {}
+        self.organisations = OrganisationsByMeeting()
         self.words.clear()
         self._read(None)
         self.last_change = last_change
@@ -263,8 +364,10 @@ class MeetingIndex:
         slots = self.slots
         # A meeting's organisations are picked out by their bitmaps' numbers, with no Python code per number.
         is_organisation = {slot for (facet, _), slot in self.slot_of.items() if facet == "org"}.__contains__
+        organisations: list[tuple[int, list[int]]] = []
         for meeting_id, found in read.items():
             taking_part = sorted(filter(is_organisation, itertools.islice(found, 1, None)))
+            organisations.append((meeting_id, taking_part))
             member = self.members[meeting_id] = (
                 found[0],
                 len(taking_part),
@@ -276,6 +379,7 @@ class MeetingIndex:
             self.published.add(meeting_id)
             if ids is not None:
                 self._retire_around(taking_part)
+        self.organisations.put(organisations)
 
     def _slot(self, facet: str, value) -> int:
         """The number of the bitmap of ``value`` of ``facet``, made empty when new."""
@@ -292,6 +396,7 @@ class MeetingIndex:
             for slot in entry[2:]:
                 self.slots[slot].discard(meeting_id)
             self._retire_around(entry[2 : 2 + entry[1]])
+        self.organisations.drop(meeting_id)
         self.published.discard(meeting_id)
 
     def _retire_around(self, organisation_slots: Iterable[int]) -> None:
@@ -359,29 +464,41 @@ class MeetingIndex:
     def pair_counts(self, among: BitMap, facet: str, limit: int) -> tuple[list[tuple], int]:
         """The ``limit`` pairs of values of ``facet`` that the most of ``among`` share, and how many pairs
         share any, as MeetingQuerySet.organisation_pairs() gives them: ([(first, second, shared)], pairs)
-        with first < second, most shared first, then by first and second."""
-        value_of: list = [None] * len(self.slots)
+        with first < second, most shared first, then by first and second.
+
+        Counted in arrays (OrganisationsByMeeting.shared()), so ``facet`` must be "org"; only the pairs
+        as strong as the ``limit``-th strongest are put in order.
+        """
+        if facet != "org":
+            raise ValueError("Only the organisations' pairs are counted from the index.")
+        width = len(self.slots)
+        codes, shared = self.organisations.shared(among, width)
+        total = len(codes)
+        if not total:
+            return [], 0
+        value_of = np.zeros(width, dtype=np.int64)
         for (name, value), slot in self.slot_of.items():
             if name == facet:
                 value_of[slot] = value
-        pairs: list[tuple] = []
-        for meeting_id in among:
-            values = sorted(
-                value_of[slot] for slot in self.members[meeting_id][2:] if value_of[slot] is not None
-            )
-            pairs.extend(itertools.combinations(values, 2))
-        shared = Counter(pairs)
-        top = heapq.nsmallest(limit, shared.items(), key=lambda item: (-item[1], item[0]))
-        return [(first, second, count) for (first, second), count in top], len(shared)
+        if total > limit:
+            floor = np.partition(shared, total - limit)[total - limit]
+            strong = np.flatnonzero(shared >= floor)
+            codes, shared = codes[strong], shared[strong]
+        values = value_of[codes // width], value_of[codes % width]
+        firsts, seconds = np.minimum(*values), np.maximum(*values)
+        top = np.lexsort((seconds, firsts, -shared))[:limit]
+        found = zip(firsts[top].tolist(), seconds[top].tolist(), shared[top].tolist(), strict=True)
+        return list(found), total
 
     def pair_counts_around(self, among: BitMap, facet: str, focus, limit: int) -> tuple[list[tuple], int]:
         """pair_counts() of ``among`` when every one of them has the value ``focus`` (a profile's network).
 
-        The strongest pairs come from bitmaps: a pair with ``focus`` shares what the other value has
-        of ``among``, and a pair without it shares no more than the smaller of its values' pairs with
-        ``focus``, so only the values whose pair with ``focus`` is among the strongest are intersected
-        two by two. Only how many pairs there are in all is counted meeting by meeting, as a set
-        (``facet`` must be "org": each meeting's organisations are kept apart in its entry).
+        A pair with ``focus`` shares what the other value has of ``among``, counted for every value at
+        once from the meetings' organisations (OrganisationsByMeeting.columns()), and a pair without it
+        shares no more than the smaller of its values' pairs with ``focus``, so only the values whose
+        pair with ``focus`` is among the strongest have their bitmaps intersected two by two. How many
+        pairs there are in all comes from the same columns (``facet`` must be "org": only the
+        organisations are kept in arrays).
 
         When ``among`` is all of ``focus``'s meetings (an organisation's own network), the answer is
         kept until one of those meetings changes (sync() forgets it), so that the busiest
@@ -397,14 +514,23 @@ class MeetingIndex:
             if kept is not None:
                 return kept
         bitmaps = self.facets[facet]
-        alone = {value: among.intersection_cardinality(bitmap) for value, bitmap in bitmaps.items()}
-        ranked = sorted(
-            ((count, value) for value, count in alone.items() if count and value != focus),
-            key=lambda item: (-item[0], item[1]),
+        # How many of ``among`` each organisation takes part in, by its bitmap's number, counted from the
+        # same columns as the pairs.
+        columns = self.organisations.columns(among)
+        taking_part = np.bincount(
+            np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64), minlength=len(self.slots)
+        ).tolist()
+        # (-count, value) of every other value, most shared first.
+        ordered = sorted(
+            (-taking_part[slot], value)
+            for (name, value), slot in self.slot_of.items()
+            if name == facet and value != focus and taking_part[slot]
         )
+        ranked = [(-negative, value) for negative, value in ordered]
         found = [((focus, value) if focus < value else (value, focus), count) for count, value in ranked]
-        # The ``limit`` largest counts so far: a pair that cannot reach the smallest of them is skipped.
-        best = heapq.nlargest(limit, (count for _, count in found))
+        # The ``limit`` largest counts so far (ranked's first): a pair that cannot reach the smallest
+        # of them is skipped.
+        best = [count for count, _ in ranked[:limit]]
         heapq.heapify(best)
         floor = best[0] if len(best) == limit else 1
         for position, (count, value) in enumerate(ranked):
@@ -421,45 +547,19 @@ class MeetingIndex:
                 else:
                     heapq.heappushpop(best, shared)
                 floor = best[0] if len(best) == limit else 1
-        top = heapq.nsmallest(limit, found, key=lambda item: (-item[1], item[0]))
+        # Only a pair as strong as the ``limit``-th strongest can be among them.
+        top = heapq.nsmallest(
+            limit, (item for item in found if item[1] >= floor), key=lambda item: (-item[1], item[0])
+        )
         # Every pair is one with ``focus`` (one for each other value) or one without it.
-        answer = [(first, second, count) for (first, second), count in top], self._organisation_pairs(among)
+        answer = (
+            [(first, second, count) for (first, second), count in top],
+            distinct_pairs(self.organisations.pair_codes(columns, len(self.slots))),
+        )
         # Kept only if no change was read while it was counted, nor is being read (sync() in another thread).
         if whole and self.last_change == last_change and not self.lock.locked():
             self.around.setdefault(slot, {})[limit] = answer
         return answer
-
-    def _organisation_pairs(self, among: BitMap) -> int:
-        """How many pairs of organisations any of ``among`` share.
-
-        Each meeting's organisations, kept first and in order in its entry, are read into one array;
-        taken longest first, the q-th organisations of the meetings with more than q are a slice,
-        each two such columns give their pairs as numbers (first * slots + second), and the distinct
-        numbers, sorted, are the pairs.
-        """
-        entries = list(map(self.members.__getitem__, among))
-        taking_part = np.fromiter(map(operator.itemgetter(1), entries), dtype=np.int64, count=len(entries))
-        organisations = np.fromiter(
-            itertools.chain.from_iterable(entry[2 : 2 + entry[1]] for entry in entries),
-            dtype=np.int64,
-            count=int(taking_part.sum()),
-        )
-        longest_first = np.argsort(-taking_part, kind="stable")
-        # Where each meeting's organisations begin in the array, and how many there are, longest first.
-        starts = (np.cumsum(taking_part) - taking_part)[longest_first]
-        taking_part = taking_part[longest_first]
-        width = len(self.slots)
-        columns: list[np.ndarray] = []
-        pairs: list[np.ndarray] = []
-        for place in range(int(taking_part.max(initial=0))):
-            column = organisations[starts[: np.count_nonzero(taking_part > place)] + place]
-            pairs.extend(earlier[: len(column)] * width + column for earlier in columns)
-            columns.append(column)
-        if not pairs:
-            return 0
-        codes = np.concatenate(pairs)
-        codes.sort()
-        return 1 + int(np.count_nonzero(codes[1:] != codes[:-1]))
 
     def year_kind_counts(self, among: BitMap) -> list[tuple[int, str, int]]:
         """(year, kind, meetings) of ``among``, oldest first, as MeetingQuerySet.year_kind_counts()."""

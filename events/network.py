@@ -171,11 +171,12 @@ def _layout(
     iterations = 200
     temperature = math.sqrt(count)
     for step in range(iterations):
-        # Every node pushed away from every other (itself included: a push of nothing).
-        apart = places[:, :, None] - places[:, None, :]
-        squared = apart[0] * apart[0] + apart[1] * apart[1]
-        apart *= 1 / np.where(squared == 0, 1e-4, squared)
-        moves = np.add.accumulate(apart, axis=2)[:, :, -1]
+        # Every node pushed away from every other (itself included: a push of nothing); row j holds
+        # every node's push from node j, so that the rows are summed one after another.
+        apart = places[None, :, :] - places.T[:, :, None]
+        squared = apart[:, 0] * apart[:, 0] + apart[:, 1] * apart[:, 1]
+        apart *= (1 / np.where(squared == 0, 1e-4, squared))[:, None, :]
+        moves = np.add.reduce(apart, axis=0)
         # Then pulled along its links.
         along = places[:, firsts] - places[:, seconds]
         pulls[:, 1::2] = along * (np.sqrt(along[0] * along[0] + along[1] * along[1]) * strengths)

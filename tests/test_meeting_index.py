@@ -10,19 +10,23 @@ SQLite and on PostgreSQL (DATABASE_URL).
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
+from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
 from django.db.models import Count
 from django.http import QueryDict
+from pyroaring import BitMap
 
 from events.facets import facets_for, facets_from_index, indexed_organisation_nodes
 from events.filters import MeetingFilter
 from events.meeting_index import (
     MeetingIndex,
     OrderedMeetings,
+    OrganisationsByMeeting,
     forget_answers,
     meeting_index,
     select,
@@ -461,6 +465,32 @@ def test_an_organisations_network_is_kept_until_one_of_its_meetings_changes(worl
     index.around.clear()
     index.pair_counts_around(some, "org", focus.pk, 40)
     assert not index.around
+
+
+def test_pairs_are_counted_once_however_often_their_meetings_were_rewritten():
+    chance = random.Random(8)
+    kept = OrganisationsByMeeting()
+    latest: dict[int, list[int]] = {}
+    for _ in range(60):
+        rows = [
+            (chance.randint(1, 40), sorted(chance.sample(range(9), chance.randint(0, 5)))) for _ in range(7)
+        ]
+        kept.put(rows)
+        latest.update(rows)
+        dropped = chance.randint(1, 40)
+        kept.drop(dropped)
+        latest.pop(dropped, None)
+    assert kept.used < 60 * 7 * 5  # the numbers left behind were packed away
+    among = BitMap(chance.sample(range(1, 41), 25))
+    plain = {pair for pk in among for pair in itertools.combinations(latest.get(pk, []), 2)}
+    assert kept.pairs(among, 9) == len(plain)
+    assert kept.pairs(BitMap(), 9) == 0
+    # Each pair's number (first * 9 + second) and how many of the meetings share it.
+    shared = Counter(pair for pk in among for pair in itertools.combinations(latest.get(pk, []), 2))
+    codes, counts = kept.shared(among, 9)
+    assert dict(zip(codes.tolist(), counts.tolist(), strict=True)) == {
+        first * 9 + second: count for (first, second), count in shared.items()
+    }
 
 
 def test_a_benchmark_of_pages_afresh_forgets_the_answers_kept_for_one_address(world, client):
