@@ -10,7 +10,8 @@ meeting matches it when its search document holds it, ASCII letters in
 either case, as SQLite's LIKE compares them.
 
 A word's bitmap is read from the database the first time a process is asked
-for it (the full-text index on PostgreSQL; on SQLite the trigram index of
+for it (on PostgreSQL from ``events_searchlexeme``, the published meetings'
+lexemes kept by triggers, migration 0024; on SQLite from the trigram index of
 migration 0023, or a scan for a word shorter than a trigram), then kept
 exact as the facet index is: the meetings it re-reads from the change log
 are looked at again for every word kept (``changed()``). The least recently
@@ -24,17 +25,12 @@ import sys
 from array import array
 from collections import OrderedDict
 
-from django.db import connections, transaction
+from django.db import connections
 from pyroaring import BitMap
 
 from .models import MAX_SEARCH_WORDS, Status
 
 MAX_WORDS = 2000
-# Room for PostgreSQL's bitmap of a word's matching rows. With the default 4 MB it turns lossy beyond
-# about 65 000 pages of meetings (500 MB: fewer than a million meetings), and then every row of those
-# pages has its search document parsed again: 31 to 43 s instead of one or two for a common word.
-# A bitmap takes about 64 bytes a page it points into, so this is room for a table of 8 GB.
-WORD_WORK_MEM = "64MB"
 SEARCH_VECTOR = "to_tsvector('english'::regconfig, COALESCE(search_document, ''))"
 # A lexeme as PostgreSQL writes a tsquery: in single quotes, a quote doubled and a backslash escaped.
 TSQUERY_TOKEN = re.compile(r"\s*(?:(?P<lexeme>'(?:[^'\\]|''|\\.)*')|(?P<operator>[&|!()]))")
@@ -68,7 +64,7 @@ def unquoted(token: str) -> str:
 
 
 def parse_tsquery(text: str):
-    """A tsquery as PostgreSQL writes it, as a tree: ("word", lexeme, token), ("not", tree),
+    """A tsquery as PostgreSQL writes it, as a tree: ("word", lexeme), ("not", tree),
     ("and", left, right), ("or", left, right); or None for what the bitmaps cannot answer (a phrase,
     a prefix or a weight) and for an empty query."""
     tokens: list[tuple[str, str]] = []
@@ -115,7 +111,7 @@ def parse_tsquery(text: str):
                 raise ValueError("unbalanced")
             return tree
         if token[0] == "word":
-            return ("word", unquoted(token[1]), token[1])
+            return ("word", unquoted(token[1]))
         raise ValueError(f"unexpected {token[1]}")
 
     try:
@@ -166,36 +162,30 @@ class SearchWords:
     def matching(self, text: str, published: BitMap) -> BitMap | None:
         """The published meetings whose search documents match ``text`` as MeetingQuerySet.search()
         matches them; None when only the database can tell. Queries: on PostgreSQL one to read the
-        query's lexemes (and make room for the words' bitmaps), then one for each word not kept yet."""
+        query's lexemes, then one for each word not kept yet."""
         if not self.postgres:
             found = published
             for word in text.split()[:MAX_SEARCH_WORDS]:
                 found = found & self._bitmap(folded(word), word, published)
             return found
-        # The words are read in one transaction whose work_mem (SET LOCAL, set in the same query as the
-        # lexemes) lets their bitmaps stay exact; it ends with the transaction.
-        with transaction.atomic(using=self.using, savepoint=False):
-            with connections[self.using].cursor() as cursor:
-                cursor.execute(
-                    "SELECT websearch_to_tsquery('english', %s)::text, set_config('work_mem', %s, true)",
-                    [text, WORD_WORK_MEM],
-                )
-                tree = parse_tsquery(cursor.fetchone()[0])
-            if tree is None:
-                return None
-            return published & self._evaluate(tree, published)
+        with connections[self.using].cursor() as cursor:
+            cursor.execute("SELECT websearch_to_tsquery('english', %s)::text", [text])
+            tree = parse_tsquery(cursor.fetchone()[0])
+        if tree is None:
+            return None
+        return published & self._evaluate(tree, published)
 
     def _evaluate(self, tree, published: BitMap) -> BitMap:
         if tree[0] == "word":
-            return self._bitmap(tree[1], tree[2], published)
+            return self._bitmap(tree[1], "", published)
         if tree[0] == "not":
             return published - self._evaluate(tree[1], published)
         left, right = self._evaluate(tree[1], published), self._evaluate(tree[2], published)
         return left & right if tree[0] == "and" else left | right
 
-    def _bitmap(self, word: str, query: str, published: BitMap) -> BitMap:
-        """The kept bitmap of ``word``, read when new: ``query`` is its tsquery on PostgreSQL, the word
-        as asked for on SQLite.
+    def _bitmap(self, word: str, asked: str, published: BitMap) -> BitMap:
+        """The kept bitmap of ``word``, read when new: a lexeme on PostgreSQL; on SQLite a word folded,
+        ``asked`` as it was asked for.
 
         On SQLite the trigram index gives the meetings whose lowered document holds the lowered word:
         exactly those LIKE finds, read without the documents. It indexes every status, so its ids are
@@ -207,10 +197,11 @@ class SearchWords:
             return bitmap
         with connections[self.using].cursor() as cursor:
             if self.postgres:
+                # The rows of ``status = 'published' AND SEARCH_VECTOR @@ query``, by an index-only scan.
                 cursor.execute(
-                    "SELECT string_agg(int4send(id::int4), ''::bytea) FROM events_meeting "
-                    f"WHERE status = %s AND {SEARCH_VECTOR} @@ %s::tsquery",
-                    [Status.PUBLISHED.value, query],
+                    "SELECT string_agg(int4send(meeting_id), ''::bytea) FROM events_searchlexeme "
+                    "WHERE lexeme = %s",
+                    [word],
                 )
                 bitmap = unpacked(cursor.fetchone()[0])
             elif len(word) >= TRIGRAM:
@@ -220,7 +211,7 @@ class SearchWords:
                 )
                 bitmap = published & BitMap(meeting_id for (meeting_id,) in cursor)
             else:
-                escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                escaped = asked.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 cursor.execute(
                     "SELECT id FROM events_meeting WHERE status = %s AND search_document LIKE %s ESCAPE '\\'",
                     [Status.PUBLISHED.value, f"%{escaped}%"],

@@ -16,7 +16,6 @@ from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 from django.db.models import Count
 from django.http import QueryDict
 from pyroaring import BitMap
@@ -45,7 +44,6 @@ from events.models import (
     Status,
     Topic,
 )
-from events.search_words import WORD_WORK_MEM, SearchWords
 
 from .factories import make_meeting, make_organisation, make_person, make_topic
 
@@ -342,24 +340,6 @@ def test_searched_words_agree_with_the_search_on_tricky_and_hostile_text():
     assert found >= {0, 1, 2}  # the searches find some meetings, and none for some
     for text in searches:  # and again, every word kept
         assert_index_agrees(QueryDict(urlencode({"q": text})))
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's bitmaps of matching rows")
-def test_searched_words_are_read_with_room_for_an_exact_bitmap(monkeypatch):
-    """A common word's bitmap at a million meetings outgrows the default work_mem and turns lossy."""
-    make_meeting(title="Training")
-    room = []
-    read = SearchWords._bitmap
-
-    def reading(self, word, query, published):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('work_mem')")
-            room.append(cursor.fetchone()[0])
-        return read(self, word, query, published)
-
-    monkeypatch.setattr(SearchWords, "_bitmap", reading)
-    assert select(MeetingFilter(QueryDict("q=training"), queryset=Meeting.objects.published())).count == 1
-    assert room == [WORD_WORK_MEM]
 
 
 def test_a_write_is_seen_by_an_index_read_before_it(world):

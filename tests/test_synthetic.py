@@ -235,3 +235,26 @@ def test_the_indexes_dropped_for_the_load_are_all_built_again():
     assert any("meeting_search_gin" in definition for definition in before)
     generate(seed=7)
     assert index_definitions() == before
+
+
+def search_lexemes(rule: bool = False) -> list[tuple[str, int]]:
+    """The table's rows, or with ``rule`` those its trigger's rule gives: each published meeting's lexemes."""
+    with connection.cursor() as cursor:
+        if rule:
+            cursor.execute(
+                "SELECT lexeme, id FROM events_meeting, unnest(tsvector_to_array("
+                f"{generate_synthetic.SEARCH_VECTOR})) AS lexeme WHERE status = 'published' ORDER BY 1, 2"
+            )
+        else:
+            cursor.execute("SELECT lexeme, meeting_id FROM events_searchlexeme ORDER BY 1, 2")
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's table of lexemes")
+def test_the_search_lexemes_are_written_for_the_load_and_kept_after_it():
+    # A first run writes them in one statement, its trigger off; a second, smaller run by the trigger.
+    generate(seed=7, draft_share=0.1)
+    generate(seed=8, meetings=30)
+    assert search_lexemes() == search_lexemes(rule=True)
+    make_meeting(title="Zebra crossing")
+    assert ("zebra", Meeting.objects.get(title="Zebra crossing").pk) in search_lexemes()
