@@ -61,7 +61,7 @@ def assert_lexemes_agree() -> None:
     lexemes = every_lexeme()
     assert len(lexemes) > 10
     for lexeme in lexemes:
-        assert words._bitmap(lexeme) == plain_search(lexeme), lexeme
+        assert words._bitmap(lexeme, "", BitMap()) == plain_search(lexeme), lexeme
 
 
 def test_a_new_words_meetings_match_the_full_text_query_after_random_writes():
@@ -120,4 +120,4 @@ def test_a_saved_meeting_that_changes_nothing_searched_moves_no_lexeme():
     assert {lexeme: row for lexeme, row in after.items() if lexeme in before} == {
         lexeme: row for lexeme, row in before.items() if lexeme in after
     }
-    assert SearchWords(connection.alias)._bitmap("train") == BitMap([meeting.pk])
+    assert SearchWords(connection.alias)._bitmap("train", "", BitMap()) == BitMap([meeting.pk])
