@@ -747,9 +747,13 @@ def test_two_ministries_holding_talks_in_one_capital_and_a_course_given_by_one_t
     assert {f.label: f.role for f in course.organisations} == {"CMAC": "trainees", "ANAMA": "trainer"}
 
 
-def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
+def chairmans_tour(known, sending_country: str) -> Delegation:
+    """A recorded trip headed by Vugar Suleymanov, with one meeting on 11 March 2024."""
     trip = Delegation.objects.create(
-        title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country=""
+        title="The chairman's tour",
+        slug="chairmans-tour",
+        head=known["suleymanov"],
+        sending_country=sending_country,
     )
     Meeting.objects.create(
         title="An earlier meeting of the tour",
@@ -758,6 +762,11 @@ def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(kno
         start_date=datetime.date(2024, 3, 11),
         delegation=trip,
     )
+    return trip
+
+
+def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(known):
+    trip = chairmans_tour(known, sending_country="")
     result = propose(VISIT, datetime.date(2024, 3, 14))
     assert result.trip.delegation == trip
 
@@ -776,16 +785,7 @@ def test_a_report_filed_from_the_host_country_places_the_meeting_in_the_dateline
 
 
 def test_a_courtesy_call_paid_by_a_visitor_is_a_meeting_of_the_visitor_trip(known):
-    trip = Delegation.objects.create(
-        title="The chairman's tour", slug="chairmans-tour", head=known["suleymanov"], sending_country="AZ"
-    )
-    Meeting.objects.create(
-        title="An earlier meeting of the tour",
-        slug="earlier-meeting",
-        kind="bilateral",
-        start_date=datetime.date(2024, 3, 11),
-        delegation=trip,
-    )
+    trip = chairmans_tour(known, sending_country="AZ")
     text = (
         "PHNOM PENH, 14/03/2024 - The Director General of the Cambodian Mine Action Centre (CMAC), Heng "
         "Ratana, on 12/03/2024 received Vugar Suleymanov, Chairman of the Board of ANAMA, who was paying a "
