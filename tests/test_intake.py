@@ -55,6 +55,14 @@ def known():
     return {"anama": anama, "cmac": cmac, "suleymanov": suleymanov, "prum": prum}
 
 
+def place_anama_in_azerbaijan(known, **fields) -> None:
+    """ANAMA as a body of Azerbaijan (the fixture's has no country), with any other ``fields``."""
+    known["anama"].country = "AZ"
+    for name, value in fields.items():
+        setattr(known["anama"], name, value)
+    known["anama"].save()
+
+
 # --- The whole report ------------------------------------------------------------
 
 
@@ -329,8 +337,7 @@ def test_who_accompanies_the_visitors_is_of_the_delegation(known):
 
 def test_the_side_whose_team_is_visiting_or_who_arrived_is_the_visitor(known):
     make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
-    known["anama"].country = "AZ"
-    known["anama"].save()
+    place_anama_in_azerbaijan(known)
     team = propose(
         "The Director General of TMAC, Ann Example, on Wednesday held talks with a visiting ANAMA team "
         "led by Vugar Suleymanov in Bangkok.",
@@ -369,9 +376,7 @@ def test_a_signing_abroad_on_a_working_visit_is_a_trip_of_the_side_from_another_
         slug="gichd",
         country="CH",
     )
-    known["anama"].country = "AZ"
-    known["anama"].kind = "national_authority"
-    known["anama"].save()
+    place_anama_in_azerbaijan(known, kind="national_authority")
     result = propose(
         "GENEVA, 3 October 2025 - ANAMA and GICHD signed an agreement on Thursday in Geneva.\n\nIt was "
         "signed by Vugar Suleymanov, who is on a working visit to Switzerland, and by Ann Example of GICHD.",
@@ -414,8 +419,7 @@ def test_the_subject_after_a_hosting_phrase_hosts_and_a_visit_to_the_dateline_co
     )
     assert hosting.kind == "bilateral"
     assert {f.label: f.role for f in hosting.organisations} == {"TMAC": "delegation", "CMAC": "host"}
-    known["anama"].country = "AZ"
-    known["anama"].save()
+    place_anama_in_azerbaijan(known)
     visit = propose(
         "BAKU, 14 March 2025 - A delegation led by Heng Ratana, Director General of CMAC, is on a working "
         "visit to Azerbaijan. On Wednesday it held talks at ANAMA.",
@@ -773,9 +777,7 @@ def test_a_trip_with_the_same_head_is_linked_when_its_meetings_are_days_away(kno
 
 def test_a_report_filed_from_the_host_country_places_the_meeting_in_the_dateline_city(known):
     make_organisation(name="Mines Advisory Group", acronym="MAG", slug="mag", country="GB")
-    known["anama"].country = "AZ"
-    known["anama"].kind = "national_authority"
-    known["anama"].save()
+    place_anama_in_azerbaijan(known, kind="national_authority")
     text = (
         "BAKU, Azerbaijan, 22 May 2025 - MAG Country Director Daniel K. Hughes and ANAMA Chairman of the "
         "Board Vugar Suleymanov today signed a memorandum of understanding on risk education."
