@@ -1533,3 +1533,34 @@ def test_the_addressee_of_a_hosts_letter_thanking_for_a_visit_was_the_visitor(kn
     )
     assert "Vugar Suleymanov" in [p.name for p in result.participants]
     assert "Vugar Suleymanov" not in [p.name for p in result.also_mentioned_people]
+
+
+def test_a_meeting_on_a_conference_s_margins_leaves_the_conference_s_own_story_to_background(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    make_organisation(name="Lao National Regulatory Authority", acronym="NRA", slug="nra", country="LA")
+    result = propose(
+        "On the fringes of the Fifth Regional Forum on Land Release in Phnom Penh on 4 June 2025, Ann "
+        "Example, Director of the Thailand Mine Action Centre (TMAC), initiated a meeting of the demining "
+        "centres of the region.\n\nPresent at the talks were officials of the Cambodian Mine Action Centre "
+        "(CMAC) and of the Lao National Regulatory Authority (NRA).\n\nThe forum in Phnom Penh, organised "
+        "by ANAMA, was opened by Vugar Suleymanov.",
+        datetime.date(2025, 6, 5),
+    )
+    assert result.kind == "multilateral"
+    roles = {f.label: f.role for f in result.organisations}
+    assert roles == {"TMAC": "organiser", "CMAC": "participant", "NRA": "participant"}
+    assert "Vugar Suleymanov" in [p.name for p in result.also_mentioned_people]
+    assert "ANAMA" in [f.label for f in result.also_mentioned_organisations]
+
+
+def test_a_conference_whose_lead_names_the_countrys_own_agency_by_what_it_is_is_hosted_by_it(known):
+    place_anama_in_azerbaijan(known, kind="national_authority")
+    result = propose(
+        "A forum on survey methods began in Baku on 3 March 2025 with the country's mine action agency, "
+        "which arranged it.\n\nVugar Suleymanov, Chairman of the Board of the Mine Action Agency of the "
+        "Republic of Azerbaijan (ANAMA), spoke first.\n\nIn the middle of January, a team of the Cambodian "
+        "Mine Action Centre (CMAC) had come to Baku for talks; Prum Sophakmonkol led it.",
+        datetime.date(2025, 3, 3),
+    )
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "host"}
+    assert [p.name for p in result.participants] == ["Vugar Suleymanov"]

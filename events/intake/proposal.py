@@ -673,6 +673,13 @@ def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
     return check
 
 
+COUNTRYS_OWN_BODY = re.compile(
+    r"\bthe (?:country|nation|host country)['’]s (?:own )?(?:[\w-]+ ){0,3}"
+    r"(?:agency|centre|center|authority)\b",
+    re.IGNORECASE,
+)
+
+
 def propose(article: Article, *, organisations=None, people=None, topics=None) -> Proposal:
     """Read the report against the known records and propose its event; writes nothing."""
     if organisations is None or people is None or topics is None:
@@ -1027,7 +1034,14 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             and f.organisation.country
             and f.organisation.country.code == country
             and report.lead is not None
-            and f.key in {m.key for m in mentions[report.lead.index]}
+            and (
+                f.key in {m.key for m in mentions[report.lead.index]}
+                # "... together with the country's demining agency, which organised it": the lead names
+                # the national body by what it is, and the report by name later.
+                or (
+                    bool(COUNTRYS_OWN_BODY.search(report.lead.text)) and f.organisation.kind in NATIONAL_KINDS
+                )
+            )
         ]
         if len(seated) == 1:
             seated[0].role = Role.HOST

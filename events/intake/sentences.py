@@ -199,7 +199,7 @@ ROLE_BEFORE = [  # the organisation comes before these words
         Role.ORGANISER,
         r"(?:jointly |also )?(?:co-)?organi[sz]ed|helped (?:to )?organi[sz]e|held (?:a|an|the|its)\b|"
         r"opened (?:a|an) (?:[\w-]+ ){0,3}(?:workshop|course|training|seminar|forum|symposium|conference)|"
-        r"convened|(?:is|was|were|are) organi[sz]ed",
+        r"convened|initiated (?:a|an|the)\b|(?:is|was|were|are) organi[sz]ed",
     ),
     (
         Role.HOST,
@@ -223,7 +223,9 @@ ROLE_BEFORE = [  # the organisation comes before these words
 ]
 # A sentence that lists who else was there: "Also present were ...", "The meeting was also attended by".
 ALSO_PRESENT = re.compile(
-    r"^(?:also (?:present|attending|taking part|participating)\b|.{0,80}\b(?:was|were) also attended by\b|"
+    r"^(?:also (?:present|attending|taking part|participating)\b|"
+    r"(?:taking part|participating|present)\b[^.;]{0,40}\b(?:were|was)\b|"
+    r".{0,80}\b(?:was|were) also attended by\b|"
     r".{0,80}\balso (?:attended|took part in|joined) (?:the|this) (?:meeting|talks|session|visit)\b)",
     re.IGNORECASE,
 )
@@ -456,7 +458,9 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.SITE_VISIT, shown.text
     if re.search(
         r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations|"
-        r"regional meeting|meeting of (?:the )?heads|trilateral|tripartite|quadrilateral)\b",
+        r"regional meeting|meeting of (?:the )?heads|trilateral|tripartite|quadrilateral|"
+        r"meeting of (?:the )?(?:[\w-]+ ){0,4}(?:bodies|centres|centers|authorities|agencies|countries) "
+        r"of the region)\b",
         opening,
         re.I,
     ):

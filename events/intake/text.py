@@ -485,3 +485,34 @@ def mark_background(report: Report, *, dated_elsewhere, to_come: bool = False) -
         if sentence.background and sentence.paragraph not in paragraph_background:
             paragraph_background[sentence.paragraph] = True
         paragraph_background.setdefault(sentence.paragraph, False)
+    mark_host_event(report)
+
+
+# "On the margins of the Second International Conference ..., X met Y": the lead reports a meeting held
+# within a larger event. Sentences that are then about that larger event ("The conference, organised by
+# A, was opened by B") tell its story, not the meeting's.
+WITHIN_EVENT = re.compile(
+    r"\b(?:on the (?:margins|sidelines|side-lines|fringes)|in the margins) of (?:the |a |an )?"
+    r"[^,;]{0,120}?\b(conference|forum|summit|congress|symposium|meeting of the states parties|"
+    r"review conference)\b",
+    re.IGNORECASE,
+)
+
+
+def mark_host_event(report: Report) -> None:
+    lead = report.lead
+    framing = WITHIN_EVENT.search(lead.text) if lead is not None else None
+    if framing is None:
+        return
+    noun = framing.group(1).split()[-1].casefold()
+    # The larger event as the subject: "The conference in Aghdam, organised by ...", "That forum ...".
+    subject = re.compile(
+        rf"^(?:The|That|This|Its) (?:[\w-]+ ){{0,3}}{re.escape(noun)}\b(?! (?:participants|delegates) "
+        r"(?:agreed|met))",
+        re.IGNORECASE,
+    )
+    for sentence in report.after_lead:
+        if subject.match(sentence.text) and not re.search(
+            r"\b(?:the|this|that) (?:meeting|talks|side event|consultations?)\b", sentence.text, re.I
+        ):
+            sentence.background = True
