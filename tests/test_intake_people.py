@@ -1,8 +1,10 @@
 """People in a report: titles beside names, surname mentions, and names matched in any script."""
 
 import pytest
+from rapidfuzz import fuzz
 
-from events.intake.people import find_names, gather_people, same_name
+from events.intake.people import find_names, gather_people, same_name, word_key
+from events.intake.text import fold_variants
 
 from .factories import make_person
 
@@ -29,6 +31,37 @@ from .factories import make_person
 )
 def test_person_names_match_across_scripts_and_transliterations(written, known, same):
     assert same_name(written, known) is same
+
+
+@pytest.mark.parametrize(
+    ("azerbaijani", "english", "same"),
+    [
+        ("Camal Həsənov", "Jamal Hasanov", True),  # C is J
+        ("Ceyhun Xəlilov", "Jeyhun Khalilov", True),  # X is KH
+        ("Cəlil Qasımov", "Jalil Gasimov", True),  # Q is G
+        ("Şəhla Çələbi", "Shahla Chalabi", True),  # Ş is SH, Ç is CH
+        ("İlqar Hacızadə", "Ilgar Hajizade", True),
+        ("Cəlil Qasımov", "Kamil Gasimov", False),
+        ("Ceyhun Xəlilov", "Jeyhun Aliyev", False),
+        ("Hacıyev Ramil", "Ramil Hajiyev", True),  # either order
+    ],
+)
+def test_azerbaijani_letters_match_the_english_spelling_of_a_name_both_ways(azerbaijani, english, same):
+    assert same_name(azerbaijani, english) is same
+    assert same_name(english, azerbaijani) is same
+    # Where they match, some folding of the Azerbaijani spelling gives the English one's key exactly.
+    if same:
+        keys = {word_key(w) for w in english.split()}
+        best = max(
+            min(max(fuzz.ratio(word_key(w), k) for k in keys) for w in variant.split())
+            for variant in fold_variants(azerbaijani)
+        )
+        assert best == 100
+
+
+def test_a_c_is_read_as_j_only_in_a_name_written_in_azerbaijani_letters():
+    assert same_name("Carlos Cortes", "Jarlos Jortes") is False
+    assert same_name("Camal Cəfərli", "Jamal Jafarli") is True
 
 
 @pytest.mark.parametrize(
@@ -224,6 +257,18 @@ def test_a_mention_by_honorific_and_surname_is_the_full_name_found_in_the_text()
     assert [(p.name, p.person, p.rank, p.sentences) for p in people] == [
         ("Nattavut Sabyeroop", known, "General-Lieutenant", [0, 1])
     ]  # "Mr Suleymanov" names nobody found in full: no second person
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("The guests were received by Ms. Leyla ASGAROVA, Head of Protocol.", "Leyla ASGAROVA"),
+        ("Deputy Director Ramil ORUJOV thanked the visitors.", "Ramil ORUJOV"),
+        ("CHEA Sokha, adviser, and Leyla ASGAROVA spoke.", "Leyla ASGAROVA"),
+    ],
+)
+def test_a_given_name_then_a_surname_in_capitals_is_one_name(sentence, name):
+    assert name in [n.name for n in find_names(sentence)]
 
 
 def test_malay_honorifics_and_a_surname_in_capitals_are_read_around_the_name():

@@ -189,7 +189,17 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
                     )
                 )
             )
-            if _is_name_word(word) or initial or particle or capitals or shouted:
+            # "Mr. Elnur MAMMADOV": a given name, then the surname in capitals (an acronym has no place here:
+            # organisations' names are left out before names are read)
+            surname_in_capitals = (
+                len(words) == 1
+                and not words[0].group(0).rstrip(",;:.").isupper()
+                and len(word) >= 4
+                and word.isalpha()
+                and word.isupper()
+                and len(re.findall(r"[AEIOUY]", word)) >= 2
+            )
+            if _is_name_word(word) or initial or particle or capitals or shouted or surname_in_capitals:
                 words.append(tokens[j])
             else:
                 break
