@@ -1564,3 +1564,15 @@ def test_a_conference_whose_lead_names_the_countrys_own_agency_by_what_it_is_is_
     )
     assert {f.label: f.role for f in result.organisations} == {"ANAMA": "host"}
     assert [p.name for p in result.participants] == ["Vugar Suleymanov"]
+
+
+def test_at_a_conference_who_moderates_makes_a_welcoming_speech_or_will_close_it_speaks(known):
+    result = propose(
+        "A conference on clearance opened in Baku on 3 June 2025, organised by the Mine Action Agency of "
+        "the Republic of Azerbaijan (ANAMA).\n\nDeputy Director Ann Example made a short welcoming "
+        "speech. Adviser Bo Example chaired the opening session. The conference ends tomorrow, when "
+        "Counsellor Cy Example will deliver the closing address.",
+        datetime.date(2025, 6, 3),
+    )
+    roles = {p.name: p.role for p in result.participants}
+    assert roles == {"Ann Example": "speaker", "Bo Example": "speaker", "Cy Example": "speaker"}

@@ -306,3 +306,41 @@ def test_a_rank_and_a_courtesy_title_before_a_long_name_are_not_part_of_it():
 )
 def test_a_title_in_apposition_after_a_body_s_possessive_or_before_a_rank(sentence, name, title):
     assert [(n.name, n.title) for n in find_names(sentence)] == [(name, title)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "title"),
+    [
+        (
+            "Special Envoy of the Prime Minister for the Tavush, Gazakh and Aghstafa regions Rauf Example "
+            "welcomed the guests.",
+            "Rauf Example",
+            "Special Envoy of the Prime Minister for the Tavush, Gazakh and Aghstafa regions",
+        ),
+        (
+            "Adviser to the Minister of Defence, Head of the Engineering Department Nigar Example spoke.",
+            "Nigar Example",
+            "Adviser to the Minister of Defence, Head of the Engineering Department",
+        ),
+        (
+            "The talks move to Ganja on Friday, where Envoy of the President on humanitarian questions "
+            "Samir Example will close them.",
+            "Samir Example",
+            "Envoy of the President on humanitarian questions",
+        ),
+        (
+            "The Head of the Survey Unit of CMAC Sok Example spoke.",
+            "Sok Example",
+            "Head of the Survey Unit of CMAC",
+        ),
+    ],
+)
+def test_a_long_title_opening_its_clause_runs_to_the_name_across_lower_case_words_and_commas(
+    sentence, name, title
+):
+    assert {n.name: n.title for n in find_names(sentence)}[name] == title
+
+
+def test_a_clause_with_a_verb_before_the_name_is_not_a_title():
+    names = {n.name: n.title for n in find_names("Director Ann Example met the visitors with Bo Example.")}
+    assert names.get("Bo Example", "") == ""

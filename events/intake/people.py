@@ -335,7 +335,47 @@ def title_before(sentence: str, start: int, names: list[tuple[int, int]]) -> tup
             )
         ):
             return title, t_start, t_end
-    return _title_ending(text, names)
+    found = _title_ending(text, names)
+    long_title = _title_opening_the_clause(text, names)
+    if long_title[0] and (not found[0] or long_title[1] < found[1]):
+        return long_title
+    return found
+
+
+# Where a clause opens: the sentence's start, or after "where"/"when" or a semicolon.
+CLAUSE_OPENING = re.compile(r"(?:^|;\s*|,\s*(?:where|when|while)\s+)(?=[A-Z])")
+NOT_IN_A_TITLE = {
+    "is", "was", "were", "are", "has", "have", "had", "will", "would", "said", "says", "met", "who",
+    "which", "that", "told", "noted", "made", "spoke", "by", "with", "from", "after", "before", "during",
+}  # fmt: skip
+
+
+def _title_opening_the_clause(text: str, names: list[tuple[int, int]]) -> tuple[str, int, int]:
+    """A long title that opens its clause and runs to the name, across lower-case words and commas:
+    "Special Representative of the President in the A, B and C districts Vahid Hacıyev", "Assistant to
+    the President, Head of the Department X", "..., where Representative of the President on special
+    assignments X will speak"."""
+    openings = [m.end() for m in CLAUSE_OPENING.finditer(text)]
+    if not openings or not text.endswith(" "):
+        return "", -1, -1
+    start = openings[-1]
+    article = re.match(r"(?:The|A|An|Its|Their|Our)\s+", text[start:])
+    if article:  # "The Chief of Staff of ...": the article is no part of the title
+        start += article.end()
+    title = text[start:].strip()
+    words = re.findall(r"[^\s,;:]+", title)
+    if not 2 <= len(words) <= 30 or any(a < len(text) and b > start for a, b in names):
+        return "", -1, -1
+    # It opens with a post ("Special Representative", "Deputy Head"), every comma opens another capitalised
+    # part, and no word of it is a verb or a link to another clause.
+    opening = [w.casefold() for w in words[:3]]
+    if not any(w in TITLE_WORDS for w in opening) or not words[0][:1].isupper():
+        return "", -1, -1
+    if any(not part.strip()[:1].isupper() for part in title.split(",")[1:]):
+        return "", -1, -1
+    if any(w.casefold() in NOT_IN_A_TITLE for w in words):
+        return "", -1, -1
+    return title, start, start + len(title)
 
 
 def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, int]:

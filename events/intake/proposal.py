@@ -565,7 +565,11 @@ SPEAKING_AFTER = re.compile(
     r"(?:spoke|speaking|"
     r"addressed|delivered|presented|opened|said|says|told|noted|stressed|called|reaffirmed|underlined|"
     r"described|explained|outlined|briefed|urged|warned|"
-    r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
+    r"emphasi[sz]ed|highlighted|informed|"
+    r"made (?:a|an|the) (?:[\w-]+ ){0,2}(?:speech|presentation|statement|remarks)|"
+    r"(?:moderated|chaired) (?:a|an|the) (?:[\w-]+ ){0,2}(?:panel|session|discussion)|"
+    r"was the first to (?:address|speak)|"
+    r"will (?:make|give|deliver) (?:a|an|the) (?:[\w-]+ ){0,2}(?:speech|remarks|address|keynote)|"
     r"gave (?:a|an|the) (?:speech|presentation|talk|keynote)|"
     # the same told in the present tense (a live blog, a radio summary)
     r"speaks|addresses|delivers|presents|opens|tells|stresses|"
