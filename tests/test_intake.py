@@ -1576,3 +1576,40 @@ def test_at_a_conference_who_moderates_makes_a_welcoming_speech_or_will_close_it
     )
     roles = {p.name: p.role for p in result.participants}
     assert roles == {"Ann Example": "speaker", "Bo Example": "speaker", "Cy Example": "speaker"}
+
+
+def test_a_delegation_at_a_kind_invitation_is_received_by_the_inviter_whose_own_leader_hosts(known):
+    place_anama_in_azerbaijan(known, kind="national_authority")
+    make_organisation(name="Cambodian Mine Action Authority", acronym="CMAA", slug="cmaa", country="KH")
+    result = propose(
+        "At the gracious invitation of the Cambodian Mine Action Authority (CMAA), Vugar Suleymanov, "
+        "Chairman of the Board of ANAMA, led the Azerbaijani delegation to talks in Phnom Penh on 2 May "
+        "2025. The Cambodian delegation was led by Ann Example, Vice President of the CMAA.\n\nThe CMAA "
+        "expressed readiness to train ANAMA's dog handlers. Both sides agreed to meet again in Baku next "
+        "year.",
+        datetime.date(2025, 5, 3),
+    )
+    assert {f.label: f.role for f in result.organisations} == {"CMAA": "host", "ANAMA": "delegation"}
+    assert {p.name: p.role for p in result.participants} == {
+        "Vugar Suleymanov": "head_of_delegation",
+        "Ann Example": "host",
+    }
+    outcomes = {o.kind: {p[1] for p in o.parties} for o in result.outcomes}
+    ids = {known["anama"].pk, Organisation.objects.get(slug="cmaa").pk}
+    assert outcomes == {"assistance_offered": ids, "follow_up_meeting": ids}
+
+
+def test_at_a_regional_meeting_everyone_at_the_table_agrees_to_meet_again(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    make_organisation(name="Lao National Regulatory Authority", acronym="NRA", slug="nra", country="LA")
+    result = propose(
+        "Ann Example, Director of the Thailand Mine Action Centre (TMAC), convened a meeting of the "
+        "demining centres of the region in Bangkok on 4 June 2025.\n\nTaking part were officials of "
+        "the Cambodian Mine Action Centre (CMAC) and the Lao National Regulatory Authority (NRA).\n\n"
+        "The participants agreed to meet again in Vientiane.",
+        datetime.date(2025, 6, 5),
+    )
+    (outcome,) = result.outcomes
+    labels = {f.key: f.label for f in result.organisations}
+    assert outcome.kind == "follow_up_meeting"
+    assert {labels[k] for k in outcome.parties} == {"TMAC", "CMAC", "NRA"}

@@ -513,6 +513,14 @@ def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> lis
         span.leads_delegation = bool(
             re.search(r"\b(?:(?:led|headed)\s+by|delegation\s+by)\s*(?:the\s+)?$", lead_in)
         ) and not re.search(r"\bside,?\s+(?:(?:was|is|were)\s+)?(?:led|headed)\s+by\s*(?:the\s+)?$", lead_in)
+        # "X, Secretary of State, led the Cambodian delegation to ...": the active voice
+        tail = sentence[t_end if t_start > start else end :]
+        span.leads_delegation = span.leads_delegation or bool(
+            re.match(
+                r"\s*,?\s*(?:led|headed|leads|heads)\s+(?:the|a|an|his|her|its)\s+(?:[\w-]+\s+){0,2}delegation\b",
+                tail,
+            )
+        )
         spans.append(span)
     return spans
 

@@ -1183,7 +1183,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             if participant.organisation
             else findings.get(new_sides.get(id(participant), ("", "")))
         )
-        if participant.leads_delegation:
+        # "The Azerbaijani delegation was led by X", in Baku: the head of the receiving side hosts.
+        if (
+            participant.leads_delegation
+            and record is not None
+            and record.role == Role.HOST
+            and sum(p.leads_delegation for p in participants) >= 2
+        ):
+            participant.role = Participation.Role.HOST
+        elif participant.leads_delegation:
             participant.role = Participation.Role.HEAD_OF_DELEGATION
         elif record is not None and record.role in person_role:
             participant.role = person_role[record.role]
@@ -1209,7 +1217,11 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             for p in participants
             if p.organisation is not None and any(i == sentence.index for i, _ in p.spans)
         ]
-        for code in gazetteer.find_countries(sentence.text):
+        # A country named inside a body's name ("... of the Republic of Azerbaijan (ANAMA)") is that body.
+        outside_names = sentence.text
+        for m in mentions[sentence.index]:
+            outside_names = outside_names[: m.start] + " " * (m.end - m.start) + outside_names[m.end :]
+        for code in gazetteer.find_countries(outside_names):
             parties += [
                 f.key
                 for f in findings.values()
@@ -1225,16 +1237,44 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         # "We agreed to ...", "Participants agreed ...": an agreement of the event's sides (its organisers
         # at a meeting without sides), when the sentence names no one body.
         if AGREED_TOGETHER.search(sentence.text):
-            parties += main_sides or [f.key for f in findings.values() if f.role == Role.ORGANISER]
+            together = main_sides or [f.key for f in findings.values() if f.role == Role.ORGANISER]
+            # "The participants agreed to meet again": at a meeting of several bodies, all of them.
+            if (
+                kind == MeetingKind.MULTILATERAL
+                and not main_sides
+                and Outcome.Kind.FOLLOW_UP_MEETING in kinds
+            ):
+                together = [f.key for f in findings.values() if f.role in (Role.ORGANISER, Role.PARTICIPANT)]
+            parties += together
         # "promised by the delegation", "The British team offered ...": the sides by their part.
         if VISITORS.search(sentence.text):
             parties += [f.key for f in findings.values() if f.role == Role.DELEGATION]
         if re.search(r"\b(?:the|our) hosts?\b", sentence.text, re.I):
             parties += [f.key for f in findings.values() if f.role == Role.HOST]
+        # Bodies named only in background in the sentence ("the meeting of UN advisers it holds") are no
+        # party when two of the event's are there.
+        in_event = [p for p in parties if p in findings]
+        if len(set(in_event)) >= 2:
+            parties = in_event
         for outcome_kind in kinds:
             if outcome_kind == Outcome.Kind.AGREEMENT and kind == MeetingKind.AGREEMENT and outcomes:
                 continue
-            outcomes.append(OutcomeFinding(outcome_kind, sentence.text, list(dict.fromkeys(parties))))
+            said_of = list(dict.fromkeys(parties))
+            # An offer, an invitation, training or a next meeting between the two sides of a visit concerns
+            # both, when the sentence names one ("Readiness was expressed to advise ANAMA").
+            if (
+                outcome_kind != Outcome.Kind.AGREEMENT
+                and len(main_sides) == 2
+                and len(set(said_of) & set(main_sides)) == 1
+                and kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT)
+            ):
+                said_of = list(dict.fromkeys(said_of + main_sides))
+            # "participants agreed to meet again": at a meeting without sides, everyone at the table.
+            if outcome_kind == Outcome.Kind.FOLLOW_UP_MEETING and not said_of:
+                said_of = [f.key for f in findings.values() if f.role in (Role.ORGANISER, Role.PARTICIPANT)]
+            if any(o.kind == outcome_kind and set(o.parties) == set(said_of) for o in outcomes):
+                continue  # said twice
+            outcomes.append(OutcomeFinding(outcome_kind, sentence.text, said_of))
 
     organisations_found = list(findings.values())
     also_organisations = [record for key, record in incidental.items() if key not in findings]

@@ -149,7 +149,7 @@ ROLE_AFTER = [  # the organisation follows these words
         Role.HOST,
         r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
         r"(?:paid|pays|paying) (?:a|an) (?:[\w-]+ )?call on|"
-        r"^at(?! the invitation)|^in the premises of|headquarters of|met with the delegation of|"
+        r"^at(?! the (?:[\w-]+ )?invitation)|^in the premises of|headquarters of|met with the delegation of|"
         r"presided over by|(?:the )?guests? of|"
         r"(?:delegation|visitors|guests)\b[^;]{0,150}?\b(?:met|met with|held talks with)",
     ),
@@ -290,8 +290,15 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             clauses.append(pieces[-3] + pieces[-2] + clauses[-1])
             pieces = pieces[:-2]
         # "At the invitation of X, Y visited ...": X receives the visit (organises the event otherwise).
-        if re.search(r"\b(?:at|upon|on) the invitation of\s+(?:the\s+)?$", clauses[0], re.I):
-            roles.setdefault(mention.key, Role.HOST if VISITING.search(sentence) else Role.ORGANISER)
+        if re.search(r"\b(?:at|upon|on) the (?:[\w-]+ )?invitation of\s+(?:the\s+)?$", clauses[0], re.I):
+            # a delegation coming at its invitation is received by it
+            visitors = VISITING.search(sentence) or (
+                re.search(r"\bdelegation\b", sentence, re.I)
+                and not re.search(
+                    r"\b(?:conference|forum|symposium|seminar|workshop|took part|attend)", sentence, re.I
+                )
+            )
+            roles.setdefault(mention.key, Role.HOST if visitors else Role.ORGANISER)
             continue
         # "... a course for forty pyrotechnicians of SESU": the words just before the name say it first.
         if COURSE.search(sentence) and TRAINED_PEOPLE.search(before):
