@@ -1613,3 +1613,27 @@ def test_at_a_regional_meeting_everyone_at_the_table_agrees_to_meet_again(known)
     labels = {f.key: f.label for f in result.organisations}
     assert outcome.kind == "follow_up_meeting"
     assert {labels[k] for k in outcome.parties} == {"TMAC", "CMAC", "NRA"}
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Survey standards were discussed in Belgium on 14 May 2025 by ANAMA and the CMAC.",
+        "Officials of ANAMA and the CMAC met in Belgium on 14 May 2025 to compare survey standards.",
+    ],
+)
+def test_a_passive_or_plain_lead_saying_in_a_country_places_the_meeting_there(known, lead):
+    result = propose(lead, datetime.date(2025, 5, 15))
+    assert result.country == "BE"
+
+
+def test_an_earlier_stop_of_the_trip_before_arriving_is_background(known):
+    make_organisation(name="NATO Support and Procurement Agency", acronym="NSPA", slug="nspa")
+    make_organisation(name="North Atlantic Treaty Organization", acronym="NATO", slug="nato")
+    result = propose(
+        f"Talks were held at the NSPA on 10 October 2024 with a delegation of {ANAMA}.\n\n"
+        "Before travelling to Capellen, the delegation had briefed a working group at NATO.",
+        datetime.date(2024, 10, 11),
+    )
+    assert {f.label for f in result.organisations} == {"NSPA", "ANAMA"}
+    assert [f.label for f in result.also_mentioned_organisations] == ["NATO"]

@@ -581,7 +581,9 @@ def place_of(
         if cities:
             return cities[0][1], cities[0][0], sentence.text
         going = re.search(
-            r"\b(?:visit|trip|travel(?:led)?|arrived|held|took place|signed)\s+"
+            # the passive lead too: "the problem was discussed in Luxembourg", "delegates gathered in Rome"
+            r"\b(?:visit|trip|travel(?:led)?|arrived|held|took place|signed|discussed|reviewed|examined|"
+            r"gathered|convened|met)\s+"
             r"(?:[a-z]+\s+){0,3}?(?:to|in)\s+"
             r"(?:the\s+)?"
             r"(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)",

@@ -111,7 +111,10 @@ BACKGROUND_CUES = re.compile(
     # "during a 2021 visit by X": a year before the event's noun
     r"(?:a|an|the|its|their|his|her) (?:19|20)\d{2} (?:visit|meeting|agreement|memorandum|conference|trip|"
     r"talks|mission)|"
-    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part)|"
+    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part|presented|"
+    r"briefed|addressed|travelled|stopped)|"
+    # an earlier stop of the trip: "Before arriving in Luxembourg, the delegation ..."
+    r"before (?:arriving|coming|travelling|traveling|flying|heading|going) (?:in|to|on)|"
     # a post held before: "X, then Vice Chairman of ...", "its founding director", "his term"
     r"founding (?:[\w-]+ )?(?:director|chairman|chair|head|president)|(?:his|her|their) term|"
     # another event told alongside: "Meanwhile, in Bangkok, X met Y"
