@@ -1637,3 +1637,26 @@ def test_an_earlier_stop_of_the_trip_before_arriving_is_background(known):
     )
     assert {f.label for f in result.organisations} == {"NSPA", "ANAMA"}
     assert [f.label for f in result.also_mentioned_organisations] == ["NATO"]
+
+
+def test_visitors_who_spoke_at_a_symposium_went_to_a_conference_whose_openers_take_part(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    result = propose(
+        f"A team of {ANAMA} has shown experts in Thailand how it surveys forests.\n\n"
+        'The team presented at the Third Regional Symposium "Clear Ground", held on 2-4 June 2025 in '
+        "Bangkok.\n\nIt was organised by the CMAC and opened by Ann Example, Director of the TMAC.",
+        datetime.date(2025, 6, 5),
+    )
+    assert result.kind == "conference"
+    roles = {f.label: f.role for f in result.organisations}
+    assert (roles["CMAC"], roles["TMAC"]) == ("organiser", "participant")
+
+
+def test_a_call_received_at_a_summits_venue_is_a_meeting_not_the_summit(known):
+    make_organisation(name="The HALO Trust", acronym="HALO", slug="halo")
+    result = propose(
+        "Prum Sophakmonkol of the CMAC received a delegation of The HALO Trust (HALO) on 3 June 2025 at "
+        "the venue of the Regional Summit on Land Release in Phnom Penh.",
+        datetime.date(2025, 6, 4),
+    )
+    assert result.kind == "bilateral"

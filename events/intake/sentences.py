@@ -145,6 +145,9 @@ ROLE_AFTER = [  # the organisation follows these words
         r"(?:deminers|staff|officers|specialists|personnel|students|trainees) (?:of|from)",
     ),
     (Role.ORGANISER, r"(?:co-)?organi[sz]ed (?:jointly )?by|arranged by|convened by"),
+    # "organised by A and opened by B of C and D of E": who opens an event takes part in it (the nearest
+    # cue before a name gives its part)
+    (Role.PARTICIPANT, r"(?:opened|addressed|moderated) by"),
     (
         Role.HOST,
         r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
@@ -383,13 +386,19 @@ TRIP_PURPOSE = re.compile(
 
 # "On the sidelines of the conference, ...": the event the reported one was held within.
 FRAMING = re.compile(
-    r"\b(?:on the (?:margins|sidelines|side-lines|fringes)|(?:within|in) the framework|on the occasion) of\b"
+    r"\b(?:on the (?:margins|sidelines|side-lines|fringes)|in the margins|(?:within|in) the framework|"
+    r"on the occasion|at the venue|ahead) of\b"
     r"(?:[^;]{0,120}?\bwhich (?:is|was|are|were) (?:being )?held\b)?[^,;]*",
     re.IGNORECASE,
 )
 NAMED_CONFERENCE = re.compile(
     r"(?:The|This) (?:[\w-]+ ){0,3}(?:conference|forum|symposium|summit|seminar|high-level meeting|"
     r"workshop|dialogue|congress)\b",
+)
+SPOKE_AT_EVENT = re.compile(
+    r"\b(?:spoke|took part|participated|presented|speaking|delivered [\w ]{1,30}) (?:at|in) (?:the|an?) "
+    r"(?:[\w\"'“”-]+ ){0,4}(?:conference|forum|symposium|summit|congress)\b",
+    re.IGNORECASE,
 )
 # What visitors are shown in the field: "At the CMAC Training Centre ...", "observed a demonstration".
 SHOWN_ON_SITE = re.compile(
@@ -450,6 +459,10 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     named = next((s for s in report.event[1:3] if NAMED_CONFERENCE.match(s.text)), None)
     if named is not None:
         return MeetingKind.CONFERENCE, named.text
+    # "The team spoke at the 20th International Symposium ...": the event the visitors came to speak at.
+    spoke_at = next((s for s in report.event[1:3] if SPOKE_AT_EVENT.search(s.text)), None)
+    if spoke_at is not None and not re.search(r"\b(?:met|talks|received|welcomed)\b", lead):
+        return MeetingKind.CONFERENCE, spoke_at.text
     # A round table is a meeting of several bodies; a study visit or tour goes to see the work.
     if re.search(r"\bround[- ]?tables?\b", head, re.I):
         return MeetingKind.MULTILATERAL, evidence
