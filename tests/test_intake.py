@@ -1660,3 +1660,16 @@ def test_a_call_received_at_a_summits_venue_is_a_meeting_not_the_summit(known):
         datetime.date(2025, 6, 4),
     )
     assert result.kind == "bilateral"
+
+
+def test_a_channel_of_what_was_agreed_and_the_event_an_invitation_is_to_are_only_mentioned(known):
+    make_organisation(name="General Border Committee", acronym="GBC", slug="gbc")
+    make_organisation(name="United Nations", acronym="UN", slug="un")
+    result = propose(
+        "Prum Sophakmonkol of the CMAC received a delegation of ANAMA in Phnom Penh on 3 June 2025.\n\n"
+        "The sides agreed to share survey data through the mechanism of the General Border Committee "
+        "(GBC). The CMAC also invited ANAMA to attend a yearly forum of clearance chiefs and UN advisers.",
+        datetime.date(2025, 6, 4),
+    )
+    assert {f.label for f in result.organisations} == {"CMAC", "ANAMA"}
+    assert {f.label for f in result.also_mentioned_organisations} == {"GBC", "UN"}

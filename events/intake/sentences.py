@@ -76,6 +76,14 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         return False
     if OBJECT_ONLY.search(before) or SPOKEN_ABOUT.search(before):
         return True
+    # "to exchange maps through the mechanism of the Joint Boundary Commission": the channel of what is
+    # agreed; "invited ANAMA to attend the meeting of UN advisers": the event an invitation is to.
+    if re.search(
+        r"\bthrough (?:the )?(?:[\w-]+ )?(?:mechanism|channel|framework)s? of\s+(?:the\s+)?$|"
+        r"\binvit(?:ed|es|ing)\b[^.;]{0,60}\bto (?:attend|take part in|participate in|join)\b[^.;]{0,160}$",
+        before,
+    ):
+        return True
     # "in a meeting room of the UN Human Rights Office": the owner of the room lends it, takes no part.
     if re.search(
         r"\b(?:in|at) (?:a|an|the) (?:[\w-]+ ){0,2}(?:room|hall|auditorium) of\s+(?:the\s+)?$", before
