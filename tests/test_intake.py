@@ -1673,3 +1673,33 @@ def test_a_channel_of_what_was_agreed_and_the_event_an_invitation_is_to_are_only
     )
     assert {f.label for f in result.organisations} == {"CMAC", "ANAMA"}
     assert {f.label for f in result.also_mentioned_organisations} == {"GBC", "UN"}
+
+
+def test_a_body_from_abroad_holding_a_side_meeting_at_an_event_travelled_to_it(known):
+    make_organisation(
+        name="Thailand Mine Action Centre",
+        acronym="TMAC",
+        slug="tmac",
+        country="TH",
+        kind="national_authority",
+    )
+    result = propose(
+        "On the sidelines of the Regional Conference on Clearance in Phnom Penh on 4 June 2025, Ann Example, "
+        "Director of the Thailand Mine Action Centre (TMAC), convened a meeting of the demining centres of "
+        "the region.\n\nTaking part were officials of the Cambodian Mine Action Centre (CMAC).",
+        datetime.date(2025, 6, 5),
+    )
+    assert result.country == "KH"
+    assert result.trip is not None and result.trip.sending_country == "TH"
+
+
+def test_a_place_inside_what_was_signed_is_not_a_party_to_it(known):
+    place_anama_in_azerbaijan(known)
+    make_organisation(name="Ministry of Foreign Affairs of Cambodia", acronym="", slug="kh-mfa", country="KH")
+    result = propose(
+        "ANAMA and the CMAC signed a memorandum in Phnom Penh on 2 June 2025 on a joint dog school in "
+        "Cambodia.\n\nAnn Example, Director of the Ministry of Foreign Affairs of Cambodia, also attended.",
+        datetime.date(2025, 6, 3),
+    )
+    (outcome,) = result.outcomes
+    assert {f.label for f in result.organisations if f.key in outcome.parties} == {"ANAMA", "CMAC"}

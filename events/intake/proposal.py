@@ -49,7 +49,7 @@ from .sentences import (
     roles_in,
     sending_country,
 )
-from .text import BACKGROUND_CUES, Report, Sentence, mark_background, normalise, read_report
+from .text import BACKGROUND_CUES, WITHIN_EVENT, Report, Sentence, mark_background, normalise, read_report
 
 Role = MeetingOrganisation.Role
 # How far a trip's days (or its other meetings') may lie from a meeting that joins it.
@@ -1221,6 +1221,14 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         outside_names = sentence.text
         for m in mentions[sentence.index]:
             outside_names = outside_names[: m.start] + " " * (m.end - m.start) + outside_names[m.end :]
+        # "signed a declaration on a centre in Azerbaijan": a place in what was agreed is not a party (but
+        # "a contribution to demining in Azerbaijan" is received there).
+        if set(kinds) == {Outcome.Kind.AGREEMENT}:
+            outside_names = re.sub(
+                r"\b(?:in|across|throughout|for|around)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}",
+                lambda m: " " * len(m.group(0)),
+                outside_names,
+            )
         for code in gazetteer.find_countries(outside_names):
             parties += [
                 f.key
@@ -1375,6 +1383,25 @@ def propose_trip(
     visitors = [f for f in findings.values() if f.role == Role.DELEGATION]
     if not delegation_sentence and visitors and sending and country and sending != country:
         delegation_sentence = visitors[0].evidence
+    # "On the margins of a conference in Aghdam, the Director of BHMAC convened a meeting": the one
+    # national body from abroad that holds a side meeting at an event travelled to it.
+    if (
+        not delegation_sentence
+        and country
+        and report.lead is not None
+        and WITHIN_EVENT.search(report.lead.text)
+    ):
+        conveners = {
+            f.organisation.country.code
+            for f in findings.values()
+            if f.role == Role.ORGANISER
+            and f.organisation is not None
+            and f.organisation.country
+            and f.organisation.kind in NATIONAL_KINDS
+            and f.organisation.country.code != country
+        }
+        if len(conveners) == 1:
+            sending, delegation_sentence = conveners.pop(), report.lead.text
     if not delegation_sentence:
         return None
     heads = [p.person for p in participants if p.leads_delegation and p.person is not None]
