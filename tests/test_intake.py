@@ -1703,3 +1703,24 @@ def test_a_place_inside_what_was_signed_is_not_a_party_to_it(known):
     )
     (outcome,) = result.outcomes
     assert {f.label for f in result.organisations if f.key in outcome.parties} == {"ANAMA", "CMAC"}
+
+
+def test_a_post_named_after_a_conference_does_not_make_a_call_a_conference(known):
+    result = propose(
+        "A delegation of ANAMA met Prum Sophakmonkol, Chair of the Regional Land Release Conference, at "
+        "the CMAC in Phnom Penh on 4 June 2025.",
+        datetime.date(2025, 6, 5),
+    )
+    assert result.kind == "bilateral"
+
+
+def test_a_standing_committee_a_meeting_is_held_under_is_only_mentioned(known):
+    make_organisation(name="Joint Border Council", acronym="JBCO", slug="jbco")
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    result = propose(
+        "The third border meeting on clearance, held under the Joint Border Council (JBCO), took place "
+        "in Pailin on 20 May 2025 between the CMAC and the TMAC.",
+        datetime.date(2025, 5, 21),
+    )
+    assert "JBCO" not in {f.label for f in result.organisations}
+    assert "JBCO" in {f.label for f in result.also_mentioned_organisations}

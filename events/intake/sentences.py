@@ -78,6 +78,11 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         return True
     # "to exchange maps through the mechanism of the Joint Boundary Commission": the channel of what is
     # agreed; "invited ANAMA to attend the meeting of UN advisers": the event an invitation is to.
+    # "the border meeting, held under the General Border Committee": the standing body it is held under.
+    if re.search(r"\bheld under\s+(?:the\s+)?$", before) and re.search(
+        r"\b(?:Committee|Commission|Council|Mechanism)\b", mention.text
+    ):
+        return True
     if re.search(
         r"\bthrough (?:the )?(?:[\w-]+ )?(?:mechanism|channel|framework)s? of\s+(?:the\s+)?$|"
         r"\binvit(?:ed|es|ing)\b[^.;]{0,60}\bto (?:attend|take part in|participate in|join)\b[^.;]{0,160}$",
@@ -430,6 +435,13 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     # A meeting held by video is a meeting, not a conference; so is one held on a conference's margins.
     lead = ONLINE.sub("online meeting", lead)
     lead = re.sub(FRAMING, "", lead)
+    # "H.E. X, President of the Fifth Review Conference": a post named after an event is not the event.
+    lead = re.sub(
+        r"\b(?:President|Chair(?:man|person|woman)?|Secretary[- ]General|Coordinator|Director|Head)\s+of\s+"
+        r"(?:the\s+)?(?:[\w-]+\s+){0,5}(?:Conference|Summit|Forum|Symposium|Convention)\b",
+        "",
+        lead,
+    )
     # ", who are in Croatia for a symposium,": why the visitors came, not what this event is.
     lead = RELATIVE_CLAUSE.sub(lambda m: " " if TRIP_PURPOSE.search(m.group(0)) else m.group(0), lead)
     head = f"{report.headline} {lead}"
