@@ -1724,3 +1724,27 @@ def test_a_standing_committee_a_meeting_is_held_under_is_only_mentioned(known):
     )
     assert "JBCO" not in {f.label for f in result.organisations}
     assert "JBCO" in {f.label for f in result.also_mentioned_organisations}
+
+
+def test_an_invitation_is_between_the_inviter_and_the_invitee_and_who_took_part_takes_part(known):
+    place_anama_in_azerbaijan(known, kind="national_authority")
+    make_organisation(
+        name="Ministry of Foreign Affairs of Azerbaijan",
+        acronym="",
+        slug="az-mfa",
+        country="AZ",
+        kind="government",
+    )
+    make_organisation(name="The HALO Trust", acronym="HALO", slug="halo")
+    result = propose(
+        "Ann Example, Deputy Minister of the Ministry of Foreign Affairs of Azerbaijan, received a "
+        "delegation of The HALO Trust (HALO) in Baku on 3 June 2025.\n\nVugar Suleymanov, Chairman of "
+        "ANAMA, who took part in the meeting, spoke about clearance.\n\nAnn Example invited HALO to a "
+        "forum that Azerbaijan will hold in the autumn.",
+        datetime.date(2025, 6, 4),
+    )
+    roles = {f.label: f.role for f in result.organisations}
+    assert roles["ANAMA"] == "participant"
+    (invitation,) = [o for o in result.outcomes if o.kind == "invitation"]
+    labels = {f.key: f.label for f in result.organisations}
+    assert {labels[k] for k in invitation.parties} == {"Ministry of Foreign Affairs of Azerbaijan", "HALO"}

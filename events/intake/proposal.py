@@ -1221,6 +1221,10 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         outside_names = sentence.text
         for m in mentions[sentence.index]:
             outside_names = outside_names[: m.start] + " " * (m.end - m.start) + outside_names[m.end :]
+        # "X invited the Secretariat to a conference Azerbaijan will hold": the inviter and the invitee only.
+        invited = re.search(r"\binvit(?:ed|es|ing)\b[^.;]{0,80}?\bto\b", outside_names)
+        if set(kinds) == {Outcome.Kind.INVITATION} and invited is not None:
+            outside_names = outside_names[: invited.end()]
         # "signed a declaration on a centre in Azerbaijan": a place in what was agreed is not a party (but
         # "a contribution to demining in Azerbaijan" is received there).
         if set(kinds) == {Outcome.Kind.AGREEMENT}:

@@ -242,7 +242,9 @@ ALSO_PRESENT = re.compile(
     r"^(?:also (?:present|attending|taking part|participating)\b|"
     r"(?:taking part|participating|present)\b[^.;]{0,40}\b(?:were|was)\b|"
     r".{0,80}\b(?:was|were) also attended by\b|"
-    r".{0,80}\balso (?:attended|took part in|joined) (?:the|this) (?:meeting|talks|session|visit)\b)",
+    r".{0,80}\balso (?:attended|took part in|joined) (?:the|this) (?:meeting|talks|session|visit)\b|"
+    # "X, Chairman of ANAMA, who took part in the meeting, spoke ..."
+    r".{0,200}\bwho (?:also )?(?:took part|participated|was present) in (?:the|this) (?:meeting|talks)\b)",
     re.IGNORECASE,
 )
 # "Among the trainees were X of CMAC and Y of TMAC"
