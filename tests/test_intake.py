@@ -1748,3 +1748,16 @@ def test_an_invitation_is_between_the_inviter_and_the_invitee_and_who_took_part_
     (invitation,) = [o for o in result.outcomes if o.kind == "invitation"]
     labels = {f.key: f.label for f in result.organisations}
     assert {labels[k] for k in invitation.parties} == {"Ministry of Foreign Affairs of Azerbaijan", "HALO"}
+
+
+def test_he_who_invites_is_the_person_the_sentence_before_opened_with(known):
+    make_organisation(name="The HALO Trust", acronym="HALO", slug="halo")
+    result = propose(
+        "Prum Sophakmonkol, Deputy Director General of CMAC, received a delegation of The HALO Trust (HALO) "
+        "in Phnom Penh on 3 June 2025.\n\nPrum Sophakmonkol thanked the guests. He invited ANAMA to a course "
+        "in Kampong Chhnang.",
+        datetime.date(2025, 6, 4),
+    )
+    (invitation,) = [o for o in result.outcomes if o.kind == "invitation"]
+    labels = {f.key: f.label for f in result.organisations + result.also_mentioned_organisations}
+    assert {labels[k] for k in invitation.parties} == {"CMAC", "ANAMA"}

@@ -1217,6 +1217,18 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             for p in participants
             if p.organisation is not None and any(i == sentence.index for i, _ in p.spans)
         ]
+        # "He invited ANAMA to ...": the pronoun is the person the sentence before opened with.
+        if re.match(r"(?:He|She)\b", sentence.text):
+            before = sorted(
+                (n.start, p)
+                for p in participants
+                for i, n in p.spans
+                if i == sentence.index - 1 and p.organisation is not None
+            )
+            if before:
+                speaker = before[0][1]
+                if speaker.organisation is not None:
+                    parties.append(("known", speaker.organisation.pk))
         # A country named inside a body's name ("... of the Republic of Azerbaijan (ANAMA)") is that body.
         outside_names = sentence.text
         for m in mentions[sentence.index]:
@@ -1277,7 +1289,8 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             if (
                 outcome_kind != Outcome.Kind.AGREEMENT
                 and len(main_sides) == 2
-                and len(set(said_of) & set(main_sides)) == 1
+                and len(set(said_of)) == 1
+                and said_of[0] in main_sides
                 and kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT)
             ):
                 said_of = list(dict.fromkeys(said_of + main_sides))
