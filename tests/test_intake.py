@@ -1761,3 +1761,30 @@ def test_he_who_invites_is_the_person_the_sentence_before_opened_with(known):
     (invitation,) = [o for o in result.outcomes if o.kind == "invitation"]
     labels = {f.key: f.label for f in result.organisations + result.also_mentioned_organisations}
     assert {labels[k] for k in invitation.parties} == {"CMAC", "ANAMA"}
+
+
+def test_a_national_body_s_own_release_of_talks_abroad_has_it_visiting(known):
+    make_organisation(
+        name="Ministry of Foreign Affairs of Cambodia",
+        acronym="MFAIC",
+        slug="mfaic",
+        country="KH",
+        kind="government",
+    )
+    make_organisation(
+        name="Ministry of Foreign Affairs of Azerbaijan",
+        acronym="",
+        slug="az-mfa",
+        country="AZ",
+        kind="government",
+    )
+    result = propose(
+        "Consultations of the Ministry of Foreign Affairs of Cambodia (MFAIC) and the Ministry of Foreign "
+        "Affairs of Azerbaijan were hosted in Baku on 1 June 2025 by the MFAIC.",
+        datetime.date(2025, 6, 2),
+        publisher="Ministry of Foreign Affairs of Cambodia",
+    )
+    assert {f.label: f.role for f in result.organisations} == {
+        "MFAIC": "delegation",
+        "Ministry of Foreign Affairs of Azerbaijan": "host",
+    }

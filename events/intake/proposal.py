@@ -1012,6 +1012,34 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         if code:
             dateline_place = (known_city[0] if known_city else "", code, report.dateline.text)
     country, city, place_evidence = place_of(report, hosts, dateline_place, mentions)
+    # A national body's own release about talks abroad ("... held in Baku", published by Cambodia's
+    # ministry): the writer travelled; a body seated where the talks were held received it.
+    ours_abroad = findings.get(("known", publisher.pk)) if publisher is not None else None
+    if (
+        ours_abroad is not None
+        and publisher is not None
+        and ours_abroad.role == Role.HOST
+        and kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT)
+        and country
+        and publisher.kind in NATIONAL_KINDS
+        and publisher.country
+        and publisher.country.code != country
+    ):
+        seated_here = [
+            f
+            for f in findings.values()
+            if f is not ours_abroad
+            and f.organisation is not None
+            and f.organisation.country
+            and f.organisation.country.code == country
+            and f.role in ("", Role.PARTICIPANT, Role.ORGANISER, Role.HOST)
+        ]
+        if seated_here:
+            ours_abroad.role = Role.DELEGATION
+            seated_here[0].role = Role.HOST
+            hosts = [seated_here[0]]
+            if not sending:
+                sending, sending_evidence = publisher.country.code, ours_abroad.evidence
     # "Talks were held in Geneva between ANAMA and the GICHD": at talks with a visiting delegation, the
     # one other body, seated in the country they are held in, hosts them.
     if kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT) and country and not hosts:
