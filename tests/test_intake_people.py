@@ -344,3 +344,8 @@ def test_a_long_title_opening_its_clause_runs_to_the_name_across_lower_case_word
 def test_a_clause_with_a_verb_before_the_name_is_not_a_title():
     names = {n.name: n.title for n in find_names("Director Ann Example met the visitors with Bo Example.")}
     assert names.get("Bo Example", "") == ""
+
+
+def test_a_khmer_honorific_of_several_words_is_no_part_of_the_name():
+    names = find_names("The forum was opened by Samdech Moha Borvor Thipadei Sok Example, Prime Minister.")
+    assert [(n.name, n.title) for n in names] == [("Sok Example", "Prime Minister")]

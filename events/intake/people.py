@@ -29,7 +29,7 @@ COURTESY = [
     "His Excellency", "Her Excellency", "H.E.", "HE", "Excellency", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.",
     "Ms", "Dr.", "Dr", "Prof.", "Professor", "Sir", "Madam", "Lok Chumteav", "Lok", "Samdech", "Oknha",
     "Thipadei", "Khun", "Datuk Seri", "Dato' Sri", "Datuk", "Dato'", "Dato", "Tan Sri", "Sri", "Seri",
-    "comrade", "Comrade", "Engineer", "Eng.", "Okhna",
+    "comrade", "Comrade", "Engineer", "Eng.", "Okhna", "Moha Borvor",
 ]  # fmt: skip
 # Ranks and posts that can stand before a name; when nothing else is said, they are the title.
 RANKS = [
@@ -59,6 +59,7 @@ NOT_A_NAME = {
     "fifth", "second", "third", "first", "convention", "treaty", "anti", "personnel", "ban", "human",
     "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "thipadei",
     "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam", "comrade", "okhna", "engineer",
+    "moha", "borvor",
     "promoting", "equality", "inclusion", "center", "centre",
     "section", "division", "unit", "arms", "control", "disarmament", "non-proliferation", "proliferation",
 }  # fmt: skip
