@@ -29,6 +29,10 @@ from events.intake.outcomes import outcome_kinds
         ("Readiness was expressed by the centre to send two mapping experts.", ["assistance_offered"]),
         ("The agency is willing to provide legal advice to the centre.", ["assistance_offered"]),
         ("The previous round of talks took place in Hanoi.", []),
+        (
+            "It was agreed that two CMAC instructors will come back in May to run a survey course.",
+            ["joint_training"],
+        ),
     ],
 )
 def test_outcomes_are_read_from_what_the_sentence_states(sentence, kinds):

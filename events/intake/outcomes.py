@@ -34,7 +34,8 @@ CUES = [
         Outcome.Kind.JOINT_TRAINING,
         re.compile(
             r"\b(?:ready|agreed|willing|decided|committed|plan|plans|will|would)\b[^.]{0,80}?\b(?:hold|organi[sz]e|"
-            r"conduct|provide|exchange)\b[^.]{0,60}?\b(?:training|(?:[\w-]+ )?(?:course|exercise)s?\b)",
+            r"conduct|provide|exchange|run|deliver)\b[^.]{0,60}?"
+            r"\b(?:training|(?:[\w-]+ )?(?:course|exercise)s?\b)",
             re.IGNORECASE,
         ),
     ),
