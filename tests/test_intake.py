@@ -1533,3 +1533,258 @@ def test_the_addressee_of_a_hosts_letter_thanking_for_a_visit_was_the_visitor(kn
     )
     assert "Vugar Suleymanov" in [p.name for p in result.participants]
     assert "Vugar Suleymanov" not in [p.name for p in result.also_mentioned_people]
+
+
+def test_a_meeting_on_a_conference_s_margins_leaves_the_conference_s_own_story_to_background(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    make_organisation(name="Lao National Regulatory Authority", acronym="NRA", slug="nra", country="LA")
+    result = propose(
+        "On the fringes of the Fifth Regional Forum on Land Release in Phnom Penh on 4 June 2025, Ann "
+        "Example, Director of the Thailand Mine Action Centre (TMAC), initiated a meeting of the demining "
+        "centres of the region.\n\nPresent at the talks were officials of the Cambodian Mine Action Centre "
+        "(CMAC) and of the Lao National Regulatory Authority (NRA).\n\nThe forum in Phnom Penh, organised "
+        "by ANAMA, was opened by Vugar Suleymanov.",
+        datetime.date(2025, 6, 5),
+    )
+    assert result.kind == "multilateral"
+    roles = {f.label: f.role for f in result.organisations}
+    assert roles == {"TMAC": "organiser", "CMAC": "participant", "NRA": "participant"}
+    assert "Vugar Suleymanov" in [p.name for p in result.also_mentioned_people]
+    assert "ANAMA" in [f.label for f in result.also_mentioned_organisations]
+
+
+def test_a_conference_whose_lead_names_the_countrys_own_agency_by_what_it_is_is_hosted_by_it(known):
+    place_anama_in_azerbaijan(known, kind="national_authority")
+    result = propose(
+        "A forum on survey methods began in Baku on 3 March 2025 with the country's mine action agency, "
+        "which arranged it.\n\nVugar Suleymanov, Chairman of the Board of the Mine Action Agency of the "
+        "Republic of Azerbaijan (ANAMA), spoke first.\n\nIn the middle of January, a team of the Cambodian "
+        "Mine Action Centre (CMAC) had come to Baku for talks; Prum Sophakmonkol led it.",
+        datetime.date(2025, 3, 3),
+    )
+    assert {f.label: f.role for f in result.organisations} == {"ANAMA": "host"}
+    assert [p.name for p in result.participants] == ["Vugar Suleymanov"]
+
+
+def test_at_a_conference_who_moderates_makes_a_welcoming_speech_or_will_close_it_speaks(known):
+    result = propose(
+        "A conference on clearance opened in Baku on 3 June 2025, organised by the Mine Action Agency of "
+        "the Republic of Azerbaijan (ANAMA).\n\nDeputy Director Ann Example made a short welcoming "
+        "speech. Adviser Bo Example chaired the opening session. The conference ends tomorrow, when "
+        "Counsellor Cy Example will deliver the closing address.",
+        datetime.date(2025, 6, 3),
+    )
+    roles = {p.name: p.role for p in result.participants}
+    assert roles == {"Ann Example": "speaker", "Bo Example": "speaker", "Cy Example": "speaker"}
+
+
+def test_a_delegation_at_a_kind_invitation_is_received_by_the_inviter_whose_own_leader_hosts(known):
+    place_anama_in_azerbaijan(known, kind="national_authority")
+    make_organisation(name="Cambodian Mine Action Authority", acronym="CMAA", slug="cmaa", country="KH")
+    result = propose(
+        "At the gracious invitation of the Cambodian Mine Action Authority (CMAA), Vugar Suleymanov, "
+        "Chairman of the Board of ANAMA, led the Azerbaijani delegation to talks in Phnom Penh on 2 May "
+        "2025. The Cambodian delegation was led by Ann Example, Vice President of the CMAA.\n\nThe CMAA "
+        "expressed readiness to train ANAMA's dog handlers. Both sides agreed to meet again in Baku next "
+        "year.",
+        datetime.date(2025, 5, 3),
+    )
+    assert {f.label: f.role for f in result.organisations} == {"CMAA": "host", "ANAMA": "delegation"}
+    assert {p.name: p.role for p in result.participants} == {
+        "Vugar Suleymanov": "head_of_delegation",
+        "Ann Example": "host",
+    }
+    outcomes = {o.kind: {p[1] for p in o.parties} for o in result.outcomes}
+    ids = {known["anama"].pk, Organisation.objects.get(slug="cmaa").pk}
+    assert outcomes == {"assistance_offered": ids, "follow_up_meeting": ids}
+
+
+def test_at_a_regional_meeting_everyone_at_the_table_agrees_to_meet_again(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    make_organisation(name="Lao National Regulatory Authority", acronym="NRA", slug="nra", country="LA")
+    result = propose(
+        "Ann Example, Director of the Thailand Mine Action Centre (TMAC), convened a meeting of the "
+        "demining centres of the region in Bangkok on 4 June 2025.\n\nTaking part were officials of "
+        "the Cambodian Mine Action Centre (CMAC) and the Lao National Regulatory Authority (NRA).\n\n"
+        "The participants agreed to meet again in Vientiane.",
+        datetime.date(2025, 6, 5),
+    )
+    (outcome,) = result.outcomes
+    labels = {f.key: f.label for f in result.organisations}
+    assert outcome.kind == "follow_up_meeting"
+    assert {labels[k] for k in outcome.parties} == {"TMAC", "CMAC", "NRA"}
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Survey standards were discussed in Belgium on 14 May 2025 by ANAMA and the CMAC.",
+        "Officials of ANAMA and the CMAC met in Belgium on 14 May 2025 to compare survey standards.",
+    ],
+)
+def test_a_passive_or_plain_lead_saying_in_a_country_places_the_meeting_there(known, lead):
+    result = propose(lead, datetime.date(2025, 5, 15))
+    assert result.country == "BE"
+
+
+def test_an_earlier_stop_of_the_trip_before_arriving_is_background(known):
+    make_organisation(name="NATO Support and Procurement Agency", acronym="NSPA", slug="nspa")
+    make_organisation(name="North Atlantic Treaty Organization", acronym="NATO", slug="nato")
+    result = propose(
+        f"Talks were held at the NSPA on 10 October 2024 with a delegation of {ANAMA}.\n\n"
+        "Before travelling to Capellen, the delegation had briefed a working group at NATO.",
+        datetime.date(2024, 10, 11),
+    )
+    assert {f.label for f in result.organisations} == {"NSPA", "ANAMA"}
+    assert [f.label for f in result.also_mentioned_organisations] == ["NATO"]
+
+
+def test_visitors_who_spoke_at_a_symposium_went_to_a_conference_whose_openers_take_part(known):
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    result = propose(
+        f"A team of {ANAMA} has shown experts in Thailand how it surveys forests.\n\n"
+        'The team presented at the Third Regional Symposium "Clear Ground", held on 2-4 June 2025 in '
+        "Bangkok.\n\nIt was organised by the CMAC and opened by Ann Example, Director of the TMAC.",
+        datetime.date(2025, 6, 5),
+    )
+    assert result.kind == "conference"
+    roles = {f.label: f.role for f in result.organisations}
+    assert (roles["CMAC"], roles["TMAC"]) == ("organiser", "participant")
+
+
+def test_a_call_received_at_a_summits_venue_is_a_meeting_not_the_summit(known):
+    make_organisation(name="The HALO Trust", acronym="HALO", slug="halo")
+    result = propose(
+        "Prum Sophakmonkol of the CMAC received a delegation of The HALO Trust (HALO) on 3 June 2025 at "
+        "the venue of the Regional Summit on Land Release in Phnom Penh.",
+        datetime.date(2025, 6, 4),
+    )
+    assert result.kind == "bilateral"
+
+
+def test_a_channel_of_what_was_agreed_and_the_event_an_invitation_is_to_are_only_mentioned(known):
+    make_organisation(name="General Border Committee", acronym="GBC", slug="gbc")
+    make_organisation(name="United Nations", acronym="UN", slug="un")
+    result = propose(
+        "Prum Sophakmonkol of the CMAC received a delegation of ANAMA in Phnom Penh on 3 June 2025.\n\n"
+        "The sides agreed to share survey data through the mechanism of the General Border Committee "
+        "(GBC). The CMAC also invited ANAMA to attend a yearly forum of clearance chiefs and UN advisers.",
+        datetime.date(2025, 6, 4),
+    )
+    assert {f.label for f in result.organisations} == {"CMAC", "ANAMA"}
+    assert {f.label for f in result.also_mentioned_organisations} == {"GBC", "UN"}
+
+
+def test_a_body_from_abroad_holding_a_side_meeting_at_an_event_travelled_to_it(known):
+    make_organisation(
+        name="Thailand Mine Action Centre",
+        acronym="TMAC",
+        slug="tmac",
+        country="TH",
+        kind="national_authority",
+    )
+    result = propose(
+        "On the sidelines of the Regional Conference on Clearance in Phnom Penh on 4 June 2025, Ann Example, "
+        "Director of the Thailand Mine Action Centre (TMAC), convened a meeting of the demining centres of "
+        "the region.\n\nTaking part were officials of the Cambodian Mine Action Centre (CMAC).",
+        datetime.date(2025, 6, 5),
+    )
+    assert result.country == "KH"
+    assert result.trip is not None and result.trip.sending_country == "TH"
+
+
+def test_a_place_inside_what_was_signed_is_not_a_party_to_it(known):
+    place_anama_in_azerbaijan(known)
+    make_organisation(name="Ministry of Foreign Affairs of Cambodia", acronym="", slug="kh-mfa", country="KH")
+    result = propose(
+        "ANAMA and the CMAC signed a memorandum in Phnom Penh on 2 June 2025 on a joint dog school in "
+        "Cambodia.\n\nAnn Example, Director of the Ministry of Foreign Affairs of Cambodia, also attended.",
+        datetime.date(2025, 6, 3),
+    )
+    (outcome,) = result.outcomes
+    assert {f.label for f in result.organisations if f.key in outcome.parties} == {"ANAMA", "CMAC"}
+
+
+def test_a_post_named_after_a_conference_does_not_make_a_call_a_conference(known):
+    result = propose(
+        "A delegation of ANAMA met Prum Sophakmonkol, Chair of the Regional Land Release Conference, at "
+        "the CMAC in Phnom Penh on 4 June 2025.",
+        datetime.date(2025, 6, 5),
+    )
+    assert result.kind == "bilateral"
+
+
+def test_a_standing_committee_a_meeting_is_held_under_is_only_mentioned(known):
+    make_organisation(name="Joint Border Council", acronym="JBCO", slug="jbco")
+    make_organisation(name="Thailand Mine Action Centre", acronym="TMAC", slug="tmac", country="TH")
+    result = propose(
+        "The third border meeting on clearance, held under the Joint Border Council (JBCO), took place "
+        "in Pailin on 20 May 2025 between the CMAC and the TMAC.",
+        datetime.date(2025, 5, 21),
+    )
+    assert "JBCO" not in {f.label for f in result.organisations}
+    assert "JBCO" in {f.label for f in result.also_mentioned_organisations}
+
+
+def test_an_invitation_is_between_the_inviter_and_the_invitee_and_who_took_part_takes_part(known):
+    place_anama_in_azerbaijan(known, kind="national_authority")
+    make_organisation(
+        name="Ministry of Foreign Affairs of Azerbaijan",
+        acronym="",
+        slug="az-mfa",
+        country="AZ",
+        kind="government",
+    )
+    make_organisation(name="The HALO Trust", acronym="HALO", slug="halo")
+    result = propose(
+        "Ann Example, Deputy Minister of the Ministry of Foreign Affairs of Azerbaijan, received a "
+        "delegation of The HALO Trust (HALO) in Baku on 3 June 2025.\n\nVugar Suleymanov, Chairman of "
+        "ANAMA, who took part in the meeting, spoke about clearance.\n\nAnn Example invited HALO to a "
+        "forum that Azerbaijan will hold in the autumn.",
+        datetime.date(2025, 6, 4),
+    )
+    roles = {f.label: f.role for f in result.organisations}
+    assert roles["ANAMA"] == "participant"
+    (invitation,) = [o for o in result.outcomes if o.kind == "invitation"]
+    labels = {f.key: f.label for f in result.organisations}
+    assert {labels[k] for k in invitation.parties} == {"Ministry of Foreign Affairs of Azerbaijan", "HALO"}
+
+
+def test_he_who_invites_is_the_person_the_sentence_before_opened_with(known):
+    make_organisation(name="The HALO Trust", acronym="HALO", slug="halo")
+    result = propose(
+        "Prum Sophakmonkol, Deputy Director General of CMAC, received a delegation of The HALO Trust (HALO) "
+        "in Phnom Penh on 3 June 2025.\n\nPrum Sophakmonkol thanked the guests. He invited ANAMA to a course "
+        "in Kampong Chhnang.",
+        datetime.date(2025, 6, 4),
+    )
+    (invitation,) = [o for o in result.outcomes if o.kind == "invitation"]
+    labels = {f.key: f.label for f in result.organisations + result.also_mentioned_organisations}
+    assert {labels[k] for k in invitation.parties} == {"CMAC", "ANAMA"}
+
+
+def test_a_national_body_s_own_release_of_talks_abroad_has_it_visiting(known):
+    make_organisation(
+        name="Ministry of Foreign Affairs of Cambodia",
+        acronym="MFAIC",
+        slug="mfaic",
+        country="KH",
+        kind="government",
+    )
+    make_organisation(
+        name="Ministry of Foreign Affairs of Azerbaijan",
+        acronym="",
+        slug="az-mfa",
+        country="AZ",
+        kind="government",
+    )
+    result = propose(
+        "Consultations of the Ministry of Foreign Affairs of Cambodia (MFAIC) and the Ministry of Foreign "
+        "Affairs of Azerbaijan were hosted in Baku on 1 June 2025 by the MFAIC.",
+        datetime.date(2025, 6, 2),
+        publisher="Ministry of Foreign Affairs of Cambodia",
+    )
+    assert {f.label: f.role for f in result.organisations} == {
+        "MFAIC": "delegation",
+        "Ministry of Foreign Affairs of Azerbaijan": "host",
+    }

@@ -47,6 +47,8 @@ def test_dates_in_the_usual_orders_and_in_words_keep_both_ends(text, start, end)
         ("They met in April 2024.", "2024-04-01", DatePrecision.MONTH),
         ("Last November, they met in Baku.", "2024-11-01", DatePrecision.MONTH),
         ("They met last July.", "2024-07-01", DatePrecision.MONTH),
+        ("Towards the end of February, a team came.", "2025-02-01", DatePrecision.MONTH),
+        ("At the beginning of June the envoys talked.", "2025-06-01", DatePrecision.MONTH),
     ],
 )
 def test_relative_words_resolve_against_the_report_with_the_right_precision(text, start, precision):
@@ -78,6 +80,7 @@ def test_durations_plans_and_the_verb_may_are_not_dates():
     assert dates_in("Mines have killed 400 people since November 2020.", PUBLISHED) == []
     assert dates_in("A conference is planned for 15 October 2025.", PUBLISHED) == []
     assert dates_in("The 5 may be late.", PUBLISHED) == []
+    assert dates_in("A forum will meet at the end of July.", PUBLISHED) == []  # written on 10 July
 
 
 def test_a_day_without_its_year_a_few_days_ahead_is_this_years_plan_not_last_years():

@@ -22,6 +22,17 @@ from events.intake.outcomes import outcome_kinds
         ("The GICHD offered to hold a course for ANAMA's database officers.", ["assistance_offered"]),
         ("HALO expressed its readiness to send an assessment mission.", ["assistance_offered"]),
         ("ARMAC and GICHD agreed to hold a follow-up course in Vientiane.", ["joint_training"]),
+        ("The delegates decided to meet again next spring in Hanoi.", ["follow_up_meeting"]),
+        ("The ministries will hold their fifth round of talks in Vientiane.", ["follow_up_meeting"]),
+        ("The two sides agreed to hold the next meeting at a date to be set.", ["follow_up_meeting"]),
+        ("CMAC expressed readiness to train another group of SESU deminers.", ["assistance_offered"]),
+        ("Readiness was expressed by the centre to send two mapping experts.", ["assistance_offered"]),
+        ("The agency is willing to provide legal advice to the centre.", ["assistance_offered"]),
+        ("The previous round of talks took place in Hanoi.", []),
+        (
+            "It was agreed that two CMAC instructors will come back in May to run a survey course.",
+            ["joint_training"],
+        ),
     ],
 )
 def test_outcomes_are_read_from_what_the_sentence_states(sentence, kinds):

@@ -1,8 +1,10 @@
 """People in a report: titles beside names, surname mentions, and names matched in any script."""
 
 import pytest
+from rapidfuzz import fuzz
 
-from events.intake.people import find_names, gather_people, same_name
+from events.intake.people import find_names, gather_people, same_name, word_key
+from events.intake.text import fold_variants
 
 from .factories import make_person
 
@@ -29,6 +31,37 @@ from .factories import make_person
 )
 def test_person_names_match_across_scripts_and_transliterations(written, known, same):
     assert same_name(written, known) is same
+
+
+@pytest.mark.parametrize(
+    ("azerbaijani", "english", "same"),
+    [
+        ("Camal Həsənov", "Jamal Hasanov", True),  # C is J
+        ("Ceyhun Xəlilov", "Jeyhun Khalilov", True),  # X is KH
+        ("Cəlil Qasımov", "Jalil Gasimov", True),  # Q is G
+        ("Şəhla Çələbi", "Shahla Chalabi", True),  # Ş is SH, Ç is CH
+        ("İlqar Hacızadə", "Ilgar Hajizade", True),
+        ("Cəlil Qasımov", "Kamil Gasimov", False),
+        ("Ceyhun Xəlilov", "Jeyhun Aliyev", False),
+        ("Hacıyev Ramil", "Ramil Hajiyev", True),  # either order
+    ],
+)
+def test_azerbaijani_letters_match_the_english_spelling_of_a_name_both_ways(azerbaijani, english, same):
+    assert same_name(azerbaijani, english) is same
+    assert same_name(english, azerbaijani) is same
+    # Where they match, some folding of the Azerbaijani spelling gives the English one's key exactly.
+    if same:
+        keys = {word_key(w) for w in english.split()}
+        best = max(
+            min(max(fuzz.ratio(word_key(w), k) for k in keys) for w in variant.split())
+            for variant in fold_variants(azerbaijani)
+        )
+        assert best == 100
+
+
+def test_a_c_is_read_as_j_only_in_a_name_written_in_azerbaijani_letters():
+    assert same_name("Carlos Cortes", "Jarlos Jortes") is False
+    assert same_name("Camal Cəfərli", "Jamal Jafarli") is True
 
 
 @pytest.mark.parametrize(
@@ -226,6 +259,18 @@ def test_a_mention_by_honorific_and_surname_is_the_full_name_found_in_the_text()
     ]  # "Mr Suleymanov" names nobody found in full: no second person
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("The guests were received by Ms. Leyla ASGAROVA, Head of Protocol.", "Leyla ASGAROVA"),
+        ("Deputy Director Ramil ORUJOV thanked the visitors.", "Ramil ORUJOV"),
+        ("CHEA Sokha, adviser, and Leyla ASGAROVA spoke.", "Leyla ASGAROVA"),
+    ],
+)
+def test_a_given_name_then_a_surname_in_capitals_is_one_name(sentence, name):
+    assert name in [n.name for n in find_names(sentence)]
+
+
 def test_malay_honorifics_and_a_surname_in_capitals_are_read_around_the_name():
     names = {
         n.name: n
@@ -261,3 +306,46 @@ def test_a_rank_and_a_courtesy_title_before_a_long_name_are_not_part_of_it():
 )
 def test_a_title_in_apposition_after_a_body_s_possessive_or_before_a_rank(sentence, name, title):
     assert [(n.name, n.title) for n in find_names(sentence)] == [(name, title)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "title"),
+    [
+        (
+            "Special Envoy of the Prime Minister for the Tavush, Gazakh and Aghstafa regions Rauf Example "
+            "welcomed the guests.",
+            "Rauf Example",
+            "Special Envoy of the Prime Minister for the Tavush, Gazakh and Aghstafa regions",
+        ),
+        (
+            "Adviser to the Minister of Defence, Head of the Engineering Department Nigar Example spoke.",
+            "Nigar Example",
+            "Adviser to the Minister of Defence, Head of the Engineering Department",
+        ),
+        (
+            "The talks move to Ganja on Friday, where Envoy of the President on humanitarian questions "
+            "Samir Example will close them.",
+            "Samir Example",
+            "Envoy of the President on humanitarian questions",
+        ),
+        (
+            "The Head of the Survey Unit of CMAC Sok Example spoke.",
+            "Sok Example",
+            "Head of the Survey Unit of CMAC",
+        ),
+    ],
+)
+def test_a_long_title_opening_its_clause_runs_to_the_name_across_lower_case_words_and_commas(
+    sentence, name, title
+):
+    assert {n.name: n.title for n in find_names(sentence)}[name] == title
+
+
+def test_a_clause_with_a_verb_before_the_name_is_not_a_title():
+    names = {n.name: n.title for n in find_names("Director Ann Example met the visitors with Bo Example.")}
+    assert names.get("Bo Example", "") == ""
+
+
+def test_a_khmer_honorific_of_several_words_is_no_part_of_the_name():
+    names = find_names("The forum was opened by Samdech Moha Borvor Thipadei Sok Example, Prime Minister.")
+    assert [(n.name, n.title) for n in names] == [("Sok Example", "Prime Minister")]

@@ -228,3 +228,24 @@ def test_the_chair_of_minutes_reads_as_presiding_and_the_venue_label_stays():
         "Venue: CMAC Headquarters, Phnom Penh",
         "Presided over by Ann Example, Director, CMAC",
     ]
+
+
+def test_a_cue_inside_a_nouns_participle_clause_dates_that_noun_not_the_sentence():
+    report = read_report(
+        "CMAC hosted TMAC in Pailin on Monday.\n\n"
+        "Ann Example shared the findings of a study conducted across the border provinces last year.\n\n"
+        "The two centres agreed to exchange maps.\n\n"
+        "TMAC had visited Pailin before. Bo Example conducted a survey last year."
+    )
+    mark_background(report, dated_elsewhere=lambda sentence: False)
+    assert [s.background for s in report.sentences] == [False, False, False, True, True]
+
+
+def test_the_larger_event_a_side_meeting_was_held_within_is_background_when_it_is_the_subject():
+    report = read_report(
+        "On the sidelines of the Asian Demining Forum in Bangkok, CMAC and TMAC held talks on Monday.\n\n"
+        "The two centres discussed the border.\n\n"
+        "The forum, organised by the Thai army, gathered 200 people."
+    )
+    mark_background(report, dated_elsewhere=lambda sentence: False)
+    assert [s.background for s in report.sentences] == [False, False, True]

@@ -127,7 +127,12 @@ PATTERNS = [
     (re.compile(rf"\b(?:the\s+)?{ORDINAL}\s+(?:day\s+)?of\s+({MONTH})(?:,?\s+{YEAR})?\b", re.I), "w1 m1 y"),
 ]
 MONTH_YEAR = re.compile(rf"\b(?:in|during|since|of|throughout|early|late|mid-?)\s+({MONTH})\s+{YEAR}\b", re.I)
-MONTH_ALONE = re.compile(rf"\b(?:in|during|since|early|late|mid-?|last)\s+({MONTH})(?!\s*\d)\b", re.I)
+# "in March", "late March", "at the end of March", "by the beginning of March"
+MONTH_ALONE = re.compile(
+    rf"\b(?:in|during|since|early|late|mid-?|last|(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+({MONTH})"
+    rf"(?!\s*\d)\b",
+    re.I,
+)
 YEAR_ALONE = re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d{2})\b(?!\s*[-–])", re.I)
 SINCE = re.compile(r"\b(?:since|until|till|by|before|after)\s+(?:the\s+)?$", re.I)
 RELATIVE = re.compile(
@@ -188,6 +193,10 @@ def explicit_dates(text: str, anchor: datetime.date) -> list[FoundDate]:
         year = anchor.year if month <= anchor.month else anchor.year - 1
         if match.group(0).casefold().startswith("last") and month == anchor.month:
             year = anchor.year - 1  # "last March", said in March: a year ago
+        # "at the end of May", written on 14 May: a time still ahead, a plan rather than a date.
+        part = re.search(r"\b(end|middle)\s+of\b", match.group(0), re.I)
+        if part and month == anchor.month and anchor.day < (21 if part.group(1).casefold() == "end" else 11):
+            continue
         if not match.group(0).casefold().startswith("since"):
             add(match.span(), _date(year, month, 1), None, DatePrecision.MONTH)
     for match in YEAR_ALONE.finditer(text):

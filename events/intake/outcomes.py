@@ -1,4 +1,5 @@
-"""Outcomes a report states: invitations, agreements and MoUs, agreed training, assistance offered."""
+"""Outcomes a report states: invitations, agreements and MoUs, agreed training, assistance offered, a next
+meeting agreed."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ CUES = [
             r"|\b(?:memorandum|mou|agreement|declaration|document|protocols?)\b[^.]{0,120}?"
             r"\b(?:was|were|has been|have been) signed\b|\bhave signed\b|\bsigned an?\b"
             # "agreed to conduct a joint survey": agreed training is its own kind
-            r"|\bagreed (?:to|on)\b(?![^.]{0,80}\b(?:training|course|exercise)s?\b)",
+            r"|\bagreed (?:to|on)\b(?![^.]{0,80}\b(?:training|course|exercise)s?\b)"
+            # "agreed to meet again": a next meeting is its own kind too
+            r"(?!\s+(?:meet again|hold the next|"
+            r"hold (?:the|a|their) (?:[\w-]+ ){0,2}(?:round|meeting|session)))",
             re.IGNORECASE,
         ),
     ),
@@ -30,7 +34,8 @@ CUES = [
         Outcome.Kind.JOINT_TRAINING,
         re.compile(
             r"\b(?:ready|agreed|willing|decided|committed|plan|plans|will|would)\b[^.]{0,80}?\b(?:hold|organi[sz]e|"
-            r"conduct|provide|exchange)\b[^.]{0,60}?\b(?:training|(?:[\w-]+ )?(?:course|exercise)s?\b)",
+            r"conduct|provide|exchange|run|deliver)\b[^.]{0,60}?"
+            r"\b(?:training|(?:[\w-]+ )?(?:course|exercise)s?\b)",
             re.IGNORECASE,
         ),
     ),
@@ -40,12 +45,27 @@ CUES = [
             r"\b(?:willing|ready|offered|pledged|promised|agreed|will)\b[^.]{0,60}?\b(?:to )?"
             r"(?:assist|help|support|provide (?:technical |financial )?(?:assistance|support|help))\b"
             r"|\bcontribution of\b|\bdonat(?:ed|ion)\b|\boffered to\b"
-            r"|\bexpressed (?:its|his|her|their) readiness\b"
+            r"|\bexpressed (?:(?:its|his|her|their) )?readiness\b"
+            r"|\breadiness (?:was|were|has been) expressed\b"
+            r"|\b(?:willing|ready|offered|agreed|readiness)\b[^.]{0,40}?\bto provide (?:[\w-]+ )?"
+            r"(?:advice|expertise)\b"
             r"|\b(?:stands?|ready) (?:ready )?to (?:share|send|provide)\b",
             re.IGNORECASE,
         ),
     ),
 ]
+# "agreed to meet again", "will hold the next round in Phnom Penh": the sides' next meeting.
+CUES.append(
+    (
+        Outcome.Kind.FOLLOW_UP_MEETING,
+        re.compile(
+            r"\b(?:agreed|decided|will|plan|plans|planned|to be)\b[^.]{0,40}?\b(?:meet again|"
+            r"hold (?:the|a|their) (?:next|[\w-]+) (?:round|meeting|session)|next round|"
+            r"(?:next|following) (?:meeting|round)(?! of the conference))",
+            re.IGNORECASE,
+        ),
+    )
+)
 REQUEST = re.compile(
     r"\b(?:ask(?:s|ed)?|request(?:s|ed)?|appeal(?:s|ed)?|call(?:s|ed)? (?:on|for)|urged?|sought|seeks?)\b",
     re.IGNORECASE,

@@ -29,7 +29,7 @@ COURTESY = [
     "His Excellency", "Her Excellency", "H.E.", "HE", "Excellency", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.",
     "Ms", "Dr.", "Dr", "Prof.", "Professor", "Sir", "Madam", "Lok Chumteav", "Lok", "Samdech", "Oknha",
     "Thipadei", "Khun", "Datuk Seri", "Dato' Sri", "Datuk", "Dato'", "Dato", "Tan Sri", "Sri", "Seri",
-    "comrade", "Comrade", "Engineer", "Eng.", "Okhna",
+    "comrade", "Comrade", "Engineer", "Eng.", "Okhna", "Moha Borvor",
 ]  # fmt: skip
 # Ranks and posts that can stand before a name; when nothing else is said, they are the title.
 RANKS = [
@@ -59,6 +59,7 @@ NOT_A_NAME = {
     "fifth", "second", "third", "first", "convention", "treaty", "anti", "personnel", "ban", "human",
     "rights", "excellency", "lok", "samdech", "oknha", "chumteav", "thipadei",
     "khun", "datuk", "dato", "mr", "mrs", "ms", "dr", "sir", "madam", "comrade", "okhna", "engineer",
+    "moha", "borvor",
     "promoting", "equality", "inclusion", "center", "centre",
     "section", "division", "unit", "arms", "control", "disarmament", "non-proliferation", "proliferation",
 }  # fmt: skip
@@ -189,7 +190,17 @@ def name_runs(sentence: str) -> list[tuple[int, int, list[str]]]:
                     )
                 )
             )
-            if _is_name_word(word) or initial or particle or capitals or shouted:
+            # "Mr. Elnur MAMMADOV": a given name, then the surname in capitals (an acronym has no place here:
+            # organisations' names are left out before names are read)
+            surname_in_capitals = (
+                len(words) == 1
+                and not words[0].group(0).rstrip(",;:.").isupper()
+                and len(word) >= 4
+                and word.isalpha()
+                and word.isupper()
+                and len(re.findall(r"[AEIOUY]", word)) >= 2
+            )
+            if _is_name_word(word) or initial or particle or capitals or shouted or surname_in_capitals:
                 words.append(tokens[j])
             else:
                 break
@@ -325,7 +336,47 @@ def title_before(sentence: str, start: int, names: list[tuple[int, int]]) -> tup
             )
         ):
             return title, t_start, t_end
-    return _title_ending(text, names)
+    found = _title_ending(text, names)
+    long_title = _title_opening_the_clause(text, names)
+    if long_title[0] and (not found[0] or long_title[1] < found[1]):
+        return long_title
+    return found
+
+
+# Where a clause opens: the sentence's start, or after "where"/"when" or a semicolon.
+CLAUSE_OPENING = re.compile(r"(?:^|;\s*|,\s*(?:where|when|while)\s+)(?=[A-Z])")
+NOT_IN_A_TITLE = {
+    "is", "was", "were", "are", "has", "have", "had", "will", "would", "said", "says", "met", "who",
+    "which", "that", "told", "noted", "made", "spoke", "by", "with", "from", "after", "before", "during",
+}  # fmt: skip
+
+
+def _title_opening_the_clause(text: str, names: list[tuple[int, int]]) -> tuple[str, int, int]:
+    """A long title that opens its clause and runs to the name, across lower-case words and commas:
+    "Special Representative of the President in the A, B and C districts Vahid Hacıyev", "Assistant to
+    the President, Head of the Department X", "..., where Representative of the President on special
+    assignments X will speak"."""
+    openings = [m.end() for m in CLAUSE_OPENING.finditer(text)]
+    if not openings or not text.endswith(" "):
+        return "", -1, -1
+    start = openings[-1]
+    article = re.match(r"(?:The|A|An|Its|Their|Our)\s+", text[start:])
+    if article:  # "The Chief of Staff of ...": the article is no part of the title
+        start += article.end()
+    title = text[start:].strip()
+    words = re.findall(r"[^\s,;:]+", title)
+    if not 2 <= len(words) <= 30 or any(a < len(text) and b > start for a, b in names):
+        return "", -1, -1
+    # It opens with a post ("Special Representative", "Deputy Head"), every comma opens another capitalised
+    # part, and no word of it is a verb or a link to another clause.
+    opening = [w.casefold() for w in words[:3]]
+    if not any(w in TITLE_WORDS for w in opening) or not words[0][:1].isupper():
+        return "", -1, -1
+    if any(not part.strip()[:1].isupper() for part in title.split(",")[1:]):
+        return "", -1, -1
+    if any(w.casefold() in NOT_IN_A_TITLE for w in words):
+        return "", -1, -1
+    return title, start, start + len(title)
 
 
 def _title_ending(text: str, names: list[tuple[int, int]]) -> tuple[str, int, int]:
@@ -463,6 +514,14 @@ def find_names(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> lis
         span.leads_delegation = bool(
             re.search(r"\b(?:(?:led|headed)\s+by|delegation\s+by)\s*(?:the\s+)?$", lead_in)
         ) and not re.search(r"\bside,?\s+(?:(?:was|is|were)\s+)?(?:led|headed)\s+by\s*(?:the\s+)?$", lead_in)
+        # "X, Secretary of State, led the Cambodian delegation to ...": the active voice
+        tail = sentence[t_end if t_start > start else end :]
+        span.leads_delegation = span.leads_delegation or bool(
+            re.match(
+                r"\s*,?\s*(?:led|headed|leads|heads)\s+(?:the|a|an|his|her|its)\s+(?:[\w-]+\s+){0,2}delegation\b",
+                tail,
+            )
+        )
         spans.append(span)
     return spans
 

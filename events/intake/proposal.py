@@ -49,7 +49,7 @@ from .sentences import (
     roles_in,
     sending_country,
 )
-from .text import BACKGROUND_CUES, Report, Sentence, mark_background, normalise, read_report
+from .text import BACKGROUND_CUES, WITHIN_EVENT, Report, Sentence, mark_background, normalise, read_report
 
 Role = MeetingOrganisation.Role
 # How far a trip's days (or its other meetings') may lie from a meeting that joins it.
@@ -565,7 +565,11 @@ SPEAKING_AFTER = re.compile(
     r"(?:spoke|speaking|"
     r"addressed|delivered|presented|opened|said|says|told|noted|stressed|called|reaffirmed|underlined|"
     r"described|explained|outlined|briefed|urged|warned|"
-    r"emphasi[sz]ed|highlighted|made a (?:speech|presentation|statement)|"
+    r"emphasi[sz]ed|highlighted|informed|"
+    r"made (?:a|an|the) (?:[\w-]+ ){0,2}(?:speech|presentation|statement|remarks)|"
+    r"(?:moderated|chaired) (?:a|an|the) (?:[\w-]+ ){0,2}(?:panel|session|discussion)|"
+    r"was the first to (?:address|speak)|"
+    r"will (?:make|give|deliver) (?:a|an|the) (?:[\w-]+ ){0,2}(?:speech|remarks|address|keynote)|"
     r"gave (?:a|an|the) (?:speech|presentation|talk|keynote)|"
     # the same told in the present tense (a live blog, a radio summary)
     r"speaks|addresses|delivers|presents|opens|tells|stresses|"
@@ -671,6 +675,13 @@ def is_dated_elsewhere(published_on, dateline_day, date: DateProposal):
         )
 
     return check
+
+
+COUNTRYS_OWN_BODY = re.compile(
+    r"\bthe (?:country|nation|host country)['’]s (?:own )?(?:[\w-]+ ){0,3}"
+    r"(?:agency|centre|center|authority)\b",
+    re.IGNORECASE,
+)
 
 
 def propose(article: Article, *, organisations=None, people=None, topics=None) -> Proposal:
@@ -1001,6 +1012,34 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         if code:
             dateline_place = (known_city[0] if known_city else "", code, report.dateline.text)
     country, city, place_evidence = place_of(report, hosts, dateline_place, mentions)
+    # A national body's own release about talks abroad ("... held in Baku", published by Cambodia's
+    # ministry): the writer travelled; a body seated where the talks were held received it.
+    ours_abroad = findings.get(("known", publisher.pk)) if publisher is not None else None
+    if (
+        ours_abroad is not None
+        and publisher is not None
+        and ours_abroad.role == Role.HOST
+        and kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT)
+        and country
+        and publisher.kind in NATIONAL_KINDS
+        and publisher.country
+        and publisher.country.code != country
+    ):
+        seated_here = [
+            f
+            for f in findings.values()
+            if f is not ours_abroad
+            and f.organisation is not None
+            and f.organisation.country
+            and f.organisation.country.code == country
+            and f.role in ("", Role.PARTICIPANT, Role.ORGANISER, Role.HOST)
+        ]
+        if seated_here:
+            ours_abroad.role = Role.DELEGATION
+            seated_here[0].role = Role.HOST
+            hosts = [seated_here[0]]
+            if not sending:
+                sending, sending_evidence = publisher.country.code, ours_abroad.evidence
     # "Talks were held in Geneva between ANAMA and the GICHD": at talks with a visiting delegation, the
     # one other body, seated in the country they are held in, hosts them.
     if kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT) and country and not hosts:
@@ -1027,7 +1066,14 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             and f.organisation.country
             and f.organisation.country.code == country
             and report.lead is not None
-            and f.key in {m.key for m in mentions[report.lead.index]}
+            and (
+                f.key in {m.key for m in mentions[report.lead.index]}
+                # "... together with the country's demining agency, which organised it": the lead names
+                # the national body by what it is, and the report by name later.
+                or (
+                    bool(COUNTRYS_OWN_BODY.search(report.lead.text)) and f.organisation.kind in NATIONAL_KINDS
+                )
+            )
         ]
         if len(seated) == 1:
             seated[0].role = Role.HOST
@@ -1165,7 +1211,15 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             if participant.organisation
             else findings.get(new_sides.get(id(participant), ("", "")))
         )
-        if participant.leads_delegation:
+        # "The Azerbaijani delegation was led by X", in Baku: the head of the receiving side hosts.
+        if (
+            participant.leads_delegation
+            and record is not None
+            and record.role == Role.HOST
+            and sum(p.leads_delegation for p in participants) >= 2
+        ):
+            participant.role = Participation.Role.HOST
+        elif participant.leads_delegation:
             participant.role = Participation.Role.HEAD_OF_DELEGATION
         elif record is not None and record.role in person_role:
             participant.role = person_role[record.role]
@@ -1191,7 +1245,35 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
             for p in participants
             if p.organisation is not None and any(i == sentence.index for i, _ in p.spans)
         ]
-        for code in gazetteer.find_countries(sentence.text):
+        # "He invited ANAMA to ...": the pronoun is the person the sentence before opened with.
+        if re.match(r"(?:He|She)\b", sentence.text):
+            before = sorted(
+                (n.start, p)
+                for p in participants
+                for i, n in p.spans
+                if i == sentence.index - 1 and p.organisation is not None
+            )
+            if before:
+                speaker = before[0][1]
+                if speaker.organisation is not None:
+                    parties.append(("known", speaker.organisation.pk))
+        # A country named inside a body's name ("... of the Republic of Azerbaijan (ANAMA)") is that body.
+        outside_names = sentence.text
+        for m in mentions[sentence.index]:
+            outside_names = outside_names[: m.start] + " " * (m.end - m.start) + outside_names[m.end :]
+        # "X invited the Secretariat to a conference Azerbaijan will hold": the inviter and the invitee only.
+        invited = re.search(r"\binvit(?:ed|es|ing)\b[^.;]{0,80}?\bto\b", outside_names)
+        if set(kinds) == {Outcome.Kind.INVITATION} and invited is not None:
+            outside_names = outside_names[: invited.end()]
+        # "signed a declaration on a centre in Azerbaijan": a place in what was agreed is not a party (but
+        # "a contribution to demining in Azerbaijan" is received there).
+        if set(kinds) == {Outcome.Kind.AGREEMENT}:
+            outside_names = re.sub(
+                r"\b(?:in|across|throughout|for|around)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}",
+                lambda m: " " * len(m.group(0)),
+                outside_names,
+            )
+        for code in gazetteer.find_countries(outside_names):
             parties += [
                 f.key
                 for f in findings.values()
@@ -1207,16 +1289,45 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
         # "We agreed to ...", "Participants agreed ...": an agreement of the event's sides (its organisers
         # at a meeting without sides), when the sentence names no one body.
         if AGREED_TOGETHER.search(sentence.text):
-            parties += main_sides or [f.key for f in findings.values() if f.role == Role.ORGANISER]
+            together = main_sides or [f.key for f in findings.values() if f.role == Role.ORGANISER]
+            # "The participants agreed to meet again": at a meeting of several bodies, all of them.
+            if (
+                kind == MeetingKind.MULTILATERAL
+                and not main_sides
+                and Outcome.Kind.FOLLOW_UP_MEETING in kinds
+            ):
+                together = [f.key for f in findings.values() if f.role in (Role.ORGANISER, Role.PARTICIPANT)]
+            parties += together
         # "promised by the delegation", "The British team offered ...": the sides by their part.
         if VISITORS.search(sentence.text):
             parties += [f.key for f in findings.values() if f.role == Role.DELEGATION]
         if re.search(r"\b(?:the|our) hosts?\b", sentence.text, re.I):
             parties += [f.key for f in findings.values() if f.role == Role.HOST]
+        # Bodies named only in background in the sentence ("the meeting of UN advisers it holds") are no
+        # party when two of the event's are there.
+        in_event = [p for p in parties if p in findings]
+        if len(set(in_event)) >= 2:
+            parties = in_event
         for outcome_kind in kinds:
             if outcome_kind == Outcome.Kind.AGREEMENT and kind == MeetingKind.AGREEMENT and outcomes:
                 continue
-            outcomes.append(OutcomeFinding(outcome_kind, sentence.text, list(dict.fromkeys(parties))))
+            said_of = list(dict.fromkeys(parties))
+            # An offer, an invitation, training or a next meeting between the two sides of a visit concerns
+            # both, when the sentence names one ("Readiness was expressed to advise ANAMA").
+            if (
+                outcome_kind != Outcome.Kind.AGREEMENT
+                and len(main_sides) == 2
+                and len(set(said_of)) == 1
+                and said_of[0] in main_sides
+                and kind in (MeetingKind.BILATERAL, MeetingKind.SITE_VISIT)
+            ):
+                said_of = list(dict.fromkeys(said_of + main_sides))
+            # "participants agreed to meet again": at a meeting without sides, everyone at the table.
+            if outcome_kind == Outcome.Kind.FOLLOW_UP_MEETING and not said_of:
+                said_of = [f.key for f in findings.values() if f.role in (Role.ORGANISER, Role.PARTICIPANT)]
+            if any(o.kind == outcome_kind and set(o.parties) == set(said_of) for o in outcomes):
+                continue  # said twice
+            outcomes.append(OutcomeFinding(outcome_kind, sentence.text, said_of))
 
     organisations_found = list(findings.values())
     also_organisations = [record for key, record in incidental.items() if key not in findings]
@@ -1317,6 +1428,25 @@ def propose_trip(
     visitors = [f for f in findings.values() if f.role == Role.DELEGATION]
     if not delegation_sentence and visitors and sending and country and sending != country:
         delegation_sentence = visitors[0].evidence
+    # "On the margins of a conference in Aghdam, the Director of BHMAC convened a meeting": the one
+    # national body from abroad that holds a side meeting at an event travelled to it.
+    if (
+        not delegation_sentence
+        and country
+        and report.lead is not None
+        and WITHIN_EVENT.search(report.lead.text)
+    ):
+        conveners = {
+            f.organisation.country.code
+            for f in findings.values()
+            if f.role == Role.ORGANISER
+            and f.organisation is not None
+            and f.organisation.country
+            and f.organisation.kind in NATIONAL_KINDS
+            and f.organisation.country.code != country
+        }
+        if len(conveners) == 1:
+            sending, delegation_sentence = conveners.pop(), report.lead.text
     if not delegation_sentence:
         return None
     heads = [p.person for p in participants if p.leads_delegation and p.person is not None]

@@ -76,6 +76,19 @@ def mention_is_incidental(sentence: str, mention: Mention) -> bool:
         return False
     if OBJECT_ONLY.search(before) or SPOKEN_ABOUT.search(before):
         return True
+    # "to exchange maps through the mechanism of the Joint Boundary Commission": the channel of what is
+    # agreed; "invited ANAMA to attend the meeting of UN advisers": the event an invitation is to.
+    # "the border meeting, held under the General Border Committee": the standing body it is held under.
+    if re.search(r"\bheld under\s+(?:the\s+)?$", before) and re.search(
+        r"\b(?:Committee|Commission|Council|Mechanism)\b", mention.text
+    ):
+        return True
+    if re.search(
+        r"\bthrough (?:the )?(?:[\w-]+ )?(?:mechanism|channel|framework)s? of\s+(?:the\s+)?$|"
+        r"\binvit(?:ed|es|ing)\b[^.;]{0,60}\bto (?:attend|take part in|participate in|join)\b[^.;]{0,160}$",
+        before,
+    ):
+        return True
     # "in a meeting room of the UN Human Rights Office": the owner of the room lends it, takes no part.
     if re.search(
         r"\b(?:in|at) (?:a|an|the) (?:[\w-]+ ){0,2}(?:room|hall|auditorium) of\s+(?:the\s+)?$", before
@@ -145,11 +158,14 @@ ROLE_AFTER = [  # the organisation follows these words
         r"(?:deminers|staff|officers|specialists|personnel|students|trainees) (?:of|from)",
     ),
     (Role.ORGANISER, r"(?:co-)?organi[sz]ed (?:jointly )?by|arranged by|convened by"),
+    # "organised by A and opened by B of C and D of E": who opens an event takes part in it (the nearest
+    # cue before a name gives its part)
+    (Role.PARTICIPANT, r"(?:opened|addressed|moderated) by"),
     (
         Role.HOST,
         r"(?:co-)?hosted by|received by|welcomed by|visit(?:ed|ing)?(?: to)?|talks at|held at|meeting at|"
         r"(?:paid|pays|paying) (?:a|an) (?:[\w-]+ )?call on|"
-        r"^at(?! the invitation)|^in the premises of|headquarters of|met with the delegation of|"
+        r"^at(?! the (?:[\w-]+ )?invitation)|^in the premises of|headquarters of|met with the delegation of|"
         r"presided over by|(?:the )?guests? of|"
         r"(?:delegation|visitors|guests)\b[^;]{0,150}?\b(?:met|met with|held talks with)",
     ),
@@ -199,7 +215,7 @@ ROLE_BEFORE = [  # the organisation comes before these words
         Role.ORGANISER,
         r"(?:jointly |also )?(?:co-)?organi[sz]ed|helped (?:to )?organi[sz]e|held (?:a|an|the|its)\b|"
         r"opened (?:a|an) (?:[\w-]+ ){0,3}(?:workshop|course|training|seminar|forum|symposium|conference)|"
-        r"convened|(?:is|was|were|are) organi[sz]ed",
+        r"convened|initiated (?:a|an|the)\b|(?:is|was|were|are) organi[sz]ed",
     ),
     (
         Role.HOST,
@@ -223,8 +239,12 @@ ROLE_BEFORE = [  # the organisation comes before these words
 ]
 # A sentence that lists who else was there: "Also present were ...", "The meeting was also attended by".
 ALSO_PRESENT = re.compile(
-    r"^(?:also (?:present|attending|taking part|participating)\b|.{0,80}\b(?:was|were) also attended by\b|"
-    r".{0,80}\balso (?:attended|took part in|joined) (?:the|this) (?:meeting|talks|session|visit)\b)",
+    r"^(?:also (?:present|attending|taking part|participating)\b|"
+    r"(?:taking part|participating|present)\b[^.;]{0,40}\b(?:were|was)\b|"
+    r".{0,80}\b(?:was|were) also attended by\b|"
+    r".{0,80}\balso (?:attended|took part in|joined) (?:the|this) (?:meeting|talks|session|visit)\b|"
+    # "X, Chairman of ANAMA, who took part in the meeting, spoke ..."
+    r".{0,200}\bwho (?:also )?(?:took part|participated|was present) in (?:the|this) (?:meeting|talks)\b)",
     re.IGNORECASE,
 )
 # "Among the trainees were X of CMAC and Y of TMAC"
@@ -288,8 +308,15 @@ def roles_in(sentence: str, mentions: list[Mention]) -> dict:
             clauses.append(pieces[-3] + pieces[-2] + clauses[-1])
             pieces = pieces[:-2]
         # "At the invitation of X, Y visited ...": X receives the visit (organises the event otherwise).
-        if re.search(r"\b(?:at|upon|on) the invitation of\s+(?:the\s+)?$", clauses[0], re.I):
-            roles.setdefault(mention.key, Role.HOST if VISITING.search(sentence) else Role.ORGANISER)
+        if re.search(r"\b(?:at|upon|on) the (?:[\w-]+ )?invitation of\s+(?:the\s+)?$", clauses[0], re.I):
+            # a delegation coming at its invitation is received by it
+            visitors = VISITING.search(sentence) or (
+                re.search(r"\bdelegation\b", sentence, re.I)
+                and not re.search(
+                    r"\b(?:conference|forum|symposium|seminar|workshop|took part|attend)", sentence, re.I
+                )
+            )
+            roles.setdefault(mention.key, Role.HOST if visitors else Role.ORGANISER)
             continue
         # "... a course for forty pyrotechnicians of SESU": the words just before the name say it first.
         if COURSE.search(sentence) and TRAINED_PEOPLE.search(before):
@@ -374,13 +401,19 @@ TRIP_PURPOSE = re.compile(
 
 # "On the sidelines of the conference, ...": the event the reported one was held within.
 FRAMING = re.compile(
-    r"\b(?:on the (?:margins|sidelines|side-lines|fringes)|(?:within|in) the framework|on the occasion) of\b"
+    r"\b(?:on the (?:margins|sidelines|side-lines|fringes)|in the margins|(?:within|in) the framework|"
+    r"on the occasion|at the venue|ahead) of\b"
     r"(?:[^;]{0,120}?\bwhich (?:is|was|are|were) (?:being )?held\b)?[^,;]*",
     re.IGNORECASE,
 )
 NAMED_CONFERENCE = re.compile(
     r"(?:The|This) (?:[\w-]+ ){0,3}(?:conference|forum|symposium|summit|seminar|high-level meeting|"
     r"workshop|dialogue|congress)\b",
+)
+SPOKE_AT_EVENT = re.compile(
+    r"\b(?:spoke|took part|participated|presented|speaking|delivered [\w ]{1,30}) (?:at|in) (?:the|an?) "
+    r"(?:[\w\"'“”-]+ ){0,4}(?:conference|forum|symposium|summit|congress)\b",
+    re.IGNORECASE,
 )
 # What visitors are shown in the field: "At the CMAC Training Centre ...", "observed a demonstration".
 SHOWN_ON_SITE = re.compile(
@@ -404,6 +437,13 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     # A meeting held by video is a meeting, not a conference; so is one held on a conference's margins.
     lead = ONLINE.sub("online meeting", lead)
     lead = re.sub(FRAMING, "", lead)
+    # "H.E. X, President of the Fifth Review Conference": a post named after an event is not the event.
+    lead = re.sub(
+        r"\b(?:President|Chair(?:man|person|woman)?|Secretary[- ]General|Coordinator|Director|Head)\s+of\s+"
+        r"(?:the\s+)?(?:[\w-]+\s+){0,5}(?:Conference|Summit|Forum|Symposium|Convention)\b",
+        "",
+        lead,
+    )
     # ", who are in Croatia for a symposium,": why the visitors came, not what this event is.
     lead = RELATIVE_CLAUSE.sub(lambda m: " " if TRIP_PURPOSE.search(m.group(0)) else m.group(0), lead)
     head = f"{report.headline} {lead}"
@@ -441,6 +481,10 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
     named = next((s for s in report.event[1:3] if NAMED_CONFERENCE.match(s.text)), None)
     if named is not None:
         return MeetingKind.CONFERENCE, named.text
+    # "The team spoke at the 20th International Symposium ...": the event the visitors came to speak at.
+    spoke_at = next((s for s in report.event[1:3] if SPOKE_AT_EVENT.search(s.text)), None)
+    if spoke_at is not None and not re.search(r"\b(?:met|talks|received|welcomed)\b", lead):
+        return MeetingKind.CONFERENCE, spoke_at.text
     # A round table is a meeting of several bodies; a study visit or tour goes to see the work.
     if re.search(r"\bround[- ]?tables?\b", head, re.I):
         return MeetingKind.MULTILATERAL, evidence
@@ -456,7 +500,9 @@ def meeting_kind(report: Report, names: Iterable[str] = ()) -> tuple[str, str]:
         return MeetingKind.SITE_VISIT, shown.text
     if re.search(
         r"\b(?:working group|council|series of meetings|meetings with international organi[sz]ations|"
-        r"regional meeting|meeting of (?:the )?heads|trilateral|tripartite|quadrilateral)\b",
+        r"regional meeting|meeting of (?:the )?heads|trilateral|tripartite|quadrilateral|"
+        r"meeting of (?:the )?(?:[\w-]+ ){0,4}(?:bodies|centres|centers|authorities|agencies|countries) "
+        r"of the region)\b",
         opening,
         re.I,
     ):
@@ -570,7 +616,9 @@ def place_of(
         if cities:
             return cities[0][1], cities[0][0], sentence.text
         going = re.search(
-            r"\b(?:visit|trip|travel(?:led)?|arrived|held|took place|signed)\s+"
+            # the passive lead too: "the problem was discussed in Luxembourg", "delegates gathered in Rome"
+            r"\b(?:visit|trip|travel(?:led)?|arrived|held|took place|signed|discussed|reviewed|examined|"
+            r"gathered|convened|met)\s+"
             r"(?:[a-z]+\s+){0,3}?(?:to|in)\s+"
             r"(?:the\s+)?"
             r"(?P<place>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)",

@@ -34,11 +34,20 @@ def fold(text: str, *, schwa: str = "a") -> str:
     return anyascii("".join(rules.get(c, c) for c in text))
 
 
+# Letters only Azerbaijani Latin has: a name written with them writes C for the English J
+# (Hacıyev = Hajiyev, Cəfərova = Jafarova); Q, X, Ş and Ç are read as G, KH, SH and CH by the keys
+# names are compared with (see people.py).
+AZERBAIJANI_LETTERS = re.compile(r"[əıçşğ]", re.IGNORECASE)
+
+
 def fold_variants(text: str) -> list[str]:
-    """Every folding worth trying: Ə as a and as e ("Əliyev" is Aliyev or Eliyev)."""
+    """Every folding worth trying: Ə as a and as e ("Əliyev" is Aliyev or Eliyev), and an Azerbaijani
+    C as J ("Hacıyev" is Hajiyev)."""
     variants = [fold(text)]
     if "ə" in text.casefold():
         variants.append(fold(text, schwa="e"))
+    if AZERBAIJANI_LETTERS.search(text):
+        variants += [re.sub("c", "j", re.sub("C", "J", v)) for v in variants if "c" in v.casefold()]
     return variants
 
 
@@ -102,7 +111,10 @@ BACKGROUND_CUES = re.compile(
     # "during a 2021 visit by X": a year before the event's noun
     r"(?:a|an|the|its|their|his|her) (?:19|20)\d{2} (?:visit|meeting|agreement|memorandum|conference|trip|"
     r"talks|mission)|"
-    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part)|"
+    r"had (?:already )?(?:visited|signed|met|held|attended|led|hosted|organi[sz]ed|taken part|presented|"
+    r"briefed|addressed|travelled|stopped)|"
+    # an earlier stop of the trip: "Before arriving in Luxembourg, the delegation ..."
+    r"before (?:arriving|coming|travelling|traveling|flying|heading|going) (?:in|to|on)|"
     # a post held before: "X, then Vice Chairman of ...", "its founding director", "his term"
     r"founding (?:[\w-]+ )?(?:director|chairman|chair|head|president)|(?:his|her|their) term|"
     # another event told alongside: "Meanwhile, in Bangkok, X met Y"
@@ -115,6 +127,15 @@ BACKGROUND_CUES = re.compile(
 # A clause that refers to another meeting inside a sentence about this one.
 BACKGROUND_CLAUSE = re.compile(
     r"\b(?:as )?(?:following up|follow(?:ing)?-up (?:to|of)|in follow-up to)\b[^.;]*", re.IGNORECASE
+)
+
+
+# A noun's reduced relative clause: "the survey carried out in the region last year", "a course held in
+# Baku in 2021" (a participle followed by a preposition, not a verb of the sentence: no "was" before it).
+REDUCED_RELATIVE = re.compile(
+    r"(?<=[a-z] )(?<!\bwas )(?<!\bwere )(?<!\bhad )(?<!\bhas )(?<!\bhave )(?<!\bbeen )(?<!\bbe )"
+    r"(?:carried out|conducted|published|completed|launched|adopted|issued)\s+(?:in|by|at|on|during|across|"
+    r"among)\b[^,.;]*"
 )
 
 
@@ -454,7 +475,8 @@ def mark_background(report: Report, *, dated_elsewhere, to_come: bool = False) -
     # After a background paragraph, a new paragraph is about the event only when it says so.
     about_event = re.compile(
         r"\b(?:the|both|two) (?:sides|parties|delegations?|guests|visitors|participants|directors|"
-        r"ministers)\b|\bthe [\w-]+ (?:team|mission|delegation)\b|"
+        r"ministers|organi[sz]ations|agencies|centres|centers|ministries|bodies)\b|"
+        r"\bthe [\w-]+ (?:team|mission|delegation)\b|"
         r"\b(?:the|this|that) (?:visit|meeting|talks|conference|event|seminar|workshop|ceremony|summit|"
         r"signing|symposium|forum|consultations?|session|course|training|round[- ]?table|study visit|"
         r"courtesy call)\b|"
@@ -472,6 +494,8 @@ def mark_background(report: Report, *, dated_elsewhere, to_come: bool = False) -
         # A relative clause may be about another time: "X, who met Y last year, told the guests ...".
         main = Sentence(sentence.outside_clauses, sentence.paragraph, sentence.index)
         told = TO_COME_CUES.sub(" ", main.text) if to_come else main.text
+        # "presented the results of the survey carried out last year": the cue dates the survey.
+        told = REDUCED_RELATIVE.sub(" ", told)
         cue = bool(BACKGROUND_CUES.search(told)) or (
             dated_elsewhere(main) and not back_to_event.search(sentence.text)
         )
@@ -485,3 +509,34 @@ def mark_background(report: Report, *, dated_elsewhere, to_come: bool = False) -
         if sentence.background and sentence.paragraph not in paragraph_background:
             paragraph_background[sentence.paragraph] = True
         paragraph_background.setdefault(sentence.paragraph, False)
+    mark_host_event(report)
+
+
+# "On the margins of the Second International Conference ..., X met Y": the lead reports a meeting held
+# within a larger event. Sentences that are then about that larger event ("The conference, organised by
+# A, was opened by B") tell its story, not the meeting's.
+WITHIN_EVENT = re.compile(
+    r"\b(?:on the (?:margins|sidelines|side-lines|fringes)|in the margins) of (?:the |a |an )?"
+    r"[^,;]{0,120}?\b(conference|forum|summit|congress|symposium|meeting of the states parties|"
+    r"review conference)\b",
+    re.IGNORECASE,
+)
+
+
+def mark_host_event(report: Report) -> None:
+    lead = report.lead
+    framing = WITHIN_EVENT.search(lead.text) if lead is not None else None
+    if framing is None:
+        return
+    noun = framing.group(1).split()[-1].casefold()
+    # The larger event as the subject: "The conference in Aghdam, organised by ...", "That forum ...".
+    subject = re.compile(
+        rf"^(?:The|That|This|Its) (?:[\w-]+ ){{0,3}}{re.escape(noun)}\b(?! (?:participants|delegates) "
+        r"(?:agreed|met))",
+        re.IGNORECASE,
+    )
+    for sentence in report.after_lead:
+        if subject.match(sentence.text) and not re.search(
+            r"\b(?:the|this|that) (?:meeting|talks|side event|consultations?)\b", sentence.text, re.I
+        ):
+            sentence.background = True
