@@ -147,9 +147,9 @@ def _layout(
 
     Each step is a few array operations over every pair at once rather than a
     loop over them, with the sums taken in the same order as a plain double loop
-    over the pairs and then over the links (``np.add.accumulate`` and
-    ``np.add.at`` add one term at a time, left to right), so the picture is the
-    same to the last bit.
+    over the pairs and then over the links (``np.add.reduce`` down the rows and
+    ``np.bincount`` add one term at a time, left to right), so the picture is the
+    same to the last bit. The arrays are allocated once, outside the steps.
     """
     count = len(order)
     index = {pk: i for i, pk in enumerate(order)}
@@ -165,29 +165,38 @@ def _layout(
     firsts = np.array([index[a] for a, _b, _shared in edges])
     seconds = np.array([index[b] for _a, b, _shared in edges])
     strengths = np.array([1 + math.log(shared) / math.log(strongest + 1) for _a, _b, shared in edges])
-    # Each link pulls its first end one way and its second the other, link by link.
-    ends = np.column_stack((firsts, seconds)).ravel()
-    pulls = np.empty((2, len(ends)))
+    # Each step's sums, per axis: first every node's pushes (one term each), then each link's pull on
+    # its two ends; one bincount adds each node's terms left to right, as a loop over them would.
+    terms = np.empty((2, count + 2 * len(edges)))
+    pushes, pulls = terms[:, :count], terms[:, count:]
+    ends = np.concatenate((np.arange(count), np.column_stack((firsts, seconds)).ravel()))
+    ends = np.concatenate((ends, ends + count))
+    # apart[axis, j, i]: node i's offset from node j, whose rows are summed one after another.
+    apart, squared, scale = np.empty((2, count, count)), np.empty((count, count)), np.empty(count)
     iterations = 200
     temperature = math.sqrt(count)
     for step in range(iterations):
-        # Every node pushed away from every other (itself included: a push of nothing); row j holds
-        # every node's push from node j, so that the rows are summed one after another.
-        apart = places[None, :, :] - places.T[:, :, None]
-        squared = apart[:, 0] * apart[:, 0] + apart[:, 1] * apart[:, 1]
-        apart *= (1 / np.where(squared == 0, 1e-4, squared))[:, None, :]
-        moves = np.add.reduce(apart, axis=0)
+        # Every node pushed away from every other (itself included: a push of nothing).
+        np.subtract(places[:, None, :], places[:, :, None], out=apart)
+        np.multiply(apart[0], apart[0], out=squared)
+        squared += apart[1] * apart[1]
+        squared[squared == 0] = 1e-4
+        np.divide(1, squared, out=squared)
+        apart *= squared
+        np.add.reduce(apart, axis=1, out=pushes)
         # Then pulled along its links.
         along = places[:, firsts] - places[:, seconds]
-        pulls[:, 1::2] = along * (np.sqrt(along[0] * along[0] + along[1] * along[1]) * strengths)
-        pulls[:, 0::2] = -pulls[:, 1::2]
-        np.add.at(moves[0], ends, pulls[0])
-        np.add.at(moves[1], ends, pulls[1])
+        along *= np.sqrt(along[0] * along[0] + along[1] * along[1]) * strengths
+        pulls[:, 1::2] = along
+        np.negative(along, out=pulls[:, 0::2])
+        moves = np.bincount(ends, weights=terms.ravel(), minlength=2 * count).reshape(2, count)
         limit = temperature * (1 - step / iterations) + 0.01
-        moves -= places * 0.05
+        np.subtract(moves, places * 0.05, out=moves)
         length = np.sqrt(moves[0] * moves[0] + moves[1] * moves[1])
-        over = length > limit
-        moves = np.where(over, moves * (limit / np.where(over, length, 1)), moves)
+        # A move longer than the limit is cut to it.
+        scale.fill(1)
+        np.divide(limit, length, out=scale, where=length > limit)
+        np.multiply(moves, scale, out=moves)
         places += moves
     xs_list, ys_list = places.tolist()
     _fit(xs_list, ys_list)
