@@ -167,37 +167,69 @@ def _layout(
     strengths = np.array([1 + math.log(shared) / math.log(strongest + 1) for _a, _b, shared in edges])
     # Each step's sums, per axis: first every node's pushes (one term each), then each link's pull on
     # its two ends; one bincount adds each node's terms left to right, as a loop over them would.
-    terms = np.empty((2, count + 2 * len(edges)))
-    pushes, pulls = terms[:, :count], terms[:, count:]
+    links = len(edges)
+    terms = np.empty((2, count + 2 * links))
+    pushes, pulls, all_terms = terms[:, :count], terms[:, count:], terms.ravel()
+    pulled, pushed_back = pulls[:, 1::2], pulls[:, 0::2]
     ends = np.concatenate((np.arange(count), np.column_stack((firsts, seconds)).ravel()))
     ends = np.concatenate((ends, ends + count))
-    # apart[axis, j, i]: node i's offset from node j, whose rows are summed one after another.
-    apart, squared, scale = np.empty((2, count, count)), np.empty((count, count)), np.empty(count)
+    # apart[axis, j, i]: node i's offset from node j, whose rows are summed one after another. Every
+    # array a step writes is made here, once; the views of ``places`` follow it as it moves.
+    apart, squared, spare = np.empty((2, count, count)), np.empty((count, count)), np.empty((count, count))
+    across, down = apart[0], apart[1]
+    to, source = places[:, None, :], places[:, :, None]
+    along, along_squared, stretch = np.empty((2, links)), np.empty((2, links)), np.empty(links)
+    # Both ends of every link, both axes, in one gather from the flat places: first ends, then second.
+    flat_places, link_ends = places.reshape(-1), np.empty((2, 2, links))
+    gathered = link_ends.reshape(-1)
+    gather = np.concatenate((firsts, firsts + count, seconds, seconds + count))
+    # Each node's distance from itself: always 0, which counts as 1e-4.
+    diagonal = squared.reshape(-1)[:: count + 1]
+    held, moved_squared, scale = np.empty((2, count)), np.empty((2, count)), np.empty(count)
     iterations = 200
     temperature = math.sqrt(count)
-    for step in range(iterations):
-        # Every node pushed away from every other (itself included: a push of nothing).
-        np.subtract(places[:, None, :], places[:, :, None], out=apart)
-        np.multiply(apart[0], apart[0], out=squared)
-        squared += apart[1] * apart[1]
-        squared[squared == 0] = 1e-4
-        np.divide(1, squared, out=squared)
-        apart *= squared
-        np.add.reduce(apart, axis=1, out=pushes)
-        # Then pulled along its links.
-        along = places[:, firsts] - places[:, seconds]
-        along *= np.sqrt(along[0] * along[0] + along[1] * along[1]) * strengths
-        pulls[:, 1::2] = along
-        np.negative(along, out=pulls[:, 0::2])
-        moves = np.bincount(ends, weights=terms.ravel(), minlength=2 * count).reshape(2, count)
-        limit = temperature * (1 - step / iterations) + 0.01
-        np.subtract(moves, places * 0.05, out=moves)
-        length = np.sqrt(moves[0] * moves[0] + moves[1] * moves[1])
-        # A move longer than the limit is cut to it.
-        scale.fill(1)
-        np.divide(limit, length, out=scale, where=length > limit)
-        np.multiply(moves, scale, out=moves)
-        places += moves
+    # A move of no length has an infinite ratio to the limit, cut to 1 below; 0 / 0, see below.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for step in range(iterations):
+            # Every node pushed away from every other (itself included: a push of nothing).
+            np.subtract(to, source, out=apart)
+            np.multiply(across, across, out=squared)
+            np.multiply(down, down, out=spare)
+            squared += spare
+            diagonal[:] = 1e-4
+            np.divide(1, squared, out=squared)
+            apart *= squared
+            np.add.reduce(apart, axis=1, out=pushes)
+            if math.isnan(pushes.sum()):
+                # Two nodes in one place (0 / 0 above, never seen): every distance of 0 counts as 1e-4.
+                np.subtract(to, source, out=apart)
+                np.multiply(across, across, out=squared)
+                squared += down * down
+                np.copyto(squared, 1e-4, where=squared == 0)
+                np.divide(1, squared, out=squared)
+                apart *= squared
+                np.add.reduce(apart, axis=1, out=pushes)
+            # Then pulled along its links.
+            np.take(flat_places, gather, out=gathered)
+            np.subtract(link_ends[0], link_ends[1], out=along)
+            np.multiply(along, along, out=along_squared)
+            np.add(along_squared[0], along_squared[1], out=stretch)
+            np.sqrt(stretch, out=stretch)
+            stretch *= strengths
+            np.multiply(along, stretch, out=pulled)
+            np.negative(pulled, out=pushed_back)
+            moves = np.bincount(ends, weights=all_terms, minlength=2 * count).reshape(2, count)
+            limit = temperature * (1 - step / iterations) + 0.01
+            np.multiply(places, 0.05, out=held)
+            np.subtract(moves, held, out=moves)
+            np.multiply(moves, moves, out=moved_squared)
+            np.add(moved_squared[0], moved_squared[1], out=scale)
+            np.sqrt(scale, out=scale)
+            # A move longer than the limit is cut to it: limit / length is below 1 only then.
+            np.divide(limit, scale, out=scale)
+            np.minimum(scale, 1, out=scale)
+            np.multiply(moves, scale, out=moves)
+            places += moves
     xs_list, ys_list = places.tolist()
     _fit(xs_list, ys_list)
     _separate(xs_list, ys_list, radii)
