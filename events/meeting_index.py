@@ -528,10 +528,14 @@ class MeetingIndex:
         # (count, value) of every other value taking part, most shared first, then by value.
         values, value_slots = self._values_and_slots(facet)
         counts = taking_part[value_slots]
-        other = (counts > 0) & (values != focus)
-        counts, values = counts[other], values[other]
+        others = (counts > 0) & (values != focus)
+        counts, values = counts[others], values[others]
         order = np.lexsort((values, -counts))
-        ranked = list(zip(counts[order].tolist(), values[order].tolist(), strict=True))
+        counts, values = counts[order], values[order]
+        # Only the values whose pair with ``focus`` is as strong as the ``limit``-th strongest can be in
+        # a pair among the strongest: the rest are never read.
+        reach = np.count_nonzero(counts >= counts[limit - 1]) if len(counts) >= limit else len(counts)
+        ranked = list(zip(counts[:reach].tolist(), values[:reach].tolist(), strict=True))
         found = [((focus, value) if focus < value else (value, focus), count) for count, value in ranked]
         # The ``limit`` largest counts so far (ranked's first): a pair that cannot reach the smallest
         # of them is skipped.
