@@ -35,7 +35,8 @@ def partner_network(
     """The organisations that met each other in ``meetings``, as an SVG-ready graph.
 
     ``meetings``: a MeetingQuerySet, or the kept pair counts (OrganisationPair's queryset) for every
-    published meeting; both answer organisation_pairs() and organisation_nodes() alike.
+    published meeting; both answer organisation_pairs() and organisation_nodes() alike. Not read when
+    ``selection`` is given (None will do).
 
     ``selection``: the same meetings in the facet index (events.meeting_index.Selection), when the
     caller has them: the links and the nodes' counts are then read from it rather than by joins of
