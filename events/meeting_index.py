@@ -238,6 +238,9 @@ class OrganisationsByMeeting:
             for earlier in columns[:place]
         ]
         codes = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
+        if width * width <= 2**32:
+            # Every number fits in 32 bits, which sort in about half the time.
+            codes = codes.astype(np.uint32)
         codes.sort()
         return codes
 
@@ -482,9 +485,8 @@ class MeetingIndex:
         if not total:
             return [], 0
         value_of = np.zeros(width, dtype=np.int64)
-        for (name, value), slot in self.slot_of.items():
-            if name == facet:
-                value_of[slot] = value
+        facet_values, facet_slots = self._values_and_slots(facet)
+        value_of[facet_slots] = facet_values
         if total > limit:
             floor = np.partition(shared, total - limit)[total - limit]
             strong = np.flatnonzero(shared >= floor)
