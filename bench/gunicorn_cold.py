@@ -28,6 +28,9 @@ STATIC_MEMOS = {
     "events.geo.escaped_shapes",
     "events.intake.gazetteer.country_names",
     "events.intake.gazetteer.country_pattern",
+    # The digest of the code that draws a row, and what surrounds the slugs in a view's address.
+    "events.templatetags.timeline.row_release",
+    "events.templatetags.timeline._around_slugs",
 }
 PROJECT_PACKAGES = ("events", "mineaction")
 

@@ -1,7 +1,9 @@
 """Profile pages computed afresh: where a page's time goes, by query and by part of the code.
 
 For each address: one request to warm up, then one under pyinstrument with
-every query captured, production settings and no cache. Prints the page's
+every query captured, production settings and no cache; between the two,
+what a worker of bench/gunicorn_cold.py empties before each request goes
+(memos of data, the facet index's answers for one address). Prints the page's
 time split into database, templates and other Python; the slowest queries;
 pyinstrument's call tree; and with ``--explain`` the plans of the slowest
 queries (``EXPLAIN (ANALYZE, BUFFERS)`` on PostgreSQL, ``EXPLAIN QUERY PLAN``
@@ -20,10 +22,12 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import runpy
 import secrets
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -91,6 +95,10 @@ def profile(address: str, *, slowest: int, plans: int, out: io.StringIO, after_w
 
     client = Client()
     client.get(address)  # warm-up: the database's buffers and the process's imports
+    # What the warm-up computed for this address alone goes, as a worker of bench/gunicorn_cold.py
+    # empties it before every request: the memos of data and the facet index's answers for one
+    # address (an organisation's network and its layout).
+    runpy.run_path(str(ROOT / "bench" / "gunicorn_cold.py"))["pre_request"](SimpleNamespace(), None)
     if after_write:
         from events import versions
 

@@ -191,12 +191,19 @@ def indexed_organisation_counts(selection: Selection, limit: int) -> list[dict]:
 
 def indexed_organisation_nodes(selection: Selection, ids) -> list[dict]:
     """As MeetingQuerySet.organisation_nodes(), from the facet index: the organisations ``ids`` with
-    their meetings among the selection's; one query, for their names, kinds and countries."""
+    their meetings among the selection's; their names, kinds and countries read at most once per data
+    version (one query for those not yet read)."""
     bitmaps = selection.index.facets["org"]
     counts = {pk: selection.ids.intersection_cardinality(bitmaps[pk]) for pk in ids if pk in bitmaps}
-    named = Organisation.objects.filter(pk__in=[pk for pk, count in counts.items() if count]).values(
-        "id", "slug", "name", "acronym", "kind", "country"
-    )
+
+    def read(missing) -> dict[int, dict]:
+        named = Organisation.objects.filter(pk__in=missing).values(
+            "id", "slug", "name", "acronym", "kind", "country"
+        )
+        return {row["id"]: row for row in named}
+
+    shown = [pk for pk, count in counts.items() if count]
+    named = reference_rows.get_each(("organisation-nodes", selection.index.using), shown, read)
     rows = [
         {
             "organisation_id": row["id"],
@@ -207,9 +214,10 @@ def indexed_organisation_nodes(selection: Selection, ids) -> list[dict]:
             "country": row["country"],
             "meetings": counts[row["id"]],
         }
-        for row in named
+        for row in named.values()
     ]
-    return sorted(rows, key=lambda row: (-row["meetings"], row["name"]))
+    # The query's order (by name, then id) among equals.
+    return sorted(rows, key=lambda row: (-row["meetings"], row["name"], row["organisation_id"]))
 
 
 def assemble_facets(

@@ -35,7 +35,8 @@ def partner_network(
     """The organisations that met each other in ``meetings``, as an SVG-ready graph.
 
     ``meetings``: a MeetingQuerySet, or the kept pair counts (OrganisationPair's queryset) for every
-    published meeting; both answer organisation_pairs() and organisation_nodes() alike.
+    published meeting; both answer organisation_pairs() and organisation_nodes() alike. Not read when
+    ``selection`` is given (None will do).
 
     ``selection``: the same meetings in the facet index (events.meeting_index.Selection), when the
     caller has them: the links and the nodes' counts are then read from it rather than by joins of
@@ -147,9 +148,9 @@ def _layout(
 
     Each step is a few array operations over every pair at once rather than a
     loop over them, with the sums taken in the same order as a plain double loop
-    over the pairs and then over the links (``np.add.accumulate`` and
-    ``np.add.at`` add one term at a time, left to right), so the picture is the
-    same to the last bit.
+    over the pairs and then over the links (``np.add.reduce`` down the rows and
+    ``np.bincount`` add one term at a time, left to right), so the picture is the
+    same to the last bit. The arrays are allocated once, outside the steps.
     """
     count = len(order)
     index = {pk: i for i, pk in enumerate(order)}
@@ -165,30 +166,71 @@ def _layout(
     firsts = np.array([index[a] for a, _b, _shared in edges])
     seconds = np.array([index[b] for _a, b, _shared in edges])
     strengths = np.array([1 + math.log(shared) / math.log(strongest + 1) for _a, _b, shared in edges])
-    # Each link pulls its first end one way and its second the other, link by link.
-    ends = np.column_stack((firsts, seconds)).ravel()
-    pulls = np.empty((2, len(ends)))
+    # Each step's sums, per axis: first every node's pushes (one term each), then each link's pull on
+    # its two ends; one bincount adds each node's terms left to right, as a loop over them would.
+    links = len(edges)
+    terms = np.empty((2, count + 2 * links))
+    pushes, pulls, all_terms = terms[:, :count], terms[:, count:], terms.ravel()
+    pulled, pushed_back = pulls[:, 1::2], pulls[:, 0::2]
+    ends = np.concatenate((np.arange(count), np.column_stack((firsts, seconds)).ravel()))
+    ends = np.concatenate((ends, ends + count))
+    # apart[axis, j, i]: node i's offset from node j, whose rows are summed one after another. Every
+    # array a step writes is made here, once; the views of ``places`` follow it as it moves.
+    apart, squared, spare = np.empty((2, count, count)), np.empty((count, count)), np.empty((count, count))
+    across, down = apart[0], apart[1]
+    to, source = places[:, None, :], places[:, :, None]
+    along, along_squared, stretch = np.empty((2, links)), np.empty((2, links)), np.empty(links)
+    # Both ends of every link, both axes, in one gather from the flat places: first ends, then second.
+    flat_places, link_ends = places.reshape(-1), np.empty((2, 2, links))
+    gathered = link_ends.reshape(-1)
+    gather = np.concatenate((firsts, firsts + count, seconds, seconds + count))
+    # Each node's distance from itself: always 0, which counts as 1e-4.
+    diagonal = squared.reshape(-1)[:: count + 1]
+    held, moved_squared, scale = np.empty((2, count)), np.empty((2, count)), np.empty(count)
     iterations = 200
     temperature = math.sqrt(count)
-    for step in range(iterations):
-        # Every node pushed away from every other (itself included: a push of nothing); row j holds
-        # every node's push from node j, so that the rows are summed one after another.
-        apart = places[None, :, :] - places.T[:, :, None]
-        squared = apart[:, 0] * apart[:, 0] + apart[:, 1] * apart[:, 1]
-        apart *= (1 / np.where(squared == 0, 1e-4, squared))[:, None, :]
-        moves = np.add.reduce(apart, axis=0)
-        # Then pulled along its links.
-        along = places[:, firsts] - places[:, seconds]
-        pulls[:, 1::2] = along * (np.sqrt(along[0] * along[0] + along[1] * along[1]) * strengths)
-        pulls[:, 0::2] = -pulls[:, 1::2]
-        np.add.at(moves[0], ends, pulls[0])
-        np.add.at(moves[1], ends, pulls[1])
-        limit = temperature * (1 - step / iterations) + 0.01
-        moves -= places * 0.05
-        length = np.sqrt(moves[0] * moves[0] + moves[1] * moves[1])
-        over = length > limit
-        moves = np.where(over, moves * (limit / np.where(over, length, 1)), moves)
-        places += moves
+    # A move of no length has an infinite ratio to the limit, cut to 1 below; 0 / 0, see below.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for step in range(iterations):
+            # Every node pushed away from every other (itself included: a push of nothing).
+            np.subtract(to, source, out=apart)
+            np.multiply(across, across, out=squared)
+            np.multiply(down, down, out=spare)
+            squared += spare
+            diagonal[:] = 1e-4
+            np.divide(1, squared, out=squared)
+            apart *= squared
+            np.add.reduce(apart, axis=1, out=pushes)
+            if math.isnan(pushes.sum()):
+                # Two nodes in one place (0 / 0 above, never seen): every distance of 0 counts as 1e-4.
+                np.subtract(to, source, out=apart)
+                np.multiply(across, across, out=squared)
+                squared += down * down
+                np.copyto(squared, 1e-4, where=squared == 0)
+                np.divide(1, squared, out=squared)
+                apart *= squared
+                np.add.reduce(apart, axis=1, out=pushes)
+            # Then pulled along its links.
+            np.take(flat_places, gather, out=gathered)
+            np.subtract(link_ends[0], link_ends[1], out=along)
+            np.multiply(along, along, out=along_squared)
+            np.add(along_squared[0], along_squared[1], out=stretch)
+            np.sqrt(stretch, out=stretch)
+            stretch *= strengths
+            np.multiply(along, stretch, out=pulled)
+            np.negative(pulled, out=pushed_back)
+            moves = np.bincount(ends, weights=all_terms, minlength=2 * count).reshape(2, count)
+            limit = temperature * (1 - step / iterations) + 0.01
+            np.multiply(places, 0.05, out=held)
+            np.subtract(moves, held, out=moves)
+            np.multiply(moves, moves, out=moved_squared)
+            np.add(moved_squared[0], moved_squared[1], out=scale)
+            np.sqrt(scale, out=scale)
+            # A move longer than the limit is cut to it: limit / length is below 1 only then.
+            np.divide(limit, scale, out=scale)
+            np.minimum(scale, 1, out=scale)
+            np.multiply(moves, scale, out=moves)
+            places += moves
     xs_list, ys_list = places.tolist()
     _fit(xs_list, ys_list)
     _separate(xs_list, ys_list, radii)
@@ -251,8 +293,13 @@ def _label_box(node: dict, place: str, size: float) -> Box:
 
 def _text_width(text: str, size: float) -> float:
     """A generous estimate of the width of ``text`` in a sans-serif face ``size`` high."""
-    ems = sum(0.3 if c == " " else 0.7 if c.isupper() or c.isdigit() else 0.55 for c in text)
-    return ems * size
+    return _ems(text) * size
+
+
+@functools.lru_cache(maxsize=1024)
+def _ems(text: str) -> float:
+    # Each label is measured for four places at two sizes: its characters are read once.
+    return sum(0.3 if c == " " else 0.7 if c.isupper() or c.isdigit() else 0.55 for c in text)
 
 
 def _fits(box: Box, taken: list[Box]) -> bool:

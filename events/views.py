@@ -384,7 +384,6 @@ def organisation_detail(request, slug, fmt: str | None = None):
     )
     if fmt:
         return citation_file(item, fmt)
-    meetings = Meeting.objects.published().involving_organisations([organisation])
     selection = select_by("org", [organisation.pk])
 
     def figures() -> dict:
@@ -393,7 +392,8 @@ def organisation_detail(request, slug, fmt: str | None = None):
             "partners": OrganisationPair.objects.partners_of(organisation.pk, limit=20),
             "representatives": Participation.objects.representatives_of(organisation.pk, limit=30),
             "year_kinds": selection.index.year_kind_counts(selection.ids),
-            "network": partner_network(meetings, links=40, focus=organisation, selection=selection),
+            # Its meetings are the selection's: the network reads them from the facet index alone.
+            "network": partner_network(None, links=40, focus=organisation, selection=selection),
         }
 
     # The aggregates cost most of the page: keep them until the data changes.

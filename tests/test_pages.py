@@ -360,3 +360,11 @@ def test_country_page_count_equals_its_list_for_meetings_held_elsewhere(client):
     assert meeting_titles(page) == ["Training in Poland"]
     lede = soup(page).select_one(".lede").get_text(" ", strip=True)
     assert lede.startswith("1 published meeting ")
+
+
+def test_a_rows_summary_shows_its_first_32_words_and_an_ellipsis(client):
+    long = " ".join(f"word{n}" for n in range(40))
+    make_meeting(title="Long", summary=long, start_date=datetime.date(2024, 1, 2))
+    make_meeting(title="Short", summary="Cleared  fields\nhanded over.", start_date=datetime.date(2024, 1, 1))
+    summaries = [p.get_text() for p in soup(client.get("/")).select(".meeting-summary")]
+    assert summaries == [" ".join(f"word{n}" for n in range(32)) + " …", "Cleared fields handed over."]

@@ -1383,27 +1383,33 @@ class ParticipationQuerySet(models.QuerySet):
         """Dicts of person__slug, person__name, name_as_written and ``meetings``: the people who took part
         for the organisation in the most published meetings, by name among equals; one query.
 
-        Read from the participation_representatives index alone, in its order: each (person, name as
-        written, meeting) once, then counted by person and name, and only the groups' people joined for
-        their names. The roles and the published meetings are read as "not among the others" (few
-        roles are not present, few meetings not published), which PostgreSQL tests by a hashed list
-        while keeping the index's order, and which keeps its estimate small enough not to compile the
-        query (JIT) for each request. The same rows as taking_part() grouped by person and counted (a
-        test compares them).
+        Read from the participation_representatives index alone, in its order, and counted by person
+        and name as written, each group's distinct meetings counted as the index hands them over (in
+        order: no pass of its own to drop repeats). The roles and the published meetings are read as
+        "not among the others" (few roles are not present, few meetings not published), which
+        PostgreSQL tests by a hashed list while keeping the index's order, and which keeps its estimate
+        small enough not to compile the query (JIT) for each request. On PostgreSQL only the ``limit``
+        largest counts, and any that tie with the last (FETCH FIRST ... WITH TIES), have their people
+        joined for the names that order equals: about ``limit`` people read, not every one; SQLite,
+        which has no WITH TIES, joins every group's person. The same rows as taking_part() grouped by
+        person and counted (a test compares them).
         """
         unpublished = [status for status in Status.values if status != Status.PUBLISHED]
         placeholders = ", ".join(["%s"] * len(unpublished))
+        strongest = (
+            f"ORDER BY meetings DESC FETCH FIRST {int(limit)} ROWS WITH TIES"
+            if connections[self.db].vendor == "postgresql"
+            else ""
+        )
         sql = f"""
-            WITH taking_part AS (
-                SELECT DISTINCT pa.person_id, pa.name_as_written, pa.meeting_id
+            WITH counted AS (
+                SELECT pa.person_id, pa.name_as_written, COUNT(DISTINCT pa.meeting_id) AS meetings
                   FROM {self.model._meta.db_table} pa
                  WHERE pa.organisation_id = %s
                    AND pa.role NOT IN (SELECT r.slug FROM events_personrole r WHERE NOT r.present)
                    AND pa.meeting_id NOT IN (SELECT id FROM events_meeting WHERE status IN ({placeholders}))
-            ), counted AS (
-                SELECT person_id, name_as_written, COUNT(*) AS meetings
-                  FROM taking_part
-                 GROUP BY person_id, name_as_written
+                 GROUP BY pa.person_id, pa.name_as_written
+                 {strongest}
             )
             SELECT p.slug, p.name AS person_name, counted.name_as_written, counted.meetings
               FROM counted

@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .timeline import slug_url
+
 register = template.Library()
 
 # As django.utils.html.json_script: nothing in the data can close the script element.
@@ -17,6 +19,13 @@ def json_ld(data) -> str:
     """A ``<script type="application/ld+json">`` block: data, not code, so the CSP lets it be."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag
+def address(view_name: str) -> str:
+    """``{% url view_name %}`` for an address without arguments (the site's menu), resolved once per
+    process rather than on every page."""
+    return slug_url(view_name)
 
 
 @register.simple_tag(takes_context=True)

@@ -14,7 +14,6 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, reverse
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from ..cache import kept
 from ..models.rows import ListedMeeting
@@ -251,6 +250,16 @@ def record_links(records, view_name: str, label: str) -> SafeString:
     )
 
 
+def first_words(text: str, count: int, more: str) -> str:
+    """Truncator(text).words(count, truncate=more) without the lazy object Truncator is: a list's
+    every summary is cut."""
+    words = text.split()
+    if len(words) <= count:
+        return " ".join(words)
+    shortened = " ".join(words[:count])
+    return shortened if shortened.endswith(more) else f"{shortened}{more}"
+
+
 def render_row(meeting: ListedMeeting) -> SafeString:
     """A meeting's row: its date, title, kind, place, trip, organisations, summary and topics.
 
@@ -297,7 +306,7 @@ def render_row(meeting: ListedMeeting) -> SafeString:
         )
     html.append("\n  ")
     if meeting.summary:
-        summary = Truncator(meeting.summary).words(32, truncate=" …")
+        summary = first_words(meeting.summary, 32, " …")
         html.append(f'<p class="meeting-summary">{e(summary)}</p>')
     html.append("\n  ")
     topics = meeting.topics
