@@ -235,7 +235,7 @@ def timeline(request):
 @public_page
 def meeting_detail(request, slug, fmt: str | None = None):
     try:
-        meeting = Meeting.objects.published().get_for_detail(slug=slug)
+        meeting = Meeting.objects.get_published_for_detail(slug)
     except Meeting.DoesNotExist:
         # A duplicate merged into another meeting, or a renamed one: its address moved for good.
         target = Meeting.objects.redirect_target_for_slug(slug) or FormerSlug.record_for(

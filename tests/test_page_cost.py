@@ -202,8 +202,39 @@ def test_a_meeting_read_for_its_page_holds_every_part_and_asks_nothing_more(djan
         "Ukrainian Demining Centre",
     ]
     # The meeting, its parts together, then its outcome's parties and changes.
+    # The meeting and its parts together, then its outcome's parties and changes.
     with django_assert_num_queries(9):
-        loaded = Meeting.objects.published().get_for_detail(slug=meeting.slug)
+        loaded = Meeting.objects.get_published_for_detail(meeting.slug)
     with django_assert_num_queries(0):
         assert parts(loaded) == expected
         assert all(each.meeting is loaded for each in loaded.participations.all())
+
+
+def test_each_meeting_read_by_its_address_gets_its_own_records_and_a_draft_none(django_assert_num_queries):
+    # The page's SQL is compiled once and kept: the second meeting's reads must not be the first's.
+    first = make_meeting(
+        organisations=[make_organisation(name="TMAC")],
+        topics=[make_topic(name="Stockpile survey")],
+        participants=["First Person"],
+        sources=[make_source(publisher="AzerNews")],
+    )
+    second = make_meeting(
+        organisations=[make_organisation(name="CMAC"), make_organisation(name="NPA")],
+        topics=[make_topic(name="Dog teams")],
+        participants=["Second Person", "Third Person"],
+    )
+    draft = make_meeting(status=Status.DRAFT, organisations=[make_organisation(name="HALO")])
+    for meeting in (first, second, first):
+        plain = Meeting.objects.for_detail().get(pk=meeting.pk)
+        # The meeting and its parts together, read by the address, and no outcome to read after.
+        with django_assert_num_queries(7):
+            loaded = Meeting.objects.get_published_for_detail(meeting.slug)
+        assert (loaded.pk, loaded.title, loaded.countries_taking_part) == (
+            plain.pk,
+            plain.title,
+            plain.countries_taking_part,
+        )
+        assert parts(loaded) == parts(plain)
+    for slug in (draft.slug, "no-such-meeting"):
+        with pytest.raises(Meeting.DoesNotExist):
+            Meeting.objects.get_published_for_detail(slug)
