@@ -139,18 +139,18 @@ def test_a_meetings_related_meetings_and_follow_ups_are_read_in_one_query(django
     related_to(loaded, published)  # the index is read whole
     # The index's log (read on every call outside a page), then one query for both lists' rows.
     with django_assert_num_queries(2):
-        shown, follows, later = related_and_follow_ups(loaded, published)
+        shown, follows, later = related_and_follow_ups(loaded)
     assert [other.pk for other in shown] == [related.pk, both.pk]
     assert [other.shared for other in shown] == [2, 1]
     assert [other.pk for other in later] == [earlier.pk, both.pk]
     assert follows.pk == first.pk
     alone = Meeting.objects.for_detail().get(pk=earlier.pk)
     with django_assert_num_queries(1):  # no organisations: no ranking; what it follows, its follow-ups
-        shown, follows, later = related_and_follow_ups(alone, published)
+        shown, follows, later = related_and_follow_ups(alone)
     assert (shown, follows.pk, later) == ([], meeting.pk, [])
     first.status = Status.DRAFT
     first.save()
-    assert related_and_follow_ups(loaded, published)[1] is None  # a draft is not shown as followed
+    assert related_and_follow_ups(loaded)[1] is None  # a draft is not shown as followed
 
 
 def parts(meeting) -> dict[str, list]:

@@ -451,6 +451,18 @@ class MeetingQuerySet(models.QuerySet):
             models.prefetch_related_objects(outcomes, *outcome_parts_prefetch())
         return meeting
 
+    def related_rows(self, meeting: Meeting, ids: list[int]) -> dict[int, Meeting]:
+        """The published meetings ``ids`` (RELATED_ROWS_IDS at most) and the published follow-ups of
+        ``meeting``, by id, with what a meeting page's links to them show (RELATED_ROWS_FIELDS): one
+        query, whose SQL is compiled once per connection (RELATED_ROWS). Only the database is taken
+        from this queryset, not its filters."""
+        if len(ids) > RELATED_ROWS_IDS:
+            raise ValueError(f"At most {RELATED_ROWS_IDS} meetings besides the follow-ups.")
+        padded = [*ids, *[NO_MEETING] * (RELATED_ROWS_IDS - len(ids))]
+        values = {"meeting": meeting.pk, **{f"id{n}": pk for n, pk in enumerate(padded)}}
+        (rows,) = read_prepared(self.db, [(RELATED_ROWS, values)])
+        return {row.pk: row for row in rows}
+
     # Data out: the API and the Atom feed read a page of meetings at a time (the
     # CSV and iCalendar downloads stream every row in chunks instead).
 
@@ -817,6 +829,29 @@ DETAIL_READS = [
         lambda slug: participant_reports().filter(participation__meeting__slug=slug), slug=SLUG_MARKER
     ),
 ]
+
+
+# A meeting page's related meetings and the meeting it follows up (MeetingQuerySet.related_rows()):
+# at most this many, each id a parameter of the SQL kept, those not needed NO_MEETING (no meeting's id).
+RELATED_ROWS_IDS = 7
+NO_MEETING = -1
+RELATED_ROWS_FIELDS = ("title", "slug", "start_date", "end_date", "date_precision", "kind", "follow_up_of")
+
+
+def related_rows_queryset(meeting: int, **ids: int):
+    """The chosen meetings, then the meeting's follow-ups: two parts of a UNION ALL, each read by its
+    own index (an OR of the two would send SQLite, which keeps no statistics, through every published
+    meeting)."""
+    published = Meeting.objects.published().only(*RELATED_ROWS_FIELDS).order_by()
+    following = published.filter(follow_up_of=meeting)
+    return published.filter(pk__in=list(ids.values())).union(following, all=True)
+
+
+RELATED_ROWS = PreparedRead(
+    related_rows_queryset,
+    meeting=-7_000_000,
+    **{f"id{n}": -7_000_001 - n for n in range(RELATED_ROWS_IDS)},
+)
 
 
 def read_together(using: str, *querysets) -> list[list[tuple]]:
