@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
 
 from events import meeting_index
 from events.meeting_index import related_and_follow_ups, related_to
@@ -238,3 +239,21 @@ def test_each_meeting_read_by_its_address_gets_its_own_records_and_a_draft_none(
     for slug in (draft.slug, "no-such-meeting"):
         with pytest.raises(Meeting.DoesNotExist):
             Meeting.objects.get_published_for_detail(slug)
+
+
+def prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {statement for (statement,) in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL keeps prepared statements")
+def test_on_postgresql_a_meeting_pages_reads_are_planned_once_per_connection(client):
+    meetings = [make_meeting(organisations=[make_organisation()], participants=["Someone"]) for _ in range(3)]
+    client.get(meetings[0].get_absolute_url())
+    kept = prepared_statements()
+    # The page's eight reads at most, kept by the connection and run again for every meeting.
+    assert 0 < len([statement for statement in kept if '"events_' in statement]) <= 8
+    for meeting in meetings:
+        assert client.get(meeting.get_absolute_url()).status_code == 200
+    assert prepared_statements() == kept

@@ -105,19 +105,24 @@ class PreparedRead:
 
 def read_prepared(using: str, reads: list[tuple[PreparedRead, dict]]) -> list[list]:
     """Each read's instances for its values, the statements sent together in one pipeline on
-    PostgreSQL (run_together()), one after another elsewhere."""
+    PostgreSQL (run_together()), one after another elsewhere. On PostgreSQL each statement is also
+    prepared on the connection, so the database plans it once per connection, not on every request."""
     statements = [read.statement(using, **values) for read, values in reads]
-    results = run_together(connections[using], statements)
+    results = run_together(connections[using], statements, prepare=True)
     return [read.instances(using, rows) for (read, _), rows in zip(reads, results, strict=True)]
 
 
-def run_together(connection, statements: Sequence[tuple[str, list] | None]) -> list[list[tuple]]:
+def run_together(
+    connection, statements: Sequence[tuple[str, list] | None], *, prepare: bool = False
+) -> list[list[tuple]]:
     """The raw rows of each statement (none for None, a query that can match nothing).
 
     On PostgreSQL the statements go out together in one pipeline: two round trips between the
     worker and the database (the results, then the pipeline's end) rather than one each; on a busy
     machine each round trip waits for both processes to be scheduled. Elsewhere they run one after
-    another."""
+    another. With ``prepare``, on PostgreSQL, each is sent with its parameters apart and kept as a
+    prepared statement of the connection (preparing_cursor()): a small query's plan can cost the
+    database more than running it."""
     connection.ensure_connection()
     results: list[list[tuple]] = []
     if connection.vendor != "postgresql":
@@ -129,8 +134,9 @@ def run_together(connection, statements: Sequence[tuple[str, list] | None]) -> l
                     cursor.execute(*statement)
                     results.append(cursor.fetchall())
         return results
-    with connection.connection.pipeline(), connection.cursor() as first:
-        cursors = [first, *(connection.cursor() for _ in statements[1:])]
+    cursor = preparing_cursor if prepare else lambda connection: connection.cursor()
+    with connection.connection.pipeline(), cursor(connection) as first:
+        cursors = [first, *(cursor(connection) for _ in statements[1:])]
         for cursor, statement in zip(cursors, statements, strict=True):
             if statement is not None:
                 cursor.execute(*statement)
@@ -139,3 +145,41 @@ def run_together(connection, statements: Sequence[tuple[str, list] | None]) -> l
         for cursor in cursors[1:]:
             cursor.close()
     return results
+
+
+def preparing_cursor(connection):
+    """A cursor of ``connection`` (PostgreSQL) that sends its parameters apart from the SQL and asks
+    the database to keep each statement prepared, wrapped as Django wraps its own (queries logged
+    and counted, execute wrappers run).
+
+    Django binds parameters in the client and prepares nothing by default, so that connection
+    poolers work (prepare_threshold); only these reads, whose SQL is kept (PreparedRead), are
+    prepared. The connection keeps up to psycopg's ``prepared_max`` of them, the least used
+    dropped first."""
+    if connection.connection.prepare_threshold is None:
+        # None prepares nothing, even when asked; Django's cursors bind in the client and never prepare.
+        connection.connection.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
+    raw = preparing_cursor_class()(connection.connection)
+    connection.validate_thread_sharing()
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
+def preparing_cursor_class() -> type:
+    """Django's cursor that binds parameters in the database, each statement it runs prepared (the
+    PostgreSQL backend is imported only when a PostgreSQL connection asks for it)."""
+    global _preparing_cursor_class
+    if _preparing_cursor_class is None:
+        from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+            ServerBindingCursor,
+        )
+
+        class PreparingCursor(ServerBindingCursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(query, params, prepare=True, binary=binary)
+
+        _preparing_cursor_class = PreparingCursor
+    return _preparing_cursor_class
+
+
+_preparing_cursor_class: type | None = None
+PREPARE_ONLY_WHEN_ASKED = 2**62  # executions before psycopg would prepare a statement unasked
