@@ -10,6 +10,7 @@ from django.db import connection
 from events import meeting_index
 from events.meeting_index import related_and_follow_ups, related_to
 from events.models import Meeting, OutcomeStatus, ParticipantReport, Status
+from events.models.prepared import PreparedRead
 from events.templatetags import timeline as timeline_tags
 
 from .factories import (
@@ -257,3 +258,9 @@ def test_on_postgresql_a_meeting_pages_reads_are_planned_once_per_connection(cli
     for meeting in meetings:
         assert client.get(meeting.get_absolute_url()).status_code == 200
     assert prepared_statements() == kept
+
+
+def test_a_prepared_read_refuses_a_marker_its_query_does_not_use():
+    read = PreparedRead(lambda slug, other: Meeting.objects.filter(slug=slug), slug="\x00a", other="\x00b")
+    with pytest.raises(ValueError, match="markers"):
+        read.statement("default", slug="x", other="y")
