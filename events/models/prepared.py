@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -42,7 +41,6 @@ class PreparedRead:
     def __init__(self, build: Callable[..., QuerySet], **markers):
         self.build = build
         self.markers = markers
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def statement(self, using: str, **values) -> tuple[str, list]:
         """The SQL and its parameters, ``values`` (by marker name) in place of the markers."""
@@ -69,10 +67,12 @@ class PreparedRead:
         return made
 
     def compiled(self, using: str) -> Compiled:
-        connection = connections[using]
-        compiled = self._compiled.get(connection)
+        """This read compiled for the connection ``using`` names in this thread, kept by the connection
+        (its compiler holds the connection: kept elsewhere, neither could be let go)."""
+        kept = connections[using].__dict__.setdefault("prepared_reads", {})
+        compiled = kept.get(self)
         if compiled is None:
-            compiled = self._compiled[connection] = self.compile(using)
+            compiled = kept[self] = self.compile(using)
         return compiled
 
     def compile(self, using: str) -> Compiled:
