@@ -175,11 +175,30 @@ def preparing_cursor_class() -> type:
 
         class PreparingCursor(ServerBindingCursor):
             def execute(self, query, params=None, *, prepare=None, binary=None):
-                return super().execute(query, params, prepare=True, binary=binary)
+                super().execute(query, params, prepare=True, binary=binary)
+                # psycopg keeps no text of a prepared statement's run, where Django's query log reads it.
+                self._query = LoggedQuery(self.connection, query, params)
+                return self
 
         _preparing_cursor_class = PreparingCursor
     return _preparing_cursor_class
 
 
 _preparing_cursor_class: type | None = None
+
+
+class LoggedQuery:
+    """A prepared statement's run as Django's query log reads it (a cursor's ``_query.query``): the
+    SQL with its parameters written in, made only when read (debug, tests, bench/profile.py)."""
+
+    def __init__(self, connection, sql: str, params) -> None:
+        self.connection, self.sql, self.params = connection, sql, params
+
+    @property
+    def query(self) -> bytes:
+        from psycopg import ClientCursor
+
+        return ClientCursor(self.connection).mogrify(self.sql, self.params).encode()
+
+
 PREPARE_ONLY_WHEN_ASKED = 2**62  # executions before psycopg would prepare a statement unasked
