@@ -134,9 +134,9 @@ def run_together(
                     cursor.execute(*statement)
                     results.append(cursor.fetchall())
         return results
-    cursor = preparing_cursor if prepare else lambda connection: connection.cursor()
-    with connection.connection.pipeline(), cursor(connection) as first:
-        cursors = [first, *(cursor(connection) for _ in statements[1:])]
+    open_cursor = preparing_cursor if prepare else lambda connection: connection.cursor()
+    with connection.connection.pipeline(), open_cursor(connection) as first:
+        cursors = [first, *(open_cursor(connection) for _ in statements[1:])]
         for cursor, statement in zip(cursors, statements, strict=True):
             if statement is not None:
                 cursor.execute(*statement)
