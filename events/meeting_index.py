@@ -40,7 +40,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from pyroaring import BitMap
 
 from . import versions
-from .models import Status, Topic, taking_part_sql
+from .models import Meeting, Status, Topic, taking_part_sql
 from .search_words import SearchWords
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 1000
 # How many meetings a meeting page ranks to choose its related meetings from (related()).
 RELATED_CANDIDATES = 100
+RELATED_SHOWN = 6  # a meeting page's related meetings
 FACETS = ("country", "org", "topic", "kind", "subtype", "year", "month")
 
 MEETINGS_SQL = "SELECT m.id, m.kind, m.subtype_id, m.start_date FROM events_meeting m WHERE m.status = %s"
@@ -866,37 +867,36 @@ def related_to(meeting, queryset, limit: int = 6) -> list:
     """Up to ``limit`` of ``queryset``'s meetings (published) sharing most organisations taking part with
     ``meeting`` (for_detail()'s), newest first among equals, each with ``shared``: ranked by the index
     (MeetingIndex.related()), then one query for their rows; none when it has no organisations."""
-    return related_and_follow_ups(meeting, queryset, limit, follow_ups=False)[0]
+    ranked = ranked_related(meeting, queryset.db, limit)
+    rows = queryset.in_bulk([pk for pk, _ in ranked]) if ranked else {}
+    return with_shared(ranked, rows)
 
 
-def related_and_follow_ups(
-    meeting, queryset, limit: int = 6, *, follow_ups: bool = True
-) -> tuple[list, object | None, list]:
-    """related_to()'s meetings; with ``follow_ups``, also the meeting ``meeting`` follows up (None
-    unless it is among ``queryset``'s) and ``queryset``'s follow-ups of ``meeting`` by start date
-    (then id): all read in one query, for a meeting page shows them all."""
-    organisation_ids = sorted({link.organisation_id for link in meeting.organisations_taking_part})
-    ranked: list[tuple[int, int]] = []
-    if organisation_ids:
-        ranked = meeting_index(queryset.db).related(meeting.pk, organisation_ids, limit)
-    shared = dict(ranked)
-    if follow_ups:
-        # Two parts, each read by its own index (an OR of the two would send SQLite, which keeps no
-        # statistics, through every published meeting).
-        queryset = queryset.order_by()
-        following = queryset.filter(follow_up_of=meeting.pk)
-        wanted = [*shared, *([meeting.follow_up_of_id] if meeting.follow_up_of_id else [])]
-        chosen = queryset.filter(pk__in=wanted).union(following, all=True) if wanted else following
-        rows = {row.pk: row for row in chosen}
-    else:
-        rows = queryset.in_bulk(shared) if shared else {}
-    related = [rows[pk] for pk, _ in ranked if pk in rows]
-    for other in related:
-        other.shared = shared[other.pk]
-    if not follow_ups:
-        return related, None, []
+def related_and_follow_ups(meeting, using: str = DEFAULT_DB_ALIAS) -> tuple[list, object | None, list]:
+    """What a meeting page shows of other meetings: related_to()'s six, the meeting ``meeting``
+    follows up (None unless published) and its published follow-ups by start date (then id), with
+    what their links show, all read in one query (MeetingQuerySet.related_rows())."""
+    ranked = ranked_related(meeting, using, RELATED_SHOWN)
+    wanted = [pk for pk, _ in ranked] + ([meeting.follow_up_of_id] if meeting.follow_up_of_id else [])
+    rows = Meeting.objects.using(using).related_rows(meeting, wanted)
     later = sorted(
         (row for row in rows.values() if row.follow_up_of_id == meeting.pk),
         key=lambda row: (row.start_date, row.pk),
     )
-    return related, rows.get(meeting.follow_up_of_id), later
+    return with_shared(ranked, rows), rows.get(meeting.follow_up_of_id), later
+
+
+def ranked_related(meeting, using: str, limit: int) -> list[tuple[int, int]]:
+    """(id, organisations shared) of the meetings sharing most organisations taking part with
+    ``meeting``, best first (MeetingIndex.related()); none when it has no organisations."""
+    organisation_ids = sorted({link.organisation_id for link in meeting.organisations_taking_part})
+    return meeting_index(using).related(meeting.pk, organisation_ids, limit) if organisation_ids else []
+
+
+def with_shared(ranked: list[tuple[int, int]], rows: dict) -> list:
+    """The ranked meetings among ``rows``, in rank order, each with ``shared``."""
+    related = [rows[pk] for pk, _ in ranked if pk in rows]
+    shared = dict(ranked)
+    for other in related:
+        other.shared = shared[other.pk]
+    return related

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from .templatetags.timeline import slug_url
 from .wording import describe_place
 
 CONTEXT = "https://schema.org"
@@ -104,7 +105,7 @@ def address(country_code: str = "", city: str = "") -> dict | None:
 
 def organisation_ref(organisation, absolute: Absolute) -> dict:
     """A short Organization: enough to name and link it from another record."""
-    url = absolute(organisation.get_absolute_url())
+    url = absolute(slug_url("events:organisation-detail", organisation.slug))
     node = {"@type": "Organization", "@id": url, "name": organisation.name, "url": url}
     if organisation.acronym and organisation.acronym != organisation.name:
         node["alternateName"] = organisation.acronym
@@ -132,7 +133,7 @@ def organisation(organisation, absolute: Absolute) -> dict:
 
 
 def person_ref(person, absolute: Absolute) -> dict:
-    url = absolute(person.get_absolute_url())
+    url = absolute(slug_url("events:person-detail", person.slug))
     return {"@type": "Person", "@id": url, "name": person.name, "url": url}
 
 
@@ -195,7 +196,7 @@ def meeting(meeting, absolute: Absolute) -> dict:
     if attendees:
         node["attendee"] = attendees
     topics = [
-        {"@type": "Thing", "name": topic.name, "url": absolute(topic.get_absolute_url())}
+        {"@type": "Thing", "name": topic.name, "url": absolute(slug_url("events:topic-detail", topic.slug))}
         for topic in meeting.topics.all()
     ]
     if topics:

@@ -235,7 +235,7 @@ def timeline(request):
 @public_page
 def meeting_detail(request, slug, fmt: str | None = None):
     try:
-        meeting = Meeting.objects.published().get_for_detail(slug=slug)
+        meeting = Meeting.objects.get_published_for_detail(slug)
     except Meeting.DoesNotExist:
         # A duplicate merged into another meeting, or a renamed one: its address moved for good.
         target = Meeting.objects.redirect_target_for_slug(slug) or FormerSlug.record_for(
@@ -247,12 +247,7 @@ def meeting_detail(request, slug, fmt: str | None = None):
     item = citations.for_meeting(meeting, request.build_absolute_uri(meeting.get_absolute_url()))
     if fmt:
         return citation_file(item, fmt)
-    related, follows, follow_ups = related_and_follow_ups(
-        meeting,
-        Meeting.objects.published().only(
-            "title", "slug", "start_date", "end_date", "date_precision", "kind", "follow_up_of"
-        ),
-    )
+    related, follows, follow_ups = related_and_follow_ups(meeting)
     absolute = request.build_absolute_uri
     city = meeting.city if meeting.city_id else None
     marks = city_marks([(city.name, city.country, city.latitude, city.longitude, 0)] if city else [])

@@ -5,10 +5,13 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events import meeting_index
 from events.meeting_index import related_and_follow_ups, related_to
 from events.models import Meeting, OutcomeStatus, ParticipantReport, Status
+from events.models.prepared import PreparedRead
 from events.templatetags import timeline as timeline_tags
 
 from .factories import (
@@ -139,18 +142,18 @@ def test_a_meetings_related_meetings_and_follow_ups_are_read_in_one_query(django
     related_to(loaded, published)  # the index is read whole
     # The index's log (read on every call outside a page), then one query for both lists' rows.
     with django_assert_num_queries(2):
-        shown, follows, later = related_and_follow_ups(loaded, published)
+        shown, follows, later = related_and_follow_ups(loaded)
     assert [other.pk for other in shown] == [related.pk, both.pk]
     assert [other.shared for other in shown] == [2, 1]
     assert [other.pk for other in later] == [earlier.pk, both.pk]
     assert follows.pk == first.pk
     alone = Meeting.objects.for_detail().get(pk=earlier.pk)
     with django_assert_num_queries(1):  # no organisations: no ranking; what it follows, its follow-ups
-        shown, follows, later = related_and_follow_ups(alone, published)
+        shown, follows, later = related_and_follow_ups(alone)
     assert (shown, follows.pk, later) == ([], meeting.pk, [])
     first.status = Status.DRAFT
     first.save()
-    assert related_and_follow_ups(loaded, published)[1] is None  # a draft is not shown as followed
+    assert related_and_follow_ups(loaded)[1] is None  # a draft is not shown as followed
 
 
 def parts(meeting) -> dict[str, list]:
@@ -202,8 +205,66 @@ def test_a_meeting_read_for_its_page_holds_every_part_and_asks_nothing_more(djan
         "Ukrainian Demining Centre",
     ]
     # The meeting, its parts together, then its outcome's parties and changes.
+    # The meeting and its parts together, then its outcome's parties and changes.
     with django_assert_num_queries(9):
-        loaded = Meeting.objects.published().get_for_detail(slug=meeting.slug)
+        loaded = Meeting.objects.get_published_for_detail(meeting.slug)
     with django_assert_num_queries(0):
         assert parts(loaded) == expected
         assert all(each.meeting is loaded for each in loaded.participations.all())
+
+
+def test_each_meeting_read_by_its_address_gets_its_own_records_and_a_draft_none(django_assert_num_queries):
+    # The page's SQL is compiled once and kept: the second meeting's reads must not be the first's.
+    first = make_meeting(
+        organisations=[make_organisation(name="TMAC")],
+        topics=[make_topic(name="Stockpile survey")],
+        participants=["First Person"],
+        sources=[make_source(publisher="AzerNews")],
+    )
+    second = make_meeting(
+        organisations=[make_organisation(name="CMAC"), make_organisation(name="NPA")],
+        topics=[make_topic(name="Dog teams")],
+        participants=["Second Person", "Third Person"],
+    )
+    draft = make_meeting(status=Status.DRAFT, organisations=[make_organisation(name="HALO")])
+    for meeting in (first, second, first):
+        plain = Meeting.objects.for_detail().get(pk=meeting.pk)
+        # The meeting and its parts together, read by the address, and no outcome to read after.
+        with django_assert_num_queries(7):
+            loaded = Meeting.objects.get_published_for_detail(meeting.slug)
+        assert (loaded.pk, loaded.title, loaded.countries_taking_part) == (
+            plain.pk,
+            plain.title,
+            plain.countries_taking_part,
+        )
+        assert parts(loaded) == parts(plain)
+    for slug in (draft.slug, "no-such-meeting"):
+        with pytest.raises(Meeting.DoesNotExist):
+            Meeting.objects.get_published_for_detail(slug)
+
+
+def prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {statement for (statement,) in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL keeps prepared statements")
+def test_on_postgresql_a_meeting_pages_reads_are_planned_once_per_connection(client):
+    meetings = [make_meeting(organisations=[make_organisation()], participants=["Someone"]) for _ in range(3)]
+    client.get(meetings[0].get_absolute_url())
+    kept = prepared_statements()
+    # The page's eight reads at most, kept by the connection and run again for every meeting.
+    assert 0 < len([statement for statement in kept if '"events_' in statement]) <= 8
+    for meeting in meetings[1:]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(meeting.get_absolute_url()).status_code == 200
+        # Logged as any query is, with its parameters written in (what a profile's EXPLAIN reads).
+        assert sum(f"'{meeting.slug}'" in query["sql"] for query in captured.captured_queries) == 7
+    assert prepared_statements() == kept
+
+
+def test_a_prepared_read_refuses_a_marker_its_query_does_not_use():
+    read = PreparedRead(lambda slug, other: Meeting.objects.filter(slug=slug), slug="\x00a", other="\x00b")
+    with pytest.raises(ValueError, match="markers"):
+        read.statement("default", slug="x", other="y")

@@ -25,6 +25,7 @@ from ..wording import country_name, describe_date, describe_held, describe_place
 from .countries import DecidesCountries, MeetingCountry
 from .delegations import Delegation
 from .outcomes import Outcome, outcome_parts_prefetch
+from .prepared import PreparedRead, read_prepared, run_together
 from .records import Organisation, OrganisationName, Person, PersonName, Source, Topic, topic_roll_up
 from .rows import ListedMeeting, ListedOrganisation, ListedTopic, ListedTrip
 from .vocabularies import MeetingKind, OrganisationRole, PersonRole, accept_slugs, describe_kind
@@ -423,18 +424,19 @@ class MeetingQuerySet(models.QuerySet):
             .defer("search_document")
         )
 
-    def get_for_detail(self, **lookup) -> Meeting:
-        """The meeting matching ``lookup`` (else Meeting.DoesNotExist) with what for_detail() reads, in
-        two round trips on PostgreSQL: the meeting and its one-to-one records, then its
-        organisations, participants and how each source reported them, topics, outcomes and
-        sources together in one pipeline (fetch_together()). A meeting page asks for this."""
-        meeting = self.for_detail_record().get(**lookup)
-        prefetches = detail_prefetches()
-        querysets = [related_queryset(meeting, each.prefetch_to, each.queryset) for each in prefetches]
-        reports = participant_reports().filter(participation__meeting=meeting)
-        *parts, reported = fetch_together(self.db, *querysets, reports)
-        for each, queryset, records in zip(prefetches, querysets, parts, strict=True):
-            keep_prefetched(meeting, each.prefetch_to, queryset, records)
+    def get_published_for_detail(self, slug: str) -> Meeting:
+        """The published meeting with ``slug`` (else Meeting.DoesNotExist) with what for_detail()
+        reads: the meeting and its one-to-one records, its organisations, participants and how each
+        source reported them, topics, outcomes and sources, read by the slug together in one pipeline
+        on PostgreSQL, by SQL compiled once per connection (DETAIL_READS). A meeting page asks for
+        this, on every request, so compiling its seven queries afresh would cost more than running
+        them. Only the database is taken from this queryset, not its filters."""
+        found, *parts, reported = read_prepared(self.db, [(read, {"slug": slug}) for read in DETAIL_READS])
+        if not found:
+            raise Meeting.DoesNotExist("No published meeting has this slug.")
+        meeting = found[0]
+        for name, records in zip(DETAIL_RELATIONS, parts, strict=True):
+            keep_prefetched(meeting, name, getattr(meeting, name).all(), records)
         by_participation: dict[int, list] = {}
         for report in reported:
             by_participation.setdefault(report.participation_id, []).append(report)
@@ -448,6 +450,18 @@ class MeetingQuerySet(models.QuerySet):
         if outcomes := list(meeting.outcomes.all()):  # their parties and changes: rare, read after
             models.prefetch_related_objects(outcomes, *outcome_parts_prefetch())
         return meeting
+
+    def related_rows(self, meeting: Meeting, ids: list[int]) -> dict[int, Meeting]:
+        """The published meetings ``ids`` (RELATED_ROWS_IDS at most) and the published follow-ups of
+        ``meeting``, by id, with what a meeting page's links to them show (RELATED_ROWS_FIELDS): one
+        query, whose SQL is compiled once per connection (RELATED_ROWS). Only the database is taken
+        from this queryset, not its filters."""
+        if len(ids) > RELATED_ROWS_IDS:
+            raise ValueError(f"At most {RELATED_ROWS_IDS} meetings besides the follow-ups.")
+        padded = [*ids, *[NO_MEETING] * (RELATED_ROWS_IDS - len(ids))]
+        values = {"meeting": meeting.pk, **{f"id{n}": pk for n, pk in enumerate(padded)}}
+        (rows,) = read_prepared(self.db, [(RELATED_ROWS, values)])
+        return {row.pk: row for row in rows}
 
     # Data out: the API and the Atom feed read a page of meetings at a time (the
     # CSV and iCalendar downloads stream every row in chunks instead).
@@ -786,6 +800,60 @@ def detail_prefetches() -> list[models.Prefetch]:
     ]
 
 
+# A meeting page's to-many records (for_detail()'s), with the lookup from each to its meeting.
+DETAIL_RELATIONS = ("organisation_roles", "participations", "topics", "outcomes", "sources")
+DETAIL_LOOKUPS = ("meeting", "meeting", "meetings", "meeting", "meetings")
+SLUG_MARKER = "\x00slug"  # no slug has a null character: it stands for the slug in the SQL kept
+
+
+def detail_read(relation: str, lookup: str) -> PreparedRead:
+    """The records of a meeting's ``relation`` as for_detail() prefetches them, by the meeting's slug."""
+
+    def build(slug: str):
+        prefetch = next(each for each in detail_prefetches() if each.prefetch_to == relation)
+        assert prefetch.queryset is not None
+        return prefetch.queryset.prefetch_related(None).filter(**{f"{lookup}__slug": slug})
+
+    return PreparedRead(build, slug=SLUG_MARKER)
+
+
+# What a meeting page reads by the meeting's slug (get_published_for_detail()): the meeting with its
+# countries taking part, each of DETAIL_RELATIONS, and its participants' reports, in this order.
+DETAIL_READS = [
+    PreparedRead(
+        lambda slug: Meeting.objects.published().for_detail_record().filter(slug=slug).order_by(),
+        slug=SLUG_MARKER,
+    ),
+    *(detail_read(*pair) for pair in zip(DETAIL_RELATIONS, DETAIL_LOOKUPS, strict=True)),
+    PreparedRead(
+        lambda slug: participant_reports().filter(participation__meeting__slug=slug), slug=SLUG_MARKER
+    ),
+]
+
+
+# A meeting page's related meetings and the meeting it follows up (MeetingQuerySet.related_rows()):
+# at most this many, each id a parameter of the SQL kept, those not needed NO_MEETING (no meeting's id).
+RELATED_ROWS_IDS = 7
+NO_MEETING = -1
+RELATED_ROWS_FIELDS = ("title", "slug", "start_date", "end_date", "date_precision", "kind", "follow_up_of")
+
+
+def related_rows_queryset(meeting: int, **ids: int):
+    """The chosen meetings, then the meeting's follow-ups: two parts of a UNION ALL, each read by its
+    own index (an OR of the two would send SQLite, which keeps no statistics, through every published
+    meeting)."""
+    published = Meeting.objects.published().only(*RELATED_ROWS_FIELDS).order_by()
+    following = published.filter(follow_up_of=meeting)
+    return published.filter(pk__in=list(ids.values())).union(following, all=True)
+
+
+RELATED_ROWS = PreparedRead(
+    related_rows_queryset,
+    meeting=-7_000_000,
+    **{f"id{n}": -7_000_001 - n for n in range(RELATED_ROWS_IDS)},
+)
+
+
 def read_together(using: str, *querysets) -> list[list[tuple]]:
     """Each of ``querysets``' rows (values_list querysets, whose SQL does not depend on one another's
     rows), as lists of tuples, converted as iterating the queryset converts them.
@@ -799,61 +867,22 @@ def read_together(using: str, *querysets) -> list[list[tuple]]:
     if connection.vendor != "postgresql":
         return [list(queryset) for queryset in querysets]
     compilers = [queryset.query.get_compiler(using=using) for queryset in querysets]
+    statements = []
+    for compiler in compilers:
+        try:
+            statements.append(compiler.as_sql())
+        except EmptyResultSet:
+            statements.append(None)
     return [
         list(compiler.results_iter([rows], tuple_expected=True)) if rows else []
-        for compiler, rows in zip(compilers, pipelined(connection, compilers), strict=True)
+        for compiler, rows in zip(compilers, run_together(connection, statements), strict=True)
     ]
 
 
-def fetch_together(using: str, *querysets) -> list[list]:
-    """Each of ``querysets``' model instances (with their select_related() records), read in one
-    pipeline on PostgreSQL as read_together() reads rows. Their prefetch_related() lookups are
-    not followed: read those in the same call, and keep them with keep_prefetched()."""
-    chained = [queryset.prefetch_related(None) for queryset in querysets]
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return [list(queryset) for queryset in chained]
-    compilers = [queryset.query.get_compiler(using=using) for queryset in chained]
-    for queryset, compiler, rows in zip(chained, compilers, pipelined(connection, compilers), strict=True):
-        # Iterated as Django iterates any queryset (instances, their joined records, the known related
-        # objects), from the rows already read instead of a query of its own.
-        compiler.execute_sql = lambda *args, rows=rows, **kwargs: [rows] if rows else []
-        queryset.query.get_compiler = lambda *args, compiler=compiler, **kwargs: compiler
-    return [list(queryset) for queryset in chained]
-
-
-def pipelined(connection, compilers) -> list[list[tuple]]:
-    """The raw rows of each compiler's query, sent together in one pipeline (PostgreSQL); none for a
-    query that can match nothing."""
-    compiled = []
-    for compiler in compilers:
-        try:
-            compiled.append(compiler.as_sql())
-        except EmptyResultSet:
-            compiled.append(None)
-    connection.ensure_connection()
-    results: list[list[tuple]] = []
-    with connection.connection.pipeline(), connection.cursor() as first:
-        cursors = [first, *(connection.cursor() for _ in compiled[1:])]
-        for cursor, query in zip(cursors, compiled, strict=True):
-            if query is not None:
-                cursor.execute(*query)
-        for cursor, query in zip(cursors, compiled, strict=True):
-            results.append(cursor.fetchall() if query is not None else [])
-        for cursor in cursors[1:]:
-            cursor.close()
-    return results
-
-
-def related_queryset(instance, name: str, queryset):
-    """``queryset`` narrowed to the records ``instance``'s to-many relation ``name`` holds, as
-    prefetch_related() narrows a Prefetch's queryset for one instance."""
-    return getattr(instance, name)._apply_rel_filters(queryset)
-
-
 def keep_prefetched(instance, name: str, queryset, records: list) -> None:
-    """Keep ``records`` (read by ``queryset``, related_queryset()'s) as ``instance``'s prefetched
-    ``name``, as prefetch_related() would: ``instance.<name>.all()`` then asks nothing more."""
+    """Keep ``records`` (read by ``queryset``, the relation's own: ``instance.<name>.all()``) as
+    ``instance``'s prefetched ``name``, as prefetch_related() would: ``instance.<name>.all()`` then
+    asks nothing more."""
     manager = getattr(instance, name)
     cache_name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
     if not hasattr(manager, "prefetch_cache_name"):  # the records' own link back, as Django sets it
