@@ -1234,6 +1234,11 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
 
     # Outcomes, with the parties the sentence names (people stand for their organisations).
     outcomes: list[OutcomeFinding] = []
+
+    def at_the_table() -> list:
+        """Every body organising or taking part: who a meeting without sides agrees something with."""
+        return [f.key for f in findings.values() if f.role in (Role.ORGANISER, Role.PARTICIPANT)]
+
     main_sides = [f.key for f in findings.values() if f.role in (Role.HOST, Role.DELEGATION, Role.SIGNATORY)]
     for sentence in report.event:
         kinds = outcome_kinds(sentence.text)
@@ -1296,7 +1301,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 and not main_sides
                 and Outcome.Kind.FOLLOW_UP_MEETING in kinds
             ):
-                together = [f.key for f in findings.values() if f.role in (Role.ORGANISER, Role.PARTICIPANT)]
+                together = at_the_table()
             parties += together
         # "promised by the delegation", "The British team offered ...": the sides by their part.
         if VISITORS.search(sentence.text):
@@ -1324,7 +1329,7 @@ def propose(article: Article, *, organisations=None, people=None, topics=None) -
                 said_of = list(dict.fromkeys(said_of + main_sides))
             # "participants agreed to meet again": at a meeting without sides, everyone at the table.
             if outcome_kind == Outcome.Kind.FOLLOW_UP_MEETING and not said_of:
-                said_of = [f.key for f in findings.values() if f.role in (Role.ORGANISER, Role.PARTICIPANT)]
+                said_of = at_the_table()
             if any(o.kind == outcome_kind and set(o.parties) == set(said_of) for o in outcomes):
                 continue  # said twice
             outcomes.append(OutcomeFinding(outcome_kind, sentence.text, said_of))
